@@ -1,0 +1,100 @@
+# dhcpd_exporter: an OMAPI client library, omapictl and the exporter.
+#
+#   make               build build/omapictl and build/dhcpd_exporter
+#   make check         install missing Debian packages (as root), build, run every test
+#   make unit          CMocka unit tests only
+#   make integration   tests against a real dhcpd in a network namespace (root)
+#   make asan          the whole suite built with AddressSanitizer + UBSan (in build-asan/)
+#   make valgrind      the unit tests and an omapictl session under valgrind
+#   make tidy          clang-tidy over the sources
+#   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make demo          the README's demo: dhcpd with sample leases + exporter
+
+BUILD	?= build
+CC	?= cc
+OPT	?= -O2 -g
+WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
+	  -Wno-unused-parameter
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP
+LDLIBS_OMAPI	= -lcrypto
+LDLIBS_EXPORTER	= -lmicrohttpd -lyaml -lz -lcrypt -lpthread
+
+OMAPI_SRC	= $(wildcard src/omapi/*.c)
+EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
+CLI_SRC		= $(wildcard src/cli/*.c)
+UNIT_SRC	= $(wildcard tests/unit/test_*.c)
+
+OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
+EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGRAMS	= $(BUILD)/omapictl
+ifneq ($(wildcard src/exporter/main.c),)
+PROGRAMS	+= $(BUILD)/dhcpd_exporter
+endif
+
+.PHONY: all check deps unit integration asan valgrind tidy fuzz bench demo clean install
+
+all: $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libomapi.a: $(OMAPI_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/libexporter.a: $(EXPORTER_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
+
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libomapi.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
+
+# Every unit test links against both libraries; the linker takes what it needs.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexporter.a $(BUILD)/libomapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
+
+deps:
+	@tests/deps.sh
+
+unit: $(UNIT_BIN)
+	@tests/run_unit.sh $(UNIT_BIN)
+
+integration: all
+	@BUILD=$(BUILD) tests/integration/run.sh
+
+check: deps
+	$(MAKE) all unit
+	$(MAKE) integration
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" all unit integration
+
+valgrind: all $(UNIT_BIN)
+	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
+	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
+
+tidy:
+	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
+
+fuzz:
+	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
+
+bench: all
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+demo: all
+	@tests/lab/demo.sh
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

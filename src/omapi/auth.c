@@ -1,0 +1,238 @@
+/*
+ * auth.c: HMAC signatures for OMAPI messages.
+ *
+ * A signer hashes the key into the inner and outer pad states once; signing
+ * a message then copies those states and hashes only the message.  Per-call
+ * setup, not hashing, dominates the cost of HMAC on small messages, and a
+ * sweep signs and verifies two small messages per address.
+ */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "omapi.h"
+
+#define HMAC_MAX_BLOCK	128	/* SHA-384/512 block size */
+
+struct omapi_signer {
+	const EVP_MD	*md;
+	EVP_MD_CTX	*inner;		/* state after hashing key ^ ipad */
+	EVP_MD_CTX	*outer;		/* state after hashing key ^ opad */
+	EVP_MD_CTX	*work;
+	size_t		 siglen;
+};
+
+struct alg_info {
+	enum omapi_alg	 alg;
+	const char	*name;
+	size_t		 siglen;
+};
+
+static const struct alg_info algs[] = {
+	{ OMAPI_ALG_HMAC_MD5, "hmac-md5", 16 },
+	{ OMAPI_ALG_HMAC_SHA1, "hmac-sha1", 20 },
+	{ OMAPI_ALG_HMAC_SHA224, "hmac-sha224", 28 },
+	{ OMAPI_ALG_HMAC_SHA256, "hmac-sha256", 32 },
+	{ OMAPI_ALG_HMAC_SHA384, "hmac-sha384", 48 },
+	{ OMAPI_ALG_HMAC_SHA512, "hmac-sha512", 64 },
+};
+
+#define NALGS	(sizeof(algs) / sizeof(algs[0]))
+#define SIG_ALG_SUFFIX	".SIG-ALG.REG.INT."
+
+static const struct alg_info *
+alg_lookup(enum omapi_alg alg)
+{
+	size_t i;
+
+	for (i = 0; i < NALGS; i++)
+		if (algs[i].alg == alg)
+			return &algs[i];
+	return NULL;
+}
+
+/*
+ * Accept "hmac-md5" and the fully qualified "hmac-md5.SIG-ALG.REG.INT."
+ * that dhcpd.conf and dnssec-keygen files may carry, in any case.
+ */
+int
+omapi_alg_parse(const char *s, enum omapi_alg *out)
+{
+	size_t i, n;
+
+	for (i = 0; i < NALGS; i++) {
+		n = strlen(algs[i].name);
+		if (strncasecmp(s, algs[i].name, n) != 0)
+			continue;
+		if (s[n] == '\0' || strcasecmp(s + n, SIG_ALG_SUFFIX) == 0 ||
+		    strcasecmp(s + n, ".") == 0) {
+			*out = algs[i].alg;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+omapi_alg_name(enum omapi_alg alg)
+{
+	const struct alg_info *a = alg_lookup(alg);
+
+	return a ? a->name : "none";
+}
+
+/* The name dhcpd registers a key's algorithm under, as the wire wants it. */
+const char *
+omapi_alg_wire_name(enum omapi_alg alg)
+{
+	static const char *const wire[] = {
+		[OMAPI_ALG_HMAC_MD5] = "hmac-md5" SIG_ALG_SUFFIX,
+		[OMAPI_ALG_HMAC_SHA1] = "hmac-sha1" SIG_ALG_SUFFIX,
+		[OMAPI_ALG_HMAC_SHA224] = "hmac-sha224" SIG_ALG_SUFFIX,
+		[OMAPI_ALG_HMAC_SHA256] = "hmac-sha256" SIG_ALG_SUFFIX,
+		[OMAPI_ALG_HMAC_SHA384] = "hmac-sha384" SIG_ALG_SUFFIX,
+		[OMAPI_ALG_HMAC_SHA512] = "hmac-sha512" SIG_ALG_SUFFIX,
+	};
+
+	if (alg_lookup(alg) == NULL)
+		return NULL;
+	return wire[alg];
+}
+
+size_t
+omapi_alg_siglen(enum omapi_alg alg)
+{
+	const struct alg_info *a = alg_lookup(alg);
+
+	return a ? a->siglen : 0;
+}
+
+static const EVP_MD *
+alg_md(enum omapi_alg alg)
+{
+	switch (alg) {
+	case OMAPI_ALG_HMAC_MD5:	return EVP_md5();
+	case OMAPI_ALG_HMAC_SHA1:	return EVP_sha1();
+	case OMAPI_ALG_HMAC_SHA224:	return EVP_sha224();
+	case OMAPI_ALG_HMAC_SHA256:	return EVP_sha256();
+	case OMAPI_ALG_HMAC_SHA384:	return EVP_sha384();
+	case OMAPI_ALG_HMAC_SHA512:	return EVP_sha512();
+	default:			return NULL;
+	}
+}
+
+/* Start ctx with the key xor'ed with pad, as HMAC (RFC 2104) does. */
+static int
+pad_state(EVP_MD_CTX *ctx, const EVP_MD *md, const uint8_t *key,
+    size_t block, uint8_t pad)
+{
+	uint8_t padded[HMAC_MAX_BLOCK];
+	size_t i;
+	int ok;
+
+	for (i = 0; i < block; i++)
+		padded[i] = key[i] ^ pad;
+	ok = EVP_DigestInit_ex(ctx, md, NULL) &&
+	    EVP_DigestUpdate(ctx, padded, block);
+	OPENSSL_cleanse(padded, sizeof(padded));
+	return ok ? 0 : -1;
+}
+
+struct omapi_signer *
+omapi_signer_new(const struct omapi_key *key, struct omapi_error *err)
+{
+	struct omapi_signer *s;
+	uint8_t k[HMAC_MAX_BLOCK];
+	unsigned int klen;
+	size_t block;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if ((s->md = alg_md(key->alg)) == NULL) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "unsupported algorithm");
+		goto fail;
+	}
+	s->siglen = omapi_alg_siglen(key->alg);
+	block = (size_t)EVP_MD_block_size(s->md);
+	if (block > sizeof(k) || key->secret_len == 0) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "empty or unusable key");
+		goto fail;
+	}
+	memset(k, 0, sizeof(k));
+	if (key->secret_len > block) {
+		/* RFC 2104: a key longer than a block is hashed first. */
+		if (!EVP_Digest(key->secret, key->secret_len, k, &klen, s->md,
+		    NULL)) {
+			omapi_seterr(err, OMAPI_ERR_INVALID, "hashing key failed");
+			goto fail;
+		}
+	} else
+		memcpy(k, key->secret, key->secret_len);
+	s->inner = EVP_MD_CTX_new();
+	s->outer = EVP_MD_CTX_new();
+	s->work = EVP_MD_CTX_new();
+	if (s->inner == NULL || s->outer == NULL || s->work == NULL ||
+	    pad_state(s->inner, s->md, k, block, 0x36) == -1 ||
+	    pad_state(s->outer, s->md, k, block, 0x5c) == -1) {
+		omapi_seterr(err, OMAPI_ERR_NOMEM, "cannot set up HMAC");
+		goto fail;
+	}
+	OPENSSL_cleanse(k, sizeof(k));
+	return s;
+fail:
+	OPENSSL_cleanse(k, sizeof(k));
+	omapi_signer_free(s);
+	return NULL;
+}
+
+void
+omapi_signer_free(struct omapi_signer *s)
+{
+	if (s == NULL)
+		return;
+	EVP_MD_CTX_free(s->inner);
+	EVP_MD_CTX_free(s->outer);
+	EVP_MD_CTX_free(s->work);
+	free(s);
+}
+
+size_t
+omapi_signer_len(const struct omapi_signer *s)
+{
+	return s ? s->siglen : 0;
+}
+
+/* HMAC of data into out (omapi_signer_len bytes). */
+int
+omapi_signer_sign(struct omapi_signer *s, const uint8_t *data, size_t len,
+    uint8_t *out)
+{
+	uint8_t inner[EVP_MAX_MD_SIZE];
+	unsigned int ilen, olen;
+
+	if (!EVP_MD_CTX_copy_ex(s->work, s->inner) ||
+	    !EVP_DigestUpdate(s->work, data, len) ||
+	    !EVP_DigestFinal_ex(s->work, inner, &ilen) ||
+	    !EVP_MD_CTX_copy_ex(s->work, s->outer) ||
+	    !EVP_DigestUpdate(s->work, inner, ilen) ||
+	    !EVP_DigestFinal_ex(s->work, inner, &olen))
+		return -1;
+	memcpy(out, inner, s->siglen);
+	return 0;
+}
+
+/* 0 when sig is data's signature; compared in constant time. */
+int
+omapi_signer_verify(struct omapi_signer *s, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t siglen)
+{
+	uint8_t want[EVP_MAX_MD_SIZE];
+
+	if (siglen != s->siglen || omapi_signer_sign(s, data, len, want) == -1)
+		return -1;
+	return CRYPTO_memcmp(want, sig, siglen) == 0 ? 0 : -1;
+}

@@ -1,0 +1,680 @@
+/*
+ * conn.c: one OMAPI connection with many requests in flight.
+ *
+ * Requests are encoded, signed and queued in an output buffer; whatever the
+ * socket takes is written at once, the rest when poll says it can.  Replies
+ * are read as they come, framed with the codec, verified, matched to their
+ * request by rid == tid and handed to that request's callback.  dhcpd
+ * answers in order, so the oldest request is almost always the match.
+ *
+ * The socket is non-blocking with TCP_NODELAY: a client that writes a batch
+ * and only then reads stalls on delayed ACKs (omapi-notes.md), so the
+ * intended use is a sliding window where each reply's callback sends the
+ * next request.
+ *
+ * A connection that fails (reset, timeout, garbage in the stream) is
+ * "broken": every pending request gets the error once and later calls fail
+ * at once.  The caller closes it and opens a new one.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "omapi.h"
+
+#define CONN_READ_CHUNK		(16 * 1024)
+#define CONN_OUT_MAX		(4 * 1024 * 1024)
+#define CONN_MAX_INFLIGHT	65536
+#define CONN_DEFAULT_TIMEOUT	5000
+
+struct pending {
+	uint32_t	 tid;
+	int64_t		 deadline;	/* monotonic ms */
+	omapi_reply_fn	*fn;
+	void		*arg;
+};
+
+struct omapi_conn {
+	int			 fd;
+	int			 broken;
+	struct omapi_error	 broken_err;
+	int			 io_timeout_ms;
+	size_t			 max_msg;
+	uint32_t		 next_tid;
+	uint32_t		 authid;
+	struct omapi_signer	*signer;
+
+	struct omapi_buf	 out;
+	size_t			 out_off;	/* bytes of out already sent */
+	struct omapi_buf	 in;
+	size_t			 in_off;	/* bytes of in already parsed */
+
+	struct pending		*pend;		/* ring of requests in flight */
+	size_t			 pend_cap;	/* a power of two */
+	size_t			 pend_head;
+	size_t			 pend_count;
+
+	struct omapi_conn_stats	 stats;
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct pending *
+pend_at(struct omapi_conn *c, size_t i)
+{
+	return &c->pend[(c->pend_head + i) & (c->pend_cap - 1)];
+}
+
+/* Make room in the ring for one more request. */
+static int
+pend_reserve(struct omapi_conn *c)
+{
+	struct pending *np;
+	size_t i, ncap;
+
+	if (c->pend_count == c->pend_cap) {
+		if (c->pend_cap >= CONN_MAX_INFLIGHT)
+			return -1;
+		ncap = c->pend_cap ? c->pend_cap * 2 : 64;
+		if ((np = malloc(ncap * sizeof(*np))) == NULL)
+			return -1;
+		for (i = 0; i < c->pend_count; i++)
+			np[i] = *pend_at(c, i);
+		free(c->pend);
+		c->pend = np;
+		c->pend_cap = ncap;
+		c->pend_head = 0;
+	}
+	return 0;
+}
+
+/* Add a request to the ring; pend_reserve made room for it. */
+static void
+pend_push(struct omapi_conn *c, const struct pending *p)
+{
+	*pend_at(c, c->pend_count) = *p;
+	c->pend_count++;
+}
+
+/* Take the request with this tid out of the ring; -1 if there is none. */
+static int
+pend_take(struct omapi_conn *c, uint32_t tid, struct pending *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->pend_count; i++) {
+		if (pend_at(c, i)->tid != tid)
+			continue;
+		*out = *pend_at(c, i);
+		if (i == 0) {
+			c->pend_head = (c->pend_head + 1) & (c->pend_cap - 1);
+		} else {
+			for (j = i; j + 1 < c->pend_count; j++)
+				*pend_at(c, j) = *pend_at(c, j + 1);
+		}
+		c->pend_count--;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Mark the connection broken and fail every request in flight with err.
+ * Callbacks may run omapi_conn_send, which fails at once on a broken
+ * connection, so the ring cannot grow while we drain it.
+ */
+static int
+conn_break(struct omapi_conn *c, const struct omapi_error *err)
+{
+	struct pending p;
+
+	if (!c->broken) {
+		c->broken = 1;
+		c->broken_err = *err;
+	}
+	while (c->pend_count > 0) {
+		p = *pend_at(c, 0);
+		c->pend_head = (c->pend_head + 1) & (c->pend_cap - 1);
+		c->pend_count--;
+		p.fn(p.arg, NULL, &c->broken_err);
+	}
+	return -1;
+}
+
+static int
+conn_fail(struct omapi_conn *c, struct omapi_error *out,
+    enum omapi_errcode code, const char *what)
+{
+	struct omapi_error e;
+
+	omapi_seterr(&e, code, "%s", what);
+	conn_break(c, &e);
+	if (out)
+		*out = c->broken_err;
+	return -1;
+}
+
+/* Copy the reason the connection broke into err; returns -1. */
+static int
+broken_error(const struct omapi_conn *c, struct omapi_error *err)
+{
+	if (err)
+		*err = c->broken_err;
+	return -1;
+}
+
+/* Write what the socket takes now.  0, or -1 when the connection failed. */
+static int
+conn_write(struct omapi_conn *c, struct omapi_error *err)
+{
+	ssize_t n;
+	char what[OMAPI_ERRLEN];
+
+	while (c->out_off < c->out.len) {
+		n = send(c->fd, c->out.data + c->out_off,
+		    c->out.len - c->out_off, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n == -1) {
+			snprintf(what, sizeof(what), "send: %s",
+			    strerror(errno));
+			return conn_fail(c, err, OMAPI_ERR_CONNECTION, what);
+		}
+		c->out_off += (size_t)n;
+		c->stats.bytes_out += (uint64_t)n;
+	}
+	if (c->out_off == c->out.len) {
+		c->out.len = 0;
+		c->out_off = 0;
+	}
+	return 0;
+}
+
+/* Encode, sign and queue a request; return its tid through *tid. */
+static int
+conn_queue(struct omapi_conn *c, const struct omapi_request *req,
+    uint32_t authid, struct omapi_signer *signer, uint32_t *tid,
+    struct omapi_error *err)
+{
+	size_t start, siglen = omapi_signer_len(signer);
+
+	if (c->out.len - c->out_off > CONN_OUT_MAX / 2)
+		return omapi_seterr(err, OMAPI_ERR_TIMEOUT,
+		    "server is not reading our requests");
+
+	if (c->out_off > 0 && c->out_off >= c->out.len / 2) {
+		omapi_buf_consume(&c->out, c->out_off);
+		c->out_off = 0;
+	}
+	start = c->out.len;
+	*tid = c->next_tid++;
+	if (c->next_tid == 0)
+		c->next_tid = 1;
+	if (omapi_msg_encode(&c->out, req, authid, (uint32_t)siglen, *tid,
+	    err) == -1)
+		return -1;
+	if (signer && omapi_signer_sign(signer, c->out.data + start + 4,
+	    c->out.len - start - 4 - siglen, c->out.data + c->out.len -
+	    siglen) == -1) {
+		c->out.len = start;
+		return omapi_seterr(err, OMAPI_ERR_INVALID, "signing failed");
+	}
+	return 0;
+}
+
+/*
+ * Send a request; fn(arg, ...) is called exactly once with its reply or
+ * its failure, from a later omapi_conn_pump (or at once, from this call,
+ * if the connection breaks while writing).
+ */
+int
+omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
+    omapi_reply_fn *fn, void *arg, struct omapi_error *err)
+{
+	struct pending p;
+
+	if (c->broken)
+		return broken_error(c, err);
+	if (pend_reserve(c) == -1)
+		return omapi_seterr(err, OMAPI_ERR_NOMEM,
+		    "too many requests in flight");
+	if (conn_queue(c, req, c->authid, c->signer, &p.tid, err) == -1)
+		return -1;
+	p.deadline = now_ms() + c->io_timeout_ms;
+	p.fn = fn;
+	p.arg = arg;
+	pend_push(c, &p);
+	c->stats.requests++;
+	return conn_write(c, NULL) == -1 ? broken_error(c, err) : 0;
+}
+
+/*
+ * Check a reply's signature.  With a key, every reply must carry our authid
+ * and a valid signature; dhcpd answers a request whose signature it rejects
+ * with an unsigned STATUS, which we report as an authentication failure.
+ */
+static int
+reply_verify(struct omapi_conn *c, const struct omapi_msg *m,
+    struct omapi_error *err)
+{
+	uint32_t result = 0;
+
+	if (m->hdr.authid == 0 && m->hdr.authlen == 0) {
+		if (c->signer == NULL)
+			return 0;
+		omapi_list_u32(&m->message, "result", &result);
+		if (m->hdr.opcode == OMAPI_OP_STATUS &&
+		    result == OMAPI_RESULT_BADSIG)
+			omapi_seterr(err, OMAPI_ERR_AUTH, "server rejected our "
+			    "signature: wrong secret for the key?");
+		else
+			omapi_seterr(err, OMAPI_ERR_AUTH, "unsigned reply on "
+			    "an authenticated connection");
+		err->result = result;
+		return -1;
+	}
+	if (c->signer == NULL || m->hdr.authid != c->authid)
+		return omapi_seterr(err, OMAPI_ERR_AUTH,
+		    "reply signed with an unknown authenticator %u",
+		    m->hdr.authid);
+	if (omapi_signer_verify(c->signer, m->signed_data, m->signed_len,
+	    m->sig, m->hdr.authlen) == -1)
+		return omapi_seterr(err, OMAPI_ERR_AUTH,
+		    "reply signature does not verify");
+	return 0;
+}
+
+/* Frame, verify and dispatch every complete reply in the input buffer. */
+static int
+conn_dispatch(struct omapi_conn *c, struct omapi_error *err)
+{
+	struct omapi_msg m;
+	struct omapi_error e;
+	struct pending p;
+	int rc, n = 0, bad;
+
+	for (;;) {
+		rc = omapi_msg_decode(c->in.data + c->in_off,
+		    c->in.len - c->in_off, c->max_msg, &m, &e);
+		if (rc == 0)
+			break;
+		if (rc == -1) {
+			conn_break(c, &e);
+			return broken_error(c, err);
+		}
+		c->in_off += m.size;
+		c->stats.replies++;
+		bad = reply_verify(c, &m, &e);
+		if (pend_take(c, m.hdr.rid, &p) == -1) {
+			c->stats.unmatched++;
+			continue;
+		}
+		p.fn(p.arg, bad ? NULL : &m, bad ? &e : NULL);
+		n++;
+		if (c->broken)
+			break;
+	}
+	if (c->in_off == c->in.len) {
+		c->in.len = 0;
+		c->in_off = 0;
+	}
+	return n;
+}
+
+/* Read what has arrived and dispatch it.  Count dispatched, or -1. */
+static int
+conn_read(struct omapi_conn *c, struct omapi_error *err)
+{
+	char what[OMAPI_ERRLEN];
+	ssize_t n;
+
+	if (c->in_off > 0 && c->in.cap - c->in.len < CONN_READ_CHUNK) {
+		omapi_buf_consume(&c->in, c->in_off);
+		c->in_off = 0;
+	}
+	if (omapi_buf_reserve(&c->in, CONN_READ_CHUNK) == -1)
+		return conn_fail(c, err, OMAPI_ERR_PROTOCOL,
+		    "reply exceeds the message size limit");
+	do
+		n = recv(c->fd, c->in.data + c->in.len,
+		    c->in.cap - c->in.len, 0);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n == -1) {
+		snprintf(what, sizeof(what), "recv: %s", strerror(errno));
+		return conn_fail(c, err, OMAPI_ERR_CONNECTION, what);
+	}
+	if (n == 0)
+		return conn_fail(c, err, OMAPI_ERR_CONNECTION,
+		    c->in.len > c->in_off ? "server closed the connection "
+		    "in the middle of a reply" :
+		    "server closed the connection");
+	c->in.len += (size_t)n;
+	c->stats.bytes_in += (uint64_t)n;
+	return conn_dispatch(c, err);
+}
+
+/* Fail the connection if the oldest request has waited too long. */
+static int
+conn_check_deadline(struct omapi_conn *c, int64_t now, struct omapi_error *err)
+{
+	char what[OMAPI_ERRLEN];
+
+	if (c->pend_count == 0 || pend_at(c, 0)->deadline > now)
+		return 0;
+	snprintf(what, sizeof(what), "no reply within %d ms",
+	    c->io_timeout_ms);
+	return conn_fail(c, err, OMAPI_ERR_TIMEOUT, what);
+}
+
+/*
+ * Move bytes both ways for up to timeout_ms (-1: until something is
+ * dispatched or a request times out).  Returns the number of callbacks run
+ * (0 when the time ran out first), or -1 when the connection broke.
+ */
+int
+omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
+{
+	struct pollfd pfd;
+	int64_t now, end, wait;
+	int n;
+
+	if (c->broken)
+		return broken_error(c, err);
+	now = now_ms();
+	end = timeout_ms < 0 ? INT64_MAX : now + timeout_ms;
+	for (;;) {
+		if (conn_check_deadline(c, now, err) == -1)
+			return -1;
+		wait = end - now;
+		if (c->pend_count > 0 && pend_at(c, 0)->deadline - now < wait)
+			wait = pend_at(c, 0)->deadline - now;
+		if (wait < 0)
+			wait = 0;
+		pfd.fd = c->fd;
+		pfd.events = POLLIN | (c->out.len > c->out_off ? POLLOUT : 0);
+		pfd.revents = 0;
+		n = poll(&pfd, 1, wait > INT32_MAX ? -1 : (int)wait);
+		if (n == -1 && errno != EINTR)
+			return conn_fail(c, err, OMAPI_ERR_CONNECTION, "poll");
+		if (n > 0 && (pfd.revents & POLLOUT) &&
+		    conn_write(c, err) == -1)
+			return -1;
+		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
+			if ((n = conn_read(c, err)) != 0)
+				return n;
+		}
+		now = now_ms();
+		if (now >= end)
+			return conn_check_deadline(c, now, err);
+	}
+}
+
+/* Block until everything queued has been written. */
+int
+omapi_conn_flush(struct omapi_conn *c, struct omapi_error *err)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+
+	while (!c->broken && c->out.len > c->out_off) {
+		if (poll(&pfd, 1, c->io_timeout_ms) == 0)
+			return conn_fail(c, err, OMAPI_ERR_TIMEOUT,
+			    "server does not read our requests");
+		if (conn_write(c, err) == -1)
+			return -1;
+	}
+	return c->broken ? broken_error(c, err) : 0;
+}
+
+unsigned
+omapi_conn_inflight(const struct omapi_conn *c)
+{
+	return (unsigned)c->pend_count;
+}
+
+int
+omapi_conn_is_broken(const struct omapi_conn *c)
+{
+	return c->broken;
+}
+
+const struct omapi_conn_stats *
+omapi_conn_stats(const struct omapi_conn *c)
+{
+	return &c->stats;
+}
+
+/* Connect with a timeout; the socket is left non-blocking. */
+static int
+tcp_connect(const char *host, uint16_t port, int timeout_ms,
+    struct omapi_error *err)
+{
+	struct addrinfo hints, *res, *ai;
+	struct pollfd pfd;
+	char portstr[8];
+	int fd = -1, rc, soerr, one = 1;
+	socklen_t sl;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0)
+		return omapi_seterr(err, OMAPI_ERR_CONNECTION,
+		    "cannot resolve %s: %s", host, gai_strerror(rc));
+	omapi_seterr(err, OMAPI_ERR_CONNECTION, "no address for %s", host);
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			rc = poll(&pfd, 1, timeout_ms);
+			sl = sizeof(soerr);
+			if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
+			    &soerr, &sl) == 0 && soerr == 0)
+				break;
+			if (rc == 0)
+				omapi_seterr(err, OMAPI_ERR_TIMEOUT, "connect "
+				    "to %s port %u: no answer within %d ms",
+				    host, port, timeout_ms);
+			else
+				omapi_seterr(err, OMAPI_ERR_CONNECTION,
+				    "connect to %s port %u: %s", host, port,
+				    strerror(rc == 1 ? soerr : errno));
+		} else
+			omapi_seterr(err, OMAPI_ERR_CONNECTION,
+			    "connect to %s port %u: %s", host, port,
+			    strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* Exchange startup messages: ours out, the server's in. */
+static int
+conn_startup(struct omapi_conn *c, struct omapi_error *err)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	int64_t end = now_ms() + c->io_timeout_ms;
+	int rc;
+
+	if (omapi_startup_encode(&c->out) == -1 || conn_write(c, err) == -1)
+		return -1;
+	if (omapi_buf_reserve(&c->in, CONN_READ_CHUNK) == -1)
+		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+	while ((rc = omapi_startup_decode(c->in.data, c->in.len, err)) == 0) {
+		int64_t left = end - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
+			return omapi_seterr(err, OMAPI_ERR_TIMEOUT, "server "
+			    "sent no OMAPI greeting within %d ms",
+			    c->io_timeout_ms);
+		n = recv(c->fd, c->in.data + c->in.len, 8 - c->in.len, 0);
+		if (n == 0)
+			return omapi_seterr(err, OMAPI_ERR_CONNECTION,
+			    "server closed the connection during startup");
+		if (n == -1 && errno != EINTR && errno != EAGAIN)
+			return omapi_seterr(err, OMAPI_ERR_CONNECTION,
+			    "recv: %s", strerror(errno));
+		if (n > 0)
+			c->in.len += (size_t)n;
+	}
+	if (rc == -1)
+		return -1;
+	c->in.len = 0;
+	return omapi_conn_flush(c, err);
+}
+
+/* The outcome of the authenticator open, filled by its callback. */
+struct auth_wait {
+	int			done;
+	int			ok;
+	uint32_t		authid;
+	struct omapi_error	err;
+};
+
+static void
+auth_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
+{
+	struct auth_wait *w = arg;
+
+	w->done = 1;
+	if (e != NULL) {
+		w->err = *e;
+		return;
+	}
+	if (m->hdr.opcode == OMAPI_OP_UPDATE && m->hdr.handle != 0) {
+		w->ok = 1;
+		w->authid = m->hdr.handle;
+		return;
+	}
+	/*
+	 * dhcpd answers an unknown key name (or a known name with another
+	 * algorithm) with "no object matches": that is an authentication
+	 * failure here, not a missing object.
+	 */
+	omapi_status_to_error(m, &w->err);
+	w->err.code = OMAPI_ERR_AUTH;
+}
+
+/* Open an authenticator object for the key; its handle is our authid. */
+static int
+conn_authenticate(struct omapi_conn *c, const struct omapi_key *key,
+    struct omapi_error *err)
+{
+	const char *wire = omapi_alg_wire_name(key->alg);
+	struct omapi_nv msg[] = {
+		{ "type", "authenticator", 13 },
+	};
+	struct omapi_nv obj[] = {
+		{ "name", key->name, (uint32_t)strlen(key->name) },
+		{ "algorithm", wire, wire ? (uint32_t)strlen(wire) : 0 },
+	};
+	struct omapi_request req = { OMAPI_OP_OPEN, 0, 0, msg, 1, obj, 2 };
+	struct auth_wait w;
+
+	memset(&w, 0, sizeof(w));
+	if (wire == NULL)
+		return omapi_seterr(err, OMAPI_ERR_INVALID,
+		    "key has no algorithm");
+	if (omapi_conn_send(c, &req, auth_reply, &w, err) == -1)
+		return -1;
+	while (!w.done)
+		if (omapi_conn_pump(c, -1, err) == -1)
+			break;
+	if (!w.ok) {
+		*err = w.err;
+		if (err->code == OMAPI_ERR_AUTH)
+			omapi_seterr(err, OMAPI_ERR_AUTH, "server refused key "
+			    "'%s' (%s): unknown name or other algorithm",
+			    key->name, omapi_alg_name(key->alg));
+		return -1;
+	}
+	if ((c->signer = omapi_signer_new(key, err)) == NULL)
+		return -1;
+	c->authid = w.authid;
+	return 0;
+}
+
+/*
+ * Connect, exchange startup messages and, with a key, authenticate.  The
+ * returned connection is ready for requests; NULL and err on failure.
+ */
+struct omapi_conn *
+omapi_conn_open(const struct omapi_conn_opts *o, struct omapi_error *err)
+{
+	struct omapi_conn *c;
+	size_t max = o->max_msg ? o->max_msg : OMAPI_DEFAULT_MAX_MSG;
+	int ctimeout = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
+	    CONN_DEFAULT_TIMEOUT;
+
+	omapi_clearerr(err);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	c->fd = -1;
+	c->max_msg = max;
+	c->io_timeout_ms = o->io_timeout_ms > 0 ? o->io_timeout_ms :
+	    CONN_DEFAULT_TIMEOUT;
+	c->next_tid = 1;
+	omapi_buf_init(&c->out, CONN_OUT_MAX);
+	omapi_buf_init(&c->in, max + CONN_READ_CHUNK);
+	if ((c->fd = tcp_connect(o->host ? o->host : "127.0.0.1",
+	    o->port ? o->port : OMAPI_DEFAULT_PORT, ctimeout, err)) == -1)
+		goto fail;
+	if (conn_startup(c, err) == -1)
+		goto fail;
+	if (o->key != NULL && o->key->alg != OMAPI_ALG_NONE &&
+	    conn_authenticate(c, o->key, err) == -1)
+		goto fail;
+	return c;
+fail:
+	omapi_conn_close(c);
+	return NULL;
+}
+
+/* Close the socket and free everything; pending callbacks are not run. */
+void
+omapi_conn_close(struct omapi_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->fd != -1)
+		close(c->fd);
+	omapi_signer_free(c->signer);
+	omapi_buf_free(&c->out);
+	omapi_buf_free(&c->in);
+	free(c->pend);
+	free(c);
+}

@@ -1,0 +1,56 @@
+/*
+ * error.c: the error record every library call fills on failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "omapi.h"
+
+static const char *const errcode_names[] = {
+	[OMAPI_OK] = "ok",
+	[OMAPI_ERR_NOTFOUND] = "not found",
+	[OMAPI_ERR_AUTH] = "authentication failed",
+	[OMAPI_ERR_STATUS] = "server error",
+	[OMAPI_ERR_TIMEOUT] = "timeout",
+	[OMAPI_ERR_PROTOCOL] = "protocol error",
+	[OMAPI_ERR_CONNECTION] = "connection error",
+	[OMAPI_ERR_INVALID] = "invalid argument",
+	[OMAPI_ERR_NOMEM] = "out of memory",
+};
+
+/* A short name for an error kind, for messages and metric labels. */
+const char *
+omapi_errcode_name(enum omapi_errcode code)
+{
+	if ((size_t)code >= sizeof(errcode_names) / sizeof(errcode_names[0]))
+		return "unknown error";
+	return errcode_names[code];
+}
+
+/* Record an error; always returns -1 so callers can `return omapi_seterr()`. */
+int
+omapi_seterr(struct omapi_error *err, enum omapi_errcode code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return -1;
+	err->code = code;
+	err->result = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+omapi_clearerr(struct omapi_error *err)
+{
+	if (err == NULL)
+		return;
+	err->code = OMAPI_OK;
+	err->result = 0;
+	err->text[0] = '\0';
+}

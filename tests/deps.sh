@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian packages the build and the tests need, when missing.
+# As root it runs apt-get; otherwise it only lists what is missing.
+set -eu
+
+PACKAGES="build-essential pkg-config libssl-dev libmicrohttpd-dev libyaml-dev
+libcmocka-dev zlib1g-dev libcrypt-dev isc-dhcp-server iproute2 procps curl
+python3 python3-pypureomapi python3-yaml valgrind clang clang-tidy
+libclang-rt-14-dev prometheus dhcpd-pools"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: run 'make deps' as root, or apt-get install them" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# The Debian package starts dhcpd on install; the tests run their own.
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now isc-dhcp-server >/dev/null 2>&1 || true
+fi
