@@ -16,7 +16,10 @@ OPT	?= -O2 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
 	  -Wno-unused-parameter
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP
+VERSION	= 0.1.0
+COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP \
+	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
 LDLIBS_EXPORTER	= -lmicrohttpd -lyaml -lz -lcrypt -lpthread
 

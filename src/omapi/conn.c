@@ -40,7 +40,8 @@
 
 struct pending {
 	uint32_t	 tid;
-	int64_t		 deadline;	/* monotonic ms */
+	uint32_t	 size;		/* request bytes */
+	int64_t		 deadline;	/* monotonic us */
 	omapi_reply_fn	*fn;
 	void		*arg;
 };
@@ -60,6 +61,10 @@ struct omapi_conn {
 	struct omapi_buf	 in;
 	size_t			 in_off;	/* bytes of in already parsed */
 
+	size_t			 inflight_bytes; /* requests in flight */
+	size_t			 max_reply;	/* largest reply seen */
+	int			 dispatching;	/* inside a callback */
+
 	struct pending		*pend;		/* ring of requests in flight */
 	size_t			 pend_cap;	/* a power of two */
 	size_t			 pend_head;
@@ -68,13 +73,14 @@ struct omapi_conn {
 	struct omapi_conn_stats	 stats;
 };
 
+/* Monotonic time in microseconds. */
 static int64_t
-now_ms(void)
+now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static struct pending *
@@ -124,6 +130,7 @@ pend_take(struct omapi_conn *c, uint32_t tid, struct pending *out)
 		if (pend_at(c, i)->tid != tid)
 			continue;
 		*out = *pend_at(c, i);
+		c->inflight_bytes -= out->size;
 		if (i == 0) {
 			c->pend_head = (c->pend_head + 1) & (c->pend_cap - 1);
 		} else {
@@ -154,6 +161,7 @@ conn_break(struct omapi_conn *c, const struct omapi_error *err)
 		p = *pend_at(c, 0);
 		c->pend_head = (c->pend_head + 1) & (c->pend_cap - 1);
 		c->pend_count--;
+		c->inflight_bytes -= p.size;
 		p.fn(p.arg, NULL, &c->broken_err);
 	}
 	return -1;
@@ -210,10 +218,10 @@ conn_write(struct omapi_conn *c, struct omapi_error *err)
 	return 0;
 }
 
-/* Encode, sign and queue a request; return its tid through *tid. */
+/* Encode, sign and queue a request; its tid and size go in p. */
 static int
 conn_queue(struct omapi_conn *c, const struct omapi_request *req,
-    uint32_t authid, struct omapi_signer *signer, uint32_t *tid,
+    uint32_t authid, struct omapi_signer *signer, struct pending *p,
     struct omapi_error *err)
 {
 	size_t start, siglen = omapi_signer_len(signer);
@@ -227,10 +235,10 @@ conn_queue(struct omapi_conn *c, const struct omapi_request *req,
 		c->out_off = 0;
 	}
 	start = c->out.len;
-	*tid = c->next_tid++;
+	p->tid = c->next_tid++;
 	if (c->next_tid == 0)
 		c->next_tid = 1;
-	if (omapi_msg_encode(&c->out, req, authid, (uint32_t)siglen, *tid,
+	if (omapi_msg_encode(&c->out, req, authid, (uint32_t)siglen, p->tid,
 	    err) == -1)
 		return -1;
 	if (signer && omapi_signer_sign(signer, c->out.data + start + 4,
@@ -239,6 +247,7 @@ conn_queue(struct omapi_conn *c, const struct omapi_request *req,
 		c->out.len = start;
 		return omapi_seterr(err, OMAPI_ERR_INVALID, "signing failed");
 	}
+	p->size = (uint32_t)(c->out.len - start);
 	return 0;
 }
 
@@ -255,12 +264,21 @@ omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
 
 	if (c->broken)
 		return broken_error(c, err);
+	/* Wait for room under dhcpd's signed-buffer limit (see omapi.h). */
+	while (!omapi_conn_can_send(c)) {
+		if (c->dispatching)
+			return omapi_seterr(err, OMAPI_ERR_INVALID, "no room "
+			    "for another signed request in flight");
+		if (omapi_conn_pump(c, -1, err) == -1)
+			return -1;
+	}
 	if (pend_reserve(c) == -1)
 		return omapi_seterr(err, OMAPI_ERR_NOMEM,
 		    "too many requests in flight");
-	if (conn_queue(c, req, c->authid, c->signer, &p.tid, err) == -1)
+	if (conn_queue(c, req, c->authid, c->signer, &p, err) == -1)
 		return -1;
-	p.deadline = now_ms() + c->io_timeout_ms;
+	c->inflight_bytes += p.size;
+	p.deadline = now_us() + (int64_t)c->io_timeout_ms * 1000;
 	p.fn = fn;
 	p.arg = arg;
 	pend_push(c, &p);
@@ -324,12 +342,16 @@ conn_dispatch(struct omapi_conn *c, struct omapi_error *err)
 		}
 		c->in_off += m.size;
 		c->stats.replies++;
+		if (m.size > c->max_reply)
+			c->max_reply = m.size;
 		bad = reply_verify(c, &m, &e);
 		if (pend_take(c, m.hdr.rid, &p) == -1) {
 			c->stats.unmatched++;
 			continue;
 		}
+		c->dispatching++;
 		p.fn(p.arg, bad ? NULL : &m, bad ? &e : NULL);
+		c->dispatching--;
 		n++;
 		if (c->broken)
 			break;
@@ -389,21 +411,23 @@ conn_check_deadline(struct omapi_conn *c, int64_t now, struct omapi_error *err)
 }
 
 /*
- * Move bytes both ways for up to timeout_ms (-1: until something is
+ * Move bytes both ways for up to timeout_us (-1: until something is
  * dispatched or a request times out).  Returns the number of callbacks run
  * (0 when the time ran out first), or -1 when the connection broke.
  */
 int
-omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
+omapi_conn_pump_us(struct omapi_conn *c, int64_t timeout_us,
+    struct omapi_error *err)
 {
 	struct pollfd pfd;
+	struct timespec ts;
 	int64_t now, end, wait;
 	int n;
 
 	if (c->broken)
 		return broken_error(c, err);
-	now = now_ms();
-	end = timeout_ms < 0 ? INT64_MAX : now + timeout_ms;
+	now = now_us();
+	end = timeout_us < 0 ? INT64_MAX : now + timeout_us;
 	for (;;) {
 		if (conn_check_deadline(c, now, err) == -1)
 			return -1;
@@ -412,10 +436,12 @@ omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
 			wait = pend_at(c, 0)->deadline - now;
 		if (wait < 0)
 			wait = 0;
+		ts.tv_sec = (time_t)(wait / 1000000);
+		ts.tv_nsec = (long)(wait % 1000000) * 1000;
 		pfd.fd = c->fd;
 		pfd.events = POLLIN | (c->out.len > c->out_off ? POLLOUT : 0);
 		pfd.revents = 0;
-		n = poll(&pfd, 1, wait > INT32_MAX ? -1 : (int)wait);
+		n = ppoll(&pfd, 1, wait == INT64_MAX ? NULL : &ts, NULL);
 		if (n == -1 && errno != EINTR)
 			return conn_fail(c, err, OMAPI_ERR_CONNECTION, "poll");
 		if (n > 0 && (pfd.revents & POLLOUT) &&
@@ -425,10 +451,17 @@ omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
 			if ((n = conn_read(c, err)) != 0)
 				return n;
 		}
-		now = now_ms();
+		now = now_us();
 		if (now >= end)
 			return conn_check_deadline(c, now, err);
 	}
+}
+
+int
+omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
+{
+	return omapi_conn_pump_us(c, timeout_ms < 0 ? -1 :
+	    (int64_t)timeout_ms * 1000, err);
 }
 
 /* Block until everything queued has been written. */
@@ -447,10 +480,40 @@ omapi_conn_flush(struct omapi_conn *c, struct omapi_error *err)
 	return c->broken ? broken_error(c, err) : 0;
 }
 
+/*
+ * Whether one more request may go out now.  Always on an unsigned
+ * connection and with nothing in flight; on a signed one, while the
+ * requests in flight and their expected replies stay under the limit that
+ * keeps dhcpd's buffers from wrapping (see omapi.h).
+ */
+int
+omapi_conn_can_send(const struct omapi_conn *c)
+{
+	size_t reply = c->max_reply > OMAPI_REPLY_SIZE_GUESS ?
+	    c->max_reply : OMAPI_REPLY_SIZE_GUESS;
+
+	if (c->signer == NULL || c->pend_count == 0)
+		return 1;
+	return (c->pend_count + 1) * reply <= OMAPI_SIGNED_INFLIGHT_BYTES &&
+	    c->inflight_bytes + OMAPI_REPLY_SIZE_GUESS <=
+	    OMAPI_SIGNED_INFLIGHT_BYTES;
+}
+
 unsigned
 omapi_conn_inflight(const struct omapi_conn *c)
 {
 	return (unsigned)c->pend_count;
+}
+
+/*
+ * Wake a thread blocked on this connection from another thread: the socket
+ * is shut down, so its poll returns and the connection breaks.  The caller
+ * makes sure the connection is not being closed at the same time.
+ */
+void
+omapi_conn_interrupt(struct omapi_conn *c)
+{
+	shutdown(c->fd, SHUT_RDWR);
 }
 
 int
@@ -524,7 +587,7 @@ static int
 conn_startup(struct omapi_conn *c, struct omapi_error *err)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	int64_t end = now_ms() + c->io_timeout_ms;
+	int64_t end = now_us() + (int64_t)c->io_timeout_ms * 1000;
 	int rc;
 
 	if (omapi_startup_encode(&c->out) == -1 || conn_write(c, err) == -1)
@@ -532,7 +595,7 @@ conn_startup(struct omapi_conn *c, struct omapi_error *err)
 	if (omapi_buf_reserve(&c->in, CONN_READ_CHUNK) == -1)
 		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
 	while ((rc = omapi_startup_decode(c->in.data, c->in.len, err)) == 0) {
-		int64_t left = end - now_ms();
+		int64_t left = (end - now_us()) / 1000;
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)

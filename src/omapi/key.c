@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,22 @@ omapi_key_parse_spec(struct omapi_key *key, const char *spec, const char *alg,
 	memcpy(name, spec, n);
 	name[n] = '\0';
 	return omapi_key_set(key, name, alg, colon + 1, err);
+}
+
+/* Put "WHERE: " in front of an error's text (copied: no aliasing). */
+static void __attribute__((format(printf, 2, 3)))
+prefix_error(struct omapi_error *err, const char *fmt, ...)
+{
+	char where[OMAPI_ERRLEN], text[OMAPI_ERRLEN];
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(where, sizeof(where), fmt, ap);
+	va_end(ap);
+	memcpy(text, err->text, sizeof(text));
+	omapi_seterr(err, err->code, "%.120s: %.200s", where, text);
 }
 
 /* Tokens of the key-file grammar. */
@@ -311,9 +328,8 @@ omapi_key_parse_text(struct omapi_key *key, const char *text, size_t len,
 	if (omapi_key_set(key, chosen.name, chosen.alg, chosen.secret,
 	    err) == 0)
 		rv = 0;
-	else if (err)	/* key_set's message is fine; add the line */
-		omapi_seterr(err, err->code, "line %d: %.200s", chosen.line,
-		    err->text);
+	else
+		prefix_error(err, "line %d", chosen.line);
 out:
 	explicit_bzero(&kb, sizeof(kb));
 	explicit_bzero(&chosen, sizeof(chosen));
@@ -364,8 +380,8 @@ omapi_key_load_file(struct omapi_key *key, const char *path,
 	if (read_small_file(path, &text, &len, err) == -1)
 		return -1;
 	rv = omapi_key_parse_text(key, text, len, want_name, err);
-	if (rv == -1 && err)
-		omapi_seterr(err, err->code, "%s: %.200s", path, err->text);
+	if (rv == -1)
+		prefix_error(err, "%s", path);
 	explicit_bzero(text, len);
 	free(text);
 	return rv;

@@ -194,7 +194,18 @@ int	 omapi_secret_load_file(struct omapi_key *, const char *path,
 	    struct omapi_error *);
 void	 omapi_key_wipe(struct omapi_key *);
 
-/* ---- conn.c: one TCP connection with many requests in flight ---- */
+/* ---- conn.c: one TCP connection with many requests in flight ----
+ *
+ * dhcpd 4.4.3 aborts (dst_api.c REQUIRE) when the first signed field of a
+ * message straddles the end of one of its 4 KiB connection buffers: its
+ * copyout/copyin keep SIG_MODE_INIT set across a buffer boundary.  The
+ * buffers are freed whenever they empty, so on a signed connection we keep
+ * the requests in flight, and the replies they will produce, under
+ * OMAPI_SIGNED_INFLIGHT_BYTES: dhcpd then never holds enough to wrap.
+ * omapi_conn_can_send() says whether one more request fits.
+ */
+#define OMAPI_SIGNED_INFLIGHT_BYTES	3072
+#define OMAPI_REPLY_SIZE_GUESS		512	/* until replies are seen */
 struct omapi_conn_opts {
 	const char		*host;		/* numeric IPv4/IPv6 or name */
 	uint16_t		 port;
@@ -230,9 +241,13 @@ int	 omapi_conn_send(struct omapi_conn *, const struct omapi_request *,
 	    omapi_reply_fn *, void *, struct omapi_error *);
 int	 omapi_conn_pump(struct omapi_conn *, int timeout_ms,
 	    struct omapi_error *);
+int	 omapi_conn_pump_us(struct omapi_conn *, int64_t timeout_us,
+	    struct omapi_error *);
 int	 omapi_conn_flush(struct omapi_conn *, struct omapi_error *);
 unsigned omapi_conn_inflight(const struct omapi_conn *);
 int	 omapi_conn_is_broken(const struct omapi_conn *);
+void	 omapi_conn_interrupt(struct omapi_conn *);
+int	 omapi_conn_can_send(const struct omapi_conn *);
 const struct omapi_conn_stats *omapi_conn_stats(const struct omapi_conn *);
 
 /* ---- object.c: an owned copy of a reply's object, for synchronous use ---- */
@@ -369,14 +384,19 @@ int	 omapi_parse_ipv4(const char *, uint8_t[4]);
 int	 omapi_parse_hex(const char *, uint8_t *, size_t, size_t *);
 
 /* ---- sweep.c: look up every address of a range, many in flight ---- */
-struct omapi_sweep_opts {
-	uint32_t	first;		/* host byte order */
+struct omapi_range {
+	uint32_t	first;		/* host byte order, inclusive */
 	uint32_t	last;
-	unsigned	window;		/* requests in flight; 0: default */
-	double		max_rate;	/* requests per second; 0: unlimited */
 };
 
-/* lease is NULL for an address that has no lease object. */
+struct omapi_sweep_opts {
+	const struct omapi_range *ranges;
+	size_t		 nranges;
+	unsigned	 window;	/* requests in flight; 0: default */
+	double		 max_rate;	/* requests per second; 0: unlimited */
+};
+
+/* lease is NULL for an address that has no lease object (ip: host order). */
 typedef void omapi_sweep_fn(void *arg, uint32_t ip,
     const struct omapi_lease *lease);
 

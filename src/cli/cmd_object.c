@@ -1,0 +1,175 @@
+/*
+ * cmd_object.c: objects opened by name (failover NAME, class NAME) and
+ * the generic get TYPE ATTR=VALUE...
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "omapictl.h"
+
+#define GET_MAX_ATTRS	16
+#define GET_NAME_MAX	128
+#define GET_VALUE_MAX	255
+
+/* One ATTR=VALUE of get, as the wire wants it. */
+struct get_attr {
+	char		name[GET_NAME_MAX];
+	uint8_t		value[GET_VALUE_MAX];
+	uint32_t	len;
+};
+
+int
+cmd_failover(struct cli *cli, int argc, char **argv)
+{
+	struct omapi_object *o = NULL;
+	struct omapi_error err;
+	int rv;
+
+	if (argc != 1 || *argv[0] == '\0')
+		return args_usage_error("usage: failover NAME");
+	if ((rv = session_connect(cli)) != CLI_OK)
+		return rv;
+	rv = omapi_failover_by_name(cli->conn, argv[0], &o, &err);
+	return cmd_show(cli, rv, o, &err, "failover %s", argv[0]);
+}
+
+int
+cmd_class(struct cli *cli, int argc, char **argv)
+{
+	struct omapi_object *o = NULL;
+	struct omapi_error err;
+	int rv;
+
+	if (argc != 1 || *argv[0] == '\0')
+		return args_usage_error("usage: class NAME");
+	if ((rv = session_connect(cli)) != CLI_OK)
+		return rv;
+	rv = omapi_class_by_name(cli->conn, argv[0], &o, &err);
+	return cmd_show(cli, rv, o, &err, "class %s", argv[0]);
+}
+
+/* 1 if name is in the NULL-terminated list. */
+static int
+name_in(const char *name, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(name, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* A decimal number that fits in 32 bits; -1 if s is not one. */
+static int
+get_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* VALUE as text. */
+static int
+get_text(const char *v, struct get_attr *a)
+{
+	size_t n = strlen(v);
+
+	if (n > sizeof(a->value))
+		return args_usage_error("value of '%s' is too long", a->name);
+	memcpy(a->value, v, n);
+	a->len = (uint32_t)n;
+	return 0;
+}
+
+/* Type VALUE by the attribute's name, then by its look (see --help). */
+static int
+get_value(const char *v, int force_text, struct get_attr *a)
+{
+	static const char *const hex[] = { "hardware-address",
+	    "dhcp-client-identifier", "uid", NULL };
+	static const char *const text[] = { "name", "client-hostname",
+	    "statements", "group", NULL };
+	uint32_t u;
+	size_t n;
+
+	if (force_text || name_in(a->name, text))
+		return get_text(v, a);
+	if (strcmp(a->name, "ip-address") == 0) {
+		a->len = 4;
+		return parse_ipv4_arg(v, a->value) == -1 ? CLI_USAGE : 0;
+	}
+	if (name_in(a->name, hex)) {
+		if (parse_hex_arg(a->name, v, a->value, sizeof(a->value),
+		    &n) == -1)
+			return CLI_USAGE;
+		a->len = (uint32_t)n;
+		return 0;
+	}
+	if (get_u32(v, &u) == 0) {
+		a->value[0] = (uint8_t)(u >> 24);
+		a->value[1] = (uint8_t)(u >> 16);
+		a->value[2] = (uint8_t)(u >> 8);
+		a->value[3] = (uint8_t)u;
+		a->len = 4;
+		return 0;
+	}
+	if (omapi_parse_ipv4(v, a->value) == 0) {
+		a->len = 4;
+		return 0;
+	}
+	return get_text(v, a);
+}
+
+/* Parse "ATTR=VALUE" or "ATTR:=TEXT". */
+static int
+get_attr_parse(const char *word, struct get_attr *a)
+{
+	const char *eq = strchr(word, '=');
+	size_t n;
+	int force_text;
+
+	if (eq == NULL || eq == word)
+		return args_usage_error("'%s' is not ATTR=VALUE", word);
+	n = (size_t)(eq - word);
+	force_text = word[n - 1] == ':';
+	if (force_text)
+		n--;
+	if (n == 0 || n >= sizeof(a->name))
+		return args_usage_error("bad attribute name in '%s'", word);
+	memcpy(a->name, word, n);
+	a->name[n] = '\0';
+	return get_value(eq + 1, force_text, a);
+}
+
+/* get TYPE ATTR=VALUE...: open any object by its attributes. */
+int
+cmd_get(struct cli *cli, int argc, char **argv)
+{
+	struct get_attr attrs[GET_MAX_ATTRS];
+	struct omapi_nv nv[GET_MAX_ATTRS];
+	struct omapi_object *o = NULL;
+	struct omapi_error err;
+	int i, rv;
+
+	if (argc < 2 || argc - 1 > GET_MAX_ATTRS || *argv[0] == '\0')
+		return args_usage_error("usage: get TYPE ATTR=VALUE... "
+		    "(at most %d)", GET_MAX_ATTRS);
+	for (i = 0; i < argc - 1; i++) {
+		if ((rv = get_attr_parse(argv[i + 1], &attrs[i])) != 0)
+			return rv;
+		nv[i] = (struct omapi_nv){ attrs[i].name, attrs[i].value,
+		    attrs[i].len };
+	}
+	if ((rv = session_connect(cli)) != CLI_OK)
+		return rv;
+	rv = omapi_open_object(cli->conn, argv[0], nv, (size_t)argc - 1, 0, 0,
+	    &o, &err);
+	return cmd_show(cli, rv, o, &err, "get %s", argv[0]);
+}

@@ -1,0 +1,93 @@
+/*
+ * omapictl.c: a scriptable OMAPI client for ISC dhcpd.
+ *
+ * main() parses the command line into a struct cli_opts (args.c), loads
+ * the key (keys.c), and hands the command words to a handler from the
+ * table below.  Handlers connect on first use (session.c), print what the
+ * server answered (output.c) and return the exit status.
+ *
+ * Notes on the library, found while writing this program (src/omapi/ is
+ * not ours to edit):
+ * - key.c: omapi_key_load_file and omapi_key_parse_text prefix an error
+ *   with omapi_seterr(err, err->code, "...%.200s", ..., err->text), so
+ *   vsnprintf reads the buffer it writes (undefined behaviour; glibc
+ *   prints "line 1: line 1: f key 'k1' is not valid base64", or nothing
+ *   at all after the path).  keys.c reads key files itself to avoid the
+ *   load_file case; a bad secret or algorithm inside a key file still
+ *   reads garbled until key.c copies err->text before reusing it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "omapictl.h"
+
+struct command {
+	const char	*name;
+	int		(*fn)(struct cli *, int, char **);
+};
+
+static const struct command commands[] = {
+	{ "lease", cmd_lease },
+	{ "host", cmd_host },
+	{ "group", cmd_group },
+	{ "pool", cmd_pool },
+	{ "failover", cmd_failover },
+	{ "class", cmd_class },
+	{ "get", cmd_get },
+};
+
+/* Options that belong to one command only; CLI_OK or CLI_USAGE. */
+static int
+command_check_opts(const struct cli_opts *o)
+{
+	const char *cmd = o->argv[0];
+
+	if ((o->statements || o->group) && strcmp(cmd, "host") != 0)
+		return args_usage_error("--statements and --group go with "
+		    "host add");
+	if ((o->window || o->rate > 0) && (strcmp(cmd, "lease") != 0 ||
+	    o->argc < 2 || strcmp(o->argv[1], "sweep") != 0))
+		return args_usage_error("--window and --rate go with "
+		    "lease sweep");
+	return CLI_OK;
+}
+
+/* Find a command's handler, or NULL. */
+static const struct command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cli_opts opts;
+	struct cli cli;
+	const struct command *cmd;
+	int rv;
+
+	if ((rv = args_parse(argc, argv, &opts)) != -1)
+		return rv;	/* --help, --version or a usage error */
+	if ((cmd = command_find(opts.argv[0])) == NULL)
+		return args_usage_error("unknown command '%s'", opts.argv[0]);
+	if (command_check_opts(&opts) != CLI_OK)
+		return CLI_USAGE;
+	memset(&cli, 0, sizeof(cli));
+	cli.opts = &opts;
+	if (keys_load(&opts, &cli.key, &cli.have_key) == -1)
+		return CLI_USAGE;
+	rv = cmd->fn(&cli, opts.argc - 1, opts.argv + 1);
+	omapi_conn_close(cli.conn);
+	omapi_key_wipe(&cli.key);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		perror(CLI_NAME ": standard output");
+		rv = rv ? rv : CLI_USAGE;
+	}
+	return rv;
+}

@@ -1,0 +1,102 @@
+/*
+ * omapictl.h: the command-line OMAPI client.  One header for the
+ * program; prototypes are grouped under the file that defines them.
+ */
+#ifndef OMAPICTL_H
+#define OMAPICTL_H
+
+#include <stdint.h>
+
+#include "omapi.h"
+
+#define CLI_NAME		"omapictl"
+#define CLI_VERSION		"0.1.0"
+#define CLI_DEFAULT_HOST	"127.0.0.1"
+#define CLI_HOST_MAX		256
+
+/* Exit statuses; the --help text documents them. */
+enum cli_exit {
+	CLI_OK = 0,		/* found or done */
+	CLI_NOTFOUND = 1,	/* the server has no such object */
+	CLI_USAGE = 2,		/* bad arguments or configuration */
+	CLI_SERVER = 3,	/* connection, timeout, authentication,
+				   protocol error */
+	CLI_REFUSED = 4,	/* the server refused a change (e.g. the
+				   host already exists) */
+};
+
+/* Everything the command line and the environment say. */
+struct cli_opts {
+	char		 host[CLI_HOST_MAX];
+	uint16_t	 port;
+	int		 json;
+	int		 timeout_ms;	/* 0: the library's default */
+	char		*key_spec;	/* -k NAME:BASE64 (in argv, wiped) */
+	const char	*key_file;	/* -K FILE */
+	const char	*secret_file;	/* --secret-file FILE */
+	const char	*key_name;	/* --key-name NAME */
+	const char	*alg;		/* -a ALG, NULL: default */
+	const char	*statements;	/* host add --statements */
+	const char	*group;		/* host add --group */
+	unsigned	 window;	/* lease sweep --window */
+	double		 rate;		/* lease sweep --rate */
+	int		 argc;		/* the command and its words */
+	char		**argv;
+};
+
+/* What a command handler works with. */
+struct cli {
+	const struct cli_opts	*opts;
+	struct omapi_key	 key;
+	int			 have_key;
+	struct omapi_conn	*conn;	/* opened on first use */
+};
+
+/* ---- args.c: the command line into struct cli_opts ---- */
+int	 args_parse(int, char **, struct cli_opts *);
+int	 args_usage_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+
+/* ---- usage.c ---- */
+void	 usage_print(void);
+void	 usage_short(void);
+void	 version_print(void);
+
+/* ---- keys.c: the key from options, files or the environment ---- */
+int	 keys_load(const struct cli_opts *, struct omapi_key *, int *);
+
+/* ---- session.c: the connection and error reporting ---- */
+int	 session_connect(struct cli *);
+int	 session_fail(const struct omapi_error *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 session_exit_code(enum omapi_errcode);
+int	 server_parse(const char *, char *, size_t, uint16_t *);
+
+/* ---- output.c: text and JSON ---- */
+int	 output_object(const struct cli *, const struct omapi_object *);
+int	 output_list(const struct cli *, const struct omapi_list *);
+int	 output_pool(const struct cli *, const struct omapi_pool_counters *);
+int	 output_json_string(const char *, char *, size_t);
+
+/* ---- parse.c: command words into wire values ---- */
+int	 parse_ipv4_arg(const char *, uint8_t[4]);
+int	 parse_mac_arg(const char *, uint8_t *, size_t, size_t *);
+int	 parse_hex_arg(const char *, const char *, uint8_t *, size_t,
+	    size_t *);
+
+/* ---- command handlers, each returns an exit status ---- */
+int	 cmd_lease(struct cli *, int, char **);
+int	 cmd_host(struct cli *, int, char **);
+int	 cmd_group(struct cli *, int, char **);
+int	 cmd_pool(struct cli *, int, char **);
+int	 cmd_failover(struct cli *, int, char **);
+int	 cmd_class(struct cli *, int, char **);
+int	 cmd_get(struct cli *, int, char **);
+int	 cmd_sweep(struct cli *, int, char **);
+
+/* shared by the lookup commands: print the object, free it, map errors */
+int	 cmd_show(struct cli *, int, struct omapi_object *,
+	    const struct omapi_error *, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+#endif /* OMAPICTL_H */

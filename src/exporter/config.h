@@ -1,0 +1,159 @@
+/*
+ * config.h: the dhcpd_exporter configuration, read from a YAML file.
+ *
+ * config_load() parses and checks the whole file and either returns a
+ * struct config that owns everything it points to (freed by config_free),
+ * or returns -1 after putting every problem it found, each as
+ * "FILE:LINE:COLUMN: message", into a caller-owned struct config_errors.
+ * Nothing here logs or exits; the daemon decides what to print.
+ *
+ * Secrets: the loader keeps only where the secret comes from.  An inline
+ * `secret:` is checked to be valid base64 and kept (wiped by config_free);
+ * secret_file and key_file are read later, by config_load_key(), which
+ * refuses files that group or others may access.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omapi.h"
+
+/* Defaults. */
+#define CONFIG_DEFAULT_LISTEN		"0.0.0.0:9367"
+#define CONFIG_DEFAULT_POLL_MS		15000
+#define CONFIG_DEFAULT_TIMEOUT_MS	2000
+#define CONFIG_DEFAULT_SWEEP_MS		60000
+#define CONFIG_DEFAULT_MAX_RATE		5000
+#define CONFIG_DEFAULT_WINDOW		OMAPI_SWEEP_DEFAULT_WINDOW
+
+/* Caps; the first four match snapshot.h so that a valid config fits. */
+#define CONFIG_STR_MAX		256	/* bytes in a name or label value */
+#define CONFIG_LABELS_MAX	16	/* extra labels per pool */
+#define CONFIG_SERVERS_MAX	256
+#define CONFIG_POOLS_MAX	16384	/* per server */
+#define CONFIG_HOSTS_MAX	16384	/* per server */
+#define CONFIG_RANGES_MAX	4096	/* per pool */
+#define CONFIG_SWEEP_MAX_ADDRS	(1u << 24)	/* addresses per server */
+#define CONFIG_FILE_MAX		(16 * 1024 * 1024)
+#define CONFIG_ERRORS_MAX	100	/* messages kept; the rest counted */
+
+/*
+ * Where the problems go.  Zero-initialise it, pass it to config_load*(),
+ * print msg[0 .. n-1], then config_errors_free().  Errors beyond
+ * CONFIG_ERRORS_MAX (or that could not be stored for lack of memory) are
+ * only counted in `lost`.
+ */
+struct config_errors {
+	char	**msg;
+	size_t	  n;
+	size_t	  cap;
+	size_t	  lost;
+};
+
+/* An extra label on a pool's series. */
+struct config_label {
+	char	*name;
+	char	*value;
+};
+
+/* Addresses first..last inclusive, host byte order, as written. */
+struct config_range {
+	uint32_t	 first;
+	uint32_t	 last;
+	int		 line;		/* where it was written */
+	int		 col;
+};
+
+struct config_pool {
+	char			*name;		/* the `pool` label */
+	struct config_range	*ranges;
+	size_t			 nranges;
+	uint64_t		 naddrs;	/* sum of the range sizes */
+	struct config_label	*labels;
+	size_t			 nlabels;
+	int			 line;
+};
+
+/*
+ * A host to watch.  `label` is the `host` label value: the configured name
+ * when there is one, else the MAC in lower-case colon form.  The lookup
+ * uses the MAC when one is given (then the name only labels it), else the
+ * name.
+ */
+struct config_host {
+	char		*label;
+	char		*name;		/* NULL when not given */
+	int		 has_mac;
+	uint8_t		 mac[6];
+	int		 line;
+};
+
+enum config_secret_src {
+	CONFIG_SECRET_NONE = 0,	/* no key: requests go unsigned */
+	CONFIG_SECRET_INLINE,	/* `secret: BASE64` in the YAML */
+	CONFIG_SECRET_FILE,	/* `secret_file:` holds only the base64 */
+	CONFIG_SECRET_KEY_FILE,	/* `key_file:` holds `key NAME { ... };` */
+};
+
+struct config_key {
+	enum config_secret_src	 src;
+	char			*name;	/* NULL only with a key_file */
+	enum omapi_alg		 alg;	/* hmac-md5 unless given */
+	int			 alg_given;
+	char			*secret;	/* CONFIG_SECRET_INLINE: base64 */
+	char			*path;	/* SECRET_FILE, KEY_FILE */
+};
+
+struct config_sweep {
+	int		enabled;	/* a sweep block is present */
+	uint32_t	interval_ms;
+	uint32_t	max_rate;	/* requests per second; 0: no limit */
+	unsigned	window;		/* requests in flight */
+	uint64_t	naddrs;		/* addresses of all pools */
+};
+
+struct config_server {
+	char			*name;		/* the `server` label */
+	char			*address;	/* IPv4, IPv6 or host name */
+	uint16_t		 port;
+	uint32_t		 timeout_ms;	/* per reply */
+	uint32_t		 connect_timeout_ms;
+	size_t			 max_message_size;
+	struct config_key	 key;
+	struct config_sweep	 sweep;
+	struct config_pool	*pools;
+	size_t			 npools;
+	struct config_host	*hosts;
+	size_t			 nhosts;
+	int			 line;
+};
+
+struct config {
+	char			*file;		/* as given to config_load */
+	char			*listen;	/* HOST:PORT */
+	uint32_t		 poll_interval_ms;
+	struct config_server	*servers;
+	size_t			 nservers;
+};
+
+/* ---- config.c ---- */
+int	 config_load(const char *path, struct config **,
+	    struct config_errors *);
+int	 config_load_buffer(const char *name, const char *data, size_t len,
+	    struct config **, struct config_errors *);
+void	 config_free(struct config *);
+void	 config_errors_free(struct config_errors *);
+size_t	 config_errors_count(const struct config_errors *);
+int	 config_load_key(const struct config_server *, struct omapi_key *,
+	    char *err, size_t errlen);
+int	 config_parse_range(const char *, uint32_t *first, uint32_t *last,
+	    char *err, size_t errlen);
+int	 config_label_name_ok(const char *, char *err, size_t errlen);
+
+/* ---- duration.c ---- */
+int	 duration_parse(const char *, uint64_t *ms, char *err, size_t errlen);
+void	 duration_format(uint64_t ms, char *buf, size_t len);
+
+#endif /* CONFIG_H */

@@ -1,0 +1,544 @@
+/*
+ * http.c: the HTTP server on libmicrohttpd, run in MHD's own thread pool.
+ *
+ * /metrics is rendered at most once per snapshot (and gzipped at most once)
+ * under the snapshot's cache mutex; every scrape of the same snapshot sends
+ * the same bytes, holding a snapshot reference until MHD has sent them.
+ * So many concurrent scrapes cost one render, and a poll publishing a new
+ * snapshot never waits for scrapes of the old one.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "http.h"
+#include "render.h"
+
+#define HTTP_PAGE_TYPE	"text/html; charset=utf-8"
+#define HTTP_TEXT_TYPE	"text/plain; charset=utf-8"
+#define HTTP_PAGE_CSP	"default-src 'none'; style-src 'unsafe-inline'"
+
+enum http_canned {
+	C_NOTFOUND, C_METHOD, C_HEALTHY, C_READY, C_NOTREADY, C_TOOBIG,
+	C_NCANNED
+};
+
+static const struct {
+	unsigned	 status;
+	const char	*body;
+} http_canned_bodies[C_NCANNED] = {
+	[C_NOTFOUND] = { MHD_HTTP_NOT_FOUND, "Not found.\n" },
+	[C_METHOD] = { MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET and HEAD.\n" },
+	[C_HEALTHY] = { MHD_HTTP_OK, "OK\n" },
+	[C_READY] = { MHD_HTTP_OK, "Ready.\n" },
+	[C_NOTREADY] = { MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "Not ready: the first poll has not finished.\n" },
+	[C_TOOBIG] = { MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    "The metrics exceed the configured size limit.\n" },
+};
+
+struct http_server {
+	struct MHD_Daemon	*mhd;
+	struct snapshot_store	*store;
+	struct snapshot		*empty;		/* served before the first poll */
+	size_t			 max_body;
+	struct MHD_Response	*canned[C_NCANNED];
+	void			(*log)(void *, const char *);
+	void			*log_arg;
+	char			*starterr;	/* MHD's words while starting */
+	size_t			 starterrlen;
+};
+
+/* Drop the const of a static body; MHD only reads persistent buffers. */
+static void *
+http_unconst(const void *p)
+{
+	return (void *)(uintptr_t)p;
+}
+
+/* MHD's messages: kept as the start error, later passed to opts->log. */
+static void __attribute__((format(printf, 2, 0)))
+http_mhd_log(void *arg, const char *fmt, va_list ap)
+{
+	struct http_server *h = arg;
+	char msg[256];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	if (h->starterr != NULL)
+		snprintf(h->starterr, h->starterrlen, "%s", msg);
+	else if (h->log != NULL)
+		h->log(h->log_arg, msg);
+}
+
+/* Parse a decimal port 0..65535 with nothing after it. */
+static int
+http_parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* Resolve a host (numeric or name) to its first address for listening. */
+static int
+http_resolve(const char *host, uint16_t port, int v6only,
+    struct http_addr *a, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = v6only ? AF_INET6 : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | (v6only ? AI_NUMERICHOST : 0);
+	if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0) {
+		snprintf(err, errlen, "listen address \"%s\": %s", host,
+		    gai_strerror(rc));
+		return -1;
+	}
+	memcpy(&a->ss, res->ai_addr, res->ai_addrlen);
+	a->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	return 0;
+}
+
+/*
+ * Parse "host:port", ":port" (every address) or "[v6addr]:port".  The
+ * host may be a name; it is resolved once, here.
+ */
+int
+http_parse_listen(const char *spec, struct http_addr *a, char *err,
+    size_t errlen)
+{
+	char host[256];
+	const char *orig = spec, *colon, *end;
+	size_t hlen;
+	int v6 = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (spec[0] == '[') {
+		if ((end = strchr(spec, ']')) == NULL || end[1] != ':')
+			goto bad;
+		spec++;
+		colon = end + 1;
+		hlen = (size_t)(end - spec);
+		v6 = 1;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			goto bad;
+		hlen = (size_t)(colon - spec);
+		if (memchr(spec, ':', hlen) != NULL)
+			goto bad;	/* bare IPv6 needs brackets */
+	}
+	if (http_parse_port(colon + 1, &a->port) == -1 || hlen >= sizeof(host))
+		goto bad;
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	if (hlen == 0) {
+		if (v6)
+			goto bad;
+		a->any = 1;
+		return 0;
+	}
+	return http_resolve(host, a->port, v6, a, err, errlen);
+bad:
+	snprintf(err, errlen, "listen address \"%s\": want host:port, :port "
+	    "or [ipv6]:port", orig);
+	return -1;
+}
+
+/* Whether the q parameter in a coding's parameters is zero. */
+static int
+http_q_zero(const char *p, const char *end)
+{
+	char q[16];
+	size_t n;
+
+	while (p < end) {
+		while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+			p++;
+		if (end - p > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+			p += 2;
+			n = 0;
+			while (p + n < end && p[n] != ';' && p[n] != ' ' &&
+			    n < sizeof(q) - 1)
+				n++;
+			memcpy(q, p, n);
+			q[n] = '\0';
+			return strtod(q, NULL) <= 0;
+		}
+		while (p < end && *p != ';')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Whether an Accept-Encoding value allows gzip: "gzip" or "x-gzip" with
+ * q > 0, or "*" with q > 0 when gzip is not named at all.
+ */
+int
+http_accepts_gzip(const char *v)
+{
+	const char *tok, *end, *name_end;
+	int star = 0, named = -1;
+	size_t n;
+
+	if (v == NULL)
+		return 0;
+	for (tok = v; *tok; tok = *end ? end + 1 : end) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		if ((end = strchr(tok, ',')) == NULL)
+			end = tok + strlen(tok);
+		for (name_end = tok; name_end < end && *name_end != ';' &&
+		    *name_end != ' ' && *name_end != '\t'; name_end++)
+			;
+		n = (size_t)(name_end - tok);
+		if ((n == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+		    (n == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
+			named = !http_q_zero(name_end, end);
+		else if (n == 1 && *tok == '*')
+			star = !http_q_zero(name_end, end);
+	}
+	return named == -1 ? star : named;
+}
+
+/* Release the snapshot a /metrics response was holding. */
+static void
+http_release_cb(void *arg)
+{
+	snapshot_release(arg);
+}
+
+/* The current snapshot, or the empty one before the first poll. */
+static struct snapshot *
+http_snapshot(struct http_server *h, int *ready)
+{
+	struct snapshot *s;
+
+	if ((s = snapshot_store_acquire(h->store)) != NULL) {
+		*ready = 1;
+		return s;
+	}
+	*ready = 0;
+	return snapshot_ref(h->empty);
+}
+
+/* Queue a response and drop our reference to it. */
+static enum MHD_Result
+http_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+http_canned(struct http_server *h, struct MHD_Connection *c,
+    enum http_canned which)
+{
+	return MHD_queue_response(c, http_canned_bodies[which].status,
+	    h->canned[which]);
+}
+
+/* GET /metrics. */
+static enum MHD_Result
+http_metrics(struct http_server *h, struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	struct snapshot *s;
+	const uint8_t *data;
+	size_t len;
+	int ready, gz;
+
+	gz = http_accepts_gzip(MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	s = http_snapshot(h, &ready);
+	if (render_cached(s, h->max_body, &gz, &data, &len) == -1) {
+		snapshot_release(s);
+		return http_canned(h, c, C_TOOBIG);
+	}
+	r = MHD_create_response_from_buffer_with_free_callback_cls(len,
+	    http_unconst(data), http_release_cb, s);
+	if (r == NULL) {
+		snapshot_release(s);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    RENDER_CONTENT_TYPE) == MHD_NO ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING) == MHD_NO ||
+	    (gz && MHD_add_response_header(r,
+	    MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip") == MHD_NO)) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	return http_queue(c, MHD_HTTP_OK, r);
+}
+
+/* GET / : the status page, rendered per request (ages change). */
+static enum MHD_Result
+http_page(struct http_server *h, struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	struct omapi_buf b;
+	struct snapshot *s;
+	int ready, rc;
+
+	s = http_snapshot(h, &ready);
+	omapi_buf_init(&b, h->max_body);
+	rc = page_render(&b, s, ready, snapshot_now());
+	snapshot_release(s);
+	if (rc == -1) {
+		omapi_buf_free(&b);
+		return http_canned(h, c, C_TOOBIG);
+	}
+	r = MHD_create_response_from_buffer(b.len, b.data,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		omapi_buf_free(&b);
+		return MHD_NO;
+	}
+	if (MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    HTTP_PAGE_TYPE) == MHD_NO ||
+	    MHD_add_response_header(r, "Content-Security-Policy",
+	    HTTP_PAGE_CSP) == MHD_NO ||
+	    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store") == MHD_NO) {
+		MHD_destroy_response(r);
+		return MHD_NO;
+	}
+	return http_queue(c, MHD_HTTP_OK, r);
+}
+
+/*
+ * MHD's request callback.  GET and HEAD are answered on the second call,
+ * once the request is complete, so the connection can be kept alive; any
+ * body they carry is read and dropped.  Other methods are answered at
+ * once (and MHD then closes the connection).
+ */
+static enum MHD_Result
+http_handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	static int started;
+	struct http_server *h = cls;
+	int page = strcmp(url, "/") == 0, metrics = 0, healthy = 0,
+	    ready = 0;
+
+	if (!page && !(metrics = strcmp(url, "/metrics") == 0) &&
+	    !(healthy = strcmp(url, "/-/healthy") == 0) &&
+	    !(ready = strcmp(url, "/-/ready") == 0) && *con_cls != NULL)
+		return http_canned(h, c, C_NOTFOUND);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return http_canned(h, c, page || metrics || healthy || ready ?
+		    C_METHOD : C_NOTFOUND);
+	if (*con_cls == NULL) {
+		*con_cls = &started;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (metrics)
+		return http_metrics(h, c);
+	if (page)
+		return http_page(h, c);
+	if (healthy)
+		return http_canned(h, c, C_HEALTHY);
+	return http_canned(h, c, snapshot_store_ready(h->store) ?
+	    C_READY : C_NOTREADY);
+}
+
+/* Build the fixed responses once; MHD lets them be queued many times. */
+static int
+http_make_canned(struct http_server *h)
+{
+	const char *body;
+	int i;
+
+	for (i = 0; i < C_NCANNED; i++) {
+		body = http_canned_bodies[i].body;
+		h->canned[i] = MHD_create_response_from_buffer(strlen(body),
+		    http_unconst(body), MHD_RESPMEM_PERSISTENT);
+		if (h->canned[i] == NULL ||
+		    MHD_add_response_header(h->canned[i],
+		    MHD_HTTP_HEADER_CONTENT_TYPE, HTTP_TEXT_TYPE) == MHD_NO)
+			return -1;
+	}
+	if (MHD_add_response_header(h->canned[C_METHOD],
+	    MHD_HTTP_HEADER_ALLOW, "GET, HEAD") == MHD_NO ||
+	    MHD_add_response_header(h->canned[C_NOTREADY],
+	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO ||
+	    MHD_add_response_header(h->canned[C_READY],
+	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO)
+		return -1;
+	return 0;
+}
+
+/* Start MHD on one address with the options; NULL on failure. */
+static struct MHD_Daemon *
+http_daemon(struct http_server *h, const struct http_opts *o,
+    const struct sockaddr *sa, unsigned flags, uint16_t port)
+{
+	unsigned threads = o->threads ? o->threads : HTTP_DEFAULT_THREADS;
+
+	flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	    MHD_USE_ERROR_LOG;
+	return MHD_start_daemon(flags, port, NULL, NULL, http_handle, h,
+	    MHD_OPTION_SOCK_ADDR, sa,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, h,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->conn_limit ?
+	    o->conn_limit : HTTP_DEFAULT_CONN_LIMIT),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(o->per_ip_limit ?
+	    o->per_ip_limit : HTTP_DEFAULT_PER_IP_LIMIT),
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ?
+	    o->timeout_s : HTTP_DEFAULT_TIMEOUT),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(o->conn_memory ?
+	    o->conn_memory : HTTP_DEFAULT_CONN_MEMORY),
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_END);
+}
+
+/* Listen: ":port" tries [::] dual-stack first, then 0.0.0.0. */
+static int
+http_listen(struct http_server *h, const struct http_opts *o,
+    const struct http_addr *a)
+{
+	struct sockaddr_in6 any6;
+	struct sockaddr_in any4;
+
+	if (!a->any) {
+		h->mhd = http_daemon(h, o, (const struct sockaddr *)&a->ss,
+		    a->ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0, a->port);
+		return h->mhd ? 0 : -1;
+	}
+	memset(&any6, 0, sizeof(any6));
+	any6.sin6_family = AF_INET6;
+	any6.sin6_addr = in6addr_any;
+	any6.sin6_port = htons(a->port);
+	h->mhd = http_daemon(h, o, (const struct sockaddr *)&any6,
+	    MHD_USE_DUAL_STACK, a->port);
+	if (h->mhd != NULL)
+		return 0;
+	memset(&any4, 0, sizeof(any4));
+	any4.sin_family = AF_INET;
+	any4.sin_addr.s_addr = htonl(INADDR_ANY);
+	any4.sin_port = htons(a->port);
+	h->mhd = http_daemon(h, o, (const struct sockaddr *)&any4, 0, a->port);
+	return h->mhd ? 0 : -1;
+}
+
+/* Free everything http_start made; safe on a half-made server. */
+static void
+http_free(struct http_server *h)
+{
+	int i;
+
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	for (i = 0; i < C_NCANNED; i++)
+		if (h->canned[i] != NULL)
+			MHD_destroy_response(h->canned[i]);
+	snapshot_release(h->empty);
+	free(h);
+}
+
+/*
+ * Start serving the store's snapshots as opts say.  On failure, NULL with
+ * a message in err.  The store must outlive the server.
+ */
+struct http_server *
+http_start(const struct http_opts *o, struct snapshot_store *store,
+    char *err, size_t errlen)
+{
+	struct http_server *h;
+	struct http_addr a;
+
+	if (o->tls_cert_file || o->tls_key_file || o->tls_client_ca_file ||
+	    o->tls_min_version || o->nusers > 0) {
+		snprintf(err, errlen, "web config: TLS and basic auth are not "
+		    "implemented yet");
+		return NULL;
+	}
+	if (http_parse_listen(o->listen ? o->listen : HTTP_DEFAULT_LISTEN, &a,
+	    err, errlen) == -1)
+		return NULL;
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "http: %s", strerror(errno));
+		return NULL;
+	}
+	h->store = store;
+	h->max_body = o->max_body ? o->max_body : RENDER_DEFAULT_MAX;
+	h->log = o->log;
+	h->log_arg = o->log_arg;
+	if ((h->empty = snapshot_new(o->version, o->commit)) == NULL ||
+	    http_make_canned(h) == -1) {
+		snprintf(err, errlen, "http: out of memory");
+		goto out_free;
+	}
+	h->starterr = err;
+	h->starterrlen = errlen;
+	snprintf(err, errlen, "cannot listen on %s",
+	    o->listen ? o->listen : HTTP_DEFAULT_LISTEN);
+	if (http_listen(h, o, &a) == -1)
+		goto out_free;
+	h->starterr = NULL;
+	err[0] = '\0';
+	return h;
+
+out_free:
+	h->starterr = NULL;
+	http_free(h);
+	return NULL;
+}
+
+/* Stop serving: waits for MHD's threads, then frees everything. */
+void
+http_stop(struct http_server *h)
+{
+	if (h != NULL)
+		http_free(h);
+}
+
+/* The port the server listens on (useful after listening on port 0). */
+uint16_t
+http_port(const struct http_server *h)
+{
+	const union MHD_DaemonInfo *di;
+
+	di = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : 0;
+}

@@ -1,0 +1,301 @@
+/*
+ * main.c: dhcpd_exporter's command line, start-up, signals and reload.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "poller.h"
+#include "render.h"
+#include "snapshot.h"
+
+#ifndef EXPORTER_VERSION
+#define EXPORTER_VERSION "unknown"
+#endif
+#ifndef EXPORTER_COMMIT
+#define EXPORTER_COMMIT "unknown"
+#endif
+
+struct args {
+	const char	*config_file;
+	const char	*listen;
+	const char	*log_level;
+	int		 once;
+	int		 check_config;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: dhcpd_exporter --config.file=PATH [options]\n"
+"\n"
+"Polls ISC dhcpd servers over OMAPI and serves their pool use, lease states\n"
+"and hosts as Prometheus metrics.\n"
+"\n"
+"  --config.file=PATH          YAML configuration (required)\n"
+"  --web.listen-address=ADDR   where to serve /metrics (overrides `listen`;\n"
+"                              default 0.0.0.0:9367); HOST:PORT, :PORT or\n"
+"                              [V6]:PORT\n"
+"  --once                      poll and sweep every server once, print the\n"
+"                              metrics on stdout and exit: 0 when every\n"
+"                              server answered, 1 otherwise\n"
+"  --check-config              check the configuration (and read the keys),\n"
+"                              then exit: 0 when valid, 2 otherwise\n"
+"  --log.level=LEVEL           error, warn, info (default) or debug\n"
+"  --version                   print the version and exit\n"
+"  --help                      this text\n"
+"\n"
+"Signals: SIGTERM and SIGINT stop; SIGHUP reloads the configuration (a bad\n"
+"file is reported and the running one kept).\n"
+"Exit status: 0 success, 1 --once saw a server fail, 2 usage or\n"
+"configuration error.\n");
+}
+
+/* "--name=value" or "--name value"; NULL when argv[*i] is not --name. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static void
+args_parse(int argc, char **argv, struct args *a)
+{
+	const char *v;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if ((v = opt_value(argc, argv, &i, "--config.file")) != NULL)
+			a->config_file = v;
+		else if ((v = opt_value(argc, argv, &i,
+		    "--web.listen-address")) != NULL)
+			a->listen = v;
+		else if ((v = opt_value(argc, argv, &i, "--log.level")) != NULL)
+			a->log_level = v;
+		else if (strcmp(argv[i], "--once") == 0)
+			a->once = 1;
+		else if (strcmp(argv[i], "--check-config") == 0)
+			a->check_config = 1;
+		else if (strcmp(argv[i], "--version") == 0) {
+			printf("dhcpd_exporter %s (commit %s)\n",
+			    EXPORTER_VERSION, EXPORTER_COMMIT);
+			exit(0);
+		} else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		} else {
+			fprintf(stderr, "dhcpd_exporter: unknown or incomplete "
+			    "option '%s'\n", argv[i]);
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (a->config_file == NULL) {
+		fprintf(stderr, "dhcpd_exporter: --config.file is required\n");
+		usage(stderr);
+		exit(2);
+	}
+}
+
+/* Load and check the configuration; every problem is logged. */
+static struct config *
+load_config(const char *path)
+{
+	struct config_errors errs;
+	struct config *cfg = NULL;
+	size_t i;
+
+	memset(&errs, 0, sizeof(errs));
+	if (config_load(path, &cfg, &errs) == -1) {
+		for (i = 0; i < errs.n; i++)
+			log_error("%s", errs.msg[i]);
+		if (errs.lost)
+			log_error("%s: %zu more errors not shown", path,
+			    errs.lost);
+		cfg = NULL;
+	}
+	config_errors_free(&errs);
+	return cfg;
+}
+
+static void
+http_log(void *arg, const char *msg)
+{
+	log_debug("http: %s", msg);
+}
+
+/* Print the metrics of the published snapshot on stdout. */
+static int
+print_metrics(struct snapshot_store *store)
+{
+	struct snapshot *snap = snapshot_store_acquire(store);
+	struct omapi_buf b;
+	int rv = -1;
+
+	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
+	if (snap != NULL && render_metrics(&b, snap) == 0 &&
+	    fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0)
+		rv = 0;
+	omapi_buf_free(&b);
+	if (snap != NULL)
+		snapshot_release(snap);
+	return rv;
+}
+
+static int
+run_once(struct config *cfg, struct snapshot_store *store)
+{
+	char err[256];
+	struct poller *p;
+	int rc;
+
+	if ((p = poller_new(cfg, store, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return 2;
+	}
+	rc = poller_once(p);
+	poller_free(p);
+	if (print_metrics(store) == -1) {
+		log_error("cannot write the metrics");
+		return 1;
+	}
+	return rc == 0 ? 0 : 1;
+}
+
+/* SIGHUP: a new configuration replaces the old only when it is valid. */
+static void
+reload(const char *path, struct config **cfg, struct poller **p,
+    struct snapshot_store *store)
+{
+	struct config *ncfg;
+	struct poller *np;
+	char err[256];
+
+	log_info("reloading %s", path);
+	if ((ncfg = load_config(path)) == NULL) {
+		log_error("keeping the running configuration");
+		return;
+	}
+	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {
+		log_error("%s; keeping the running configuration", err);
+		config_free(ncfg);
+		return;
+	}
+	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
+		log_warnx("a new listen address takes effect at restart");
+	poller_stop(*p);
+	poller_free(*p);
+	config_free(*cfg);
+	*cfg = ncfg;
+	*p = np;
+	if (poller_start(np, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	log_info("configuration reloaded");
+}
+
+/* Serve until SIGTERM or SIGINT; SIGHUP reloads. */
+static int
+serve(const char *path, struct config *cfg, const char *listen,
+    struct snapshot_store *store)
+{
+	struct http_opts ho;
+	struct http_server *http;
+	struct poller *p;
+	sigset_t set;
+	char err[256];
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* every thread inherits */
+	signal(SIGPIPE, SIG_IGN);
+	if ((p = poller_new(cfg, store, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	memset(&ho, 0, sizeof(ho));
+	ho.listen = listen ? listen : cfg->listen;
+	ho.version = EXPORTER_VERSION;
+	ho.commit = EXPORTER_COMMIT;
+	ho.log = http_log;
+	if ((http = http_start(&ho, store, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if (poller_start(p, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	log_info("dhcpd_exporter %s listening on %s, %zu servers",
+	    EXPORTER_VERSION, ho.listen, cfg->nservers);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		reload(path, &cfg, &p, store);
+	}
+	log_info("stopping on signal %d", sig);
+	poller_stop(p);
+	http_stop(http);
+	poller_free(p);
+	config_free(cfg);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct snapshot_store store;
+	struct config *cfg;
+	enum log_level level = LOG_LEVEL_INFO;
+	struct args a;
+	int rc;
+
+	args_parse(argc, argv, &a);
+	if (a.log_level && log_level_parse(a.log_level, &level) == -1) {
+		fprintf(stderr, "dhcpd_exporter: unknown log level '%s' "
+		    "(error, warn, info or debug)\n", a.log_level);
+		return 2;
+	}
+	log_set_level(level);
+	if ((cfg = load_config(a.config_file)) == NULL)
+		return 2;
+	if (snapshot_store_init(&store) == -1)
+		fatalx("out of memory");
+	if (a.check_config) {
+		char err[256];
+		struct poller *p = poller_new(cfg, &store, err, sizeof(err));
+
+		if (p == NULL)
+			log_error("%s", err);
+		else
+			printf("%s: configuration is valid\n", a.config_file);
+		poller_free(p);
+		config_free(cfg);
+		snapshot_store_destroy(&store);
+		return p ? 0 : 2;
+	}
+	if (a.once) {
+		rc = run_once(cfg, &store);
+		config_free(cfg);
+		snapshot_store_destroy(&store);
+		return rc;
+	}
+	rc = serve(a.config_file, cfg, a.listen, &store);
+	snapshot_store_destroy(&store);
+	return rc;
+}

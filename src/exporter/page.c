@@ -1,0 +1,293 @@
+/*
+ * page.c: the HTML status page served at /.  Plain HTML with inline CSS:
+ * no JavaScript, no external assets (the HTTP layer sends a CSP that
+ * forbids both).  Every configured name is HTML-escaped.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "render.h"
+
+static const char page_head[] =
+"<!DOCTYPE html>\n"
+"<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+"<title>dhcpd_exporter</title>\n"
+"<style>\n"
+"body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:68em;"
+"padding:0 1em;color:#222;background:#fff}\n"
+"h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin:1.4em 0 .3em}\n"
+"table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
+"th,td{text-align:left;padding:.25em .6em;border-bottom:1px solid #ddd;"
+"vertical-align:middle}\n"
+"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+".st{display:inline-block;padding:0 .5em;border-radius:.3em;color:#fff;"
+"font-size:.85em}\n"
+".st.up{background:#2e7d32}.st.down{background:#c62828}\n"
+".muted{color:#666}.lbl{font-size:.85em;color:#555}\n"
+".bar{display:flex;width:22em;max-width:40vw;height:1.1em;"
+"background:#eee;border:1px solid #bbb}\n"
+".bar span{display:block;height:100%}\n"
+".active{background:#1565c0}.free{background:#a5d6a7}"
+".abandoned{background:#e53935}.backup{background:#ffb300}"
+".other{background:#90a4ae}\n"
+".key span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;"
+"vertical-align:middle;border:1px solid #bbb}\n"
+"</style></head><body>\n";
+
+static const char page_key[] =
+"<p class=\"key muted\">Bars:<span class=\"active\"></span>active"
+"<span class=\"abandoned\"></span>abandoned"
+"<span class=\"backup\"></span>backup"
+"<span class=\"other\"></span>expired, released, reset"
+"<span class=\"free\"></span>free. "
+"Without a sweep the bar shows the pool counters: in use, backup, free."
+"</p>\n";
+
+static int
+page_str(struct omapi_buf *b, const char *s)
+{
+	return omapi_buf_add(b, s, strlen(s));
+}
+
+/* Append formatted text (numbers only: names go through page_escape). */
+static int __attribute__((format(printf, 2, 3)))
+page_printf(struct omapi_buf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -1;
+	return omapi_buf_add(b, tmp, (size_t)n);
+}
+
+/* Append s with &, <, >, " and ' as character references. */
+int
+page_escape(struct omapi_buf *b, const char *s)
+{
+	const char *run, *ent;
+
+	for (run = s; *s; s++) {
+		switch (*s) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\'': ent = "&#39;"; break;
+		default: continue;
+		}
+		if (omapi_buf_add(b, run, (size_t)(s - run)) == -1 ||
+		    page_str(b, ent) == -1)
+			return -1;
+		run = s + 1;
+	}
+	return omapi_buf_add(b, run, (size_t)(s - run));
+}
+
+/* "12 s ago" style age of epoch time t, with the UTC time as a title. */
+static int
+page_age(struct omapi_buf *b, double t, double now)
+{
+	char when[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	double d = now - t;
+
+	if (t <= 0)
+		return page_str(b, "never");
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		when[0] = '\0';
+	if (page_printf(b, "<span title=\"%s\">", when) == -1)
+		return -1;
+	if (d < 0)
+		d = 0;
+	if (d < 120)
+		return page_printf(b, "%.0f s ago</span>", d);
+	if (d < 7200)
+		return page_printf(b, "%.0f min ago</span>", d / 60);
+	if (d < 172800)
+		return page_printf(b, "%.1f h ago</span>", d / 3600);
+	return page_printf(b, "%.1f d ago</span>", d / 86400);
+}
+
+/* One coloured segment of a bar; nothing when n is 0. */
+static int
+page_segment(struct omapi_buf *b, const char *cls, const char *what,
+    uint64_t n, uint64_t total)
+{
+	if (n == 0 || total == 0)
+		return 0;
+	return page_printf(b, "<span class=\"%s\" style=\"width:%.3f%%\" "
+	    "title=\"%s %" PRIu64 "\"></span>", cls,
+	    100.0 * (double)n / (double)total, what, n);
+}
+
+/* The use bar of a pool: sweep counts when there are some, else counters. */
+static int
+page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
+{
+	const uint64_t *st = p->states;
+	uint64_t total = 0, other, used;
+	unsigned i;
+
+	if (page_str(b, "<div class=\"bar\">") == -1)
+		return -1;
+	if (p->sweep_known) {
+		for (i = 1; i < SNAPSHOT_NSTATES; i++)
+			total += st[i];
+		other = st[3] + st[4] + st[6];
+		if (page_segment(b, "active", "active", st[2], total) == -1 ||
+		    page_segment(b, "abandoned", "abandoned", st[5],
+		    total) == -1 ||
+		    page_segment(b, "backup", "backup", st[7], total) == -1 ||
+		    page_segment(b, "other", "expired/released/reset", other,
+		    total) == -1 ||
+		    page_segment(b, "free", "free", st[1], total) == -1)
+			return -1;
+	} else if (p->counters_known) {
+		total = p->addresses;
+		used = p->free + p->backup <= total ?
+		    total - p->free - p->backup : 0;
+		if (page_segment(b, "active", "in use", used, total) == -1 ||
+		    page_segment(b, "backup", "backup", p->backup,
+		    total) == -1 ||
+		    page_segment(b, "free", "free", p->free, total) == -1)
+			return -1;
+	}
+	return page_str(b, "</div>");
+}
+
+/* One table row per pool. */
+static int
+page_pool(struct omapi_buf *b, const struct snapshot_pool *p)
+{
+	size_t i;
+
+	if (page_str(b, "<tr><td>") == -1 || page_escape(b, p->name) == -1 ||
+	    page_str(b, "</td><td class=\"lbl\">") == -1)
+		return -1;
+	for (i = 0; i < p->nlabels; i++) {
+		if ((i > 0 && page_str(b, ", ") == -1) ||
+		    page_escape(b, p->labels[i].name) == -1 ||
+		    page_str(b, "=") == -1 ||
+		    page_escape(b, p->labels[i].value) == -1)
+			return -1;
+	}
+	if (p->counters_known) {
+		if (page_printf(b, "</td><td class=\"n\">%" PRIu64
+		    "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%.1f%%</td><td>", p->addresses, p->free,
+		    p->addresses ? 100.0 * (double)(p->addresses - (p->free <
+		    p->addresses ? p->free : p->addresses)) /
+		    (double)p->addresses : 0.0) == -1)
+			return -1;
+	} else if (page_str(b, "</td><td class=\"n muted\">?</td>"
+	    "<td class=\"n muted\">?</td><td class=\"n muted\">?</td><td>")
+	    == -1)
+		return -1;
+	if (page_bar(b, p) == -1)
+		return -1;
+	return page_str(b, "</td></tr>\n");
+}
+
+/* The hosts of a server, when any are configured. */
+static int
+page_hosts(struct omapi_buf *b, const struct snapshot_server *sv)
+{
+	const struct snapshot_host *h;
+	size_t i;
+
+	if (sv->nhosts == 0)
+		return 0;
+	if (page_str(b, "<table><tr><th>Host</th><th>Present</th>"
+	    "<th>MAC</th><th>Fixed address</th></tr>\n") == -1)
+		return -1;
+	for (i = 0; i < sv->nhosts; i++) {
+		h = sv->hosts[i];
+		if (page_str(b, "<tr><td>") == -1 ||
+		    page_escape(b, h->name) == -1 ||
+		    page_str(b, h->present ? "</td><td>yes</td><td>" :
+		    "</td><td class=\"muted\">no</td><td>") == -1 ||
+		    page_escape(b, h->mac ? h->mac : "") == -1 ||
+		    page_str(b, "</td><td>") == -1 ||
+		    page_escape(b, h->ip ? h->ip : "") == -1 ||
+		    page_str(b, "</td></tr>\n") == -1)
+			return -1;
+	}
+	return page_str(b, "</table>\n");
+}
+
+/* A server's heading, state line, pools and hosts. */
+static int
+page_server(struct omapi_buf *b, const struct snapshot_server *sv,
+    double now)
+{
+	size_t i;
+
+	if (page_str(b, "<section><h2>") == -1 ||
+	    page_escape(b, sv->name) == -1 ||
+	    page_str(b, sv->up ? " <span class=\"st up\">up</span></h2>\n" :
+	    " <span class=\"st down\">down</span></h2>\n") == -1 ||
+	    page_str(b, "<p>Last poll: ") == -1 ||
+	    page_age(b, sv->last_poll, now) == -1 ||
+	    (sv->last_poll > 0 && page_printf(b, " (took %.3f s)",
+	    sv->poll_duration) == -1) ||
+	    page_str(b, ". Last sweep: ") == -1 ||
+	    page_age(b, sv->last_sweep, now) == -1 ||
+	    (sv->last_sweep > 0 && page_printf(b, " (took %.1f s)",
+	    sv->sweep_duration) == -1) ||
+	    page_str(b, ".</p>\n") == -1)
+		return -1;
+	if (sv->npools > 0) {
+		if (page_str(b, "<table><tr><th>Pool</th><th>Labels</th>"
+		    "<th class=\"n\">Addresses</th><th class=\"n\">Free</th>"
+		    "<th class=\"n\">Used</th><th>Use</th></tr>\n") == -1)
+			return -1;
+		for (i = 0; i < sv->npools; i++)
+			if (page_pool(b, sv->pools[i]) == -1)
+				return -1;
+		if (page_str(b, "</table>\n") == -1)
+			return -1;
+	}
+	if (page_hosts(b, sv) == -1)
+		return -1;
+	return page_str(b, "</section>\n");
+}
+
+/*
+ * Append the whole status page for snapshot s, as of time now; ready
+ * says whether a poll has finished (s is then the empty snapshot).
+ */
+int
+page_render(struct omapi_buf *b, const struct snapshot *s, int ready,
+    double now)
+{
+	size_t i;
+
+	if (page_str(b, page_head) == -1 ||
+	    page_str(b, "<h1>dhcpd_exporter</h1>\n<p class=\"muted\">"
+	    "Version ") == -1 || page_escape(b, s->version) == -1 ||
+	    (s->commit[0] != '\0' && (page_str(b, " (commit ") == -1 ||
+	    page_escape(b, s->commit) == -1 || page_str(b, ")") == -1)) ||
+	    page_str(b, ". <a href=\"/metrics\">Metrics</a></p>\n") == -1)
+		return -1;
+	if (!ready && page_str(b, "<p>Waiting for the first poll to "
+	    "finish.</p>\n") == -1)
+		return -1;
+	for (i = 0; i < s->nservers; i++)
+		if (page_server(b, s->servers[i], now) == -1)
+			return -1;
+	if (s->nservers > 0 && page_str(b, page_key) == -1)
+		return -1;
+	return page_str(b, "<p><a href=\"/metrics\">/metrics</a></p>\n"
+	    "</body></html>\n");
+}

@@ -1,0 +1,556 @@
+/*
+ * render.c: a snapshot as Prometheus text exposition format 0.0.4.
+ *
+ * One HELP and one TYPE line per family, all series of a family together,
+ * families without series left out.  Label values escape backslash, double
+ * quote and newline; HELP text escapes backslash and newline.  Pool series
+ * carry server, pool, then the configured labels sorted by name, then the
+ * family's own label (state, within_seconds).  Everything goes into a
+ * struct omapi_buf whose maximum bounds the body: past it, -1 and EMSGSIZE.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "render.h"
+
+struct render_family {
+	const char	*name;
+	const char	*type;
+	const char	*help;
+};
+
+struct render_lbl {
+	const char	*name;
+	const char	*value;
+};
+
+/* A family being written: its header goes out with its first series. */
+struct render_ctx {
+	struct omapi_buf		*b;
+	const struct render_family	*fam;
+	int				 started;
+};
+
+#define RENDER_NLBL	(SNAPSHOT_LABELS_MAX + 3)
+#define RENDER_VALLEN	64
+
+#define SWEEP_NOTE " Cached from the last sweep: up to one sweep interval " \
+	"old (see dhcpd_exporter_last_sweep_timestamp_seconds)."
+
+enum render_fid {
+	F_UP, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
+	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
+	F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
+};
+
+static const struct render_family render_families[F_NFAM] = {
+	[F_UP] = { "dhcpd_up", "gauge",
+	    "Whether the last poll of the dhcpd server over OMAPI succeeded "
+	    "(1) or not (0)." },
+	[F_ADDRS] = { "dhcpd_pool_addresses", "gauge",
+	    "Addresses in the pool: lease-count of dhcpd's pool object, read "
+	    "every poll." },
+	[F_FREE] = { "dhcpd_pool_free_addresses", "gauge",
+	    "Free addresses in the pool: free-leases of dhcpd's pool object, "
+	    "read every poll." },
+	[F_BACKUP] = { "dhcpd_pool_backup_addresses", "gauge",
+	    "Addresses in the pool kept for the failover peer: backup-leases "
+	    "of dhcpd's pool object, read every poll." },
+	[F_LEASES] = { "dhcpd_pool_leases", "gauge",
+	    "Leases in the pool by binding state, counted by a full sweep of "
+	    "the pool's ranges." SWEEP_NOTE },
+	[F_EXPIRING] = { "dhcpd_pool_active_leases_expiring", "gauge",
+	    "Active leases in the pool whose end is at most within_seconds "
+	    "after the sweep read them (cumulative: the 3600 count includes "
+	    "the 300 count)." SWEEP_NOTE },
+	[F_EARLIEST] = { "dhcpd_pool_earliest_lease_end_timestamp_seconds",
+	    "gauge",
+	    "Earliest end of an active lease in the pool, in seconds since "
+	    "the epoch; absent when the pool has no active lease." SWEEP_NOTE },
+	[F_HOST_PRESENT] = { "dhcpd_host_present", "gauge",
+	    "Whether the configured host (by name or MAC) exists on the "
+	    "server (1) or not (0)." },
+	[F_HOST_INFO] = { "dhcpd_host_info", "gauge",
+	    "Hardware address and fixed address (empty when none) of a "
+	    "configured host found on the server; always 1." },
+	[F_BUILD] = { "dhcpd_exporter_build_info", "gauge",
+	    "Version and commit the exporter was built from; always 1." },
+	[F_LAST_POLL] = { "dhcpd_exporter_last_poll_timestamp_seconds",
+	    "gauge",
+	    "When the last poll of the server finished, in seconds since the "
+	    "epoch." },
+	[F_POLL_DUR] = { "dhcpd_exporter_poll_duration_seconds", "gauge",
+	    "How long the last poll of the server (pool counters and hosts) "
+	    "took." },
+	[F_POLLS] = { "dhcpd_exporter_polls_total", "counter",
+	    "Polls of the server since the exporter started." },
+	[F_LAST_SWEEP] = { "dhcpd_exporter_last_sweep_timestamp_seconds",
+	    "gauge",
+	    "When the last complete sweep of the server's pools finished, in "
+	    "seconds since the epoch; absent before the first. Lease state "
+	    "and expiry metrics date from then." },
+	[F_SWEEP_DUR] = { "dhcpd_exporter_sweep_duration_seconds", "gauge",
+	    "How long the last complete sweep of the server's pools took." },
+	[F_REQUESTS] = { "dhcpd_exporter_omapi_requests_total", "counter",
+	    "OMAPI requests sent to the server." },
+	[F_ERRORS] = { "dhcpd_exporter_omapi_errors_total", "counter",
+	    "Failed OMAPI exchanges with the server, by reason." },
+	[F_RESETS] = { "dhcpd_exporter_connection_resets_total", "counter",
+	    "Times the OMAPI connection to the server was lost or had to be "
+	    "reopened." },
+};
+
+static int
+render_str(struct omapi_buf *b, const char *s)
+{
+	return omapi_buf_add(b, s, strlen(s));
+}
+
+/* Append s with each byte in `special` written as its escape. */
+static int
+render_escaped(struct omapi_buf *b, const char *s, const char *special)
+{
+	const char *run;
+
+	for (run = s; *s; s++) {
+		if (strchr(special, *s) == NULL)
+			continue;
+		if (omapi_buf_add(b, run, (size_t)(s - run)) == -1)
+			return -1;
+		if (render_str(b, *s == '\n' ? "\\n" :
+		    *s == '"' ? "\\\"" : "\\\\") == -1)
+			return -1;
+		run = s + 1;
+	}
+	return omapi_buf_add(b, run, (size_t)(s - run));
+}
+
+/* Append a label value escaped for the text format. */
+int
+render_label_value(struct omapi_buf *b, const char *s)
+{
+	return render_escaped(b, s, "\\\"\n");
+}
+
+/* Append HELP text escaped for the text format. */
+int
+render_help_text(struct omapi_buf *b, const char *s)
+{
+	return render_escaped(b, s, "\\\n");
+}
+
+/*
+ * Format a sample value: integers up to 2^53 without exponent or point,
+ * other finite values with 15 significant digits, NaN and +/-Inf as
+ * Prometheus spells them.
+ */
+static void
+render_fmt_double(char *out, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(out, len, "NaN");
+	else if (isinf(v))
+		snprintf(out, len, v > 0 ? "+Inf" : "-Inf");
+	else if (v == trunc(v) && fabs(v) <= 9007199254740992.0)
+		snprintf(out, len, "%.0f", v);
+	else
+		snprintf(out, len, "%.15g", v);
+}
+
+/* Append a sample value formatted as render_fmt_double() does. */
+int
+render_double(struct omapi_buf *b, double v)
+{
+	char val[RENDER_VALLEN];
+
+	render_fmt_double(val, sizeof(val), v);
+	return render_str(b, val);
+}
+
+static void
+render_fmt_u64(char *out, size_t len, uint64_t v)
+{
+	snprintf(out, len, "%" PRIu64, v);
+}
+
+/* Write the HELP and TYPE lines of the current family. */
+static int
+render_header(struct render_ctx *c)
+{
+	const struct render_family *f = c->fam;
+
+	if (render_str(c->b, "# HELP ") == -1 ||
+	    render_str(c->b, f->name) == -1 ||
+	    render_str(c->b, " ") == -1 ||
+	    render_help_text(c->b, f->help) == -1 ||
+	    render_str(c->b, "\n# TYPE ") == -1 ||
+	    render_str(c->b, f->name) == -1 ||
+	    render_str(c->b, " ") == -1 ||
+	    render_str(c->b, f->type) == -1 ||
+	    render_str(c->b, "\n") == -1)
+		return -1;
+	c->started = 1;
+	return 0;
+}
+
+/* Write one series of the current family: name{labels} value. */
+static int
+render_sample(struct render_ctx *c, const struct render_lbl *l, size_t n,
+    const char *value)
+{
+	size_t i;
+
+	if (!c->started && render_header(c) == -1)
+		return -1;
+	if (render_str(c->b, c->fam->name) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (render_str(c->b, i == 0 ? "{" : ",") == -1 ||
+		    render_str(c->b, l[i].name) == -1 ||
+		    render_str(c->b, "=\"") == -1 ||
+		    render_label_value(c->b, l[i].value) == -1 ||
+		    render_str(c->b, "\"") == -1)
+			return -1;
+	}
+	if ((n > 0 && render_str(c->b, "}") == -1) ||
+	    render_str(c->b, " ") == -1 ||
+	    render_str(c->b, value) == -1 ||
+	    render_str(c->b, "\n") == -1)
+		return -1;
+	return 0;
+}
+
+/* Fill l with server, pool and the pool's configured labels. */
+static size_t
+render_pool_labels(struct render_lbl *l, const struct snapshot_server *sv,
+    const struct snapshot_pool *p)
+{
+	size_t i, n = 0;
+
+	l[n].name = "server";
+	l[n++].value = sv->name;
+	l[n].name = "pool";
+	l[n++].value = p->name;
+	for (i = 0; i < p->nlabels && n < RENDER_NLBL - 1; i++) {
+		l[n].name = p->labels[i].name;
+		l[n++].value = p->labels[i].value;
+	}
+	return n;
+}
+
+/*
+ * The value of a per-server family into val; 1 when the server has no
+ * series in it (never swept), 0 otherwise.
+ */
+static int
+render_server_value(enum render_fid f, const struct snapshot_server *sv,
+    char *val, size_t len)
+{
+	switch (f) {
+	case F_UP:
+		render_fmt_u64(val, len, sv->up ? 1 : 0);
+		return 0;
+	case F_LAST_POLL:
+		if (sv->last_poll == 0)
+			return 1;
+		render_fmt_double(val, len, sv->last_poll);
+		return 0;
+	case F_POLL_DUR:
+		if (sv->last_poll == 0)
+			return 1;
+		render_fmt_double(val, len, sv->poll_duration);
+		return 0;
+	case F_POLLS:
+		render_fmt_u64(val, len, sv->polls);
+		return 0;
+	case F_LAST_SWEEP:
+		if (sv->last_sweep == 0)
+			return 1;
+		render_fmt_double(val, len, sv->last_sweep);
+		return 0;
+	case F_SWEEP_DUR:
+		if (sv->last_sweep == 0)
+			return 1;
+		render_fmt_double(val, len, sv->sweep_duration);
+		return 0;
+	case F_REQUESTS:
+		render_fmt_u64(val, len, sv->requests);
+		return 0;
+	case F_RESETS:
+		render_fmt_u64(val, len, sv->resets);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* A family with one series per server. */
+static int
+render_server_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[1];
+	char val[RENDER_VALLEN];
+	size_t i;
+
+	l[0].name = "server";
+	for (i = 0; i < s->nservers; i++) {
+		if (render_server_value(f, s->servers[i], val, sizeof(val)))
+			continue;
+		l[0].value = s->servers[i]->name;
+		if (render_sample(c, l, 1, val) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The error counters of every server, every reason, zeros included. */
+static int
+render_errors(struct render_ctx *c, const struct snapshot *s)
+{
+	struct render_lbl l[2] = { { "server", NULL }, { "reason", NULL } };
+	char val[RENDER_VALLEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < s->nservers; i++) {
+		l[0].value = s->servers[i]->name;
+		for (r = 0; r < SNAPSHOT_NREASONS; r++) {
+			l[1].value = snapshot_reason_name(r);
+			render_fmt_u64(val, sizeof(val), s->servers[i]->errors[r]);
+			if (render_sample(c, l, 2, val) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The series of one pool in one pool family. */
+static int
+render_pool(struct render_ctx *c, enum render_fid f,
+    const struct snapshot_server *sv, const struct snapshot_pool *p)
+{
+	struct render_lbl l[RENDER_NLBL];
+	char val[RENDER_VALLEN], within[16];
+	size_t n;
+	unsigned i;
+
+	n = render_pool_labels(l, sv, p);
+	switch (f) {
+	case F_ADDRS:
+	case F_FREE:
+	case F_BACKUP:
+		if (!p->counters_known)
+			return 0;
+		render_fmt_u64(val, sizeof(val), f == F_ADDRS ? p->addresses :
+		    f == F_FREE ? p->free : p->backup);
+		return render_sample(c, l, n, val);
+	case F_LEASES:
+		if (!p->sweep_known)
+			return 0;
+		l[n].name = "state";
+		for (i = 1; i < SNAPSHOT_NSTATES; i++) {
+			l[n].value = snapshot_state_name(i);
+			render_fmt_u64(val, sizeof(val), p->states[i]);
+			if (render_sample(c, l, n + 1, val) == -1)
+				return -1;
+		}
+		return 0;
+	case F_EXPIRING:
+		if (!p->sweep_known)
+			return 0;
+		l[n].name = "within_seconds";
+		l[n].value = within;
+		for (i = 0; i < SNAPSHOT_NEXPIRY; i++) {
+			snprintf(within, sizeof(within), "%" PRIu32,
+			    snapshot_expiry_secs[i]);
+			render_fmt_u64(val, sizeof(val), p->expiring[i]);
+			if (render_sample(c, l, n + 1, val) == -1)
+				return -1;
+		}
+		return 0;
+	case F_EARLIEST:
+		if (!p->sweep_known || p->earliest_end <= 0)
+			return 0;
+		snprintf(val, sizeof(val), "%" PRId64, p->earliest_end);
+		return render_sample(c, l, n, val);
+	default:
+		return 0;
+	}
+}
+
+/* A family with series per pool of every server. */
+static int
+render_pool_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	const struct snapshot_server *sv;
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		sv = s->servers[i];
+		for (j = 0; j < sv->npools; j++)
+			if (render_pool(c, f, sv, sv->pools[j]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/* dhcpd_host_present or dhcpd_host_info for every configured host. */
+static int
+render_host_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[4] = { { "server", NULL }, { "host", NULL },
+	    { "mac", NULL }, { "ip", NULL } };
+	const struct snapshot_host *h;
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		l[0].value = s->servers[i]->name;
+		for (j = 0; j < s->servers[i]->nhosts; j++) {
+			h = s->servers[i]->hosts[j];
+			l[1].value = h->name;
+			if (f == F_HOST_PRESENT) {
+				if (render_sample(c, l, 2,
+				    h->present ? "1" : "0") == -1)
+					return -1;
+				continue;
+			}
+			if (!h->present)
+				continue;
+			l[2].value = h->mac ? h->mac : "";
+			l[3].value = h->ip ? h->ip : "";
+			if (render_sample(c, l, 4, "1") == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* One family, whichever kind it is. */
+static int
+render_family(struct omapi_buf *b, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_ctx c = { b, &render_families[f], 0 };
+	struct render_lbl l[2] = { { "version", s->version },
+	    { "commit", s->commit } };
+
+	switch (f) {
+	case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
+	case F_EXPIRING: case F_EARLIEST:
+		return render_pool_family(&c, s, f);
+	case F_HOST_PRESENT: case F_HOST_INFO:
+		return render_host_family(&c, s, f);
+	case F_BUILD:
+		return render_sample(&c, l, 2, "1");
+	case F_ERRORS:
+		return render_errors(&c, s);
+	default:
+		return render_server_family(&c, s, f);
+	}
+}
+
+/*
+ * Append the whole exposition of s to b.  -1 with errno EMSGSIZE when it
+ * would pass b's maximum (b keeps what fitted: the caller discards it).
+ */
+int
+render_metrics(struct omapi_buf *b, const struct snapshot *s)
+{
+	int f;
+
+	for (f = 0; f < F_NFAM; f++)
+		if (render_family(b, s, f) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Append the gzip (RFC 1952) compression of in to b, bounded by b's
+ * maximum.  -1 with errno EMSGSIZE or ENOMEM on failure.
+ */
+int
+render_gzip(struct omapi_buf *b, const void *in, size_t len)
+{
+	unsigned char chunk[16384];
+	z_stream z;
+	int rc, ret = -1;
+
+	if (len > UINT32_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		rc = deflate(&z, Z_FINISH);
+		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+			errno = ENOMEM;
+			goto out_end;
+		}
+		if (omapi_buf_add(b, chunk, sizeof(chunk) - z.avail_out) == -1)
+			goto out_end;
+	} while (rc != Z_STREAM_END);
+	ret = 0;
+out_end:
+	deflateEnd(&z);
+	return ret;
+}
+
+/*
+ * The /metrics body of snapshot s, rendered (and gzipped, when *gz is set)
+ * at most once per snapshot, each bounded by max.  *gz is cleared when
+ * the gzip form is not available.  The body stays valid while the caller
+ * holds its reference to s.  The poller may call this before publishing
+ * to spare the first scrape the rendering.
+ */
+int
+render_cached(struct snapshot *s, size_t max, int *gz, const uint8_t **data,
+    size_t *len)
+{
+	int ret = -1;
+
+	pthread_mutex_lock(&s->cache_mtx);
+	if (s->text_state == 0) {
+		omapi_buf_init(&s->text, max);
+		s->text_state = render_metrics(&s->text, s) == 0 ? 1 : -1;
+		if (s->text_state == -1)
+			omapi_buf_free(&s->text);
+	}
+	if (s->text_state != 1)
+		goto out_unlock;
+	if (*gz && s->gz_state == 0) {
+		omapi_buf_init(&s->gz, max);
+		s->gz_state = render_gzip(&s->gz, s->text.data,
+		    s->text.len) == 0 ? 1 : -1;
+		if (s->gz_state == -1)
+			omapi_buf_free(&s->gz);
+	}
+	if (*gz && s->gz_state == 1) {
+		*data = s->gz.data;
+		*len = s->gz.len;
+	} else {
+		*gz = 0;
+		*data = s->text.data;
+		*len = s->text.len;
+	}
+	ret = 0;
+out_unlock:
+	pthread_mutex_unlock(&s->cache_mtx);
+	return ret;
+}

@@ -1,0 +1,32 @@
+/*
+ * render.h: a snapshot as Prometheus text exposition format 0.0.4, and
+ * gzip of a rendered body.  Pure: no I/O, no logging, no globals.
+ */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omapi.h"
+#include "snapshot.h"
+
+#define RENDER_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+/* Default hard cap on one rendered body (1,000 pools take about 2 MiB). */
+#define RENDER_DEFAULT_MAX	(32u * 1024 * 1024)
+
+/* ---- render.c ---- */
+int	 render_metrics(struct omapi_buf *, const struct snapshot *);
+int	 render_label_value(struct omapi_buf *, const char *);
+int	 render_help_text(struct omapi_buf *, const char *);
+int	 render_double(struct omapi_buf *, double);
+int	 render_gzip(struct omapi_buf *, const void *, size_t);
+int	 render_cached(struct snapshot *, size_t max, int *gz,
+	    const uint8_t **, size_t *);
+
+/* ---- page.c: the HTML status page at / ---- */
+int	 page_render(struct omapi_buf *, const struct snapshot *, int ready,
+	    double now);
+int	 page_escape(struct omapi_buf *, const char *);
+
+#endif /* RENDER_H */

@@ -1,0 +1,157 @@
+/*
+ * snapshot.h: what one poll cycle produces, and how it is handed to the
+ * HTTP threads.
+ *
+ * The poller builds a new struct snapshot each cycle with the builder
+ * functions below (plain fields are set directly on the returned structs),
+ * then gives it to snapshot_store_publish().  From then on the snapshot is
+ * read-only: scrapes take a reference with snapshot_store_acquire(), read
+ * it without any lock, and drop it with snapshot_release().  A scrape never
+ * waits on a poll, and a poll never waits on a scrape beyond a pointer swap.
+ *
+ * Every string is copied in and must be valid UTF-8 of at most
+ * SNAPSHOT_STR_MAX bytes; every array has a cap.  Builders return NULL or -1
+ * with errno set: ENOMEM, E2BIG (a cap is reached), ENAMETOOLONG, EILSEQ
+ * (not UTF-8) or EINVAL (bad or reserved label name, duplicate label).
+ */
+#ifndef SNAPSHOT_H
+#define SNAPSHOT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "omapi.h"
+
+#define SNAPSHOT_STR_MAX	256	/* bytes in any name, label or value */
+#define SNAPSHOT_LABELS_MAX	16	/* configured extra labels per pool */
+#define SNAPSHOT_SERVERS_MAX	256
+#define SNAPSHOT_POOLS_MAX	16384	/* per server */
+#define SNAPSHOT_HOSTS_MAX	16384	/* per server */
+
+/* Lease binding states 1 (free) .. 7 (backup); index 0 is unused. */
+#define SNAPSHOT_NSTATES	8
+
+/* Expiry horizons of active leases, in seconds: 5m, 15m, 1h, 4h, 24h. */
+#define SNAPSHOT_NEXPIRY	5
+extern const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY];
+
+/* Why an OMAPI exchange failed, as counted in the error metric. */
+enum snapshot_reason {
+	SNAPSHOT_ERR_TIMEOUT,
+	SNAPSHOT_ERR_AUTH,
+	SNAPSHOT_ERR_PROTOCOL,
+	SNAPSHOT_ERR_STATUS,
+	SNAPSHOT_ERR_CONNECTION,
+	SNAPSHOT_NREASONS
+};
+
+struct snapshot_label {
+	char	*name;
+	char	*value;
+};
+
+struct snapshot_pool {
+	char			*name;
+	struct snapshot_label	*labels;	/* kept sorted by name */
+	size_t			 nlabels;
+
+	/* From the pool object's counters, every poll. */
+	int			 counters_known; /* 0: pool not resolved */
+	uint64_t		 addresses;	/* lease-count */
+	uint64_t		 free;		/* free-leases */
+	uint64_t		 backup;	/* backup-leases */
+
+	/* From the last complete sweep (may be older than this poll). */
+	int			 sweep_known;	/* 0: no sweep result yet */
+	uint64_t		 states[SNAPSHOT_NSTATES];
+	uint64_t		 expiring[SNAPSHOT_NEXPIRY]; /* cumulative */
+	int64_t			 earliest_end;	/* epoch s; 0: no active */
+};
+
+struct snapshot_host {
+	char	*name;		/* configured name or MAC: the host label */
+	int	 present;
+	char	*mac;		/* set by snapshot_host_found(), else NULL */
+	char	*ip;		/* fixed address, NULL when none */
+};
+
+struct snapshot_server {
+	char			 *name;
+	int			  up;
+	double			  last_poll;	/* epoch s; 0: never */
+	double			  poll_duration; /* seconds */
+	double			  last_sweep;	/* end of last sweep; 0: never */
+	double			  sweep_duration; /* seconds */
+
+	/* Self-metrics: counters since the exporter started. */
+	uint64_t		  polls;
+	uint64_t		  requests;	/* OMAPI requests sent */
+	uint64_t		  errors[SNAPSHOT_NREASONS];
+	uint64_t		  resets;	/* connections lost/reopened */
+
+	struct snapshot_pool	**pools;
+	size_t			  npools;
+	size_t			  poolcap;
+	struct snapshot_host	**hosts;
+	size_t			  nhosts;
+	size_t			  hostcap;
+};
+
+struct snapshot {
+	atomic_uint		  refs;
+	double			  created;	/* epoch s */
+	char			 *version;
+	char			 *commit;
+	struct snapshot_server	**servers;
+	size_t			  nservers;
+	size_t			  servercap;
+
+	/*
+	 * The /metrics body, rendered at most once per snapshot on first
+	 * use (see http.c); the only part that changes after publishing,
+	 * always under cache_mtx.  state: 0 not yet, 1 done, -1 failed.
+	 */
+	pthread_mutex_t		  cache_mtx;
+	int			  text_state;
+	int			  gz_state;
+	struct omapi_buf	  text;
+	struct omapi_buf	  gz;
+};
+
+/* Holds the current snapshot; one per exporter. */
+struct snapshot_store {
+	pthread_mutex_t		 mtx;
+	struct snapshot		*cur;		/* NULL until the first poll */
+	uint64_t		 generation;	/* publishes so far */
+};
+
+/* ---- snapshot.c ---- */
+const char	*snapshot_state_name(unsigned);
+const char	*snapshot_reason_name(enum snapshot_reason);
+int		 snapshot_reason_from_omapi(enum omapi_errcode);
+double		 snapshot_now(void);
+
+struct snapshot	*snapshot_new(const char *version, const char *commit);
+struct snapshot	*snapshot_ref(struct snapshot *);
+void		 snapshot_release(struct snapshot *);
+struct snapshot_server *snapshot_add_server(struct snapshot *,
+		    const char *name);
+struct snapshot_pool *snapshot_server_add_pool(struct snapshot_server *,
+		    const char *name);
+int		 snapshot_pool_add_label(struct snapshot_pool *,
+		    const char *name, const char *value);
+struct snapshot_host *snapshot_server_add_host(struct snapshot_server *,
+		    const char *name);
+int		 snapshot_host_found(struct snapshot_host *, const char *mac,
+		    const char *ip);
+
+int		 snapshot_store_init(struct snapshot_store *);
+void		 snapshot_store_destroy(struct snapshot_store *);
+void		 snapshot_store_publish(struct snapshot_store *,
+		    struct snapshot *);
+struct snapshot	*snapshot_store_acquire(struct snapshot_store *);
+int		 snapshot_store_ready(struct snapshot_store *);
+
+#endif /* SNAPSHOT_H */

@@ -1,0 +1,149 @@
+/*
+ * sweeper.c: the full per-address sweep of a server's configured ranges,
+ * aggregated per pool into binding-state counts and the expiry picture of
+ * active leases.  Nothing is kept per lease.
+ *
+ * A sweep of a large pool takes seconds at a friendly rate, so it runs a
+ * slice at a time and the poller keeps pool counters and hosts on schedule
+ * in between.  A slice never crosses a range, so every answer in it belongs
+ * to one pool.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "poller.h"
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct swept_range *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Build the sorted list of ranges to sweep from the configuration. */
+int
+sweeper_init(struct server_state *s)
+{
+	const struct config_server *cfg = s->cfg;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < cfg->npools; i++)
+		n += cfg->pools[i].nranges;
+	if ((s->ranges = calloc(n ? n : 1, sizeof(*s->ranges))) == NULL)
+		return -1;
+	for (i = 0; i < cfg->npools; i++)
+		for (j = 0; j < cfg->pools[i].nranges; j++) {
+			s->ranges[s->nranges].first =
+			    cfg->pools[i].ranges[j].first;
+			s->ranges[s->nranges].last =
+			    cfg->pools[i].ranges[j].last;
+			s->ranges[s->nranges++].pool = i;
+		}
+	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	return 0;
+}
+
+int
+sweeper_start(struct server_state *s, double now)
+{
+	struct sweep_run *r = &s->run;
+
+	sweeper_abort(s);
+	if ((r->work = calloc(s->cfg->npools ? s->cfg->npools : 1,
+	    sizeof(*r->work))) == NULL)
+		return -1;
+	r->active = 1;
+	r->range = 0;
+	r->next = s->nranges ? s->ranges[0].first : 0;
+	r->started = now;
+	r->failed = 0;
+	return 0;
+}
+
+void
+sweeper_abort(struct server_state *s)
+{
+	free(s->run.work);
+	s->run.work = NULL;
+	s->run.active = 0;
+}
+
+/* Where one slice's answers go. */
+struct slice {
+	struct sweep_agg	*agg;
+	int64_t			 now;
+};
+
+/* Count one lease into its pool's aggregate. */
+static void
+slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
+{
+	struct slice *sl = arg;
+	struct sweep_agg *a = sl->agg;
+	size_t k;
+
+	if (l == NULL || l->state == 0 || l->state >= SNAPSHOT_NSTATES)
+		return;
+	a->states[l->state]++;
+	if (l->state != OMAPI_LEASE_ACTIVE || l->ends == 0 ||
+	    l->ends == UINT32_MAX)	/* 0: unset, ~0: never ends */
+		return;
+	for (k = 0; k < SNAPSHOT_NEXPIRY; k++)
+		if ((int64_t)l->ends <= sl->now + snapshot_expiry_secs[k])
+			a->expiring[k]++;
+	if (a->earliest_end == 0 || (int64_t)l->ends < a->earliest_end)
+		a->earliest_end = l->ends;
+}
+
+/*
+ * Sweep up to max_addrs more addresses.  *done is set when the sweep has
+ * covered every range; returns -1 when the connection or the key failed
+ * (the sweep is abandoned, and the previous result stays published).
+ */
+int
+sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
+{
+	struct sweep_run *r = &s->run;
+	const struct swept_range *sr;
+	struct omapi_sweep_opts o;
+	struct omapi_sweep_result res;
+	struct omapi_range range;
+	struct omapi_error e;
+	struct slice sl;
+	uint64_t last;
+
+	*done = 0;
+	while (r->range < s->nranges && r->next > s->ranges[r->range].last) {
+		if (++r->range < s->nranges)
+			r->next = s->ranges[r->range].first;
+	}
+	if (r->range >= s->nranges) {
+		*done = 1;
+		return 0;
+	}
+	sr = &s->ranges[r->range];
+	last = r->next + max_addrs - 1;
+	range.first = (uint32_t)r->next;
+	range.last = last < sr->last ? (uint32_t)last : sr->last;
+	memset(&o, 0, sizeof(o));
+	o.ranges = &range;
+	o.nranges = 1;
+	o.window = s->cfg->sweep.window;
+	o.max_rate = s->cfg->sweep.max_rate;
+	sl.agg = &r->work[sr->pool];
+	sl.now = (int64_t)time(NULL);
+	if (omapi_sweep(s->conn, &o, slice_lease, &sl, &res, &e) == -1) {
+		server_count_error(s, &e);
+		log_warnx("server %s: sweep stopped: %s", s->cfg->name,
+		    e.text);
+		sweeper_abort(s);
+		return -1;
+	}
+	/* Answers that were neither a lease nor "not found". */
+	s->errors[SNAPSHOT_ERR_STATUS] += res.errors;
+	r->next = (uint64_t)range.last + 1;
+	return 0;
+}

@@ -1,0 +1,216 @@
+/*
+ * sweep.c: look up the lease of every address in a set of ranges on one
+ * connection, with a window of requests in flight and an optional rate
+ * limit.
+ *
+ * Each lookup runs inside dhcpd's single-threaded loop, in competition with
+ * DHCP traffic, so the rate limit spaces requests evenly (never a burst to
+ * catch up after a stall), and the window keeps dhcpd busy without the
+ * delayed-ACK stall of write-a-batch-then-read.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "omapi.h"
+
+/* One request in flight: which address it asked for. */
+struct slot {
+	struct sweep	*sw;
+	uint32_t	 ip;
+	struct slot	*next_free;
+};
+
+struct sweep {
+	struct omapi_conn		*conn;
+	const struct omapi_sweep_opts	*opts;
+	omapi_sweep_fn			*fn;
+	void				*arg;
+	struct omapi_sweep_result	*res;
+	size_t				 range;		/* current range */
+	uint64_t			 next;		/* next address */
+	int				 done_sending;
+	unsigned			 inflight;
+	struct slot			*free_slots;
+	int				 failed;
+	struct omapi_error		 err;
+	int64_t				 interval_us;	/* 0: no limit */
+	int64_t				 next_send_us;
+};
+
+static int64_t
+sweep_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Advance to the next address to ask for; 0 when there is none. */
+static int
+sweep_next_ip(struct sweep *sw, uint32_t *ip)
+{
+	const struct omapi_sweep_opts *o = sw->opts;
+
+	while (sw->range < o->nranges &&
+	    sw->next > o->ranges[sw->range].last) {
+		sw->range++;
+		if (sw->range < o->nranges)
+			sw->next = o->ranges[sw->range].first;
+	}
+	if (sw->range >= o->nranges)
+		return 0;
+	*ip = (uint32_t)sw->next++;
+	return 1;
+}
+
+/*
+ * A reply (or failure) for one address.  A missing lease is a normal answer;
+ * an authentication failure or a broken connection ends the sweep, since
+ * every later request would fail the same way.
+ */
+static void
+sweep_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
+{
+	struct slot *s = arg;
+	struct sweep *sw = s->sw;
+	struct omapi_error st;
+	struct omapi_lease lease;
+
+	sw->inflight--;
+	if (e == NULL && m->hdr.opcode == OMAPI_OP_UPDATE &&
+	    omapi_lease_decode(&m->object, &lease) == 0) {
+		sw->res->found++;
+		sw->fn(sw->arg, s->ip, &lease);
+	} else if (e == NULL && m->hdr.opcode == OMAPI_OP_STATUS &&
+	    omapi_status_to_error(m, &st) == -1 &&
+	    st.code == OMAPI_ERR_NOTFOUND) {
+		sw->res->notfound++;
+		sw->fn(sw->arg, s->ip, NULL);
+	} else {
+		sw->res->errors++;
+		if (e == NULL && m->hdr.opcode == OMAPI_OP_STATUS)
+			e = &st;
+		if (e != NULL && (e->code == OMAPI_ERR_AUTH ||
+		    omapi_conn_is_broken(sw->conn)) && !sw->failed) {
+			sw->failed = 1;
+			sw->err = *e;
+		}
+	}
+	s->next_free = sw->free_slots;
+	sw->free_slots = s;
+}
+
+/* Send lookups while the window has room and the rate limit allows. */
+static int
+sweep_fill(struct sweep *sw)
+{
+	struct omapi_nv key = { "ip-address", NULL, 4 };
+	struct omapi_nv type = { "type", "lease", 5 };
+	struct omapi_request req = { OMAPI_OP_OPEN, 0, 0, &type, 1, &key, 1 };
+	uint8_t be[4];
+	struct slot *s;
+	uint32_t ip;
+	int64_t now = 0;
+
+	key.value = be;
+	while (!sw->failed && !sw->done_sending && sw->free_slots != NULL &&
+	    omapi_conn_can_send(sw->conn)) {
+		if (sw->interval_us) {
+			now = sweep_now_us();
+			if (now < sw->next_send_us)
+				break;
+		}
+		if (!sweep_next_ip(sw, &ip)) {
+			sw->done_sending = 1;
+			break;
+		}
+		be[0] = (uint8_t)(ip >> 24);
+		be[1] = (uint8_t)(ip >> 16);
+		be[2] = (uint8_t)(ip >> 8);
+		be[3] = (uint8_t)ip;
+		s = sw->free_slots;
+		sw->free_slots = s->next_free;
+		s->ip = ip;
+		sw->inflight++;
+		sw->res->requested++;
+		if (omapi_conn_send(sw->conn, &req, sweep_reply, s,
+		    &sw->err) == -1) {
+			sw->failed = 1;
+			return -1;
+		}
+		if (sw->interval_us) {
+			/* Evenly spaced: after a stall, resume, never burst. */
+			sw->next_send_us += sw->interval_us;
+			if (sw->next_send_us < now - sw->interval_us)
+				sw->next_send_us = now;
+		}
+	}
+	return 0;
+}
+
+/* How long the loop may wait for replies before it must send again. */
+static int64_t
+sweep_wait_us(const struct sweep *sw)
+{
+	int64_t wait;
+
+	if (sw->failed || sw->done_sending || sw->free_slots == NULL ||
+	    sw->interval_us == 0 || !omapi_conn_can_send(sw->conn))
+		return -1;
+	wait = sw->next_send_us - sweep_now_us();
+	return wait < 0 ? 0 : wait;
+}
+
+/*
+ * Look up every address of the ranges; fn sees each answer.  Returns 0 when
+ * every address was asked and answered (individual errors are counted in
+ * res), -1 when the sweep had to stop (err says why).
+ */
+int
+omapi_sweep(struct omapi_conn *c, const struct omapi_sweep_opts *o,
+    omapi_sweep_fn *fn, void *arg, struct omapi_sweep_result *res,
+    struct omapi_error *err)
+{
+	struct sweep sw;
+	struct slot *slots;
+	unsigned i, window = o->window ? o->window : OMAPI_SWEEP_DEFAULT_WINDOW;
+
+	memset(res, 0, sizeof(*res));
+	memset(&sw, 0, sizeof(sw));
+	if (o->nranges == 0)
+		return 0;
+	if ((slots = calloc(window, sizeof(*slots))) == NULL)
+		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+	for (i = 0; i < window; i++) {
+		slots[i].sw = &sw;
+		slots[i].next_free = i + 1 < window ? &slots[i + 1] : NULL;
+	}
+	sw.conn = c;
+	sw.opts = o;
+	sw.fn = fn;
+	sw.arg = arg;
+	sw.res = res;
+	sw.next = o->ranges[0].first;
+	sw.free_slots = slots;
+	if (o->max_rate > 0) {
+		sw.interval_us = (int64_t)(1e6 / o->max_rate);
+		if (sw.interval_us < 1)
+			sw.interval_us = 1;
+		sw.next_send_us = sweep_now_us();
+	}
+	while (sweep_fill(&sw) == 0 && !sw.failed &&
+	    (!sw.done_sending || sw.inflight > 0)) {
+		if (omapi_conn_pump_us(c, sweep_wait_us(&sw), &sw.err) == -1)
+			sw.failed = 1;
+	}
+	/* A broken connection has already run every pending callback. */
+	free(slots);
+	if (sw.failed) {
+		if (err)
+			*err = sw.err;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,356 @@
+#!/bin/bash
+# test_omapictl.sh: omapictl against a real dhcpd in the test lab.
+#
+#   BUILD=build tests/integration/test_omapictl.sh      (root: namespaces)
+#
+# BUILD is the build directory holding omapictl (default build); with
+# VALGRIND=1 every omapictl run goes through valgrind and a leak or an
+# error fails that check.  Prints "ok"/"FAIL" per check and a final
+# "N passed, N failed"; exits non-zero on any failure.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) BIN=$BUILD/omapictl ;; *) BIN=$ROOT/$BUILD/omapictl ;; esac
+LAB=$ROOT/tests/lab/lab.sh
+PY=/usr/bin/python3
+WRAP=()
+[ "${VALGRIND:-0}" = 1 ] &&
+	WRAP=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=9)
+
+PASS=0
+FAIL=0
+TMP=$(mktemp -d /tmp/test_omapictl.XXXXXX)
+LABDIR=$TMP/lab
+FODIR=$TMP/failover
+HANGPID=
+
+# Stop everything this test started, on every exit path.
+cleanup() {
+	[ -n "$HANGPID" ] && kill "$HANGPID" 2>/dev/null
+	"$LAB" stop "$LABDIR" >/dev/null 2>&1
+	"$LAB" stop "$FODIR" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+ok() {
+	PASS=$((PASS + 1))
+	echo "ok   $*"
+}
+
+not_ok() {
+	FAIL=$((FAIL + 1))
+	echo "FAIL $*"
+	sed 's/^/     stdout: /' "$TMP/out" | head -5
+	sed 's/^/     stderr: /' "$TMP/err" | head -5
+}
+
+# Run omapictl inside a lab's namespace; RC, $TMP/out and $TMP/err.
+run_in() {
+	local dir=$1
+	shift
+	"$LAB" exec "$dir" "${WRAP[@]}" "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+}
+
+run() {
+	run_in "$LABDIR" "$@"
+}
+
+# Run with the lab's key file.
+runk() {
+	run -K "$LAB_KEYFILE" "$@"
+}
+
+# check DESC WANT_RC [GREP_STDERR]: the last run's status (and message).
+check() {
+	local desc=$1 want=$2 pat=${3:-}
+	if [ "$RC" != "$want" ]; then
+		not_ok "$desc: exit $RC, want $want"
+	elif [ -n "$pat" ] && ! grep -qi -- "$pat" "$TMP/err"; then
+		not_ok "$desc: stderr lacks '$pat'"
+	elif [ "$want" != 0 ] && [ "$(wc -l <"$TMP/err")" != 1 ]; then
+		not_ok "$desc: want exactly one line on stderr"
+	else
+		ok "$desc"
+	fi
+}
+
+# jcheck DESC PYTHON-EXPR: the last run's stdout, one JSON object per
+# line, as d (the first) and ds (all); EXPR must be true.
+jcheck() {
+	local desc=$1 expr=$2
+	if [ "$RC" != 0 ]; then
+		not_ok "$desc: exit $RC"
+	elif $PY -c '
+import json, sys
+truth = json.load(open(sys.argv[2]))
+ds = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+d = ds[0] if ds else {}
+sys.exit(0 if eval(sys.argv[3]) else 1)' "$TMP/out" "$LAB_TRUTH" "$expr"; then
+		ok "$desc"
+	else
+		not_ok "$desc: $expr"
+	fi
+}
+
+# truth PYTHON-EXPR: print a value from the lab's truth file.
+truth() {
+	$PY -c 'import json, sys; truth = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$LAB_TRUTH" "$1"
+}
+
+# Fail when the secret shows in the last run's output.
+check_no_secret() {
+	if grep -qF -- "$LAB_KEY_SECRET" "$TMP/out" "$TMP/err"; then
+		not_ok "$1: the secret appears in the output"
+	else
+		ok "$1: no secret in the output"
+	fi
+}
+
+start_lab() {
+	[ -x "$BIN" ] || { echo "no $BIN (build it first)" >&2; exit 2; }
+	mkdir -p "$LABDIR"
+	"$LAB" start "$LABDIR" >"$TMP/lab.log" 2>&1 ||
+		{ cat "$TMP/lab.log" >&2; echo "lab did not start" >&2; exit 2; }
+	# shellcheck disable=SC1091
+	. "$LABDIR/env"
+}
+
+test_lease_lookups() {
+	local ip mac cid
+	ip=$(truth '[a for a, r in truth["leases"].items() if r["state"] == "active" and "client-hostname" in r][0]')
+	run --json -K "$LAB_KEYFILE" lease ip "$ip"
+	jcheck "lease ip $ip: JSON agrees with the truth file" \
+		"d['ip-address'] == '$ip' and all(d[k] == truth['leases']['$ip'][k] for k in ('state', 'hardware-address', 'client-hostname', 'ends', 'starts', 'cltt')) and isinstance(d['pool'], int) and d['hardware-type'] == 1 and '_handle' not in d"
+	runk lease ip "$ip"
+	if [ $RC = 0 ] && grep -qx "state = active" "$TMP/out" && grep -qx "ip-address = $ip" "$TMP/out"; then
+		ok "lease ip $ip: text output"
+	else
+		not_ok "lease ip $ip: text output"
+	fi
+	mac=$(truth "truth['leases']['$ip']['hardware-address']")
+	run --json -K "$LAB_KEYFILE" lease mac "${mac^^}"
+	jcheck "lease mac (upper case in): finds $ip" "d['ip-address'] == '$ip' and d['hardware-address'] == '$mac'"
+	ip=$(truth '[a for a, r in truth["leases"].items() if r["state"] == "active" and "dhcp-client-identifier" in r][0]')
+	cid=$(truth "truth['leases']['$ip']['dhcp-client-identifier']")
+	run --json -K "$LAB_KEYFILE" lease client-id "${cid//:/}"
+	jcheck "lease client-id $cid: finds $ip" "d['ip-address'] == '$ip' and d['dhcp-client-identifier'] == '$cid'"
+	runk lease ip 10.99.0.7
+	check "lease ip outside every range: not found" 1 "lease 10.99.0.7: not found"
+	runk lease mac 02:00:de:ad:be:ef
+	check "lease mac unknown: not found" 1 "not found"
+}
+
+test_host_lookups() {
+	local name mac ip
+	name=$(truth '[h["name"] for h in truth["hosts"] if h["dhcp-client-identifier"]][0]')
+	mac=$(truth "[h['hardware-address'] for h in truth['hosts'] if h['name'] == '$name'][0]")
+	ip=$(truth "[h['fixed-address'] for h in truth['hosts'] if h['name'] == '$name'][0]")
+	run --json -K "$LAB_KEYFILE" host get name "$name"
+	jcheck "host get name $name" "d['name'] == '$name' and d['hardware-address'] == '$mac' and d['ip-address'] == '$ip'"
+	run --json -K "$LAB_KEYFILE" host get mac "$mac"
+	jcheck "host get mac $mac" "d['name'] == '$name'"
+	run --json -K "$LAB_KEYFILE" host get client-id \
+		"$(truth "[h['dhcp-client-identifier'] for h in truth['hosts'] if h['name'] == '$name'][0]")"
+	jcheck "host get client-id" "d['name'] == '$name'"
+	runk host get name no-such-host
+	check "host get name missing: not found" 1 "host name no-such-host: not found"
+	# dhcpd finds a host by ip-address through the lease at that address
+	ip=$(truth '[a for a, r in truth["leases"].items() if r["state"] == "active"][3]')
+	mac=$(truth "truth['leases']['$ip']['hardware-address']")
+	runk host add t-byip "$mac"
+	check "host add t-byip (MAC of the lease of $ip)" 0
+	run --json -K "$LAB_KEYFILE" host get ip "$ip"
+	jcheck "host get ip $ip: the host with that lease's MAC" "d['name'] == 't-byip'"
+	runk host delete mac "$mac"
+	check "host delete mac $mac" 0
+}
+
+test_host_changes() {
+	run --json -K "$LAB_KEYFILE" host add t-one 02:00:00:00:0a:01 10.99.0.201 \
+		--statements 'option host-name "t-one";'
+	jcheck "host add t-one with IP and statements" "d['name'] == 't-one' and d['ip-address'] == '10.99.0.201' and d['hardware-address'] == '02:00:00:00:0a:01'"
+	run --json -K "$LAB_KEYFILE" host get name t-one
+	jcheck "host get name t-one after add" "d['ip-address'] == '10.99.0.201'"
+	runk host add t-one 02:00:00:00:0a:01
+	check "host add t-one twice: refused" 4 "already exists"
+	runk host delete name t-one
+	check "host delete name t-one" 0
+	runk host get name t-one
+	check "host get name t-one after delete: not found" 1 "not found"
+	runk host delete name t-one
+	check "host delete name missing: not found" 1 "not found"
+	runk host delete mac 02:00:00:00:0a:99
+	check "host delete mac missing: not found" 1 "not found"
+	run --json -K "$LAB_KEYFILE" group add g-test 'option domain-name "g.example";'
+	jcheck "group add g-test" "d.get('name') == 'g-test'"
+	runk group add g-test 'option domain-name "g.example";'
+	check "group add g-test twice: refused" 4 "already exists"
+	run --json -K "$LAB_KEYFILE" host add t-grp 02:00:00:00:0a:02 --group g-test
+	jcheck "host add --group g-test" "d['name'] == 't-grp'"
+	runk host delete name t-grp
+	check "host delete name t-grp" 0
+	runk host add t-nogrp 02:00:00:00:0a:03 --group no-such-group
+	check "host add --group missing: refused" 4 "no-such-group"
+}
+
+test_pool_class() {
+	local ip
+	ip=$(truth '[p["ranges"][0].split("-")[0] for p in truth["pools"] if p["name"] == "lan"][0]')
+	run --json -K "$LAB_KEYFILE" pool "$ip"
+	jcheck "pool $ip: counters match the truth file" "sorted(d) == ['backup-leases', 'free-leases', 'handle', 'lease-count'] and [(d['lease-count'], d['free-leases']) == (sum(p['size'] for p in truth['pools'] if p['server_pool'] == q['server_pool']), sum(p['free_leases'] for p in truth['pools'] if p['server_pool'] == q['server_pool'])) for q in truth['pools'] if q['name'] == 'lan'][0]"
+	runk pool "$ip"
+	if [ $RC = 0 ] && grep -q "^lease-count = " "$TMP/out"; then
+		ok "pool $ip: text output"
+	else
+		not_ok "pool $ip: text output"
+	fi
+	runk pool 10.99.0.7
+	check "pool of an address outside every range: not found" 1 "not found"
+	run --json -K "$LAB_KEYFILE" class limited
+	jcheck "class limited: lease-limit and leases-used" "[(d['lease-limit'], d['leases-used']) == (c['lease-limit'], c['billing_leases']) for c in truth['classes'] if c['name'] == 'limited'][0]"
+	runk class no-such-class
+	check "class missing: not found" 1 "not found"
+	runk failover no-such-peer
+	check "failover missing: not found" 1 "not found"
+}
+
+test_sweep() {
+	local r
+	r=$(truth '[p["ranges"][0] for p in truth["pools"] if p["name"] == "cidr"][0]')
+	run --json -K "$LAB_KEYFILE" lease sweep "${r%-*}" "${r#*-}"
+	jcheck "lease sweep $r: every state as in the truth file" "len(ds) == 62 and all(x['state'] == truth['addresses'][x['ip-address']] for x in ds)"
+	run --json -K "$LAB_KEYFILE" lease sweep 10.99.0.1 10.99.0.2
+	jcheck "lease sweep outside ranges: not found lines" "ds == [{'ip-address': '10.99.0.1', 'error': 'not found'}, {'ip-address': '10.99.0.2', 'error': 'not found'}]"
+}
+
+test_key_sources() {
+	printf '%s\n' "$LAB_KEY_SECRET" >"$TMP/secret"
+	OMAPI_KEY=$LAB_KEY_NAME:$LAB_KEY_SECRET run lease ip 10.99.1.1
+	check "key from OMAPI_KEY" 0
+	run --secret-file "$TMP/secret" --key-name "$LAB_KEY_NAME" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
+	check "key from --secret-file" 0
+	run -k "$LAB_KEY_NAME:$LAB_KEY_SECRET" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
+	check "key from -k" 0
+	OMAPI_KEY_FILE=$LAB_KEYFILE run lease ip 10.99.1.1
+	check "key from OMAPI_KEY_FILE" 0
+	OMAPI_SERVER=127.0.0.1:7911 run --key-file "$LAB_KEYFILE" lease ip 10.99.1.1
+	check "server from OMAPI_SERVER, long options" 0
+}
+
+test_auth_failures() {
+	local wrong=AAAAAAAAAAAAAAAAAAAAAA==
+	run -k "$LAB_KEY_NAME:$wrong" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
+	check "wrong secret: exit 3" 3 "authentication"
+	grep -qF "$wrong" "$TMP/out" "$TMP/err" && not_ok "wrong secret shows in output" ||
+		ok "wrong secret not in output"
+	run -k "no_such_key:$LAB_KEY_SECRET" lease ip 10.99.1.1
+	check "unknown key name: exit 3" 3 "authentication"
+	check_no_secret "unknown key name"
+	run -k "$LAB_KEY_NAME:$LAB_KEY_SECRET" -a hmac-sha256 lease ip 10.99.1.1
+	check "wrong algorithm: exit 3" 3 "authentication"
+	check_no_secret "wrong algorithm"
+	run lease ip 10.99.1.1
+	check "no key to a keyed server: exit 3" 3 "authentication"
+}
+
+test_usage() {
+	local a
+	run
+	check "no command: exit 2" 2 "no command"
+	run frobnicate
+	check "unknown command: exit 2" 2 "unknown command"
+	for a in "lease ip 10.99.1" "lease mac 02:zz" "lease client-id 0" "lease ip" \
+		"lease" "host get" "host get name" "host add x" "host delete ip 10.0.0.1" \
+		"pool" "class" "failover" "group add g" "lease sweep 10.0.0.9 10.0.0.1" \
+		"lease sweep 10.0.0.0 10.2.0.0" "get lease ip-address" \
+		"--timeout 0 lease ip 10.0.0.1" "-s 1.2.3.4:99999 lease ip 10.0.0.1" \
+		"-s [::1 lease ip 10.0.0.1" "--bogus lease ip 10.0.0.1" \
+		"-K $LAB_KEYFILE -a hmac-md5 lease ip 10.0.0.1" \
+		"-k $LAB_KEY_NAME lease ip 10.0.0.1" "-k x:1 -K $LAB_KEYFILE lease ip 10.0.0.1" \
+		"--secret-file $LAB_KEYFILE lease ip 10.0.0.1" "-K /nonexistent lease ip 10.0.0.1" \
+		"--group g lease ip 10.0.0.1" "--window 4 lease ip 10.0.0.1"; do
+		# shellcheck disable=SC2086
+		run $a
+		if [ "$RC" = 2 ] && [ -s "$TMP/err" ] && [ ! -s "$TMP/out" ]; then
+			ok "usage error: omapictl $a"
+		else
+			not_ok "usage error: omapictl $a: exit $RC, want 2"
+		fi
+	done
+	run --help
+	if [ $RC = 0 ] && grep -q "EXIT STATUS" "$TMP/out" && grep -q "ENVIRONMENT" "$TMP/out" &&
+		grep -q "EXAMPLES" "$TMP/out"; then
+		ok "--help"
+	else
+		not_ok "--help"
+	fi
+	run --version
+	check "--version" 0
+}
+
+test_get() {
+	run --json -K "$LAB_KEYFILE" get lease ip-address=10.99.1.1
+	jcheck "get lease ip-address=10.99.1.1" "d['ip-address'] == '10.99.1.1'"
+	run --json -K "$LAB_KEYFILE" get host name:=nas
+	jcheck "get host name:=nas" "d['name'] == 'nas'"
+}
+
+# A server that accepts and never answers: the reply timeout.
+test_timeout() {
+	"$LAB" exec "$LABDIR" "$PY" -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7999)); s.listen(4)
+c = s.accept(); time.sleep(60)' &
+	HANGPID=$!
+	sleep 0.5
+	run -s 127.0.0.1:7999 --timeout 300 lease ip 10.99.1.1
+	check "server that never answers: exit 3 with a timeout" 3 "within 300 ms"
+	kill "$HANGPID" 2>/dev/null
+	wait "$HANGPID" 2>/dev/null
+	HANGPID=
+}
+
+test_failover() {
+	local peer
+	mkdir -p "$FODIR"
+	if ! "$LAB" start "$FODIR" --profile failover >"$TMP/fo.log" 2>&1; then
+		echo "skip failover: the lab's failover profile did not start"
+		return
+	fi
+	peer=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["failover"]["peer"])' "$FODIR/truth.json")
+	run_in "$FODIR" --json -K "$FODIR/omapi.key" failover "$peer"
+	if [ $RC = 0 ] && $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if isinstance(d["local-state"], str) and "partner-state" in d else 1)' "$TMP/out"; then
+		ok "failover $peer: local-state by name"
+	else
+		not_ok "failover $peer"
+	fi
+	"$LAB" stop "$FODIR" >/dev/null 2>&1
+}
+
+test_server_gone() {
+	"$LAB" kill "$LABDIR" TERM
+	sleep 1
+	runk lease ip 10.99.1.1
+	check "server gone: exit 3" 3 "connect to 127.0.0.1 port 7911"
+}
+
+start_lab
+test_lease_lookups
+test_host_lookups
+test_host_changes
+test_pool_class
+test_sweep
+test_key_sources
+test_auth_failures
+test_usage
+test_get
+test_timeout
+test_failover
+test_server_gone
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,654 @@
+/*
+ * test_render.c: the snapshot builders and store, the Prometheus text
+ * rendering (golden output, escaping, zeros, the size cap), gzip, the
+ * status page, and promtool's opinion of the output when it is installed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "render.h"
+#include "snapshot.h"
+
+/* A small snapshot with every kind of series, fixed times. */
+static struct snapshot *
+golden_snapshot(void)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv, *sv2;
+	struct snapshot_pool *p;
+	struct snapshot_host *h;
+
+	assert_non_null(s = snapshot_new("1.2.3", "abc123"));
+	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
+	sv->up = 1;
+	sv->last_poll = 1700000000.5;
+	sv->poll_duration = 0.0125;
+	sv->polls = 3;
+	sv->last_sweep = 1699999990;
+	sv->sweep_duration = 1.25;
+	sv->requests = 1234;
+	sv->errors[SNAPSHOT_ERR_TIMEOUT] = 2;
+	sv->errors[SNAPSHOT_ERR_CONNECTION] = 1;
+	sv->resets = 1;
+
+	assert_non_null(p = snapshot_server_add_pool(sv, "office"));
+	/* added out of order: rendered sorted by name */
+	assert_int_equal(snapshot_pool_add_label(p, "zone", "a"), 0);
+	assert_int_equal(snapshot_pool_add_label(p, "site", "hq"), 0);
+	p->counters_known = 1;
+	p->addresses = 241;
+	p->free = 40;
+	p->backup = 0;
+	p->sweep_known = 1;
+	p->states[1] = 40;
+	p->states[2] = 190;
+	p->states[5] = 11;
+	p->expiring[0] = 1;
+	p->expiring[1] = 2;
+	p->expiring[2] = 10;
+	p->expiring[3] = 50;
+	p->expiring[4] = 190;
+	p->earliest_end = 1700000123;
+
+	/* counters unknown (not resolved), no sweep yet: no pool series */
+	assert_non_null(snapshot_server_add_pool(sv, "lab"));
+
+	assert_non_null(h = snapshot_server_add_host(sv, "printer-1"));
+	assert_int_equal(snapshot_host_found(h, "00:16:3e:00:00:01",
+	    "10.20.0.5"), 0);
+	assert_non_null(snapshot_server_add_host(sv, "00:16:3e:00:00:02"));
+
+	/* a server that never answered */
+	assert_non_null(sv2 = snapshot_add_server(s, "dhcp2"));
+	sv2->errors[SNAPSHOT_ERR_AUTH] = 7;
+	return s;
+}
+
+static const char golden_text[] =
+"# HELP dhcpd_up Whether the last poll of the dhcpd server over OMAPI succeeded (1) or not (0).\n"
+"# TYPE dhcpd_up gauge\n"
+"dhcpd_up{server=\"dhcp1\"} 1\n"
+"dhcpd_up{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_pool_addresses Addresses in the pool: lease-count of dhcpd's pool object, read every poll.\n"
+"# TYPE dhcpd_pool_addresses gauge\n"
+"dhcpd_pool_addresses{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 241\n"
+"# HELP dhcpd_pool_free_addresses Free addresses in the pool: free-leases of dhcpd's pool object, read every poll.\n"
+"# TYPE dhcpd_pool_free_addresses gauge\n"
+"dhcpd_pool_free_addresses{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 40\n"
+"# HELP dhcpd_pool_backup_addresses Addresses in the pool kept for the failover peer: backup-leases of dhcpd's pool object, read every poll.\n"
+"# TYPE dhcpd_pool_backup_addresses gauge\n"
+"dhcpd_pool_backup_addresses{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 0\n"
+"# HELP dhcpd_pool_leases Leases in the pool by binding state, counted by a full sweep of the pool's ranges. Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
+"# TYPE dhcpd_pool_leases gauge\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"free\"} 40\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"active\"} 190\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"expired\"} 0\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"released\"} 0\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"abandoned\"} 11\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"reset\"} 0\n"
+"dhcpd_pool_leases{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",state=\"backup\"} 0\n"
+"# HELP dhcpd_pool_active_leases_expiring Active leases in the pool whose end is at most within_seconds after the sweep read them (cumulative: the 3600 count includes the 300 count). Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
+"# TYPE dhcpd_pool_active_leases_expiring gauge\n"
+"dhcpd_pool_active_leases_expiring{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"300\"} 1\n"
+"dhcpd_pool_active_leases_expiring{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"900\"} 2\n"
+"dhcpd_pool_active_leases_expiring{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"3600\"} 10\n"
+"dhcpd_pool_active_leases_expiring{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"14400\"} 50\n"
+"dhcpd_pool_active_leases_expiring{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"86400\"} 190\n"
+"# HELP dhcpd_pool_earliest_lease_end_timestamp_seconds Earliest end of an active lease in the pool, in seconds since the epoch; absent when the pool has no active lease. Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
+"# TYPE dhcpd_pool_earliest_lease_end_timestamp_seconds gauge\n"
+"dhcpd_pool_earliest_lease_end_timestamp_seconds{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 1700000123\n"
+"# HELP dhcpd_host_present Whether the configured host (by name or MAC) exists on the server (1) or not (0).\n"
+"# TYPE dhcpd_host_present gauge\n"
+"dhcpd_host_present{server=\"dhcp1\",host=\"printer-1\"} 1\n"
+"dhcpd_host_present{server=\"dhcp1\",host=\"00:16:3e:00:00:02\"} 0\n"
+"# HELP dhcpd_host_info Hardware address and fixed address (empty when none) of a configured host found on the server; always 1.\n"
+"# TYPE dhcpd_host_info gauge\n"
+"dhcpd_host_info{server=\"dhcp1\",host=\"printer-1\",mac=\"00:16:3e:00:00:01\",ip=\"10.20.0.5\"} 1\n"
+"# HELP dhcpd_exporter_build_info Version and commit the exporter was built from; always 1.\n"
+"# TYPE dhcpd_exporter_build_info gauge\n"
+"dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"abc123\"} 1\n"
+"# HELP dhcpd_exporter_last_poll_timestamp_seconds When the last poll of the server finished, in seconds since the epoch.\n"
+"# TYPE dhcpd_exporter_last_poll_timestamp_seconds gauge\n"
+"dhcpd_exporter_last_poll_timestamp_seconds{server=\"dhcp1\"} 1700000000.5\n"
+"# HELP dhcpd_exporter_poll_duration_seconds How long the last poll of the server (pool counters and hosts) took.\n"
+"# TYPE dhcpd_exporter_poll_duration_seconds gauge\n"
+"dhcpd_exporter_poll_duration_seconds{server=\"dhcp1\"} 0.0125\n"
+"# HELP dhcpd_exporter_polls_total Polls of the server since the exporter started.\n"
+"# TYPE dhcpd_exporter_polls_total counter\n"
+"dhcpd_exporter_polls_total{server=\"dhcp1\"} 3\n"
+"dhcpd_exporter_polls_total{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_exporter_last_sweep_timestamp_seconds When the last complete sweep of the server's pools finished, in seconds since the epoch; absent before the first. Lease state and expiry metrics date from then.\n"
+"# TYPE dhcpd_exporter_last_sweep_timestamp_seconds gauge\n"
+"dhcpd_exporter_last_sweep_timestamp_seconds{server=\"dhcp1\"} 1699999990\n"
+"# HELP dhcpd_exporter_sweep_duration_seconds How long the last complete sweep of the server's pools took.\n"
+"# TYPE dhcpd_exporter_sweep_duration_seconds gauge\n"
+"dhcpd_exporter_sweep_duration_seconds{server=\"dhcp1\"} 1.25\n"
+"# HELP dhcpd_exporter_omapi_requests_total OMAPI requests sent to the server.\n"
+"# TYPE dhcpd_exporter_omapi_requests_total counter\n"
+"dhcpd_exporter_omapi_requests_total{server=\"dhcp1\"} 1234\n"
+"dhcpd_exporter_omapi_requests_total{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_exporter_omapi_errors_total Failed OMAPI exchanges with the server, by reason.\n"
+"# TYPE dhcpd_exporter_omapi_errors_total counter\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp1\",reason=\"timeout\"} 2\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp1\",reason=\"auth\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp1\",reason=\"protocol\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp1\",reason=\"status\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp1\",reason=\"connection\"} 1\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp2\",reason=\"timeout\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp2\",reason=\"auth\"} 7\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp2\",reason=\"protocol\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp2\",reason=\"status\"} 0\n"
+"dhcpd_exporter_omapi_errors_total{server=\"dhcp2\",reason=\"connection\"} 0\n"
+"# HELP dhcpd_exporter_connection_resets_total Times the OMAPI connection to the server was lost or had to be reopened.\n"
+"# TYPE dhcpd_exporter_connection_resets_total counter\n"
+"dhcpd_exporter_connection_resets_total{server=\"dhcp1\"} 1\n"
+"dhcpd_exporter_connection_resets_total{server=\"dhcp2\"} 0\n";
+
+/* Render s into a NUL-terminated heap string (cap: 1 MiB). */
+static char *
+render_to_string(const struct snapshot *s)
+{
+	struct omapi_buf b;
+	char *out;
+
+	omapi_buf_init(&b, 1 << 20);
+	assert_int_equal(render_metrics(&b, s), 0);
+	assert_non_null(out = malloc(b.len + 1));
+	memcpy(out, b.data, b.len);
+	out[b.len] = '\0';
+	omapi_buf_free(&b);
+	return out;
+}
+
+/* Lines of want and got side by side up to the first difference. */
+static void
+assert_text_equal(const char *got, const char *want)
+{
+	size_t i, line = 1;
+
+	for (i = 0; got[i] && got[i] == want[i]; i++)
+		if (got[i] == '\n')
+			line++;
+	if (got[i] == want[i])
+		return;
+	print_error("first difference at line %zu, byte %zu:\n"
+	    "got:  %.120s\nwant: %.120s\n", line, i, got + i, want + i);
+	fail();
+}
+
+static void
+test_golden(void **state)
+{
+	struct snapshot *s = golden_snapshot();
+	char *text = render_to_string(s);
+
+	assert_text_equal(text, golden_text);
+	free(text);
+	snapshot_release(s);
+}
+
+static void
+test_empty_snapshot(void **state)
+{
+	struct snapshot *s;
+	char *text;
+
+	assert_non_null(s = snapshot_new("1.2.3", ""));
+	text = render_to_string(s);
+	assert_text_equal(text,
+	    "# HELP dhcpd_exporter_build_info Version and commit the exporter "
+	    "was built from; always 1.\n"
+	    "# TYPE dhcpd_exporter_build_info gauge\n"
+	    "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"\"} 1\n");
+	free(text);
+	snapshot_release(s);
+}
+
+/* Escape s with fn into a string and compare. */
+static void
+check_escape(int (*fn)(struct omapi_buf *, const char *), const char *in,
+    const char *want)
+{
+	struct omapi_buf b;
+
+	omapi_buf_init(&b, 1024);
+	assert_int_equal(fn(&b, in), 0);
+	assert_int_equal(b.len, strlen(want));
+	assert_memory_equal(b.data, want, b.len);
+	omapi_buf_free(&b);
+}
+
+static void
+test_label_escaping(void **state)
+{
+	check_escape(render_label_value, "", "");
+	check_escape(render_label_value, "plain", "plain");
+	check_escape(render_label_value, "a\\b", "a\\\\b");
+	check_escape(render_label_value, "say \"hi\"", "say \\\"hi\\\"");
+	check_escape(render_label_value, "two\nlines", "two\\nlines");
+	check_escape(render_label_value, "\\\"\n", "\\\\\\\"\\n");
+	check_escape(render_label_value, "tab\there", "tab\there");
+	check_escape(render_label_value, "caf\xc3\xa9 {x=1}",
+	    "caf\xc3\xa9 {x=1}");
+}
+
+static void
+test_help_escaping(void **state)
+{
+	check_escape(render_help_text, "a\\b", "a\\\\b");
+	check_escape(render_help_text, "two\nlines", "two\\nlines");
+	/* double quotes are not escaped in HELP */
+	check_escape(render_help_text, "say \"hi\"", "say \"hi\"");
+}
+
+/* Escaping inside a whole rendering, names and values from config. */
+static void
+test_escaping_in_output(void **state)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct snapshot_pool *p;
+	char *text;
+
+	assert_non_null(s = snapshot_new("v\"1\\", "c\nd"));
+	assert_non_null(sv = snapshot_add_server(s, "dh\"cp"));
+	assert_non_null(p = snapshot_server_add_pool(sv, "a\\b\nc"));
+	assert_int_equal(snapshot_pool_add_label(p, "note", "x\"y"), 0);
+	p->counters_known = 1;
+	p->addresses = 5;
+	text = render_to_string(s);
+	assert_non_null(strstr(text, "dhcpd_pool_addresses{server=\"dh\\\"cp\","
+	    "pool=\"a\\\\b\\nc\",note=\"x\\\"y\"} 5\n"));
+	assert_non_null(strstr(text, "dhcpd_exporter_build_info{version="
+	    "\"v\\\"1\\\\\",commit=\"c\\nd\"} 1\n"));
+	free(text);
+	snapshot_release(s);
+}
+
+static void
+check_double(double v, const char *want)
+{
+	struct omapi_buf b;
+
+	omapi_buf_init(&b, 128);
+	assert_int_equal(render_double(&b, v), 0);
+	assert_int_equal(b.len, strlen(want));
+	assert_memory_equal(b.data, want, b.len);
+	omapi_buf_free(&b);
+}
+
+static void
+test_doubles(void **state)
+{
+	check_double(0, "0");
+	check_double(1, "1");
+	check_double(-3, "-3");
+	check_double(1700000000, "1700000000");
+	check_double(9007199254740992.0, "9007199254740992");
+	check_double(1700000000.25, "1700000000.25");
+	check_double(0.0125, "0.0125");
+	check_double(1e-7, "1e-07");
+	check_double(1e300, "1e+300");
+	check_double(0.0 / 0.0, "NaN");
+	check_double(1.0 / 0.0, "+Inf");
+	check_double(-1.0 / 0.0, "-Inf");
+}
+
+/* Every state and every reason is present even when all are zero. */
+static void
+test_zeros_included(void **state)
+{
+	static const char *const states[] = { "free", "active", "expired",
+	    "released", "abandoned", "reset", "backup" };
+	static const char *const reasons[] = { "timeout", "auth", "protocol",
+	    "status", "connection" };
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct snapshot_pool *p;
+	char *text, want[256];
+	size_t i;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "s"));
+	assert_non_null(p = snapshot_server_add_pool(sv, "p"));
+	p->sweep_known = 1;
+	text = render_to_string(s);
+	for (i = 0; i < 7; i++) {
+		snprintf(want, sizeof(want), "dhcpd_pool_leases{server=\"s\","
+		    "pool=\"p\",state=\"%s\"} 0\n", states[i]);
+		assert_non_null(strstr(text, want));
+	}
+	for (i = 0; i < 5; i++) {
+		snprintf(want, sizeof(want), "dhcpd_exporter_omapi_errors_total"
+		    "{server=\"s\",reason=\"%s\"} 0\n", reasons[i]);
+		assert_non_null(strstr(text, want));
+	}
+	/* no active lease: no earliest-end series, no header either */
+	assert_null(strstr(text, "earliest"));
+	free(text);
+	snapshot_release(s);
+}
+
+/* The buffer's maximum is a hard limit: exact size fits, one less fails. */
+static void
+test_max_enforced(void **state)
+{
+	struct snapshot *s = golden_snapshot();
+	struct omapi_buf b;
+	size_t full;
+
+	omapi_buf_init(&b, 1 << 20);
+	assert_int_equal(render_metrics(&b, s), 0);
+	full = b.len;
+	omapi_buf_free(&b);
+	assert_int_equal(full, strlen(golden_text));
+
+	omapi_buf_init(&b, full);
+	assert_int_equal(render_metrics(&b, s), 0);
+	assert_int_equal(b.len, full);
+	omapi_buf_free(&b);
+
+	omapi_buf_init(&b, full - 1);
+	errno = 0;
+	assert_int_equal(render_metrics(&b, s), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_true(b.len <= full - 1);
+	omapi_buf_free(&b);
+
+	omapi_buf_init(&b, 100);
+	assert_int_equal(render_metrics(&b, s), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	omapi_buf_free(&b);
+	snapshot_release(s);
+}
+
+/* gzip output inflates back to the input. */
+static void
+test_gzip_roundtrip(void **state)
+{
+	static uint8_t out[1 << 16];
+	struct omapi_buf gz;
+	uLongf n = sizeof(out);
+	z_stream z;
+
+	omapi_buf_init(&gz, 1 << 20);
+	assert_int_equal(render_gzip(&gz, golden_text, strlen(golden_text)), 0);
+	assert_true(gz.len > 18 && gz.len < strlen(golden_text));
+	assert_int_equal(gz.data[0], 0x1f);
+	assert_int_equal(gz.data[1], 0x8b);
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = gz.data;
+	z.avail_in = (uInt)gz.len;
+	z.next_out = out;
+	z.avail_out = (uInt)n;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.total_out, strlen(golden_text));
+	assert_memory_equal(out, golden_text, z.total_out);
+	inflateEnd(&z);
+	omapi_buf_free(&gz);
+
+	omapi_buf_init(&gz, 10);
+	assert_int_equal(render_gzip(&gz, golden_text, strlen(golden_text)),
+	    -1);
+	assert_int_equal(errno, EMSGSIZE);
+	omapi_buf_free(&gz);
+}
+
+/* The per-snapshot cache renders once and hands out the same bytes. */
+static void
+test_cached(void **state)
+{
+	struct snapshot *s = golden_snapshot(), *t = golden_snapshot();
+	const uint8_t *d1, *d2, *g;
+	size_t l1, l2, lg;
+	int gz = 0;
+
+	assert_int_equal(render_cached(s, 1 << 20, &gz, &d1, &l1), 0);
+	assert_int_equal(l1, strlen(golden_text));
+	assert_memory_equal(d1, golden_text, l1);
+	assert_int_equal(render_cached(s, 1 << 20, &gz, &d2, &l2), 0);
+	assert_ptr_equal(d1, d2);
+	gz = 1;
+	assert_int_equal(render_cached(s, 1 << 20, &gz, &g, &lg), 0);
+	assert_int_equal(gz, 1);
+	assert_true(lg < l1 && g[0] == 0x1f && g[1] == 0x8b);
+	snapshot_release(s);
+
+	/* too big: fails now and later, never a partial body */
+	gz = 1;
+	assert_int_equal(render_cached(t, 100, &gz, &d1, &l1), -1);
+	assert_int_equal(render_cached(t, 1 << 20, &gz, &d1, &l1), -1);
+	snapshot_release(t);
+}
+
+static void
+test_builder_checks(void **state)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct snapshot_pool *p;
+	char name[16], big[SNAPSHOT_STR_MAX + 2];
+	int i;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "s"));
+	assert_non_null(p = snapshot_server_add_pool(sv, "p"));
+
+	errno = 0;
+	assert_int_equal(snapshot_pool_add_label(p, "server", "x"), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(snapshot_pool_add_label(p, "state", "x"), -1);
+	assert_int_equal(snapshot_pool_add_label(p, "__meta", "x"), -1);
+	assert_int_equal(snapshot_pool_add_label(p, "9lives", "x"), -1);
+	assert_int_equal(snapshot_pool_add_label(p, "a-b", "x"), -1);
+	assert_int_equal(snapshot_pool_add_label(p, "", "x"), -1);
+	assert_int_equal(snapshot_pool_add_label(p, "ok_1", "x"), 0);
+	assert_int_equal(snapshot_pool_add_label(p, "ok_1", "y"), -1);
+	assert_int_equal(errno, EINVAL);
+	for (i = 1; i < SNAPSHOT_LABELS_MAX; i++) {
+		snprintf(name, sizeof(name), "l%02d", i);
+		assert_int_equal(snapshot_pool_add_label(p, name, "v"), 0);
+	}
+	assert_int_equal(snapshot_pool_add_label(p, "one_more", "v"), -1);
+	assert_int_equal(errno, E2BIG);
+	for (i = 1; i < (int)p->nlabels; i++)
+		assert_true(strcmp(p->labels[i - 1].name,
+		    p->labels[i].name) < 0);
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_null(snapshot_server_add_pool(sv, big));
+	assert_int_equal(errno, ENAMETOOLONG);
+	big[SNAPSHOT_STR_MAX] = '\0';
+	assert_non_null(snapshot_server_add_pool(sv, big));
+	assert_null(snapshot_server_add_pool(sv, "bad\xff"));
+	assert_int_equal(errno, EILSEQ);
+	assert_null(snapshot_server_add_pool(sv, "overlong\xc0\xaf"));
+	assert_null(snapshot_server_add_pool(sv, "surrogate\xed\xa0\x80"));
+	assert_null(snapshot_server_add_pool(sv, "cut\xe2\x82"));
+	assert_non_null(snapshot_server_add_pool(sv, "euro\xe2\x82\xac"));
+	assert_null(snapshot_server_add_host(sv, NULL));
+	snapshot_release(s);
+}
+
+static void
+test_server_cap(void **state)
+{
+	struct snapshot *s;
+	char name[16];
+	int i;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	for (i = 0; i < SNAPSHOT_SERVERS_MAX; i++) {
+		snprintf(name, sizeof(name), "s%d", i);
+		assert_non_null(snapshot_add_server(s, name));
+	}
+	assert_null(snapshot_add_server(s, "over"));
+	assert_int_equal(errno, E2BIG);
+	assert_int_equal(s->nservers, SNAPSHOT_SERVERS_MAX);
+	snapshot_release(s);
+}
+
+static void
+test_store(void **state)
+{
+	struct snapshot_store st;
+	struct snapshot *a, *b, *got;
+
+	assert_int_equal(snapshot_store_init(&st), 0);
+	assert_null(snapshot_store_acquire(&st));
+	assert_false(snapshot_store_ready(&st));
+	assert_non_null(a = snapshot_new("1", "a"));
+	snapshot_store_publish(&st, a);
+	assert_true(snapshot_store_ready(&st));
+	got = snapshot_store_acquire(&st);
+	assert_ptr_equal(got, a);
+	assert_int_equal(atomic_load(&a->refs), 2);
+	/* a reader keeps its snapshot across a publish */
+	assert_non_null(b = snapshot_new("1", "b"));
+	snapshot_store_publish(&st, b);
+	assert_int_equal(atomic_load(&a->refs), 1);
+	assert_string_equal(got->commit, "a");
+	snapshot_release(got);
+	got = snapshot_store_acquire(&st);
+	assert_ptr_equal(got, b);
+	snapshot_release(got);
+	snapshot_store_destroy(&st);
+}
+
+static void
+test_reason_map(void **state)
+{
+	assert_int_equal(snapshot_reason_from_omapi(OMAPI_ERR_TIMEOUT),
+	    SNAPSHOT_ERR_TIMEOUT);
+	assert_int_equal(snapshot_reason_from_omapi(OMAPI_ERR_AUTH),
+	    SNAPSHOT_ERR_AUTH);
+	assert_int_equal(snapshot_reason_from_omapi(OMAPI_ERR_STATUS),
+	    SNAPSHOT_ERR_STATUS);
+	assert_int_equal(snapshot_reason_from_omapi(OMAPI_ERR_CONNECTION),
+	    SNAPSHOT_ERR_CONNECTION);
+	assert_int_equal(snapshot_reason_from_omapi(OMAPI_ERR_NOTFOUND), -1);
+	assert_string_equal(snapshot_reason_name(SNAPSHOT_ERR_PROTOCOL),
+	    "protocol");
+	assert_null(snapshot_reason_name(SNAPSHOT_NREASONS));
+	assert_null(snapshot_state_name(0));
+	assert_null(snapshot_state_name(8));
+	assert_string_equal(snapshot_state_name(7), "backup");
+}
+
+/* The status page: escaped names, bars, link, no script. */
+static void
+test_page(void **state)
+{
+	struct snapshot *s = golden_snapshot();
+	struct snapshot_pool *p;
+	struct omapi_buf b;
+	char *html;
+
+	assert_non_null(p = snapshot_server_add_pool(s->servers[0],
+	    "<script>alert('x')</script>&"));
+	p->counters_known = 1;
+	p->addresses = 10;
+	p->free = 5;
+	omapi_buf_init(&b, 1 << 20);
+	assert_int_equal(page_render(&b, s, 1, 1700000012.0), 0);
+	assert_non_null(html = strndup((const char *)b.data, b.len));
+	assert_null(strstr(html, "<script"));
+	assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)"
+	    "&lt;/script&gt;&amp;"));
+	assert_non_null(strstr(html, "<a href=\"/metrics\">"));
+	assert_non_null(strstr(html, "Version 1.2.3 (commit abc123)"));
+	assert_non_null(strstr(html, "span class=\"st up\">up<"));
+	assert_non_null(strstr(html, "span class=\"st down\">down<"));
+	assert_non_null(strstr(html, "12 s ago"));	/* last poll */
+	assert_non_null(strstr(html, "22 s ago"));	/* last sweep */
+	assert_non_null(strstr(html, "class=\"active\" style=\"width:"
+	    "78.838%\""));			/* 190 of 241 */
+	assert_non_null(strstr(html, "class=\"abandoned\""));
+	assert_non_null(strstr(html, "site=hq, zone=a"));
+	assert_non_null(strstr(html, "</html>\n"));
+	free(html);
+	omapi_buf_free(&b);
+	snapshot_release(s);
+}
+
+/* promtool check metrics on text; skipped when promtool is missing. */
+static void
+promtool_check(const char *text)
+{
+	char path[] = "/tmp/test_render_XXXXXX", cmd[128], out[4096];
+	FILE *f, *p;
+	size_t n;
+	int fd, rc;
+
+	if (system("command -v promtool >/dev/null 2>&1") != 0)
+		skip();
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd), "promtool check metrics < %s 2>&1", path);
+	assert_non_null(p = popen(cmd, "r"));
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	rc = pclose(p);
+	unlink(path);
+	if (rc != 0 || n != 0)
+		print_error("promtool (status %d) said:\n%s", rc, out);
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_promtool(void **state)
+{
+	struct snapshot *s = golden_snapshot();
+	struct snapshot_pool *p;
+	char *text;
+
+	/* add the escaping cases too */
+	assert_non_null(p = snapshot_server_add_pool(s->servers[1],
+	    "we\"ird\\\nname"));
+	assert_int_equal(snapshot_pool_add_label(p, "note", "a\"b\\c\nd"), 0);
+	p->counters_known = 1;
+	p->sweep_known = 1;
+	text = render_to_string(s);
+	promtool_check(text);
+	free(text);
+	snapshot_release(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_empty_snapshot),
+		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_help_escaping),
+		cmocka_unit_test(test_escaping_in_output),
+		cmocka_unit_test(test_doubles),
+		cmocka_unit_test(test_zeros_included),
+		cmocka_unit_test(test_max_enforced),
+		cmocka_unit_test(test_gzip_roundtrip),
+		cmocka_unit_test(test_cached),
+		cmocka_unit_test(test_builder_checks),
+		cmocka_unit_test(test_server_cap),
+		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_reason_map),
+		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_promtool),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
