@@ -377,13 +377,13 @@ nomem:
 	return -1;
 }
 
-/* Parse the input into a tree; NULL (reported) or *root set (maybe NULL). */
+/* Parse the input into a tree: 0 and *rootp (NULL when empty), or -1. */
 static int
 tree_load(struct parse *p, struct ynode **rootp)
 {
 	yaml_parser_t yp;
 	yaml_event_t ev;
-	struct ynode *stack[DEPTH_MAX], *root = NULL;
+	struct ynode *stack[DEPTH_MAX] = { NULL }, *root = NULL;
 	size_t depth = 0;
 	int ndocs = 0, rv = -1, done = 0;
 
@@ -418,6 +418,7 @@ out:
 
 /* ---- reading values ---- */
 
+/* A kind of node, for messages. */
 static const char *
 kind_a(enum ykind k)
 {
@@ -1694,6 +1695,7 @@ read_secret_file(const char *path, char **text, size_t *len, char *err,
 {
 	struct stat st;
 
+	memset(&st, 0, sizeof(st));
 	if (read_file(path, SECRET_FILE_MAX, text, len, &st, err,
 	    errlen) == -1)
 		return -1;
@@ -1781,7 +1783,8 @@ config_load_key(const struct config_server *srv, struct omapi_key *key,
 	case CONFIG_SECRET_KEY_FILE:
 		break;
 	}
-	if (read_secret_file(ck->path, &text, &len, err, errlen) == -1)
+	if (read_secret_file(ck->path, &text, &len, err, errlen) == -1 ||
+	    text == NULL)
 		return -1;
 	if (ck->src == CONFIG_SECRET_FILE)
 		rv = key_from_secret_file(ck, text, len, key, err, errlen);

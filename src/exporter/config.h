@@ -28,7 +28,7 @@
 #define CONFIG_DEFAULT_MAX_RATE		5000
 #define CONFIG_DEFAULT_WINDOW		OMAPI_SWEEP_DEFAULT_WINDOW
 
-/* Caps; the first four match snapshot.h so that a valid config fits. */
+/* Caps; those snapshot.h also has (SNAPSHOT_*_MAX) have the same values. */
 #define CONFIG_STR_MAX		256	/* bytes in a name or label value */
 #define CONFIG_LABELS_MAX	16	/* extra labels per pool */
 #define CONFIG_SERVERS_MAX	256

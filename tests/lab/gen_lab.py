@@ -18,7 +18,6 @@ written: e.g. a lease written as expired or released is reported free.
 
 import argparse
 import base64
-import hashlib
 import ipaddress
 import json
 import os

@@ -22,6 +22,7 @@ cleanup() {
 	fi
 }
 
+# shellcheck disable=SC2317  # called from the trap
 on_signal() {
 	echo "selftest: interrupted" >&2
 	cleanup

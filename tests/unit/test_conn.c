@@ -1174,14 +1174,15 @@ test_call_status_mapping(void **state)
 
 struct window {
 	struct omapi_conn	*c;
+	unsigned		 win;
 	unsigned		 sent;
 	unsigned		 done;
 	unsigned		 total;
 	unsigned		 bad;
-	uint32_t		 tids[4096];
+	unsigned		 maxinflight;
 };
 
-static void window_send(struct window *);
+static void window_fill(struct window *);
 
 static void
 window_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
@@ -1191,25 +1192,30 @@ window_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
 	w->done++;
 	if (e != NULL || m->hdr.handle != 1000 + m->hdr.rid)
 		w->bad++;
-	if (w->sent < w->total)
-		window_send(w);
+	window_fill(w);
 }
 
+/* Send while the window, and the signed-bytes cap, have room. */
 static void
-window_send(struct window *w)
+window_fill(struct window *w)
 {
 	struct omapi_request req = { OMAPI_OP_REFRESH, 0, 0, NULL, 0, NULL,
 	    0 };
 	struct omapi_error err;
 
-	req.handle = w->sent;
-	assert_int_equal(omapi_conn_send(w->c, &req, window_reply, w, &err),
-	    0);
-	w->sent++;
+	while (w->sent < w->total && omapi_conn_inflight(w->c) < w->win &&
+	    omapi_conn_can_send(w->c)) {
+		req.handle = w->sent;
+		assert_int_equal(omapi_conn_send(w->c, &req, window_reply, w,
+		    &err), 0);
+		w->sent++;
+		if (omapi_conn_inflight(w->c) > w->maxinflight)
+			w->maxinflight = omapi_conn_inflight(w->c);
+	}
 }
 
 /* A sliding window: each reply's callback sends the next request. */
-static void
+static unsigned
 check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
     unsigned total)
 {
@@ -1217,7 +1223,7 @@ check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
 	struct omapi_error err;
 	struct window *w = calloc(1, sizeof(*w));
 	int64_t end = ms_now() + 20000;
-	unsigned i;
+	unsigned maxinflight;
 
 	assert_non_null(w);
 	f->echo = 1;
@@ -1228,12 +1234,13 @@ check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
 	fake_start(f);
 	assert_non_null(w->c = open_conn(f, key, 5000, 0, &err));
 	w->total = total;
-	for (i = 0; i < win; i++)
-		window_send(w);
+	w->win = win;
+	window_fill(w);
 	while (w->done < total) {
 		assert_true(ms_now() < end);
 		assert_int_not_equal(omapi_conn_pump(w->c, 1000, &err), -1);
 		assert_true(omapi_conn_inflight(w->c) <= win);
+		window_fill(w);
 	}
 	assert_int_equal(w->bad, 0);
 	/* The authenticator open counts as a request too. */
@@ -1244,7 +1251,9 @@ check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
 	assert_int_equal(omapi_conn_stats(w->c)->unmatched, 0);
 	omapi_conn_close(w->c);
 	fake_stop(f);
+	maxinflight = w->maxinflight;
 	free(w);
+	return maxinflight;
 }
 
 static void
@@ -1253,12 +1262,145 @@ test_sliding_window(void **state)
 	struct omapi_key key;
 	struct omapi_error err;
 
-	check_window(NULL, OMAPI_ALG_NONE, 1, 200);
-	check_window(NULL, OMAPI_ALG_NONE, 32, 3000);
+	assert_int_equal(check_window(NULL, OMAPI_ALG_NONE, 1, 200), 1);
+	assert_int_equal(check_window(NULL, OMAPI_ALG_NONE, 32, 3000), 32);
 	assert_int_equal(omapi_key_set(&key, KEY_NAME, "hmac-sha256", KEY_B64,
 	    &err), 0);
-	check_window(&key, OMAPI_ALG_HMAC_SHA256, 16, 1000);
+	/* Signed: the cap on bytes in flight, not the window, limits it. */
+	assert_true(check_window(&key, OMAPI_ALG_HMAC_SHA256, 64, 1000) *
+	    OMAPI_REPLY_SIZE_GUESS <= OMAPI_SIGNED_INFLIGHT_BYTES);
 	omapi_key_wipe(&key);
+}
+
+struct capped {
+	struct omapi_conn	*c;
+	int			 calls;
+	int			 rc[2];
+	struct omapi_error	 err[2];
+};
+
+static void
+capped_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
+{
+	struct capped *k = arg;
+	struct omapi_request r = { OMAPI_OP_REFRESH, 1, 0, NULL, 0, NULL, 0 };
+	struct seen dummy;
+
+	if (k->calls++ > 0)
+		return;
+	memset(&dummy, 0, sizeof(dummy));
+	/* One slot came free: one send fits, the next does not. */
+	k->rc[0] = omapi_conn_send(k->c, &r, on_reply, &dummy, &k->err[0]);
+	k->rc[1] = omapi_conn_send(k->c, &r, on_reply, &dummy, &k->err[1]);
+}
+
+/*
+ * On a signed connection the requests in flight and their expected replies
+ * stay under OMAPI_SIGNED_INFLIGHT_BYTES (dhcpd 4.4.3 aborts when a signed
+ * message straddles its 4 KiB buffers); unsigned ones are not limited.
+ */
+static void
+test_signed_inflight_cap(void **state)
+{
+	struct fake *f = fake_new();
+	struct omapi_conn *c;
+	struct omapi_key key;
+	struct omapi_error err;
+	struct omapi_signer *good;
+	struct omapi_buf b;
+	struct omapi_msg m;
+	struct capped k;
+	struct seen s[16];
+	uint8_t buf[2048];
+	unsigned n = 0;
+
+	assert_non_null(c = open_keyed(f, OMAPI_ALG_HMAC_MD5, &key, &err));
+	good = signer_of(KEY_B64, OMAPI_ALG_HMAC_MD5);
+	assert_true(omapi_conn_can_send(c));
+	memset(s, 0, sizeof(s));
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	/* The first request's callback will try to send two more. */
+	{
+		static const uint8_t ip[4] = { 10, 0, 0, 5 };
+		struct omapi_nv msg[] = { { "type", "lease", 5 } };
+		struct omapi_nv obj[] = { { "ip-address", ip, 4 } };
+		struct omapi_request req = { OMAPI_OP_OPEN, 0, 0, msg, 1, obj,
+		    1 };
+
+		assert_int_equal(omapi_conn_send(c, &req, capped_reply, &k,
+		    &err), 0);
+		n++;
+	}
+	while (omapi_conn_can_send(c) && n < 16)
+		send_lease(c, &s[n++]);
+	assert_false(omapi_conn_can_send(c));
+	assert_true(n >= 2 && n < 16);
+	assert_true(n * OMAPI_REPLY_SIZE_GUESS <= OMAPI_SIGNED_INFLIGHT_BYTES);
+	assert_int_equal(omapi_conn_inflight(c), n);
+	/* Answer the first: its callback gets room for exactly one more. */
+	srv_read_req(f, buf, &m);
+	omapi_buf_init(&b, 65536);
+	build_lease(&b, m.hdr.tid, AUTHID, good);
+	write_all(f->sfd, b.data, b.len);
+	assert_int_equal(omapi_conn_pump(c, 2000, &err), 1);
+	assert_int_equal(k.calls, 1);
+	assert_int_equal(k.rc[0], 0);
+	assert_int_equal(k.rc[1], -1);
+	assert_int_equal(k.err[1].code, OMAPI_ERR_INVALID);
+	assert_int_equal(omapi_conn_inflight(c), n);
+	assert_false(omapi_conn_is_broken(c));
+	omapi_buf_free(&b);
+	omapi_signer_free(good);
+	omapi_conn_close(c);
+	fake_stop(f);
+	omapi_key_wipe(&key);
+}
+
+struct interrupter {
+	struct omapi_conn	*c;
+	int			 delay_ms;
+};
+
+static void *
+interrupt_main(void *arg)
+{
+	struct interrupter *in = arg;
+
+	usleep((useconds_t)in->delay_ms * 1000);
+	omapi_conn_interrupt(in->c);
+	return NULL;
+}
+
+/* Another thread can wake a pump blocked on a silent server. */
+static void
+test_interrupt(void **state)
+{
+	struct fake *f = fake_new();
+	struct interrupter in;
+	struct omapi_error err;
+	struct seen s;
+	pthread_t th;
+	int64_t t0;
+
+	fake_start(f);
+	assert_non_null(in.c = open_conn(f, NULL, 10000, 0, &err));
+	in.delay_ms = 100;
+	memset(&s, 0, sizeof(s));
+	send_lease(in.c, &s);
+	/* Nothing waiting: a microsecond pump returns at once. */
+	assert_int_equal(omapi_conn_pump_us(in.c, 1000, &err), 0);
+	t0 = ms_now();
+	assert_int_equal(pthread_create(&th, NULL, interrupt_main, &in), 0);
+	assert_int_equal(omapi_conn_pump(in.c, -1, &err), -1);
+	assert_true(ms_now() - t0 < 2000);
+	pthread_join(th, NULL);
+	assert_int_equal(err.code, OMAPI_ERR_CONNECTION);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.err.code, OMAPI_ERR_CONNECTION);
+	assert_true(omapi_conn_is_broken(in.c));
+	omapi_conn_close(in.c);
+	fake_stop(f);
 }
 
 /* Hundreds in flight, answered all at once in reverse order. */
@@ -1322,6 +1464,8 @@ main(void)
 		cmocka_unit_test(test_auth_server_gone),
 		cmocka_unit_test(test_call_status_mapping),
 		cmocka_unit_test(test_sliding_window),
+		cmocka_unit_test(test_signed_inflight_cap),
+		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_many_in_flight),
 	};
 

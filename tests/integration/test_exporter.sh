@@ -1,0 +1,138 @@
+#!/bin/bash
+# dhcpd_exporter against a real dhcpd in the lab:
+#  - --once: every pool counter, state count, expiry gauge and host equals
+#    what an independent pypureomapi sweep says (check_exporter.py);
+#  - live: /metrics over HTTP (plain and gzip), promtool check metrics, a
+#    host added and deleted while it runs, dhcpd killed and restarted
+#    (dhcpd_up 0 then 1 again, /metrics answering all along), a bad config
+#    on SIGHUP kept out, SIGTERM stopping it within a second.
+# Needs root. BUILD selects the binaries (default build).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19367
+passed=0
+failed=0
+lab=$(mktemp -d /tmp/dxexp.XXXXXX)
+exporter_pid=
+
+cleanup() {
+	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
+	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
+	rm -rf "$lab"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
+scrape() { in_lab curl -sf --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
+metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
+
+# Wait up to $2 seconds for metric series $1 to read $3.
+wait_metric() {
+	local i
+	for i in $(seq 1 $(($2 * 5))); do
+		[ "$(metric "$1")" = "$3" ] && return 0
+		sleep 0.2
+	done
+	echo "  $1 = '$(metric "$1")', wanted $3" >&2
+	return 1
+}
+
+ref_sweep() {
+	in_lab $PY tests/lab/ref_sweep.py >"$1" 2>/dev/null &&
+		in_lab $PY tests/lab/ref_sweep.py --pool-counters >"$1.pc" 2>/dev/null
+}
+
+tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
+. "$lab/env"
+
+# --once, compared with pypureomapi sweeps taken just before and after.
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+	--poll-interval 1s --sweep-interval 2s --extra-host ghost >"$lab/exp.yml"
+ref_sweep "$lab/before.jsonl"
+in_lab "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --once \
+	>"$lab/once.txt" 2>"$lab/once.err"
+check "--once exits 0 when the server answers" [ $? -eq 0 ]
+ref_sweep "$lab/after.jsonl"
+out=$($PY tests/integration/check_exporter.py "$lab/once.txt" "$LAB_TRUTH" \
+	"$lab/before.jsonl" "$lab/after.jsonl")
+echo "$out" | grep -v '^ok' | sed 's/^/  /'
+check "--once metrics equal the reference sweep" \
+	[ "$(echo "$out" | tail -1 | sed 's/ passed.*//')" -gt 100 -a \
+	"$(echo "$out" | grep -c '^FAIL')" -eq 0 ]
+check "ghost host reported absent" \
+	grep -qx 'dhcpd_host_present{server="lab",host="ghost"} 0' "$lab/once.txt"
+check "promtool check metrics is silent on --once output" \
+	sh -c "promtool check metrics <'$lab/once.txt' >/dev/null 2>&1"
+check "shared dhcpd pool reported" grep -q "are one pool in dhcpd" "$lab/once.err"
+
+# Live.
+# ip netns exec execs the exporter, so $! is the exporter itself.
+ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	--log.level=debug 2>"$lab/live.err" &
+exporter_pid=$!
+for i in $(seq 1 50); do scrape /-/ready >/dev/null 2>&1 && break; sleep 0.2; done
+check "/-/ready answers 200 after the first poll" scrape /-/ready
+scrape >"$lab/live.txt"
+check "live /metrics passes promtool" \
+	sh -c "promtool check metrics <'$lab/live.txt' >/dev/null 2>&1"
+check "live /metrics has dhcpd_up 1" grep -qx 'dhcpd_up{server="lab"} 1' "$lab/live.txt"
+check "gzip when asked" sh -c "tests/lab/lab.sh exec '$lab' curl -sf \
+	-H 'Accept-Encoding: gzip' http://127.0.0.1:$PORT/metrics | gunzip | \
+	grep -q '^dhcpd_up'"
+check "landing page links /metrics" sh -c "tests/lab/lab.sh exec '$lab' \
+	curl -sf http://127.0.0.1:$PORT/ | grep -q 'href=\"/metrics\"'"
+check "POST is refused with 405" [ "$(in_lab curl -s -o /dev/null -w '%{http_code}' \
+	-X POST http://127.0.0.1:$PORT/metrics)" = 405 ]
+
+# A host added while the exporter runs appears, and disappears when deleted.
+sed -i 's/^      - name: ghost$/      - name: ghost\n      - name: newhost/' "$lab/exp.yml"
+kill -HUP "$exporter_pid"
+check "reloaded config watches newhost (absent)" \
+	wait_metric 'dhcpd_host_present{server="lab",host="newhost"}' 10 0
+OCTL="$BIN/omapictl -K $LAB_KEYFILE"
+in_lab $OCTL host add newhost 02:aa:bb:cc:dd:ee 10.99.0.77 >/dev/null
+check "host added over OMAPI shows up" \
+	wait_metric 'dhcpd_host_present{server="lab",host="newhost"}' 10 1
+in_lab $OCTL host delete name newhost >/dev/null
+check "deleted host disappears" \
+	wait_metric 'dhcpd_host_present{server="lab",host="newhost"}' 10 0
+
+# A bad configuration on SIGHUP is refused and the running one kept.
+cp "$lab/exp.yml" "$lab/exp.good"
+echo "bogus_key: 1" >>"$lab/exp.yml"
+kill -HUP "$exporter_pid"
+sleep 1
+check "bad reload is reported with file:line" \
+	grep -q "exp.yml:[0-9]*:[0-9]*: unknown key 'bogus_key'" "$lab/live.err"
+check "exporter still serves after a bad reload" scrape /-/healthy
+cp "$lab/exp.good" "$lab/exp.yml"
+
+# dhcpd killed: down within a poll, /metrics answering; back by itself.
+tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
+check "dhcpd_up goes to 0 when dhcpd dies" \
+	wait_metric 'dhcpd_up{server="lab"}' 5 0
+check "/metrics answers while dhcpd is down" scrape /metrics
+tests/lab/lab.sh restart "$lab" >/dev/null 2>&1
+check "dhcpd_up returns to 1 after restart" \
+	wait_metric 'dhcpd_up{server="lab"}' 15 1
+resets=$(metric 'dhcpd_exporter_connection_resets_total{server="lab"}')
+check "connection reset counted ($resets)" [ "${resets:-0}" -ge 1 ]
+
+# SIGTERM stops it within a second.
+kill -TERM "$exporter_pid"
+start=$(date +%s%N)
+wait "$exporter_pid"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+exporter_pid=
+check "SIGTERM stops cleanly in ${ms} ms" [ "$rc" -eq 0 -a "$ms" -lt 1000 ]
+
+echo "exporter: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""Write a dhcpd_exporter YAML configuration for a lab from its truth file.
+
+  exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
+                     [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
+
+Every pool of the truth file becomes a configured pool with its ranges,
+every declared host a watched host; the key is read from the lab's key file.
+"""
+import argparse
+import json
+import os
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("labdir")
+    ap.add_argument("--listen", default="127.0.0.1:9367")
+    ap.add_argument("--poll-interval", default="5s")
+    ap.add_argument("--sweep-interval", default="30s")
+    ap.add_argument("--max-rate", default="0")
+    ap.add_argument("--extra-host", action="append", default=[])
+    a = ap.parse_args()
+    truth = json.load(open(os.path.join(a.labdir, "truth.json")))
+    keyfile = os.path.join(a.labdir, "omapi.key")
+    out = [
+        "listen: \"%s\"" % a.listen,
+        "poll_interval: %s" % a.poll_interval,
+        "servers:",
+        "  - name: lab",
+        "    address: 127.0.0.1",
+        "    port: %d" % truth.get("port", 7911),
+        "    timeout: 2s",
+    ]
+    if os.path.exists(keyfile):
+        out.append("    key: { key_file: %s }" % keyfile)
+    out += [
+        "    sweep:",
+        "      interval: %s" % a.sweep_interval,
+        "      max_rate: %s" % a.max_rate,
+        "    pools:",
+    ]
+    for p in truth["pools"]:
+        out.append("      - name: %s" % p["name"])
+        out.append("        ranges: [%s]" %
+                   ", ".join('"%s"' % r for r in p["ranges"]))
+        if p.get("shared_network"):
+            out.append("        labels: { network: %s }" % p["shared_network"])
+    out.append("    hosts:")
+    for h in truth.get("hosts", []):
+        out.append("      - name: %s" % h["name"])
+    for h in a.extra_host:
+        out.append("      - name: %s" % h)
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
