@@ -94,8 +94,9 @@ fuzz:
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
 
-demo: all
-	@tests/lab/demo.sh
+demo: deps
+	$(MAKE) all
+	@BUILD=$(BUILD) tests/lab/demo.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

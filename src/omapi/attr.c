@@ -90,17 +90,46 @@ static const struct attr_rule rules[] = {
 	{ "statements", OMAPI_ATTR_STRING, 0 },
 };
 
-/* Text that is safe and useful to show as a string. */
+/* Length of the UTF-8 sequence at v (shortest form only), or 0. */
+static uint32_t
+utf8_seq(const uint8_t *v, uint32_t left)
+{
+	uint32_t n, i, cp;
+
+	if (v[0] < 0xc2 || v[0] > 0xf4)
+		return 0;
+	n = v[0] < 0xe0 ? 2 : v[0] < 0xf0 ? 3 : 4;
+	if (n > left)
+		return 0;
+	cp = v[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((v[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (v[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * Text that is safe and useful to show as a string: printable ASCII and
+ * valid UTF-8 (client hostnames need not be ASCII), no control bytes.
+ */
 static int
 is_text(const uint8_t *v, uint32_t len)
 {
-	uint32_t i;
+	uint32_t i, n;
 
-	if (len == 0)
-		return 1;
-	for (i = 0; i < len; i++)
-		if (!isprint(v[i]))
+	for (i = 0; i < len; i += n) {
+		if (v[i] < 0x80) {
+			if (!isprint(v[i]))
+				return 0;
+			n = 1;
+		} else if ((n = utf8_seq(v + i, len - i)) == 0)
 			return 0;
+	}
 	return 1;
 }
 

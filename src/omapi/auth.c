@@ -66,7 +66,9 @@ omapi_alg_parse(const char *s, enum omapi_alg *out)
 		n = strlen(algs[i].name);
 		if (strncasecmp(s, algs[i].name, n) != 0)
 			continue;
+		/* dhcpd.conf(5)'s example omits the suffix's final dot. */
 		if (s[n] == '\0' || strcasecmp(s + n, SIG_ALG_SUFFIX) == 0 ||
+		    strcasecmp(s + n, ".SIG-ALG.REG.INT") == 0 ||
 		    strcasecmp(s + n, ".") == 0) {
 			*out = algs[i].alg;
 			return 0;
