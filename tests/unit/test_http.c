@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -634,8 +635,16 @@ test_parse_listen(void **state)
 	assert_int_equal(a.ss.ss_family, AF_INET6);
 	assert_int_equal(ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port),
 	    9367);
-	assert_int_equal(http_parse_listen("localhost:0", &a, err,
-	    sizeof(err)), 0);
+	/* Host names resolve where the system can (a bare chroot may not). */
+	{
+		struct addrinfo *ai = NULL;
+
+		if (getaddrinfo("localhost", NULL, NULL, &ai) == 0) {
+			freeaddrinfo(ai);
+			assert_int_equal(http_parse_listen("localhost:0", &a,
+			    err, sizeof(err)), 0);
+		}
+	}
 	assert_int_equal(http_parse_listen("[::]:0", &a, err, sizeof(err)), 0);
 
 	assert_int_equal(http_parse_listen("9367", &a, err, sizeof(err)), -1);
