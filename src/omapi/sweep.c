@@ -66,6 +66,27 @@ sweep_next_ip(struct sweep *sw, uint32_t *ip)
 }
 
 /*
+ * What a reply to a lease lookup says: 1 a lease (in *lease), 0 no lease at
+ * that address, -1 anything else (*err says what).  err is always filled
+ * on -1, whatever the reply held.
+ */
+static int
+sweep_classify(const struct omapi_msg *m, struct omapi_lease *lease,
+    struct omapi_error *err)
+{
+	if (m->hdr.opcode == OMAPI_OP_UPDATE &&
+	    omapi_lease_decode(&m->object, lease) == 0)
+		return 1;
+	if (m->hdr.opcode != OMAPI_OP_STATUS)
+		return omapi_seterr(err, OMAPI_ERR_PROTOCOL,
+		    "lease reply without a binding state");
+	if (omapi_status_to_error(m, err) == 0)
+		return omapi_seterr(err, OMAPI_ERR_PROTOCOL,
+		    "lease lookup answered with a bare success");
+	return err->code == OMAPI_ERR_NOTFOUND ? 0 : -1;
+}
+
+/*
  * A reply (or failure) for one address.  A missing lease is a normal answer;
  * an authentication failure or a broken connection ends the sweep, since
  * every later request would fail the same way.
@@ -77,22 +98,22 @@ sweep_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
 	struct sweep *sw = s->sw;
 	struct omapi_error st;
 	struct omapi_lease lease;
+	int rc = -1;
 
 	sw->inflight--;
-	if (e == NULL && m->hdr.opcode == OMAPI_OP_UPDATE &&
-	    omapi_lease_decode(&m->object, &lease) == 0) {
+	if (e == NULL) {
+		rc = sweep_classify(m, &lease, &st);
+		e = &st;
+	}
+	if (rc == 1) {
 		sw->res->found++;
 		sw->fn(sw->arg, s->ip, &lease);
-	} else if (e == NULL && m->hdr.opcode == OMAPI_OP_STATUS &&
-	    omapi_status_to_error(m, &st) == -1 &&
-	    st.code == OMAPI_ERR_NOTFOUND) {
+	} else if (rc == 0) {
 		sw->res->notfound++;
 		sw->fn(sw->arg, s->ip, NULL);
 	} else {
 		sw->res->errors++;
-		if (e == NULL && m->hdr.opcode == OMAPI_OP_STATUS)
-			e = &st;
-		if (e != NULL && (e->code == OMAPI_ERR_AUTH ||
+		if ((e->code == OMAPI_ERR_AUTH ||
 		    omapi_conn_is_broken(sw->conn)) && !sw->failed) {
 			sw->failed = 1;
 			sw->err = *e;

@@ -43,6 +43,7 @@ struct fake {
 	int			 split_startup;
 	int			 auth;
 	int			 echo;
+	int			 echo_mixed;	/* lease, not found, bare ok */
 	struct omapi_signer	*signer;	/* server's, for echo */
 	uint8_t			 client_startup[8];
 	uint8_t			 auth_req[1024];
@@ -248,7 +249,14 @@ fake_main(void *arg)
 	}
 	while (f->echo && srv_next(f, req, &len) == 0) {
 		omapi_msg_decode(req, len, len, &m, &err);
-		build_lease(&b, m.hdr.tid, f->signer ? AUTHID : 0, f->signer);
+		if (f->echo_mixed && f->echoed % 3 == 1)
+			build_status(&b, m.hdr.tid, OMAPI_RESULT_NOTFOUND,
+			    "no object matches specification", 0, NULL);
+		else if (f->echo_mixed && f->echoed % 3 == 2)
+			build_status(&b, m.hdr.tid, 0, NULL, 0, NULL);
+		else
+			build_lease(&b, m.hdr.tid, f->signer ? AUTHID : 0,
+			    f->signer);
 		write_all(f->sfd, b.data, b.len);
 		b.len = 0;
 		f->echoed++;
@@ -1441,10 +1449,61 @@ test_many_in_flight(void **state)
 	free(tid);
 }
 
+
+/* The sweep's answers per address, for test_sweep_reply_kinds. */
+struct sweep_seen {
+	unsigned	leases;
+	unsigned	missing;
+};
+
+static void
+on_sweep(void *arg, uint32_t ip, const struct omapi_lease *l)
+{
+	struct sweep_seen *s = arg;
+
+	if (l != NULL)
+		s->leases++;
+	else
+		s->missing++;
+}
+
+/*
+ * A sweep sorts every kind of answer: a lease, "no object matches", and a
+ * bare success (a status without a lease) that it must count as an error
+ * without ending the sweep.
+ */
+static void
+test_sweep_reply_kinds(void **state)
+{
+	struct fake *f = fake_new();
+	struct omapi_range r = { 0x0a000001, 0x0a000009 };
+	struct omapi_sweep_opts o = { &r, 1, 4, 0 };
+	struct omapi_sweep_result res;
+	struct sweep_seen seen = { 0, 0 };
+	struct omapi_conn *c;
+	struct omapi_error err;
+
+	f->echo = 1;
+	f->echo_mixed = 1;
+	fake_start(f);
+	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
+	assert_int_equal(omapi_sweep(c, &o, on_sweep, &seen, &res, &err), 0);
+	assert_int_equal(res.requested, 9);
+	assert_int_equal(res.found, 3);
+	assert_int_equal(res.notfound, 3);
+	assert_int_equal(res.errors, 3);
+	assert_int_equal(seen.leases, 3);
+	assert_int_equal(seen.missing, 3);
+	assert_false(omapi_conn_is_broken(c));
+	omapi_conn_close(c);
+	fake_stop(f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sweep_reply_kinds),
 		cmocka_unit_test(test_startup_exchange),
 		cmocka_unit_test(test_startup_version_mismatch),
 		cmocka_unit_test(test_startup_timeout),
