@@ -11,14 +11,6 @@
 #include "omapictl.h"
 
 #define SWEEP_MAX_ADDRS	65536
-/*
- * dhcpd 4.4.3-P1 aborts (dst_api.c:353 REQUIRE(... *dctxp == NULL)) when
- * a signed client keeps many requests in flight: seen live with 14 or
- * more (hmac-md5) and 12 or more (hmac-sha512); 10 survived repeated
- * sweeps with both.  Unsigned, 256 in flight were fine.  So a signed
- * sweep keeps a small window unless --window says otherwise.
- */
-#define SWEEP_SIGNED_WINDOW	4
 
 /* An address in host byte order as a dotted quad. */
 static void
@@ -148,9 +140,8 @@ cmd_sweep(struct cli *cli, int argc, char **argv)
 	memset(&so, 0, sizeof(so));
 	so.ranges = &r;
 	so.nranges = 1;
+	/* With a key, the connection itself keeps dhcpd's limit (omapi.h). */
 	so.window = cli->opts->window;
-	if (so.window == 0 && cli->have_key)
-		so.window = SWEEP_SIGNED_WINDOW;
 	so.max_rate = cli->opts->rate;
 	if (omapi_sweep(cli->conn, &so, sweep_print, cli, &res, &err) == -1)
 		return session_fail(&err, "lease sweep %s %s", argv[0],
