@@ -33,51 +33,62 @@ sweep_mac(const struct omapi_lease *l, char *out, size_t outlen)
 		    i ? ":" : "", l->hw[i]);
 }
 
-/* One lease as a JSON object on one line. */
-static void
-sweep_json(uint32_t ip, const struct omapi_lease *l)
-{
-	const char *state = omapi_lease_state_name(l->state);
-	char addr[INET_ADDRSTRLEN], mac[16 * 3 + 1];
+/* A line being printed: a JSON object, or name=value words. */
+struct sweep_line {
+	int	json;
+	int	fields;
+};
 
-	sweep_addr(ip, addr);
-	printf("{\"ip-address\":\"%s\",", addr);
-	if (state != NULL)
-		printf("\"state\":\"%s\",", state);
+/* One field; quote: a string in JSON (addresses, names). */
+static void
+sweep_field(struct sweep_line *ln, const char *name, const char *value,
+    int quote)
+{
+	const char *q = ln->json && quote ? "\"" : "";
+
+	if (ln->json)
+		printf("%s\"%s\":%s%s%s", ln->fields ? "," : "{", name, q,
+		    value, q);
 	else
-		printf("\"state\":%u,", l->state);
-	printf("\"starts\":%u,\"ends\":%u,\"cltt\":%u,\"flags\":%u,"
-	    "\"pool\":%u,\"subnet\":%u", l->starts, l->ends, l->cltt,
-	    l->flags, l->pool, l->subnet);
-	if (l->hwlen > 0) {
-		sweep_mac(l, mac, sizeof(mac));
-		printf(",\"hardware-address\":\"%s\",\"hardware-type\":%u",
-		    mac, l->htype);
-	}
-	puts("}");
+		printf("%s%s=%s", ln->fields ? " " : "", name, value);
+	ln->fields++;
 }
 
-/* The same as "name = value" words on one line. */
 static void
-sweep_text(uint32_t ip, const struct omapi_lease *l)
+sweep_field_u32(struct sweep_line *ln, const char *name, uint32_t v)
+{
+	char num[12];
+
+	snprintf(num, sizeof(num), "%u", v);
+	sweep_field(ln, name, num, 0);
+}
+
+/* One lease on one line, in JSON or as name=value words. */
+static void
+sweep_lease(uint32_t ip, const struct omapi_lease *l, int json)
 {
 	const char *state = omapi_lease_state_name(l->state);
 	char addr[INET_ADDRSTRLEN], mac[16 * 3 + 1];
+	struct sweep_line ln = { json, 0 };
 
 	sweep_addr(ip, addr);
-	printf("ip-address=%s ", addr);
+	sweep_field(&ln, "ip-address", addr, 1);
 	if (state != NULL)
-		printf("state=%s", state);
+		sweep_field(&ln, "state", state, 1);
 	else
-		printf("state=%u", l->state);
-	printf(" starts=%u ends=%u cltt=%u flags=%u pool=%u subnet=%u",
-	    l->starts, l->ends, l->cltt, l->flags, l->pool, l->subnet);
+		sweep_field_u32(&ln, "state", l->state);
+	sweep_field_u32(&ln, "starts", l->starts);
+	sweep_field_u32(&ln, "ends", l->ends);
+	sweep_field_u32(&ln, "cltt", l->cltt);
+	sweep_field_u32(&ln, "flags", l->flags);
+	sweep_field_u32(&ln, "pool", l->pool);
+	sweep_field_u32(&ln, "subnet", l->subnet);
 	if (l->hwlen > 0) {
 		sweep_mac(l, mac, sizeof(mac));
-		printf(" hardware-address=%s hardware-type=%u", mac,
-		    l->htype);
+		sweep_field(&ln, "hardware-address", mac, 1);
+		sweep_field_u32(&ln, "hardware-type", l->htype);
 	}
-	putchar('\n');
+	puts(json ? "}" : "");
 }
 
 /* One answer of the sweep. */
@@ -94,10 +105,8 @@ sweep_print(void *arg, uint32_t ip, const struct omapi_lease *l)
 			    "\"not found\"}\n", addr);
 		else
 			printf("ip-address=%s error=not-found\n", addr);
-	} else if (cli->opts->json)
-		sweep_json(ip, l);
-	else
-		sweep_text(ip, l);
+	} else
+		sweep_lease(ip, l, cli->opts->json);
 }
 
 /* FIRST and LAST into a range of at most SWEEP_MAX_ADDRS addresses. */
