@@ -113,10 +113,7 @@ get_value(const char *v, int force_text, struct get_attr *a)
 		return 0;
 	}
 	if (get_u32(v, &u) == 0) {
-		a->value[0] = (uint8_t)(u >> 24);
-		a->value[1] = (uint8_t)(u >> 16);
-		a->value[2] = (uint8_t)(u >> 8);
-		a->value[3] = (uint8_t)u;
+		omapi_put_u32(a->value, u);
 		a->len = 4;
 		return 0;
 	}

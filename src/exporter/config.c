@@ -105,8 +105,6 @@ static void	 perr(struct parse *, int, int, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 static void	 perrn(struct parse *, const struct ynode *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
-static int	 cerr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 /* ---- the error sink ---- */
 
@@ -195,9 +193,9 @@ perrn(struct parse *p, const struct ynode *n, const char *fmt, ...)
 	perr(p, n->line, n->col, "%s", msg);
 }
 
-/* Fill a caller's error buffer and return -1. */
-static int
-cerr(char *err, size_t errlen, const char *fmt, ...)
+/* Fill a caller's error buffer (if any) and return -1. */
+int
+config_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -745,7 +743,7 @@ config_parse_range(const char *s, uint32_t *first, uint32_t *last,
 
 	if ((sep = strchr(s, '/')) != NULL) {
 		if (ipv4_parse(s, (size_t)(sep - s), &a) == -1)
-			return cerr(err, errlen, "'%.*s' is not an IPv4 "
+			return config_errf(err, errlen, "'%.*s' is not an IPv4 "
 			    "address", (int)((size_t)(sep - s) > 40 ? 40 :
 			    sep - s), s);
 		errno = 0;
@@ -753,14 +751,14 @@ config_parse_range(const char *s, uint32_t *first, uint32_t *last,
 		    strtoul(sep + 1, &end, 10) : 0;
 		if (sep[1] < '0' || sep[1] > '9' || *end != '\0' ||
 		    errno != 0 || bits < CIDR_MIN || bits > 32)
-			return cerr(err, errlen, "the prefix length after "
+			return config_errf(err, errlen, "the prefix length after "
 			    "'/' must be a number from %d to 32", CIDR_MIN);
 		mask = bits == 32 ? 0 : 0xffffffffu >> bits;
 		if ((a & mask) != 0) {
 			char net[16];
 
 			ipv4_format(a & ~mask, net, sizeof(net));
-			return cerr(err, errlen, "host bits are set; the "
+			return config_errf(err, errlen, "host bits are set; the "
 			    "block is %s/%lu", net, bits);
 		}
 		*first = a;
@@ -768,16 +766,16 @@ config_parse_range(const char *s, uint32_t *first, uint32_t *last,
 		return 0;
 	}
 	if ((sep = strchr(s, '-')) == NULL)
-		return cerr(err, errlen, "expected FIRST-LAST "
+		return config_errf(err, errlen, "expected FIRST-LAST "
 		    "(10.0.0.10-10.0.0.200) or a CIDR block (10.0.0.0/24)");
 	if (ipv4_parse(s, (size_t)(sep - s), &a) == -1)
-		return cerr(err, errlen, "'%.*s' is not an IPv4 address",
+		return config_errf(err, errlen, "'%.*s' is not an IPv4 address",
 		    (int)((size_t)(sep - s) > 40 ? 40 : sep - s), s);
 	if (ipv4_parse(sep + 1, strlen(sep + 1), &b) == -1)
-		return cerr(err, errlen, "'%.40s' is not an IPv4 address",
+		return config_errf(err, errlen, "'%.40s' is not an IPv4 address",
 		    sep + 1);
 	if (a > b)
-		return cerr(err, errlen, "the first address is after the "
+		return config_errf(err, errlen, "the first address is after the "
 		    "last");
 	*first = a;
 	*last = b;
@@ -797,20 +795,20 @@ config_label_name_ok(const char *s, char *err, size_t errlen)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
 		    (i > 0 && s[i] >= '0' && s[i] <= '9')))
-			return cerr(err, errlen, "label name '%.64s' is not "
+			return config_errf(err, errlen, "label name '%.64s' is not "
 			    "valid: use letters, digits and '_', not starting "
 			    "with a digit", s);
 	if (i == 0)
-		return cerr(err, errlen, "label name must not be empty");
+		return config_errf(err, errlen, "label name must not be empty");
 	if (i > 128)
-		return cerr(err, errlen, "label name is longer than 128 "
+		return config_errf(err, errlen, "label name is longer than 128 "
 		    "characters");
 	if (s[0] == '_' && s[1] == '_')
-		return cerr(err, errlen, "label name '%.64s' starts with "
+		return config_errf(err, errlen, "label name '%.64s' starts with "
 		    "'__', which is reserved for Prometheus", s);
 	for (i = 0; reserved_labels[i] != NULL; i++)
 		if (strcmp(s, reserved_labels[i]) == 0)
-			return cerr(err, errlen, "label name '%s' is reserved: "
+			return config_errf(err, errlen, "label name '%s' is reserved: "
 			    "the exporter sets it", s);
 	return 0;
 }
@@ -1577,23 +1575,23 @@ read_file(const char *path, size_t max, char **out, size_t *outlen,
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return cerr(err, errlen, "%s: %s", path, strerror(errno));
+		return config_errf(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fd, st) == -1) {
-		cerr(err, errlen, "%s: %s", path, strerror(errno));
+		config_errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out_close;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		cerr(err, errlen, "%s: not a regular file", path);
+		config_errf(err, errlen, "%s: not a regular file", path);
 		goto out_close;
 	}
 	if ((data = malloc(max + 1)) == NULL) {
-		cerr(err, errlen, "%s: out of memory", path);
+		config_errf(err, errlen, "%s: out of memory", path);
 		goto out_close;
 	}
 	while (len <= max && (n = read(fd, data + len, max + 1 - len)) > 0)
 		len += (size_t)n;
 	if (n == -1 || len > max) {
-		cerr(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
+		config_errf(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
 		    "file too large");
 		explicit_bzero(data, len);
 		free(data);
@@ -1704,7 +1702,7 @@ read_secret_file(const char *path, char **text, size_t *len, char *err,
 	explicit_bzero(*text, *len);
 	free(*text);
 	*text = NULL;
-	return cerr(err, errlen, "%s: group or others may access this "
+	return config_errf(err, errlen, "%s: group or others may access this "
 	    "secret (mode %04o); fix with: chmod 0600 %s", path,
 	    (unsigned)(st.st_mode & 07777), path);
 }
@@ -1721,7 +1719,7 @@ key_from_secret_file(const struct config_key *ck, const char *text,
 	if (omapi_base64_decode(text, len, key->secret, sizeof(key->secret),
 	    &slen) == -1 || slen == 0) {
 		omapi_key_wipe(key);
-		return cerr(err, errlen, "%s: not a base64 secret (a file "
+		return config_errf(err, errlen, "%s: not a base64 secret (a file "
 		    "with a `key NAME { ... };` block goes in key_file)",
 		    ck->path);
 	}
@@ -1739,10 +1737,10 @@ key_from_key_file(const struct config_key *ck, const char *text, size_t len,
 	memset(&oe, 0, sizeof(oe));
 	if (omapi_key_parse_text(key, text, len, ck->name, &oe) == -1) {
 		omapi_key_wipe(key);
-		return cerr(err, errlen, "%s: %s", ck->path, oe.text);
+		return config_errf(err, errlen, "%s: %s", ck->path, oe.text);
 	}
 	if (ck->alg_given && key->alg != ck->alg) {
-		cerr(err, errlen, "%s: key '%s' uses %s, but the "
+		config_errf(err, errlen, "%s: key '%s' uses %s, but the "
 		    "configuration says %s", ck->path, key->name,
 		    omapi_alg_name(key->alg), omapi_alg_name(ck->alg));
 		omapi_key_wipe(key);
@@ -1776,7 +1774,7 @@ config_load_key(const struct config_server *srv, struct omapi_key *key,
 	case CONFIG_SECRET_INLINE:
 		if (omapi_key_set(key, ck->name, omapi_alg_name(ck->alg),
 		    ck->secret, &oe) == -1)
-			return cerr(err, errlen, "key '%s': %s", ck->name,
+			return config_errf(err, errlen, "key '%s': %s", ck->name,
 			    oe.text);
 		return 0;
 	case CONFIG_SECRET_FILE:

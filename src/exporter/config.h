@@ -151,6 +151,8 @@ int	 config_load_key(const struct config_server *, struct omapi_key *,
 int	 config_parse_range(const char *, uint32_t *first, uint32_t *last,
 	    char *err, size_t errlen);
 int	 config_label_name_ok(const char *, char *err, size_t errlen);
+int	 config_errf(char *err, size_t errlen, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* ---- duration.c ---- */
 int	 duration_parse(const char *, uint64_t *ms, char *err, size_t errlen);

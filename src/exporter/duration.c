@@ -4,7 +4,6 @@
  * could mean seconds or milliseconds; each part needs a unit.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,23 +15,6 @@ enum unit { UNIT_H, UNIT_M, UNIT_S, UNIT_MS, UNIT_BAD };
 
 static const uint64_t unit_ms[] = { 3600000, 60000, 1000, 1 };
 
-static int
-derr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Fill err (if any) and return -1. */
-static int
-derr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Read the unit at *pp and move past it. */
 static enum unit
@@ -69,7 +51,7 @@ duration_parse(const char *s, uint64_t *ms, char *err, size_t errlen)
 	enum unit u;
 
 	if (s == NULL || *s == '\0')
-		return derr(err, errlen, "empty duration; write e.g. 15s");
+		return config_errf(err, errlen, "empty duration; write e.g. 15s");
 	if (*s < '0' || *s > '9')
 		goto notdur;
 	while (*p != '\0') {
@@ -81,18 +63,18 @@ duration_parse(const char *s, uint64_t *ms, char *err, size_t errlen)
 			v = v * 10 + (uint64_t)(*p - '0');
 		}
 		if (*p == '.' || *p == ',')
-			return derr(err, errlen, "'%.*s': fractions are not "
+			return config_errf(err, errlen, "'%.*s': fractions are not "
 			    "allowed; use a smaller unit (e.g. 1500ms, not "
 			    "1.5s)", DURATION_SHOW, s);
 		if (*p == '\0')
-			return derr(err, errlen, "'%.*s' has a number without "
+			return config_errf(err, errlen, "'%.*s' has a number without "
 			    "a unit; add one of ms, s, m or h (e.g. 15s)",
 			    DURATION_SHOW, s);
 		if ((u = unit_read(&p)) == UNIT_BAD)
-			return derr(err, errlen, "'%.*s' has an unknown unit; "
+			return config_errf(err, errlen, "'%.*s' has an unknown unit; "
 			    "use ms, s, m or h", DURATION_SHOW, s);
 		if ((int)u <= last)
-			return derr(err, errlen, "'%.*s': units must go from "
+			return config_errf(err, errlen, "'%.*s': units must go from "
 			    "largest to smallest, each once (e.g. 1h30m)",
 			    DURATION_SHOW, s);
 		last = (int)u;
@@ -103,10 +85,10 @@ duration_parse(const char *s, uint64_t *ms, char *err, size_t errlen)
 	*ms = total;
 	return 0;
 notdur:
-	return derr(err, errlen, "'%.*s' is not a duration; write e.g. "
+	return config_errf(err, errlen, "'%.*s' is not a duration; write e.g. "
 	    "500ms, 15s, 2m or 1h30m", DURATION_SHOW, s);
 toolong:
-	return derr(err, errlen, "'%.*s' is too long a duration",
+	return config_errf(err, errlen, "'%.*s' is too long a duration",
 	    DURATION_SHOW, s);
 }
 

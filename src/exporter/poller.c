@@ -93,15 +93,6 @@ poller_free(struct poller *p)
 	free(p);
 }
 
-static double
-now_epoch(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Copy one server's results into a new snapshot. */
 static int
 publish_server(struct snapshot *snap, struct server_state *s)
@@ -186,7 +177,7 @@ worker_poll(struct poller *p, struct server_state *s)
 	const struct config_server *cfg = s->cfg;
 	struct pool_result *pools;
 	struct host_result *hosts;
-	double start = now_epoch();
+	double start = snapshot_now();
 	int rc = -1;
 
 	pools = calloc(cfg->npools + 1, sizeof(*pools));
@@ -201,7 +192,7 @@ worker_poll(struct poller *p, struct server_state *s)
 	pthread_mutex_lock(&p->mtx);
 	s->up = rc == 0;
 	s->polls++;
-	s->last_poll = now_epoch();
+	s->last_poll = snapshot_now();
 	s->poll_duration = s->last_poll - start;
 	if (rc == 0) {
 		memcpy(s->pools, pools, cfg->npools * sizeof(*pools));
@@ -236,7 +227,7 @@ slice_size(const struct config_server *cfg)
 static int
 worker_sweep_step(struct poller *p, struct server_state *s, unsigned slice)
 {
-	double now = now_epoch();
+	double now = snapshot_now();
 	int done;
 
 	if (server_connect(s, now) == -1)
@@ -245,7 +236,7 @@ worker_sweep_step(struct poller *p, struct server_state *s, unsigned slice)
 		return 0;
 	if (sweeper_slice(s, slice, &done) == -1 || !done)
 		return 0;
-	now = now_epoch();
+	now = snapshot_now();
 	pthread_mutex_lock(&p->mtx);
 	for (size_t i = 0; i < s->cfg->npools; i++) {
 		s->sweep[i] = s->run.work[i];
@@ -279,7 +270,7 @@ worker_sleep(struct poller *p, double until)
 	double left;
 
 	pthread_mutex_lock(&p->mtx);
-	while (!p->stopping && (left = until - now_epoch()) > 0) {
+	while (!p->stopping && (left = until - snapshot_now()) > 0) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += (time_t)left;
 		ts.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
@@ -304,11 +295,11 @@ worker_main(void *arg)
 	const struct config_server *cfg = s->cfg;
 	double poll_every = p->cfg->poll_interval_ms / 1000.0;
 	double sweep_every = cfg->sweep.interval_ms / 1000.0;
-	double next_poll = now_epoch(), next_sweep = next_poll, now, wake;
+	double next_poll = snapshot_now(), next_sweep = next_poll, now, wake;
 	unsigned slice = slice_size(cfg);
 
 	while (!stopping(p)) {
-		now = now_epoch();
+		now = snapshot_now();
 		if (now >= next_poll) {
 			worker_poll(p, s);
 			poller_publish(p);

@@ -146,15 +146,6 @@ server_connect(struct server_state *s, double now)
 	return 0;
 }
 
-static void
-be32(uint8_t out[4], uint32_t v)
-{
-	out[0] = (uint8_t)(v >> 24);
-	out[1] = (uint8_t)(v >> 16);
-	out[2] = (uint8_t)(v >> 8);
-	out[3] = (uint8_t)v;
-}
-
 /* Shared state of one pipelined step of a poll. */
 struct poll_step {
 	struct server_state	*s;
@@ -195,7 +186,7 @@ resolve_make(void *arg, size_t i, struct omapi_request *req)
 	struct poll_step *st = arg;
 	const struct config_pool *p = &st->s->cfg->pools[st->index[i]];
 
-	be32(st->ip, p->ranges[0].first);
+	omapi_put_u32(st->ip, p->ranges[0].first);
 	st->type = (struct omapi_nv){ "type", "lease", 5 };
 	st->keys[0] = (struct omapi_nv){ "ip-address", st->ip, 4 };
 	*req = (struct omapi_request){ OMAPI_OP_OPEN, 0, 0, &st->type, 1,
@@ -284,7 +275,7 @@ host_make(void *arg, size_t i, struct omapi_request *req)
 
 	st->type = (struct omapi_nv){ "type", "host", 4 };
 	if (h->has_mac) {
-		be32(st->htype, OMAPI_HTYPE_ETHERNET);
+		omapi_put_u32(st->htype, OMAPI_HTYPE_ETHERNET);
 		st->keys[n++] = (struct omapi_nv){ "hardware-address", h->mac,
 		    6 };
 		st->keys[n++] = (struct omapi_nv){ "hardware-type", st->htype,

@@ -156,13 +156,6 @@ omapi_attr_kind(const char *name, size_t namelen, uint32_t len)
 	return OMAPI_ATTR_STRING;	/* decided by content in format */
 }
 
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 /* Hex bytes joined by colons. */
 static int
 format_hex(const uint8_t *v, uint32_t len, int quote, char *out,
@@ -255,18 +248,18 @@ omapi_attr_format(const struct omapi_pair *p, int json, char *out,
 	case OMAPI_ATTR_BYTES:
 		return format_hex(p->value, p->len, json, out, outlen);
 	case OMAPI_ATTR_STATE:
-		if ((name = omapi_lease_state_name(get_u32(p->value))) != NULL)
+		if ((name = omapi_lease_state_name(omapi_get_u32(p->value))) != NULL)
 			return format_name(name, json, out, outlen);
-		return format_u32(get_u32(p->value), out, outlen);
+		return format_u32(omapi_get_u32(p->value), out, outlen);
 	case OMAPI_ATTR_FAILOVER_STATE:
-		name = omapi_failover_state_name(get_u32(p->value));
+		name = omapi_failover_state_name(omapi_get_u32(p->value));
 		if (name != NULL)
 			return format_name(name, json, out, outlen);
-		return format_u32(get_u32(p->value), out, outlen);
+		return format_u32(omapi_get_u32(p->value), out, outlen);
 	case OMAPI_ATTR_TIME:
 	case OMAPI_ATTR_U32:
 	case OMAPI_ATTR_HANDLE:
-		return format_u32(get_u32(p->value), out, outlen);
+		return format_u32(omapi_get_u32(p->value), out, outlen);
 	case OMAPI_ATTR_FLAGS:
 		return format_u32(p->value[0], out, outlen);
 	case OMAPI_ATTR_STRING:
@@ -292,19 +285,19 @@ omapi_lease_decode(const struct omapi_list *l, struct omapi_lease *out)
 		if (p.len == 4 && IS("ip-address"))
 			memcpy(out->ip, p.value, 4);
 		else if (p.len == 4 && IS("state"))
-			out->state = get_u32(p.value);
+			out->state = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("ends"))
-			out->ends = get_u32(p.value);
+			out->ends = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("starts"))
-			out->starts = get_u32(p.value);
+			out->starts = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("cltt"))
-			out->cltt = get_u32(p.value);
+			out->cltt = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("pool"))
-			out->pool = get_u32(p.value);
+			out->pool = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("subnet"))
-			out->subnet = get_u32(p.value);
+			out->subnet = omapi_get_u32(p.value);
 		else if (p.len == 4 && IS("hardware-type"))
-			out->htype = get_u32(p.value);
+			out->htype = omapi_get_u32(p.value);
 		else if (p.len == 1 && IS("flags"))
 			out->flags = p.value[0];
 		else if (p.len <= sizeof(out->hw) && IS("hardware-address")) {

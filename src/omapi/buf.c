@@ -74,9 +74,9 @@ omapi_buf_add_u16(struct omapi_buf *b, uint16_t v)
 int
 omapi_buf_add_u32(struct omapi_buf *b, uint32_t v)
 {
-	uint8_t be[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-	    (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t be[4];
 
+	omapi_put_u32(be, v);
 	return omapi_buf_add(b, be, sizeof(be));
 }
 

@@ -73,9 +73,9 @@ struct omapi_conn {
 	struct omapi_conn_stats	 stats;
 };
 
-/* Monotonic time in microseconds. */
-static int64_t
-now_us(void)
+/* Monotonic time in microseconds, for deadlines and pacing. */
+int64_t
+omapi_now_us(void)
 {
 	struct timespec ts;
 
@@ -254,7 +254,9 @@ conn_queue(struct omapi_conn *c, const struct omapi_request *req,
 /*
  * Send a request; fn(arg, ...) is called exactly once with its reply or
  * its failure, from a later omapi_conn_pump (or at once, from this call,
- * if the connection breaks while writing).
+ * if the connection breaks while writing).  On -1, fn has run when the
+ * connection is now broken (the request was queued, then the write
+ * failed), and will never run otherwise (nothing was queued).
  */
 int
 omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
@@ -278,7 +280,7 @@ omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
 	if (conn_queue(c, req, c->authid, c->signer, &p, err) == -1)
 		return -1;
 	c->inflight_bytes += p.size;
-	p.deadline = now_us() + (int64_t)c->io_timeout_ms * 1000;
+	p.deadline = omapi_now_us() + (int64_t)c->io_timeout_ms * 1000;
 	p.fn = fn;
 	p.arg = arg;
 	pend_push(c, &p);
@@ -426,7 +428,7 @@ omapi_conn_pump_us(struct omapi_conn *c, int64_t timeout_us,
 
 	if (c->broken)
 		return broken_error(c, err);
-	now = now_us();
+	now = omapi_now_us();
 	end = timeout_us < 0 ? INT64_MAX : now + timeout_us;
 	for (;;) {
 		if (conn_check_deadline(c, now, err) == -1)
@@ -451,7 +453,7 @@ omapi_conn_pump_us(struct omapi_conn *c, int64_t timeout_us,
 			if ((n = conn_read(c, err)) != 0)
 				return n;
 		}
-		now = now_us();
+		now = omapi_now_us();
 		if (now >= end)
 			return conn_check_deadline(c, now, err);
 	}
@@ -587,7 +589,7 @@ static int
 conn_startup(struct omapi_conn *c, struct omapi_error *err)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	int64_t end = now_us() + (int64_t)c->io_timeout_ms * 1000;
+	int64_t end = omapi_now_us() + (int64_t)c->io_timeout_ms * 1000;
 	int rc;
 
 	if (omapi_startup_encode(&c->out) == -1 || conn_write(c, err) == -1)
@@ -595,7 +597,7 @@ conn_startup(struct omapi_conn *c, struct omapi_error *err)
 	if (omapi_buf_reserve(&c->in, CONN_READ_CHUNK) == -1)
 		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
 	while ((rc = omapi_startup_decode(c->in.data, c->in.len, err)) == 0) {
-		int64_t left = (end - now_us()) / 1000;
+		int64_t left = (end - omapi_now_us()) / 1000;
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)

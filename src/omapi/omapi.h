@@ -130,6 +130,8 @@ struct omapi_msg {
 	size_t			 size;		/* bytes the message took */
 };
 
+uint32_t omapi_get_u32(const uint8_t *);
+void	 omapi_put_u32(uint8_t *, uint32_t);
 int	 omapi_startup_encode(struct omapi_buf *);
 int	 omapi_startup_decode(const uint8_t *, size_t, struct omapi_error *);
 int	 omapi_msg_encode(struct omapi_buf *, const struct omapi_request *,
@@ -234,6 +236,7 @@ struct omapi_conn_stats {
 	uint64_t	unmatched;	/* replies to no request of ours */
 };
 
+int64_t	 omapi_now_us(void);
 struct omapi_conn *omapi_conn_open(const struct omapi_conn_opts *,
 	    struct omapi_error *);
 void	 omapi_conn_close(struct omapi_conn *);

@@ -8,15 +8,6 @@
 
 static const uint8_t true_u32[4] = { 0, 0, 0, 1 };
 
-static void
-be32(uint8_t out[4], uint32_t v)
-{
-	out[0] = (uint8_t)(v >> 24);
-	out[1] = (uint8_t)(v >> 16);
-	out[2] = (uint8_t)(v >> 8);
-	out[3] = (uint8_t)v;
-}
-
 /*
  * Open (look up, or with create, make) an object of a type, identified by
  * the attributes in keys.  *out is the object with its handle.
@@ -104,7 +95,7 @@ omapi_lease_by_hw(struct omapi_conn *c, const uint8_t *hw, size_t len,
 		{ "hardware-type", ht, 4 },
 	};
 
-	be32(ht, htype);
+	omapi_put_u32(ht, htype);
 	return omapi_open_object(c, "lease", keys, 2, 0, 0, out, err);
 }
 
@@ -136,7 +127,7 @@ omapi_host_by_hw(struct omapi_conn *c, const uint8_t *hw, size_t len,
 		{ "hardware-type", ht, 4 },
 	};
 
-	be32(ht, htype);
+	omapi_put_u32(ht, htype);
 	return omapi_open_object(c, "host", keys, 2, 0, 0, out, err);
 }
 
@@ -173,7 +164,7 @@ omapi_host_create(struct omapi_conn *c, const struct omapi_host_spec *h,
 	obj[n++] = (struct omapi_nv){ "name", h->name,
 	    (uint32_t)strlen(h->name) };
 	if (h->hw != NULL) {
-		be32(ht, h->htype ? h->htype : OMAPI_HTYPE_ETHERNET);
+		omapi_put_u32(ht, h->htype ? h->htype : OMAPI_HTYPE_ETHERNET);
 		obj[n++] = (struct omapi_nv){ "hardware-address", h->hw,
 		    (uint32_t)h->hwlen };
 		obj[n++] = (struct omapi_nv){ "hardware-type", ht, 4 };

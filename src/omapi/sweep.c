@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "omapi.h"
 
@@ -37,15 +36,6 @@ struct sweep {
 	int64_t				 interval_us;	/* 0: no limit */
 	int64_t				 next_send_us;
 };
-
-static int64_t
-sweep_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Advance to the next address to ask for; 0 when there is none. */
 static int
@@ -139,7 +129,7 @@ sweep_fill(struct sweep *sw)
 	while (!sw->failed && !sw->done_sending && sw->free_slots != NULL &&
 	    omapi_conn_can_send(sw->conn)) {
 		if (sw->interval_us) {
-			now = sweep_now_us();
+			now = omapi_now_us();
 			if (now < sw->next_send_us)
 				break;
 		}
@@ -147,10 +137,7 @@ sweep_fill(struct sweep *sw)
 			sw->done_sending = 1;
 			break;
 		}
-		be[0] = (uint8_t)(ip >> 24);
-		be[1] = (uint8_t)(ip >> 16);
-		be[2] = (uint8_t)(ip >> 8);
-		be[3] = (uint8_t)ip;
+		omapi_put_u32(be, ip);
 		s = sw->free_slots;
 		sw->free_slots = s->next_free;
 		s->ip = ip;
@@ -180,7 +167,7 @@ sweep_wait_us(const struct sweep *sw)
 	if (sw->failed || sw->done_sending || sw->free_slots == NULL ||
 	    sw->interval_us == 0 || !omapi_conn_can_send(sw->conn))
 		return -1;
-	wait = sw->next_send_us - sweep_now_us();
+	wait = sw->next_send_us - omapi_now_us();
 	return wait < 0 ? 0 : wait;
 }
 
@@ -219,7 +206,7 @@ omapi_sweep(struct omapi_conn *c, const struct omapi_sweep_opts *o,
 		sw.interval_us = (int64_t)(1e6 / o->max_rate);
 		if (sw.interval_us < 1)
 			sw.interval_us = 1;
-		sw.next_send_us = sweep_now_us();
+		sw.next_send_us = omapi_now_us();
 	}
 	while (sweep_fill(&sw) == 0 && !sw.failed &&
 	    (!sw.done_sending || sw.inflight > 0)) {

@@ -20,11 +20,21 @@ struct cursor {
 	size_t		 off;
 };
 
-static uint32_t
-get_u32(const uint8_t *p)
+/* A big-endian u32, as every OMAPI integer is on the wire. */
+uint32_t
+omapi_get_u32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+void
+omapi_put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
 
 static uint16_t
@@ -57,8 +67,8 @@ omapi_startup_decode(const uint8_t *p, size_t len, struct omapi_error *err)
 
 	if (len < 8)
 		return 0;
-	version = get_u32(p);
-	hsize = get_u32(p + 4);
+	version = omapi_get_u32(p);
+	hsize = omapi_get_u32(p + 4);
 	if (version != OMAPI_PROTOCOL_VERSION)
 		return omapi_seterr(err, OMAPI_ERR_PROTOCOL,
 		    "server speaks OMAPI protocol version %u, not %u",
@@ -162,7 +172,7 @@ decode_list(struct cursor *c, size_t max, struct omapi_list *out,
 			goto toobig;
 		if (!cursor_has(c, (size_t)namelen + 4))
 			return 0;
-		vlen = get_u32(c->p + c->off + namelen);
+		vlen = omapi_get_u32(c->p + c->off + namelen);
 		c->off += (size_t)namelen + 4;
 		if (vlen > max || c->off + vlen > max)
 			goto toobig;
@@ -195,12 +205,12 @@ omapi_msg_decode(const uint8_t *p, size_t len, size_t max,
 		max = OMAPI_HEADER_SIZE + 4;
 	if (len < OMAPI_HEADER_SIZE)
 		return 0;
-	h->authid = get_u32(p);
-	h->authlen = get_u32(p + 4);
-	h->opcode = get_u32(p + 8);
-	h->handle = get_u32(p + 12);
-	h->tid = get_u32(p + 16);
-	h->rid = get_u32(p + 20);
+	h->authid = omapi_get_u32(p);
+	h->authlen = omapi_get_u32(p + 4);
+	h->opcode = omapi_get_u32(p + 8);
+	h->handle = omapi_get_u32(p + 12);
+	h->tid = omapi_get_u32(p + 16);
+	h->rid = omapi_get_u32(p + 20);
 	if (h->opcode < OMAPI_OP_OPEN || h->opcode > OMAPI_OP_DELETE)
 		return omapi_seterr(err, OMAPI_ERR_PROTOCOL,
 		    "unknown opcode %u", h->opcode);
@@ -244,7 +254,7 @@ omapi_list_next(const struct omapi_list *l, size_t *pos,
 	namelen = get_u16(p + off);
 	if (namelen == 0 || l->len - off - 2 < (size_t)namelen + 4)
 		return 0;
-	vlen = get_u32(p + off + 2 + namelen);
+	vlen = omapi_get_u32(p + off + 2 + namelen);
 	if (l->len - off - 6 - namelen < vlen)
 		return 0;
 	pair->name = p + off + 2;
@@ -283,6 +293,6 @@ omapi_list_u32(const struct omapi_list *l, const char *name, uint32_t *out)
 
 	if (omapi_list_find(l, name, &v, &len) == -1 || len != 4)
 		return -1;
-	*out = get_u32(v);
+	*out = omapi_get_u32(v);
 	return 0;
 }
