@@ -15,13 +15,6 @@
 #include "render.h"
 #include "snapshot.h"
 
-#ifndef EXPORTER_VERSION
-#define EXPORTER_VERSION "unknown"
-#endif
-#ifndef EXPORTER_COMMIT
-#define EXPORTER_COMMIT "unknown"
-#endif
-
 struct args {
 	const char	*config_file;
 	const char	*listen;

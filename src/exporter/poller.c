@@ -16,13 +16,6 @@
 #include "log.h"
 #include "poller.h"
 
-#ifndef EXPORTER_VERSION
-#define EXPORTER_VERSION "unknown"
-#endif
-#ifndef EXPORTER_COMMIT
-#define EXPORTER_COMMIT "unknown"
-#endif
-
 /* Addresses per sweep slice when unthrottled; throttled: 1/4 s worth. */
 #define SLICE_UNTHROTTLED	4096
 #define SLICE_MIN		64

@@ -24,6 +24,14 @@
 
 #include "omapi.h"
 
+/* The build's identity, for build_info; the Makefile sets both. */
+#ifndef EXPORTER_VERSION
+#define EXPORTER_VERSION "unknown"
+#endif
+#ifndef EXPORTER_COMMIT
+#define EXPORTER_COMMIT "unknown"
+#endif
+
 #define SNAPSHOT_STR_MAX	256	/* bytes in any name, label or value */
 #define SNAPSHOT_LABELS_MAX	16	/* configured extra labels per pool */
 #define SNAPSHOT_SERVERS_MAX	256
