@@ -2,6 +2,7 @@
 # dhcpd_exporter against a real dhcpd in the lab:
 #  - --once: every pool counter, state count, expiry gauge and host equals
 #    what an independent pypureomapi sweep says (check_exporter.py);
+#  - live, exact: /metrics after one poll and sweep equals the reference;
 #  - live: /metrics over HTTP (plain and gzip), promtool check metrics, a
 #    host added and deleted while it runs, dhcpd killed and restarted
 #    (dhcpd_up 0 then 1 again, /metrics answering all along), a bad config
@@ -71,6 +72,32 @@ check "ghost host reported absent" \
 check "promtool check metrics is silent on --once output" \
 	sh -c "promtool check metrics <'$lab/once.txt' >/dev/null 2>&1"
 check "shared dhcpd pool reported" grep -q "are one pool in dhcpd" "$lab/once.err"
+
+# Live, exact: with hour-long intervals the exporter polls and sweeps once
+# at start, between two reference sweeps, and /metrics must then say what
+# the server said, figure by figure.
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$((PORT + 1))" \
+	--poll-interval 1h --sweep-interval 1h --extra-host ghost >"$lab/exact.yml"
+ref_sweep "$lab/before2.jsonl"
+ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exact.yml" \
+	2>/dev/null &
+exporter_pid=$!
+for i in $(seq 1 50); do
+	in_lab curl -sf "http://127.0.0.1:$((PORT + 1))/metrics" 2>/dev/null |
+		grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds' && break
+	sleep 0.2
+done
+ref_sweep "$lab/after2.jsonl"
+in_lab curl -sf "http://127.0.0.1:$((PORT + 1))/metrics" >"$lab/exact.txt"
+kill "$exporter_pid"
+wait "$exporter_pid"
+exporter_pid=
+out=$($PY tests/integration/check_exporter.py "$lab/exact.txt" "$LAB_TRUTH" \
+	"$lab/before2.jsonl" "$lab/after2.jsonl")
+echo "$out" | grep -v '^ok' | sed 's/^/  /'
+check "live /metrics equals the reference sweep" \
+	[ "$(echo "$out" | tail -1 | sed 's/ passed.*//')" -gt 100 -a \
+	"$(echo "$out" | grep -c '^FAIL')" -eq 0 ]
 
 # Live.
 # ip netns exec execs the exporter, so $! is the exporter itself.
