@@ -7,6 +7,16 @@ PACKAGES="build-essential pkg-config libssl-dev libmicrohttpd-dev libyaml-dev
 libcmocka-dev zlib1g-dev libcrypt-dev isc-dhcp-server iproute2 procps curl
 python3 python3-pypureomapi python3-yaml valgrind clang clang-tidy
 libclang-rt-14-dev prometheus dhcpd-pools"
+# Per area, so each can grow without touching the others:
+# the HTTP tests (TLS certificates, bcrypt hashes, abuse),
+PACKAGES_WEB="openssl"
+# the fault and hostile-server tests,
+PACKAGES_FAULT=""
+# Prometheus, Grafana and deployment (status page screenshot, unit checks),
+PACKAGES_DEPLOY="chromium systemd"
+# and the benchmarks (make bench).
+PACKAGES_BENCH="wrk kea-admin prometheus-node-exporter"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do

@@ -10,8 +10,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 passed=0
 failed=0
-for t in tests/lab/selftest.sh tests/integration/test_omapictl.sh \
-	tests/integration/test_exporter.sh tests/integration/test_compare.sh; do
+# The lab's own self-test first, then every tests/integration/test_*.sh.
+# TESTS="test_web.sh ..." runs only those.
+if [ -n "${TESTS:-}" ]; then
+	list=""
+	for t in $TESTS; do list="$list tests/integration/$t"; done
+else
+	list="tests/lab/selftest.sh $(ls tests/integration/test_*.sh)"
+fi
+for t in $list; do
 	echo "=== $t"
 	if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi
 done
