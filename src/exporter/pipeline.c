@@ -52,6 +52,8 @@ pipeline_run(struct omapi_conn *c, size_t n, unsigned window,
 	if ((items = calloc(n, sizeof(*items))) == NULL)
 		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
 	while (rv == 0 && (sent < n || pl.inflight > 0)) {
+		/* Refill the window with one write (omapi_conn_cork). */
+		omapi_conn_cork(c, 1, NULL);
 		while (sent < n && pl.inflight < window &&
 		    omapi_conn_can_send(c)) {
 			if (omapi_conn_is_broken(c)) {
@@ -72,6 +74,8 @@ pipeline_run(struct omapi_conn *c, size_t n, unsigned window,
 			}
 			sent++;
 		}
+		if (omapi_conn_cork(c, 0, rv == 0 ? err : NULL) == -1)
+			rv = -1;
 		if (rv == 0 && pl.inflight > 0 &&
 		    omapi_conn_pump(c, -1, err) == -1)
 			rv = -1;

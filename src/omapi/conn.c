@@ -64,6 +64,7 @@ struct omapi_conn {
 	size_t			 inflight_bytes; /* requests in flight */
 	size_t			 max_reply;	/* largest reply seen */
 	int			 dispatching;	/* inside a callback */
+	int			 corked;	/* queue requests, write later */
 
 	struct pending		*pend;		/* ring of requests in flight */
 	size_t			 pend_cap;	/* a power of two */
@@ -285,7 +286,25 @@ omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
 	p.arg = arg;
 	pend_push(c, &p);
 	c->stats.requests++;
+	if (c->corked)
+		return 0;
 	return conn_write(c, NULL) == -1 ? broken_error(c, err) : 0;
+}
+
+/*
+ * While corked, requests are only queued; uncorking writes them all at
+ * once, and so does the next pump.  A sweep that refills its window with
+ * one write instead of one per request halves our CPU per lookup and lets
+ * dhcpd read many requests per wakeup (each send with TCP_NODELAY is a
+ * segment of its own).
+ */
+int
+omapi_conn_cork(struct omapi_conn *c, int on, struct omapi_error *err)
+{
+	c->corked = on;
+	if (on || c->broken)
+		return c->broken ? broken_error(c, err) : 0;
+	return conn_write(c, err);
 }
 
 /*
@@ -371,6 +390,7 @@ conn_read(struct omapi_conn *c, struct omapi_error *err)
 {
 	char what[OMAPI_ERRLEN];
 	ssize_t n;
+	int one = 1;
 
 	if (c->in_off > 0 && c->in.cap - c->in.len < CONN_READ_CHUNK) {
 		omapi_buf_consume(&c->in, c->in_off);
@@ -396,6 +416,14 @@ conn_read(struct omapi_conn *c, struct omapi_error *err)
 		    "server closed the connection");
 	c->in.len += (size_t)n;
 	c->stats.bytes_in += (uint64_t)n;
+	/*
+	 * dhcpd writes its replies in 4 KiB pieces without TCP_NODELAY, so
+	 * Nagle holds each piece until the last one is acknowledged; a
+	 * delayed ACK from us (up to 40 ms, whenever we have no request to
+	 * piggyback it on) stalls the rest of the replies.  Linux clears
+	 * quick-ACK mode by itself, so it is set again after every read.
+	 */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	return conn_dispatch(c, err);
 }
 

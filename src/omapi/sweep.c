@@ -113,9 +113,9 @@ sweep_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
 	sw->free_slots = s;
 }
 
-/* Send lookups while the window has room and the rate limit allows. */
+/* Queue lookups while the window has room and the rate limit allows. */
 static int
-sweep_fill(struct sweep *sw)
+sweep_queue(struct sweep *sw)
 {
 	struct omapi_nv key = { "ip-address", NULL, 4 };
 	struct omapi_nv type = { "type", "lease", 5 };
@@ -156,6 +156,24 @@ sweep_fill(struct sweep *sw)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Send lookups while the window has room and the rate limit allows, all
+ * in one write (see omapi_conn_cork).
+ */
+static int
+sweep_fill(struct sweep *sw)
+{
+	int rc;
+
+	omapi_conn_cork(sw->conn, 1, NULL);
+	rc = sweep_queue(sw);
+	if (omapi_conn_cork(sw->conn, 0, rc == 0 ? &sw->err : NULL) == -1) {
+		sw->failed = 1;
+		rc = -1;
+	}
+	return rc;
 }
 
 /* How long the loop may wait for replies before it must send again. */

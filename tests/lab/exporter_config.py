@@ -3,6 +3,7 @@
 
   exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
+                     [--window N]
 
 Every pool of the truth file becomes a configured pool with its ranges,
 every declared host a watched host; the key is read from the lab's key file.
@@ -20,6 +21,7 @@ def main():
     ap.add_argument("--sweep-interval", default="30s")
     ap.add_argument("--max-rate", default="0")
     ap.add_argument("--extra-host", action="append", default=[])
+    ap.add_argument("--window", default=None)
     a = ap.parse_args()
     truth = json.load(open(os.path.join(a.labdir, "truth.json")))
     keyfile = os.path.join(a.labdir, "omapi.key")
@@ -38,15 +40,18 @@ def main():
         "    sweep:",
         "      interval: %s" % a.sweep_interval,
         "      max_rate: %s" % a.max_rate,
-        "    pools:",
     ]
+    if a.window:
+        out.append("      window: %s" % a.window)
+    out.append("    pools:")
     for p in truth["pools"]:
         out.append("      - name: %s" % p["name"])
         out.append("        ranges: [%s]" %
                    ", ".join('"%s"' % r for r in p["ranges"]))
         if p.get("shared_network"):
             out.append("        labels: { network: %s }" % p["shared_network"])
-    out.append("    hosts:")
+    if truth.get("hosts") or a.extra_host:
+        out.append("    hosts:")   # an empty list is a configuration error
     for h in truth.get("hosts", []):
         out.append("      - name: %s" % h["name"])
     for h in a.extra_host:

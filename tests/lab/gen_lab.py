@@ -212,8 +212,21 @@ def profile_failover():
     return pools, {}, hosts, False
 
 
+def profile_pools1000():
+    """1,000 pools of 65 addresses (65,000 in all), each in its own /24:
+    10.100.0.1-65 .. 10.103.231.1-65 (make bench: the pool tier)."""
+    mix = {"active": 0.60, "abandoned": 0.03}
+    pools = []
+    for i in range(1000):
+        net = "10.%d.%d" % (100 + i // 256, i % 256)
+        pools.append(dict(name="p%04d" % i, subnet=net + ".0/24",
+                          shared=None, ranges=[(net + ".1", net + ".65")],
+                          permits=[], mix=mix))
+    return pools, {}, [], False
+
+
 PROFILES = {"default": profile_default, "bench": profile_bench,
-            "failover": profile_failover}
+            "failover": profile_failover, "pools1000": profile_pools1000}
 
 FAILOVER_PEER = "lab-peer"
 FAILOVER_ADDR = "10.99.0.1"

@@ -149,7 +149,7 @@ test_full_example(void **state)
 	assert_true(s->sweep.enabled);
 	assert_int_equal(s->sweep.interval_ms, 60000);
 	assert_int_equal(s->sweep.max_rate, 5000);
-	assert_int_equal(s->sweep.window, 32);
+	assert_int_equal(s->sweep.window, CONFIG_DEFAULT_WINDOW);
 	assert_int_equal(s->npools, 1);
 	p = &s->pools[0];
 	assert_string_equal(p->name, "office");
@@ -189,7 +189,7 @@ test_defaults(void **state)
 	assert_false(s->sweep.enabled);
 	assert_int_equal(s->sweep.interval_ms, 60000);
 	assert_int_equal(s->sweep.max_rate, 5000);
-	assert_int_equal(s->sweep.window, 32);
+	assert_int_equal(s->sweep.window, CONFIG_DEFAULT_WINDOW);
 	assert_int_equal(s->npools, 0);
 	assert_int_equal(s->nhosts, 0);
 	config_free(cfg);
@@ -282,7 +282,8 @@ test_sweep_block(void **state)
 		assert_true(cfg->servers[0].sweep.enabled);
 		assert_int_equal(cfg->servers[0].sweep.interval_ms, 60000);
 		assert_int_equal(cfg->servers[0].sweep.max_rate, 5000);
-		assert_int_equal(cfg->servers[0].sweep.window, 32);
+		assert_int_equal(cfg->servers[0].sweep.window,
+		    CONFIG_DEFAULT_WINDOW);
 		assert_int_equal(cfg->servers[0].sweep.naddrs, 256);
 		config_free(cfg);
 	}
