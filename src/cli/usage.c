@@ -28,7 +28,7 @@ static const char commands_text[] =
 "                           hardware-address, hardware-type; or \"error\":\n"
 "                           \"not found\" for an address without a lease.\n"
 "                           --window N requests in flight at most (default\n"
-"                           128; with a key, fewer when needed: dhcpd 4.4.3\n"
+"                           256; with a key, fewer when needed: dhcpd 4.4.3\n"
 "                           aborts when signed requests pile up past 4 KiB),\n"
 "                           --rate R at most R requests per second (0: no\n"
 "                           limit).  Exit 0 when every address was answered.\n"

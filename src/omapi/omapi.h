@@ -413,12 +413,13 @@ struct omapi_sweep_result {
 
 /*
  * dhcpd reads at most 4 KiB (about 64 unsigned lookups) per wakeup and
- * answers them all before it reads again; with two such batches in flight
- * the next one is waiting in its socket whenever it finishes one, so it is
- * never idle on our account (measured: 32 in flight keep dhcpd ~70 % busy,
- * 128 over 90 %; make bench).
+ * answers them all before it reads again; with several such batches in
+ * flight the next one is waiting in its socket whenever it finishes one,
+ * even when we are descheduled for a millisecond or two, so it is never
+ * idle on our account (make bench, 2 busy cores: 32 in flight keep dhcpd
+ * ~70 % busy, 128 ~75-95 %, 256 over 90 %).
  */
-#define OMAPI_SWEEP_DEFAULT_WINDOW	128
+#define OMAPI_SWEEP_DEFAULT_WINDOW	256
 
 int	 omapi_sweep(struct omapi_conn *, const struct omapi_sweep_opts *,
 	    omapi_sweep_fn *, void *, struct omapi_sweep_result *,

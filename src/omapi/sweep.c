@@ -13,6 +13,13 @@
 
 #include "omapi.h"
 
+/*
+ * Lateness of the pacing made up for at most: 2 ms is 10 lookups at the
+ * default 5,000/s.  Forgiving every late wakeup instead lost 3 % of the
+ * rate on a quiet machine and 39 % on a busy one (make bench).
+ */
+#define SWEEP_CATCHUP_US	2000
+
 /* One request in flight: which address it asked for. */
 struct slot {
 	struct sweep	*sw;
@@ -149,10 +156,14 @@ sweep_queue(struct sweep *sw)
 			return -1;
 		}
 		if (sw->interval_us) {
-			/* Evenly spaced: after a stall, resume, never burst. */
+			/*
+			 * Evenly spaced.  A late wakeup (a busy machine) is
+			 * made up for, but never more than SWEEP_CATCHUP_US
+			 * of it, so the rate holds without a burst.
+			 */
 			sw->next_send_us += sw->interval_us;
-			if (sw->next_send_us < now - sw->interval_us)
-				sw->next_send_us = now;
+			if (sw->next_send_us < now - SWEEP_CATCHUP_US)
+				sw->next_send_us = now - SWEEP_CATCHUP_US;
 		}
 	}
 	return 0;

@@ -11,9 +11,10 @@
  *   bench_drv pace CONFIG --rate R [--limit N]
  *	The same sweep through omapi_sweep with a callback that timestamps
  *	every answer: the rate held and how evenly answers come.
- *   bench_drv poll CONFIG [--polls N]
+ *   bench_drv poll CONFIG [--polls N] [--pid P]
  *	N polls of every pool (server_poll), with a reconnect half-way:
- *	wall time per poll, requests per poll, RSS and open descriptors.
+ *	wall time per poll, requests per poll, RSS and open descriptors,
+ *	and with --pid how busy dhcpd was while we polled.
  *
  * The sweep and pace modes check the binding-state counts they saw against
  * nothing: run.sh compares them with the lab's truth file.
@@ -436,6 +437,7 @@ run_poll(const struct opts *o)
 	struct pool_result *pools;
 	struct host_result *hosts;
 	int64_t *dur, t0, sum = 0;
+	double c0, c1;
 	uint64_t r0, req_first = 0, req_steady = 0, req_reconnect = 0;
 	long rss_first = 0, fds_first = 0, rss_mid = 0, n = o->polls, i;
 	size_t k, resolved = 0;
@@ -448,6 +450,7 @@ run_poll(const struct opts *o)
 	dur = calloc((size_t)n, sizeof(*dur));
 	if (pools == NULL || hosts == NULL || dur == NULL)
 		return 1;
+	c0 = proc_cpu_s(o->pid);
 	for (i = 0; i < n; i++) {
 		if (i == n / 2) {
 			server_disconnect(&s);
@@ -485,6 +488,8 @@ run_poll(const struct opts *o)
 	    c->npools, resolved, n, s.keyed, dur[0] / 1e6, dur[n / 2] / 1e6,
 	    (unsigned long long)req_first, (unsigned long long)req_steady,
 	    (unsigned long long)req_reconnect);
+	c1 = proc_cpu_s(o->pid);
+	printf("\"dhcpd_busy\":%.4f,", (c1 - c0) / (sum / 1e6));
 	/* the resolving polls are reported apart */
 	sum -= dur[0] + dur[n / 2];
 	dur[0] = dur[n / 2] = 0;

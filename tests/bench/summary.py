@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""Turn the raw figures of tests/bench/run.sh into the summary table.
+
+  summary.py OUTDIR
+
+Reads OUTDIR/*.json and the wrk/perfdhcp/ref_sweep outputs, prints each
+goal's figure, target, peer, ratio and whether it is met, then the details
+(window scan, instruction breakdown), and the machine it ran on.  Exits 1
+when a result is inconsistent (wrong lease counts, errors), not when a
+target is missed: the table says that.
+"""
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "build/bench"
+rows = []
+notes = []
+problems = []
+
+
+def load(name):
+    with open(os.path.join(OUT, name)) as f:
+        return json.load(f)
+
+
+def text(name):
+    with open(os.path.join(OUT, name)) as f:
+        return f.read()
+
+
+def row(goal, what, figure, target, peer, ratio, met):
+    rows.append((goal, what, figure, target, peer, ratio, met))
+
+
+def yes(ok):
+    return "yes" if ok else "NO"
+
+
+def peer_rate(name):
+    """Lookups per second of a ref_sweep.py run, and its counts."""
+    t = text(name)
+    m = re.search(r"(\d+) lookups in ([\d.]+) s", t)
+    counts = {}
+    for line in t.splitlines():
+        if line.startswith("{"):
+            counts = json.loads(line)["counts"]
+    return int(m.group(1)) / float(m.group(2)), int(m.group(1)), counts
+
+
+def wrk(name):
+    """(requests/s, p50 ms, p99 ms, errors) of a wrk --latency run."""
+    t = text(name)
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+    def pct(p):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)\s*$" % p, t, re.M)
+        return float(m.group(1)) * unit[m.group(2)] if m else float("nan")
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", t)
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+    sock = re.search(r"Socket errors: (.*)", t)
+    return (float(rps.group(1)) if rps else 0.0, pct(50), pct(99),
+            (int(errs.group(1)) if errs else 0), sock.group(1) if sock else "")
+
+
+def perfdhcp(name):
+    t = text(name)
+
+    def num(label):
+        m = re.search(r"%s:\s+([\d.]+)" % label, t)
+        return float(m.group(1)) if m else float("nan")
+    return {k: num(k) for k in ("sent packets", "received packets",
+                                "drops ratio", "min delay", "avg delay",
+                                "max delay", "std deviation")}
+
+
+def check_counts(label, states, truth_pool):
+    """Our sweep's states against the lab's truth (actives may expire)."""
+    want = truth_pool["counts"]
+    total = sum(want.values())
+    got_total = sum(states.values())
+    ok = (states.get("abandoned", 0) == want.get("abandoned", 0) and
+          got_total == total and
+          states.get("active", 0) <= want.get("active", 0) and
+          states.get("active", 0) >= want.get("active", 0) * 0.98)
+    if not ok:
+        problems.append("%s: lease states %s, truth %s" % (label, states,
+                                                           want))
+
+
+def goal1():
+    truth = load("truth_bench.json")["pools"][0]
+    plain, signed = load("g1_plain.json"), load("g1_signed.json")
+    check_counts("unsigned sweep", plain["states"], truth)
+    check_counts("signed sweep", signed["states"], truth)
+    pr_plain, n_plain, c_plain = peer_rate("g1_peer_plain.txt")
+    pr_signed, n_signed, _ = peer_rate("g1_peer_signed.txt")
+    if n_plain == plain["addresses"] and \
+            c_plain.get("abandoned") != plain["states"]["abandoned"]:
+        problems.append("peer and exporter disagree on abandoned leases")
+    for label, r, pr in (("no key", plain, pr_plain),
+                         ("hmac-md5", signed, pr_signed)):
+        ratio = r["rate"] / pr
+        row("1", "65,024-address sweep, %s, window %d" % (label, r["window"]),
+            "%.2f s, %.0f/s, dhcpd busy %.0f%%" % (r["wall_s"], r["rate"],
+                                                  100 * r["dhcpd_busy"]),
+            ">=6x peer, busy >=85%",
+            "pypureomapi %.0f/s" % pr, "%.1fx" % ratio,
+            yes(ratio >= 6 and r["dhcpd_busy"] >= 0.85))
+    notes.append("window scan (no key, unthrottled; rate, dhcpd busy, our "
+                 "CPU per lease):")
+    for w in (16, 32, 64, 128, 256):
+        try:
+            s = load("g1_scan_%d.json" % w)
+        except OSError:
+            continue
+        notes.append("  window %4d: %7.0f/s  dhcpd busy %3.0f%%  client "
+                     "%.2f us/lease" % (w, s["rate"], 100 * s["dhcpd_busy"],
+                                        1e6 * s["client_cpu_s"] /
+                                        s["addresses"]))
+    for n in (2, 4):
+        try:
+            m = load("g1_signed_conns_%d.json" % n)
+        except OSError:
+            continue
+        notes.append("signed, %d connections at once: %.0f/s, dhcpd busy "
+                     "%.0f%%" % (n, m["addresses"] / (m["wall_ns"] / 1e9),
+                                 100.0 * m["dhcpd_ns"] / m["wall_ns"]))
+    notes.append("signed: dhcpd CPU %.1f us/lookup (unsigned %.1f); client "
+                 "%.2f us/lease (unsigned %.2f)" % (
+                     1e6 * signed["dhcpd_cpu_s"] / signed["addresses"],
+                     1e6 * plain["dhcpd_cpu_s"] / plain["addresses"],
+                     1e6 * signed["client_cpu_s"] / signed["addresses"],
+                     1e6 * plain["client_cpu_s"] / plain["addresses"]))
+
+
+def goal2():
+    c, h = load("g2_cost.json"), load("g2_hmac.json")
+    total = c["total"]
+    parts = [("encode", c["omapi_msg_encode"]),
+             ("sign", c["omapi_signer_sign"]),
+             ("frame+decode", c["omapi_msg_decode"]),
+             ("verify", c["omapi_signer_verify"]),
+             ("lease fields", c["omapi_lease_decode"]),
+             ("aggregate", c["slice_lease"])]
+    rest = total - sum(v for _, v in parts)
+    row("2", "instructions per swept lease (hmac-md5, callgrind)",
+        "%.0f" % total, "<=10,000",
+        "HMAC() alone %.0f" % h["cost_oneshot"],
+        "%.2fx" % (total / h["cost_oneshot"]), yes(total <= 10000))
+    notes.append("per lease: " + ", ".join("%s %.0f" % p for p in parts) +
+                 ", I/O loop and rest %.0f" % rest)
+    notes.append("sign 80 B + verify 300 B, HMAC-MD5: one-shot HMAC() %.0f, "
+                 "EVP_MAC_CTX_dup %.0f, EVP_MD_CTX_copy_ex %.0f, MD5_CTX "
+                 "copies %.0f, libomapi %.0f" % (
+                     h["cost_oneshot"], h["cost_mac_dup"], h["cost_md_copy"],
+                     h["cost_md5_raw"], h["cost_ours"]))
+
+
+def goal3():
+    p, peer = load("g3_poll.json"), load("g3_peer.json")
+    if p["pools_known"] != p["pools"]:
+        problems.append("only %d of %d pools answered" % (p["pools_known"],
+                                                          p["pools"]))
+    kept = (p["requests_steady"] == p["pools"] and
+            p["requests_first"] == 2 * p["pools"] and
+            p["requests_reconnect"] == 2 * p["pools"])
+    row("3", "poll of %d pools (mean of %d; p99)" % (p["pools"], p["polls"]),
+        "%.1f ms; p99 %.1f ms" % (1e3 * p["steady_mean_s"],
+                                  1e3 * p["steady_p99_s"]),
+        "<=50 ms", "pypureomapi %.0f ms" % (1e3 * peer["pass_s"]),
+        "%.1fx" % (peer["pass_s"] / p["steady_mean_s"]),
+        yes(p["steady_mean_s"] <= 0.05))
+    notes.append("polls: dhcpd busy %.0f%% of the poll time, first poll "
+                 "%.1f ms" % (100 * p["dhcpd_busy"], 1e3 * p["first_s"]))
+    row("3", "handles kept, re-resolved after reconnect",
+        "requests/poll %d, first %d, after reconnect %d (%.0f ms)" % (
+            p["requests_steady"], p["requests_first"],
+            p["requests_reconnect"], 1e3 * p["reconnect_s"]),
+        "1 per pool; 2 after", "-", "-", yes(kept))
+
+
+def goal4_5():
+    e = load("g4_exporter.json")
+    sw, idle, node = (wrk("g4_wrk_sweep.txt"), wrk("g4_wrk_idle.txt"),
+                      wrk("g4_wrk_node.txt"))
+    # signed lookups at 5,000/s keep dhcpd >10 % busy; idle it is ~0
+    during = (e["sweep_after_wrk"] == e["first_sweep"] and
+              e["dhcpd_ms_during_wrk"] >= 50 * e["wrk_s"])
+    if not during:
+        problems.append("the second sweep was not running throughout wrk "
+                        "(dhcpd CPU %d ms in %d s)" % (
+                            e["dhcpd_ms_during_wrk"], e["wrk_s"]))
+    notes.append("dhcpd CPU during the wrk runs: %d ms in the sweep, %d ms "
+                 "idle (%d s each)" % (e["dhcpd_ms_during_wrk"],
+                                       e["dhcpd_ms_idle_wrk"], e["wrk_s"]))
+    if node[3] or node[4]:
+        notes.append("node_exporter under wrk: %d non-2xx, socket errors %s"
+                     % (node[3], node[4]))
+    for r, what in ((sw, "wrk"), (idle, "wrk")):
+        if r[3] or r[4]:
+            problems.append("%s: %d non-2xx, socket errors %s" % (
+                what, r[3], r[4]))
+    ok = idle[2] <= 10 and sw[2] <= 10
+    row("4", "/metrics p99, 64 clients, %d series (%.0f kB gzip)" % (
+        e["series"], e["gzip_bytes"] / 1e3),
+        "idle %.2f ms, in sweep %.2f ms" % (idle[2], sw[2]),
+        "<=10 ms, no slower in sweep",
+        "node_exporter %.0f req/s (%d series)" % (node[0], e["node_series"]),
+        "%.2fx req/s" % (idle[0] / node[0] if node[0] else 0),
+        yes(ok and sw[2] <= max(1.25 * idle[2], idle[2] + 1)))
+    plain = wrk("g4_wrk_plain.txt")
+    notes.append("/metrics (gzip): %.0f req/s idle, %.0f req/s during the "
+                 "sweep; p50 %.2f / %.2f ms.  Without gzip (%.0f kB): "
+                 "%.0f req/s, p50 %.2f ms, p99 %.2f ms" % (
+                     idle[0], sw[0], idle[1], sw[1], e["bytes"] / 1e3,
+                     plain[0], plain[1], plain[2]))
+    notes.append("the exporter's own 65,000-address sweep at 5,000/s took "
+                 "%.2f s (%.0f/s)" % (e["sweep_duration_s"],
+                                      65000 / e["sweep_duration_s"]))
+    p = load("g3_poll.json")
+    flat = (p["fds_first"] == p["fds_last"] and
+            p["rss_last_kib"] - p["rss_first_kib"] <= 64)
+    row("5", "exporter peak RSS (1,000 pools, 65k sweep, scrapes)",
+        "%.2f MiB" % (e["rss_peak_kib"] / 1024), "<=8 MiB", "-", "-",
+        yes(e["rss_peak_kib"] <= 8192))
+    small, full = load("g5_small.json"), load("g1_plain.json")
+    row("5", "RSS and fds over %d polls; per-lease memory" % p["polls"],
+        "RSS %d->%d KiB, fds %d->%d; sweep peak %d KiB (1,024 addr) vs "
+        "%d KiB (65,024)" % (p["rss_first_kib"], p["rss_last_kib"],
+                             p["fds_first"], p["fds_last"],
+                             small["rss_peak_kib"], full["rss_peak_kib"]),
+        "flat; nothing per lease", "-", "-",
+        yes(flat and e["fds_start"] == e["fds_end"] and
+            full["rss_peak_kib"] - small["rss_peak_kib"] <= 256))
+
+
+def goal6_7():
+    pc = load("g6_pace.json")
+    even = pc["per10ms_max"] <= 1.5 * pc["per10ms_expected"]
+    row("6", "max_rate %d held over a %d-address sweep" % (
+        pc["max_rate"], pc["answers"]),
+        "%.0f/s (%+.1f%%); max %d per 10 ms, %d per 1 ms" % (
+            pc["rate"], 100 * pc["rate_error"], pc["per10ms_max"],
+            pc["per1ms_max"]),
+        "within 5%, no bursts", "target %d/s" % pc["max_rate"],
+        "%.3f" % (pc["rate"] / pc["max_rate"]),
+        yes(abs(pc["rate_error"]) <= 0.05 and even))
+    notes.append("pacing: answer gaps p50 %d us, p99 %d us, max %d us "
+                 "(expected %d us)" % (pc["gap_p50_us"], pc["gap_p99_us"],
+                                       pc["gap_max_us"],
+                                       1e6 / pc["max_rate"]))
+    b, s = perfdhcp("g7_base.txt"), perfdhcp("g7_sweep.txt")
+    row("7", "DISCOVER->OFFER latency (perfdhcp), sweep at %d/s" %
+        pc["max_rate"],
+        "avg %.2f ms, max %.1f ms, drops %.1f%%" % (
+            s["avg delay"], s["max delay"], s["drops ratio"]),
+        "measure", "no sweep: avg %.2f ms, max %.1f ms, drops %.1f%%" % (
+            b["avg delay"], b["max delay"], b["drops ratio"]),
+        "%.2fx avg" % (s["avg delay"] / b["avg delay"]), "reported")
+    p7 = load("g7_pace.json")
+    notes.append("during perfdhcp the paced sweep held %.0f/s (%+.1f%%), "
+                 "%d DISCOVERs answered of %d sent" % (
+                     p7["rate"], 100 * p7["rate_error"],
+                     s["received packets"], s["sent packets"]))
+
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) // 1024
+
+    def cmd(*a):
+        try:
+            r = subprocess.run(a, capture_output=True, text=True, timeout=5)
+            return (r.stdout + r.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "?"
+    load1 = open("/proc/loadavg").read().split()[:3]
+    return ("machine: %s, %d CPUs, %d MiB; Linux %s; %s; %s; load %s" % (
+        cpu, os.cpu_count(), mem, platform.release(),
+        cmd("/usr/sbin/dhcpd", "--version"), cmd("openssl", "version"),
+        " ".join(load1)))
+
+
+def main():
+    for g in (goal1, goal2, goal3, goal4_5, goal6_7):
+        try:
+            g()
+        except (OSError, KeyError, ValueError, AttributeError) as e:
+            problems.append("%s: missing or bad figures (%s)" % (g.__name__,
+                                                                  e))
+    head = ("goal", "figure", "measured", "target", "peer", "ratio", "met")
+    widths = [max(len(str(r[i])) for r in rows + [head])
+              for i in range(len(head))]
+    line = "  ".join("%-*s" % (w, h) for w, h in zip(widths, head))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join("%-*s" % (w, str(c)) for w, c in zip(widths, r)))
+    print()
+    for n in notes:
+        print(n)
+    print(machine())
+    for p in problems:
+        print("PROBLEM: " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
