@@ -20,6 +20,15 @@
  */
 #define SWEEP_CATCHUP_US	2000
 
+/*
+ * Paced lookups go out in groups of up to 1 ms worth (5 at 5,000/s), each
+ * sent when its last lookup is due.  dhcpd pays ~60 us of CPU per wakeup
+ * on top of ~30 us per signed lookup: one lookup per wakeup cost it 43 %
+ * of a core at 5,000/s, a group per wakeup much less (make bench).  Rates
+ * under 1,000/s still send one at a time.
+ */
+#define SWEEP_GROUP_US		1000
+
 /* One request in flight: which address it asked for. */
 struct slot {
 	struct sweep	*sw;
@@ -41,6 +50,7 @@ struct sweep {
 	int				 failed;
 	struct omapi_error		 err;
 	int64_t				 interval_us;	/* 0: no limit */
+	int64_t				 group_us;	/* wait for a group */
 	int64_t				 next_send_us;
 };
 
@@ -133,13 +143,15 @@ sweep_queue(struct sweep *sw)
 	int64_t now = 0;
 
 	key.value = be;
+	if (sw->interval_us) {
+		now = omapi_now_us();
+		if (now < sw->next_send_us + sw->group_us)
+			return 0;
+	}
 	while (!sw->failed && !sw->done_sending && sw->free_slots != NULL &&
 	    omapi_conn_can_send(sw->conn)) {
-		if (sw->interval_us) {
-			now = omapi_now_us();
-			if (now < sw->next_send_us)
-				break;
-		}
+		if (sw->interval_us && now < sw->next_send_us)
+			break;
 		if (!sweep_next_ip(sw, &ip)) {
 			sw->done_sending = 1;
 			break;
@@ -196,7 +208,7 @@ sweep_wait_us(const struct sweep *sw)
 	if (sw->failed || sw->done_sending || sw->free_slots == NULL ||
 	    sw->interval_us == 0 || !omapi_conn_can_send(sw->conn))
 		return -1;
-	wait = sw->next_send_us - omapi_now_us();
+	wait = sw->next_send_us + sw->group_us - omapi_now_us();
 	return wait < 0 ? 0 : wait;
 }
 
@@ -235,6 +247,8 @@ omapi_sweep(struct omapi_conn *c, const struct omapi_sweep_opts *o,
 		sw.interval_us = (int64_t)(1e6 / o->max_rate);
 		if (sw.interval_us < 1)
 			sw.interval_us = 1;
+		if (sw.interval_us < SWEEP_GROUP_US)
+			sw.group_us = SWEEP_GROUP_US - sw.interval_us;
 		sw.next_send_us = omapi_now_us();
 	}
 	while (sweep_fill(&sw) == 0 && !sw.failed &&

@@ -8,7 +8,7 @@
  *	A full sweep of the configured ranges with the exporter's sweeper,
  *	sliced as the poller slices it.  With --pid, dhcpd's CPU time over
  *	the sweep is read from /proc/P/schedstat.
- *   bench_drv pace CONFIG --rate R [--limit N]
+ *   bench_drv pace CONFIG [--rate R] [--limit N] [--pid P]
  *	The same sweep through omapi_sweep with a callback that timestamps
  *	every answer: the rate held and how evenly answers come.
  *   bench_drv poll CONFIG [--polls N] [--pid P]
@@ -348,7 +348,7 @@ run_pace(const struct opts *o)
 	uint64_t total = config_addrs(c), first, last, *bucket;
 	int64_t span, *gaps;
 	size_t i, j, nb, maxb = 0, max1ms = 0, lo;
-	double rate = c->sweep.max_rate, want10;
+	double rate = c->sweep.max_rate, want10, c0, c1;
 
 	if (rate <= 0)
 		usage();
@@ -362,6 +362,7 @@ run_pace(const struct opts *o)
 	so.nranges = 1;
 	so.window = c->sweep.window;
 	so.max_rate = rate;
+	c0 = proc_cpu_s(o->pid);
 	for (i = 0; i < c->npools; i++)
 		for (j = 0; j < c->pools[i].nranges; j++) {
 			first = c->pools[i].ranges[j].first;
@@ -380,6 +381,7 @@ run_pace(const struct opts *o)
 				first = (uint64_t)r.last + 1;
 			}
 		}
+	c1 = proc_cpu_s(o->pid);
 	if (p.n < 2)
 		return 1;
 	span = p.t[p.n - 1] - p.t[0];
@@ -407,12 +409,13 @@ run_pace(const struct opts *o)
 	    "\"max_rate\":%.0f,\"window\":%u,\"wall_s\":%.6f,\"rate\":%.1f,"
 	    "\"rate_error\":%.4f,\"per10ms_expected\":%.1f,"
 	    "\"per10ms_max\":%zu,\"per1ms_max\":%zu,\"gap_p50_us\":%lld,"
-	    "\"gap_p99_us\":%lld,\"gap_max_us\":%lld,",
+	    "\"gap_p99_us\":%lld,\"gap_max_us\":%lld,\"dhcpd_busy\":%.4f,",
 	    (unsigned long long)total, p.n, rate, c->sweep.window,
 	    span / 1e6, (double)(p.n - 1) / (span / 1e6),
 	    ((double)(p.n - 1) / (span / 1e6) - rate) / rate, want10, maxb,
 	    max1ms, (long long)gaps[(p.n - 1) / 2],
-	    (long long)gaps[(p.n - 1) * 99 / 100], (long long)gaps[p.n - 2]);
+	    (long long)gaps[(p.n - 1) * 99 / 100], (long long)gaps[p.n - 2],
+	    (c1 - c0) / (span / 1e6));
 	print_states(p.states);
 	printf("}\n");
 	free(bucket);
