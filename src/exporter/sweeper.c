@@ -5,8 +5,10 @@
  *
  * A sweep of a large pool takes seconds at a friendly rate, so it runs a
  * slice at a time and the poller keeps pool counters and hosts on schedule
- * in between.  A slice never crosses a range, so every answer in it belongs
- * to one pool.
+ * in between.  A slice spans as many ranges as it needs: one per range
+ * would drain the window and restart the pacing at every range, which cost
+ * a sweep of 1,000 small pools 7 % of its rate (make bench).  Each answer
+ * finds its pool by its address.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,19 +75,47 @@ sweeper_abort(struct server_state *s)
 
 /* Where one slice's answers go. */
 struct slice {
-	struct sweep_agg	*agg;
+	struct server_state	*s;
+	size_t			 hint;	/* range of the last answer */
 	int64_t			 now;
 };
+
+/*
+ * The aggregate of the pool that holds ip.  Answers come in address order,
+ * so the last answer's range almost always holds the next one; otherwise a
+ * binary search (ranges are sorted and never overlap).
+ */
+static struct sweep_agg *
+slice_agg(struct slice *sl, uint32_t ip)
+{
+	const struct swept_range *rg = sl->s->ranges;
+	size_t lo = 0, hi = sl->s->nranges, mid;
+
+	if (ip < rg[sl->hint].first || ip > rg[sl->hint].last) {
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (rg[mid].last < ip)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == sl->s->nranges || ip < rg[lo].first)
+			return NULL;
+		sl->hint = lo;
+	}
+	return &sl->s->run.work[rg[sl->hint].pool];
+}
 
 /* Count one lease into its pool's aggregate. */
 static void
 slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
 {
 	struct slice *sl = arg;
-	struct sweep_agg *a = sl->agg;
+	struct sweep_agg *a;
 	size_t k;
 
-	if (l == NULL || l->state == 0 || l->state >= SNAPSHOT_NSTATES)
+	if (l == NULL || l->state == 0 || l->state >= SNAPSHOT_NSTATES ||
+	    (a = slice_agg(sl, ip)) == NULL)
 		return;
 	a->states[l->state]++;
 	if (l->state != OMAPI_LEASE_ACTIVE || l->ends == 0 ||
@@ -103,17 +133,41 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
  * covered every range; returns -1 when the connection or the key failed
  * (the sweep is abandoned, and the previous result stays published).
  */
+/*
+ * The next max_addrs addresses from where the sweep stands, as ranges
+ * (at most nmax); returns how many.
+ */
+static size_t
+slice_ranges(const struct server_state *s, unsigned max_addrs,
+    struct omapi_range *out, size_t nmax)
+{
+	const struct sweep_run *r = &s->run;
+	uint64_t left = max_addrs, next = r->next, last;
+	size_t i = r->range, n = 0;
+
+	while (left > 0 && i < s->nranges && n < nmax) {
+		last = next + left - 1;
+		if (last > s->ranges[i].last)
+			last = s->ranges[i].last;
+		out[n].first = (uint32_t)next;
+		out[n++].last = (uint32_t)last;
+		left -= last - next + 1;
+		if (++i < s->nranges)
+			next = s->ranges[i].first;
+	}
+	return n;
+}
+
 int
 sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 {
 	struct sweep_run *r = &s->run;
-	const struct swept_range *sr;
 	struct omapi_sweep_opts o;
 	struct omapi_sweep_result res;
-	struct omapi_range range;
+	struct omapi_range *ranges;
 	struct omapi_error e;
 	struct slice sl;
-	uint64_t last;
+	size_t n, nmax;
 
 	*done = 0;
 	while (r->range < s->nranges && r->next > s->ranges[r->range].last) {
@@ -124,18 +178,22 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 		*done = 1;
 		return 0;
 	}
-	sr = &s->ranges[r->range];
-	last = r->next + max_addrs - 1;
-	range.first = (uint32_t)r->next;
-	range.last = last < sr->last ? (uint32_t)last : sr->last;
+	nmax = s->nranges - r->range;
+	if (nmax > max_addrs)
+		nmax = max_addrs;
+	if ((ranges = calloc(nmax, sizeof(*ranges))) == NULL)
+		return -1;
+	n = slice_ranges(s, max_addrs, ranges, nmax);
 	memset(&o, 0, sizeof(o));
-	o.ranges = &range;
-	o.nranges = 1;
+	o.ranges = ranges;
+	o.nranges = n;
 	o.window = s->cfg->sweep.window;
 	o.max_rate = s->cfg->sweep.max_rate;
-	sl.agg = &r->work[sr->pool];
+	sl.s = s;
+	sl.hint = r->range;
 	sl.now = (int64_t)time(NULL);
 	if (omapi_sweep(s->conn, &o, slice_lease, &sl, &res, &e) == -1) {
+		free(ranges);
 		server_count_error(s, &e);
 		log_warnx("server %s: sweep stopped: %s", s->cfg->name,
 		    e.text);
@@ -144,6 +202,8 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 	}
 	/* Answers that were neither a lease nor "not found". */
 	s->errors[SNAPSHOT_ERR_STATUS] += res.errors;
-	r->next = (uint64_t)range.last + 1;
+	r->range += n - 1;
+	r->next = (uint64_t)ranges[n - 1].last + 1;
+	free(ranges);
 	return 0;
 }

@@ -249,7 +249,8 @@ omapi_sweep(struct omapi_conn *c, const struct omapi_sweep_opts *o,
 			sw.interval_us = 1;
 		if (sw.interval_us < SWEEP_GROUP_US)
 			sw.group_us = SWEEP_GROUP_US - sw.interval_us;
-		sw.next_send_us = omapi_now_us();
+		/* the first group goes at once */
+		sw.next_send_us = omapi_now_us() - sw.group_us;
 	}
 	while (sweep_fill(&sw) == 0 && !sw.failed &&
 	    (!sw.done_sending || sw.inflight > 0)) {
