@@ -99,6 +99,6 @@ demo: deps
 	@BUILD=$(BUILD) tests/lab/demo.sh
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-fuzz-smoke build-fuzz-long
 
 -include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
