@@ -129,17 +129,13 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
 }
 
 /*
- * Sweep up to max_addrs more addresses.  *done is set when the sweep has
- * covered every range; returns -1 when the connection or the key failed
- * (the sweep is abandoned, and the previous result stays published).
- */
-/*
  * The next max_addrs addresses from where the sweep stands, as ranges
- * (at most nmax); returns how many.
+ * (at most nmax); returns how many, *lastidx the index of the last
+ * configured range they reach into.
  */
 static size_t
 slice_ranges(const struct server_state *s, unsigned max_addrs,
-    struct omapi_range *out, size_t nmax)
+    struct omapi_range *out, size_t nmax, size_t *lastidx)
 {
 	const struct sweep_run *r = &s->run;
 	uint64_t left = max_addrs, next = r->next, last;
@@ -149,15 +145,23 @@ slice_ranges(const struct server_state *s, unsigned max_addrs,
 		last = next + left - 1;
 		if (last > s->ranges[i].last)
 			last = s->ranges[i].last;
-		out[n].first = (uint32_t)next;
-		out[n++].last = (uint32_t)last;
-		left -= last - next + 1;
+		if (next <= last) {	/* else an empty range */
+			out[n].first = (uint32_t)next;
+			out[n++].last = (uint32_t)last;
+			left -= last - next + 1;
+			*lastidx = i;
+		}
 		if (++i < s->nranges)
 			next = s->ranges[i].first;
 	}
 	return n;
 }
 
+/*
+ * Sweep up to max_addrs more addresses.  *done is set when the sweep has
+ * covered every range; returns -1 when the connection or the key failed
+ * (the sweep is abandoned, and the previous result stays published).
+ */
 int
 sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 {
@@ -167,7 +171,7 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 	struct omapi_range *ranges;
 	struct omapi_error e;
 	struct slice sl;
-	size_t n, nmax;
+	size_t n, nmax, lastidx = r->range;
 
 	*done = 0;
 	while (r->range < s->nranges && r->next > s->ranges[r->range].last) {
@@ -183,7 +187,10 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 		nmax = max_addrs;
 	if ((ranges = calloc(nmax, sizeof(*ranges))) == NULL)
 		return -1;
-	n = slice_ranges(s, max_addrs, ranges, nmax);
+	if ((n = slice_ranges(s, max_addrs, ranges, nmax, &lastidx)) == 0) {
+		free(ranges);
+		return 0;	/* max_addrs 0: nothing to do */
+	}
 	memset(&o, 0, sizeof(o));
 	o.ranges = ranges;
 	o.nranges = n;
@@ -202,7 +209,7 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 	}
 	/* Answers that were neither a lease nor "not found". */
 	s->errors[SNAPSHOT_ERR_STATUS] += res.errors;
-	r->range += n - 1;
+	r->range = lastidx;
 	r->next = (uint64_t)ranges[n - 1].last + 1;
 	free(ranges);
 	return 0;
