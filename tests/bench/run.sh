@@ -71,6 +71,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Stop a background process of ours (if still running), reap it and drop
+# it from PIDS, so that cleanup never signals a pid that was reused.
+reap() {
+	local p keep=()
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
 # Run a command in a lab's namespace with its DIR/env exported.
 inlab() {
 	local dir=$1
@@ -249,8 +261,7 @@ sweep_s=$(metric dhcpd_exporter_sweep_duration_seconds)
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$EXP/status")
 rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$EXP/status")
 fds1=$(ls "/proc/$EXP/fd" | wc -l)
-kill "$EXP"
-wait "$EXP" 2>/dev/null
+reap "$EXP"
 # --web.max-requests=0: its default of 40 would refuse some of 64 clients
 inlab "$LM" prometheus-node-exporter --web.listen-address="$NODE_ADDR" \
 	--web.max-requests=0 >"$TMP/node.log" 2>&1 &
@@ -261,8 +272,7 @@ wait_http "$LM" "http://$NODE_ADDR/metrics" ||
 node_series=$(inlab "$LM" curl -s "http://$NODE_ADDR/metrics" | grep -vc '^#')
 inlab "$LM" "${WRK[@]}" "http://$NODE_ADDR/metrics" \
 	>"$OUT/g4_wrk_node.txt" 2>&1 || die "wrk failed"
-kill "$NODE"
-wait "$NODE" 2>/dev/null
+reap "$NODE"
 cat >"$OUT/g4_exporter.json" <<EOF
 {"first_sweep": "${first}", "sweep_after_wrk": "${after}",
  "dhcpd_ms_during_wrk": $(((cpu1 - cpu0) / 1000000)),
@@ -310,6 +320,7 @@ for i in 1 2; do
 	sleep 1
 	perf "$OUT/g7_sweep_$i.txt"
 	wait "$PACE" || die "paced sweep during perfdhcp failed"
+	reap "$PACE"
 	cat "$OUT/g7_pace_$i.json"
 done
 grep -E "avg delay|max delay|drops ratio" "$OUT"/g7_*.txt
