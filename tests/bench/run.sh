@@ -327,3 +327,4 @@ grep -E "avg delay|max delay|drops ratio" "$OUT"/g7_*.txt
 
 step "summary"
 $PY tests/bench/summary.py "$OUT" | tee "$BUILD/bench-summary.txt"
+exit "${PIPESTATUS[0]}"
