@@ -1499,11 +1499,44 @@ test_sweep_reply_kinds(void **state)
 	fake_stop(f);
 }
 
+/*
+ * A paced sweep never runs ahead of max_rate, even though it sends in
+ * groups and makes up for late wakeups: 400 lookups at 4,000/s cannot
+ * take less than 99.75 ms less the 0.75 ms the first group may go early.
+ * The upper bound only catches a stall.
+ */
+static void
+test_sweep_paced(void **state)
+{
+	struct fake *f = fake_new();
+	struct omapi_range r = { 0x0a000001, 0x0a000190 };
+	struct omapi_sweep_opts o = { &r, 1, 64, 4000 };
+	struct omapi_sweep_result res;
+	struct sweep_seen seen = { 0, 0 };
+	struct omapi_conn *c;
+	struct omapi_error err;
+	int64_t t0, dt;
+
+	f->echo = 1;
+	fake_start(f);
+	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
+	t0 = omapi_now_us();
+	assert_int_equal(omapi_sweep(c, &o, on_sweep, &seen, &res, &err), 0);
+	dt = omapi_now_us() - t0;
+	assert_int_equal(res.requested, 400);
+	assert_int_equal(res.found + res.notfound + res.errors, 400);
+	assert_true(dt >= 99000);
+	assert_true(dt < 1000000);
+	omapi_conn_close(c);
+	fake_stop(f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sweep_reply_kinds),
+		cmocka_unit_test(test_sweep_paced),
 		cmocka_unit_test(test_startup_exchange),
 		cmocka_unit_test(test_startup_version_mismatch),
 		cmocka_unit_test(test_startup_timeout),
