@@ -163,6 +163,25 @@ poller_publish(struct poller *p)
 	snapshot_store_publish(p->store, snap);
 }
 
+/*
+ * A server that stops answering is logged once when it stops and once when
+ * it answers again; the polls in between go to debug.  An outage of hours
+ * is then two lines, and its cause stays in dhcpd_exporter_omapi_errors_total.
+ */
+static void
+log_outage(struct server_state *s, int failed)
+{
+	if (failed && !s->failing)
+		log_warnx("server %s: not answering: %s", s->cfg->name,
+		    s->last_error);
+	else if (failed)
+		log_debug("server %s: poll failed: %s", s->cfg->name,
+		    s->last_error);
+	else if (s->failing)
+		log_info("server %s: answering again", s->cfg->name);
+	s->failing = failed;
+}
+
 /* One poll of one server; results go in under the lock. */
 static int
 worker_poll(struct poller *p, struct server_state *s)
@@ -192,9 +211,7 @@ worker_poll(struct poller *p, struct server_state *s)
 		memcpy(s->hosts, hosts, cfg->nhosts * sizeof(*hosts));
 	}
 	pthread_mutex_unlock(&p->mtx);
-	if (rc == -1)
-		log_debug("server %s: poll failed: %s", cfg->name,
-		    s->last_error);
+	log_outage(s, rc == -1);
 out:
 	free(pools);
 	free(hosts);
@@ -227,7 +244,11 @@ worker_sweep_step(struct poller *p, struct server_state *s, unsigned slice)
 		return 0;
 	if (!s->run.active && sweeper_start(s, now) == -1)
 		return 0;
-	if (sweeper_slice(s, slice, &done) == -1 || !done)
+	if (sweeper_slice(s, slice, &done) == -1) {
+		log_outage(s, 1);
+		return 0;
+	}
+	if (!done)
 		return 0;
 	now = snapshot_now();
 	pthread_mutex_lock(&p->mtx);
@@ -300,7 +321,10 @@ worker_main(void *arg)
 			if (next_poll < now)
 				next_poll = now + poll_every;
 		}
-		if (cfg->sweep.enabled && (s->run.active || now >= next_sweep)) {
+		/* No new sweep while polls fail: it would only add load to a
+		 * struggling server; the next good poll lets it start. */
+		if (cfg->sweep.enabled && (s->run.active ||
+		    (now >= next_sweep && !s->failing))) {
 			if (!s->run.active)
 				next_sweep = now + sweep_every;
 			if (worker_sweep_step(p, s, slice))
@@ -372,9 +396,7 @@ poller_once(struct poller *p)
 
 	for (i = 0; i < p->nservers; i++) {
 		s = &p->servers[i];
-		if (worker_poll(p, s) == -1) {
-			log_warnx("server %s: %s", s->cfg->name,
-			    s->last_error);
+		if (worker_poll(p, s) == -1) {	/* logged by log_outage */
 			rv = -1;
 			continue;
 		}
@@ -383,9 +405,7 @@ poller_once(struct poller *p)
 		done = 0;
 		while (!done && s->up) {
 			done = worker_sweep_step(p, s, SLICE_UNTHROTTLED);
-			if (!done && !s->run.active) {
-				log_warnx("server %s: sweep failed: %s",
-				    s->cfg->name, s->last_error);
+			if (!done && !s->run.active) {	/* log_outage */
 				rv = -1;
 				break;
 			}

@@ -63,7 +63,11 @@ struct server_state {
 	uint32_t		 backoff_ms;
 	uint64_t		 closed_requests;
 	int			 handles_resolved;
+	int			 shared_pools_warned;
 	char			 last_error[OMAPI_ERRLEN];
+	int			 failing;	/* an outage is under way: it is
+						 * logged where it starts and ends,
+						 * not at every poll */
 
 	struct swept_range	*ranges;
 	size_t			 nranges;

@@ -132,13 +132,12 @@ server_connect(struct server_state *s, double now)
 		if (s->backoff_ms > BACKOFF_MAX_MS)
 			s->backoff_ms = BACKOFF_MAX_MS;
 		s->next_connect = now + s->backoff_ms / 1000.0;
-		log_warnx("server %s: %s (%s); retrying in %.0f s",
+		/* The poll that needed it logs the outage (log_outage). */
+		log_debug("server %s: %s (%s); retrying in %.0f s",
 		    s->cfg->name, e.text, omapi_errcode_name(e.code),
 		    s->backoff_ms / 1000.0);
 		return -1;
 	}
-	if (s->backoff_ms)
-		log_info("server %s: connected again", s->cfg->name);
 	s->backoff_ms = 0;
 	pthread_mutex_lock(&s->conn_mtx);
 	s->conn = c;
@@ -333,12 +332,18 @@ poll_step_run(struct poll_step *st, size_t n, pipeline_make_fn *make,
 	return st->fatal ? -1 : 0;
 }
 
-/* Warn when two configured pools turn out to be one dhcpd pool. */
+/*
+ * Warn when two configured pools turn out to be one dhcpd pool: once per
+ * configuration, not again at every reconnect's re-resolution.
+ */
 static void
 warn_shared_pools(struct server_state *s, const struct pool_result *pools)
 {
 	size_t i, j;
 
+	if (s->shared_pools_warned)
+		return;
+	s->shared_pools_warned = 1;
 	for (i = 0; i < s->cfg->npools; i++)
 		for (j = i + 1; j < s->cfg->npools; j++)
 			if (pools[i].handle && pools[i].handle ==

@@ -202,7 +202,8 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 	if (omapi_sweep(s->conn, &o, slice_lease, &sl, &res, &e) == -1) {
 		free(ranges);
 		server_count_error(s, &e);
-		log_warnx("server %s: sweep stopped: %s", s->cfg->name,
+		/* The caller logs it as an outage (poller.c log_outage). */
+		log_debug("server %s: sweep stopped: %s", s->cfg->name,
 		    e.text);
 		sweeper_abort(s);
 		return -1;

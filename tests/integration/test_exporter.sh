@@ -14,8 +14,6 @@ BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 PORT=19367
-passed=0
-failed=0
 lab=$(mktemp -d /tmp/dxexp.XXXXXX)
 exporter_pid=
 
@@ -27,9 +25,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+. tests/integration/lib.sh
 in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 scrape() { in_lab curl -sf --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
 metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
@@ -161,5 +157,4 @@ ms=$((($(date +%s%N) - start) / 1000000))
 exporter_pid=
 check "SIGTERM stops cleanly in ${ms} ms" [ "$rc" -eq 0 -a "$ms" -lt 1000 ]
 
-echo "exporter: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish exporter
