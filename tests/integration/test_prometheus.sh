@@ -125,7 +125,10 @@ job = jobs[0]
 for k in list(job):
     if k.endswith("_sd_configs"):
         del job[k]
-job["static_configs"] = [{"targets": ["127.0.0.1:" + port]}]
+# The lab's exporter as the only target, with the example's target labels.
+labels = [sc["labels"] for sc in job.get("static_configs", []) if "labels" in sc]
+job["static_configs"] = [dict({"targets": ["127.0.0.1:" + port]},
+                              **({"labels": labels[0]} if labels else {}))]
 job.pop("scrape_interval", None)
 job.pop("scrape_timeout", None)
 conf["scrape_configs"] = [job]
