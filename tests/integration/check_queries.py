@@ -323,6 +323,8 @@ def check_rules(c, a):
         return
     nrules = 0
     for g in data["groups"]:
+        print("info: group %s: %d rules, last evaluation %.2f ms" % (
+            g["name"], len(g["rules"]), 1000 * g.get("evaluationTime", 0)))
         for r in g["rules"]:
             nrules += 1
             if r.get("health") != "ok" or r.get("lastError"):
