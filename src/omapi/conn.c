@@ -294,9 +294,9 @@ omapi_conn_send(struct omapi_conn *c, const struct omapi_request *req,
 /*
  * While corked, requests are only queued; uncorking writes them all at
  * once, and so does the next pump.  A sweep that refills its window with
- * one write instead of one per request halves our CPU per lookup and lets
- * dhcpd read many requests per wakeup (each send with TCP_NODELAY is a
- * segment of its own).
+ * one write instead of one per request spends a third of the CPU per
+ * lookup, and dhcpd reads many requests per wakeup (each send with
+ * TCP_NODELAY is a segment of its own).
  */
 int
 omapi_conn_cork(struct omapi_conn *c, int on, struct omapi_error *err)

@@ -1,0 +1,172 @@
+#!/bin/bash
+# The OMAPI secret, from the exporter's side:
+#  - secret_file and key_file readable by group or others are refused, the
+#    message names the file and the chmod that fixes it;
+#  - running unprivileged (uid 65534) at --log.level=debug, through a good
+#    key, a wrong secret (auth failures) and configurations with errors,
+#    the secret (base64 or hex) never shows in stderr, stdout, /metrics, /
+#    or the process's command line;
+#  - once the key is loaded, neither the base64 text nor the decoded bytes
+#    are left in the exporter's memory (a core taken with gcore is searched).
+# Needs root. BUILD selects the binaries.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19410
+lab=$(mktemp -d /tmp/dxsecret.XXXXXX)
+chmod 755 "$lab"
+exporter_pid=
+
+cleanup() {
+	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
+	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
+	rm -rf "$lab"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+. tests/integration/lib.sh
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+scrape() {
+	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT$1"
+}
+# Files that must not hold the secret in any form.
+leaks() {
+	grep -l -F -e "$SECRET_B64" -e "$SECRET_HEX" -e "$SECRET_HEX_COLON" "$@" \
+		2>/dev/null
+}
+# Write the exporter's config for the lab with key line $1.
+write_config() {
+	$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+		--poll-interval 1s --sweep-interval 1s |
+		sed "s|^    key: .*|    key: $1|" >"$lab/exp.yml"
+	chmod 644 "$lab/exp.yml"
+}
+# A file owned by the exporter's user, mode $2, holding $3.
+owned_file() {
+	printf '%s\n' "$3" >"$1"
+	chown 65534:65534 "$1"
+	chmod "$2" "$1"
+}
+# Exit status $1 is 2 and message $2 names file $3 and the chmod.
+says_fix() {
+	[ "$1" -eq 2 ] && echo "$2" | grep -F "$3" | grep -q -F "chmod 0600 $3"
+}
+wait_up() {
+	local i
+	for i in $(seq 1 50); do
+		scrape /metrics | grep -qx "dhcpd_up{server=\"lab\"} $1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# A clean environment: the lab's env file exports the secret.
+start_exporter() {
+	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--log.level=debug >>"$lab/out.txt" 2>>"$lab/err.txt" &
+	exporter_pid=$!
+	disown
+}
+stop_exporter() {
+	kill "$exporter_pid" 2>/dev/null
+	for _ in $(seq 1 20); do
+		kill -0 "$exporter_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	exporter_pid=
+}
+
+tests/lab/lab.sh start "$lab" --key hmac-sha256 >/dev/null ||
+	{ echo "lab did not start"; exit 1; }
+. "$lab/env"
+SECRET_B64=$LAB_KEY_SECRET
+SECRET_HEX=$(printf '%s' "$SECRET_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
+SECRET_HEX_COLON=$(echo "$SECRET_HEX" | sed 's/../&:/g; s/:$//')
+KEYSPEC="{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret_file: $lab/secret }"
+
+# --- modes --------------------------------------------------------------
+write_config "$KEYSPEC"
+for mode in 640 604 644; do
+	owned_file "$lab/secret" "$mode" "$SECRET_B64"
+	out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--check-config 2>&1)
+	rc=$?
+	check "secret_file mode $mode refused, saying which file and chmod 0600" \
+		says_fix "$rc" "$out" "$lab/secret"
+done
+owned_file "$lab/key.conf" 644 "$(cat "$LAB_KEYFILE")"
+write_config "{ key_file: $lab/key.conf }"
+out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	--check-config 2>&1)
+check "key_file mode 644 refused, with the fix" says_fix $? "$out" "$lab/key.conf"
+chmod 600 "$lab/key.conf"
+check "key_file mode 600 accepted (--check-config as uid 65534)" \
+	as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config
+
+# --- a good key, unprivileged, debug logging ---------------------------
+owned_file "$lab/secret" 600 "$SECRET_B64"
+write_config "$KEYSPEC"
+start_exporter
+check "exporter (uid 65534) up with the secret file" wait_up 1
+sleep 1.5	# a sweep done, at debug
+scrape /metrics >"$lab/metrics.txt"
+scrape / >"$lab/page.html"
+tr '\0' ' ' <"/proc/$exporter_pid/cmdline" >"$lab/cmdline.txt"
+
+# Its memory: the base64 text and the raw key bytes must be gone.
+if command -v gcore >/dev/null; then
+	gcore -o "$lab/core" "$exporter_pid" >/dev/null 2>&1
+	core=$(ls "$lab"/core.* 2>/dev/null | head -1)
+	if [ -n "$core" ]; then
+		check "no base64 secret in the exporter's memory" \
+			[ "$(grep -c -a -F "$SECRET_B64" "$core")" -eq 0 ]
+		raw=$(printf '%s' "$SECRET_B64" | base64 -d | od -An -tx1 | tr -d ' \n' |
+			sed 's/../\\x&/g')
+		check "no raw key bytes in the exporter's memory" \
+			sh -c "! LC_ALL=C grep -q -a -P '$raw' '$core'"
+		rm -f "$core"
+	else
+		fail "gcore made no core"
+	fi
+else
+	fail "gcore (gdb) is not installed"
+fi
+stop_exporter
+
+# --- the server's secret changes: auth failures, logged -------------------
+wrong=$(head -c 32 /dev/urandom | base64)
+owned_file "$lab/secret" 600 "$wrong"
+start_exporter
+check "a wrong secret: dhcpd_up 0" wait_up 0
+sleep 1
+check "auth failures counted" sh -c "ip netns exec $LAB_NETNS curl -sf \
+	http://127.0.0.1:$PORT/metrics | grep -q 'reason=\"auth\"} [1-9]'"
+scrape /metrics >>"$lab/metrics.txt"
+stop_exporter
+check "the wrong secret is not logged either" \
+	[ -z "$(grep -F -e "$wrong" "$lab/err.txt" "$lab/out.txt" "$lab/metrics.txt")" ]
+
+# --- configurations with errors ------------------------------------------
+write_config "{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret: \"$SECRET_B64!!\" }"
+as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+	>>"$lab/out.txt" 2>>"$lab/err.txt"
+check "an inline secret that is not base64 is refused" [ $? -eq 2 ]
+write_config "{ name: $LAB_KEY_NAME, algorithm: hmac-nope, secret: \"$SECRET_B64\" }"
+as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+	>>"$lab/out.txt" 2>>"$lab/err.txt"
+check "an unknown algorithm is refused" [ $? -eq 2 ]
+owned_file "$lab/secret" 600 "%%% $SECRET_B64"
+write_config "$KEYSPEC"
+as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+	>>"$lab/out.txt" 2>>"$lab/err.txt"
+check "a secret file that is not base64 is refused" [ $? -eq 2 ]
+
+check "the secret is in none of: stderr, stdout, /metrics, /, cmdline" \
+	[ -z "$(leaks "$lab/err.txt" "$lab/out.txt" "$lab/metrics.txt" \
+		"$lab/page.html" "$lab/cmdline.txt")" ]
+check "(and the logs were written at debug: $(wc -l <"$lab/err.txt") lines)" \
+	[ "$(grep -c 'level=debug' "$lab/err.txt")" -gt 5 ]
+finish test_secrets
