@@ -11,7 +11,7 @@ libclang-rt-14-dev prometheus dhcpd-pools"
 # the HTTP tests (TLS certificates, bcrypt hashes, abuse),
 PACKAGES_WEB="openssl"
 # the fault and hostile-server tests,
-PACKAGES_FAULT=""
+PACKAGES_FAULT="gdb"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd"
 # and the benchmarks (make bench).

@@ -54,7 +54,7 @@ struct sweep_run {
 struct server_state {
 	const struct config_server *cfg;
 	uint32_t		 poll_interval_ms;
-	struct omapi_key	 key;
+	struct omapi_key	*key;		/* keypage.c; NULL: unsigned */
 	int			 keyed;
 
 	pthread_mutex_t		 conn_mtx;	/* conn vs. interrupt */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keypage.h"
 #include "log.h"
 #include "poller.h"
 
@@ -24,8 +25,12 @@ server_init(struct server_state *s, const struct config_server *cfg,
 	s->poll_interval_ms = poll_interval_ms;
 	pthread_mutex_init(&s->conn_mtx, NULL);
 	if (cfg->key.src != CONFIG_SECRET_NONE) {
-		if (config_load_key(cfg, &s->key, err, errlen) == -1)
-			return -1;
+		if ((s->key = keypage_alloc()) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		if (config_load_key(cfg, s->key, err, errlen) == -1)
+			goto fail;
 		s->keyed = 1;
 	}
 	s->pools = calloc(cfg->npools ? cfg->npools : 1, sizeof(*s->pools));
@@ -34,9 +39,12 @@ server_init(struct server_state *s, const struct config_server *cfg,
 	if (s->pools == NULL || s->sweep == NULL || s->hosts == NULL ||
 	    sweeper_init(s) == -1) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	server_free(s);		/* the caller counts only servers that began */
+	return -1;
 }
 
 void
@@ -44,7 +52,8 @@ server_free(struct server_state *s)
 {
 	server_disconnect(s);
 	sweeper_abort(s);
-	omapi_key_wipe(&s->key);
+	keypage_free(s->key);
+	s->key = NULL;
 	free(s->pools);
 	free(s->sweep);
 	free(s->hosts);
@@ -121,7 +130,7 @@ server_connect(struct server_state *s, double now)
 	memset(&o, 0, sizeof(o));
 	o.host = s->cfg->address;
 	o.port = s->cfg->port;
-	o.key = s->keyed ? &s->key : NULL;
+	o.key = s->keyed ? s->key : NULL;
 	o.connect_timeout_ms = (int)s->cfg->connect_timeout_ms;
 	o.io_timeout_ms = (int)s->cfg->timeout_ms;
 	o.max_msg = s->cfg->max_message_size;

@@ -8,3 +8,12 @@ ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 finish() { echo "$1: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+
+# The exit trap of a script with one lab ($lab) and one exporter
+# ($exporter_pid): both go, whatever way the script ends.
+#   trap stop_lab_and_exporter EXIT; trap 'exit 130' INT TERM
+stop_lab_and_exporter() {
+	[ -n "${exporter_pid:-}" ] && kill -9 "$exporter_pid" 2>/dev/null
+	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
+	rm -rf "$lab"
+}

@@ -17,15 +17,10 @@ PORT=19367
 lab=$(mktemp -d /tmp/dxexp.XXXXXX)
 exporter_pid=
 
-cleanup() {
-	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
-	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
-	rm -rf "$lab"
-}
-trap cleanup EXIT
+. tests/integration/lib.sh
+trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
 
-. tests/integration/lib.sh
 in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 scrape() { in_lab curl -sf --max-time 5 "http://127.0.0.1:$PORT${1:-/metrics}"; }
 metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
