@@ -19,7 +19,9 @@
 #    /api/v1/alerts must show exactly the expected firing set on the lab
 #    (nearfull, 3 of 100 free, is low; staff, 24 % free, is low only through
 #    the override; the watched host "ghost" does not exist) and nothing else;
-#    then dhcpd is killed and the unreachable alert must fire, alone.
+#    then dhcpd is killed and the unreachable alert must fire, alone; then
+#    dhcpd comes back with a key the exporter does not have, and the OMAPI
+#    authentication alert must join it.
 # The Prometheus it runs is configured from deploy/prometheus/prometheus.yml:
 # same job, relabelling and rule files, with the target, intervals (1 s) and
 # paths made local.  Needs root. BUILD selects the binaries (default build).
@@ -41,6 +43,8 @@ DhcpdPoolFreeRatioLow:pool=staff
 DhcpdPoolFreeAddressesLow:pool=nearfull
 DhcpdHostMissing:host=ghost"
 EXPECT_DOWN="DhcpdUnreachable:server=lab"
+EXPECT_REKEY="DhcpdUnreachable:server=lab
+DhcpdOmapiAuthFailures:server=lab"
 . tests/integration/testlib.sh
 lab=$(mktemp -d /tmp/dxprom.XXXXXX)
 exporter_pid=
@@ -186,6 +190,14 @@ check "healthy lab: exactly the expected alerts fire" wait_firing "$EXPECT_HEALT
 tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
 t0=$(date +%s%N)
 check "dhcpd killed: only the unreachable alert fires" wait_firing "$EXPECT_DOWN" 15
+echo "  (after $((($(date +%s%N) - t0) / 1000000)) ms)"
+
+# dhcpd back with a new key the exporter does not have: real OMAPI
+# authentication failures, counted and alerted.
+tests/lab/lab.sh rekey "$lab" >/dev/null 2>&1 || fail "lab rekey"
+t0=$(date +%s%N)
+check "dhcpd rekeyed: unreachable and OMAPI auth alerts fire" \
+	wait_firing "$EXPECT_REKEY" 30
 echo "  (after $((($(date +%s%N) - t0) / 1000000)) ms)"
 
 kill -TERM "$prom_pid" "$exporter_pid"
