@@ -187,6 +187,19 @@ check "override gives staff a threshold of 0.5 ($threshold)" [ "$threshold" = 0.
 
 check "healthy lab: exactly the expected alerts fire" wait_firing "$EXPECT_HEALTHY" 10
 
+# The dashboard's count of pools below their threshold agrees with the alert.
+stat=$(in_lab $PY -c '
+import json, sys, urllib.parse, urllib.request
+for p in json.load(open(sys.argv[1]))["panels"]:
+    if p["title"] == "Pools below their free threshold":
+        e = p["targets"][0]["expr"].replace("$server", ".*").replace("$pool", ".*")
+q = urllib.parse.urlencode({"query": e})
+r = json.load(urllib.request.urlopen(sys.argv[2] + "?" + q))
+print(r["data"]["result"][0]["value"][1])' "$DASH" "http://127.0.0.1:$PROM_PORT/api/v1/query")
+alerts=$(firing "$EXPECT_HEALTHY" | grep -c '^DhcpdPoolFreeRatioLow:')
+check "dashboard counts $stat pools below their threshold, as many as alert ($alerts)" \
+	[ "$stat" = "$alerts" ]
+
 tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
 t0=$(date +%s%N)
 check "dhcpd killed: only the unreachable alert fires" wait_firing "$EXPECT_DOWN" 15
