@@ -24,7 +24,8 @@
 #    authentication alert must join it.
 # The Prometheus it runs is configured from deploy/prometheus/prometheus.yml:
 # same job, relabelling and rule files, with the target, intervals (1 s) and
-# paths made local.  Needs root. BUILD selects the binaries (default build).
+# paths made local.  Needs root. BUILD selects the binaries (default build);
+# RULES, PROMCONF and DASH other rule, config and dashboard files to check.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -35,9 +36,9 @@ PROM_PORT=19190
 RULES=${RULES:-deploy/prometheus/dhcpd_exporter.rules.yml}
 PROMCONF=${PROMCONF:-deploy/prometheus/prometheus.yml}
 DASH=${DASH:-dashboards/dhcpd.json}
-# Alerts that must fire on the healthy lab with `for: 0s` and the override
-# below (alertname:label=value), and the one that must fire, alone, once
-# dhcpd is gone.
+# Alerts that must fire (alertname:label=value), and no others: on the
+# healthy lab with `for: 0s` and the override below; once dhcpd is gone; once
+# it is back with a key the exporter does not know.
 EXPECT_HEALTHY="DhcpdPoolFreeRatioLow:pool=nearfull
 DhcpdPoolFreeRatioLow:pool=staff
 DhcpdPoolFreeAddressesLow:pool=nearfull
