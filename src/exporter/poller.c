@@ -201,6 +201,7 @@ worker_poll(struct poller *p, struct server_state *s)
 	pthread_mutex_unlock(&p->mtx);
 	if (server_connect(s, start) == 0)
 		rc = server_poll(s, pools, hosts);
+	server_count_unmatched(s);
 	pthread_mutex_lock(&p->mtx);
 	s->up = rc == 0;
 	s->polls++;
@@ -238,13 +239,15 @@ static int
 worker_sweep_step(struct poller *p, struct server_state *s, unsigned slice)
 {
 	double now = snapshot_now();
-	int done;
+	int done, rc;
 
 	if (server_connect(s, now) == -1)
 		return 0;
 	if (!s->run.active && sweeper_start(s, now) == -1)
 		return 0;
-	if (sweeper_slice(s, slice, &done) == -1) {
+	rc = sweeper_slice(s, slice, &done);
+	server_count_unmatched(s);
+	if (rc == -1) {
 		log_outage(s, 1);
 		return 0;
 	}

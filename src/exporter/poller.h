@@ -62,6 +62,7 @@ struct server_state {
 	double			 next_connect;
 	uint32_t		 backoff_ms;
 	uint64_t		 closed_requests;
+	uint64_t		 unmatched_seen;	/* on this connection */
 	int			 handles_resolved;
 	int			 shared_pools_warned;
 	char			 last_error[OMAPI_ERRLEN];
@@ -96,6 +97,7 @@ void	 server_disconnect(struct server_state *);
 void	 server_interrupt(struct server_state *);
 void	 server_count_error(struct server_state *, const struct omapi_error *);
 uint64_t server_requests(struct server_state *);
+void	 server_count_unmatched(struct server_state *);
 int	 server_poll(struct server_state *, struct pool_result *,
 	    struct host_result *);
 

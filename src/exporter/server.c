@@ -84,12 +84,35 @@ server_requests(struct server_state *s)
 	return n;
 }
 
+/*
+ * Replies to requests we never sent: the library drops them, and they
+ * count as protocol errors (a confused or hostile server).  Logged at the
+ * first of each connection.
+ */
+void
+server_count_unmatched(struct server_state *s)
+{
+	uint64_t n;
+
+	if (s->conn == NULL)
+		return;
+	n = omapi_conn_stats(s->conn)->unmatched;
+	if (n <= s->unmatched_seen)
+		return;
+	if (s->unmatched_seen == 0)
+		log_warnx("server %s: replies to requests never sent "
+		    "(ignored, counted as protocol errors)", s->cfg->name);
+	s->errors[SNAPSHOT_ERR_PROTOCOL] += n - s->unmatched_seen;
+	s->unmatched_seen = n;
+}
+
 void
 server_disconnect(struct server_state *s)
 {
 	pthread_mutex_lock(&s->conn_mtx);
 	if (s->conn != NULL) {
 		s->closed_requests += omapi_conn_stats(s->conn)->requests;
+		s->unmatched_seen = 0;
 		omapi_conn_close(s->conn);
 		s->conn = NULL;
 	}
