@@ -16,8 +16,8 @@ variable, and every expression of every rule:
     for range targets), dashboard variables substituted the way Grafana
     does: once with "All" (the variable's allValue) and once with one value;
   - every metric it names is served by the exporter (its live /metrics), or
-    recorded by the rules, or `up`, or one of the --optional threshold
-    inputs an operator may define;
+    recorded by the rules, or Prometheus' own `up` and `ALERTS`, or one of
+    the --optional threshold inputs an operator may define;
   - every vector selector in it selects at least one live series (so no
     misspelled label value or matcher leaves an alert that cannot fire),
     except selectors of --optional inputs;
@@ -173,7 +173,8 @@ def served_names(text):
 class Checker:
     def __init__(self, a, served, recorded):
         self.a = a
-        self.allowed = served | recorded | {"up"} | set(a.optional)
+        # up and ALERTS: Prometheus' own series for the target and the rules.
+        self.allowed = served | recorded | {"up", "ALERTS"} | set(a.optional)
         self.optional = set(a.optional)
         self.served = served
         self.selector_seen = {}
