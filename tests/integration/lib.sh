@@ -17,3 +17,23 @@ stop_lab_and_exporter() {
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }
+
+# Wait up to $2 s for dhcpd_up to read $1, through the script's own scrape
+# function (which must answer every time: failures are counted in
+# scrape_failures). Sets waited to the seconds it took.
+scrape_failures=0
+wait_up() {
+	local want=$1 limit=$2 i v=
+	waited=0
+	for i in $(seq 1 $((limit * 10))); do
+		v=$(scrape | awk '/^dhcpd_up\{/ { print $NF }') ||
+			scrape_failures=$((scrape_failures + 1))
+		if [ "$v" = "$want" ]; then
+			waited=$(awk -v i="$i" 'BEGIN { printf "%.1f", i / 10 }')
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "  dhcpd_up = '$v' after ${limit}s, wanted $want" >&2
+	return 1
+}

@@ -52,24 +52,6 @@ outages_logged() { grep -c 'not answering' "$lab/exporter.err"; }
 fds() { ls "/proc/$exporter_pid/fd" | wc -l; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
 
-# Wait up to $2 s for dhcpd_up to read $1; every scrape must answer.
-# Sets waited (seconds, 0.1 s steps) and scrape_failures.
-scrape_failures=0
-wait_up() {
-	local want=$1 limit=$2 i v
-	waited=0
-	for i in $(seq 1 $((limit * 10))); do
-		v=$(scrape | awk '/^dhcpd_up\{/ { print $NF }') ||
-			scrape_failures=$((scrape_failures + 1))
-		if [ "$v" = "$want" ]; then
-			waited=$(awk -v i="$i" 'BEGIN { printf "%.1f", i / 10 }')
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "  dhcpd_up = '$v' after ${limit}s, wanted $want" >&2
-	return 1
-}
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"

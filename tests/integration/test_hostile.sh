@@ -33,18 +33,6 @@ errors() {
 		'index($0, s" ") == 1 { print $NF }'
 }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
-scrape_failures=0
-wait_up() {
-	local i v
-	for i in $(seq 1 $(($2 * 10))); do
-		v=$(scrape | awk '/^dhcpd_up\{/ { print $NF }') ||
-			scrape_failures=$((scrape_failures + 1))
-		[ "$v" = "$1" ] && return 0
-		sleep 0.1
-	done
-	echo "  dhcpd_up = '$v' after $2 s, wanted $1" >&2
-	return 1
-}
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"

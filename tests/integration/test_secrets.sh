@@ -25,7 +25,7 @@ trap 'exit 130' INT TERM
 
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 scrape() {
-	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT$1"
+	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"
 }
 # Files that must not hold the secret in any form.
 leaks() {
@@ -48,14 +48,6 @@ owned_file() {
 # Exit status $1 is 2 and message $2 names file $3 and the chmod.
 says_fix() {
 	[ "$1" -eq 2 ] && echo "$2" | grep -F "$3" | grep -q -F "chmod 0600 $3"
-}
-wait_up() {
-	local i
-	for i in $(seq 1 50); do
-		scrape /metrics | grep -qx "dhcpd_up{server=\"lab\"} $1" && return 0
-		sleep 0.2
-	done
-	return 1
 }
 # A clean environment: the lab's env file exports the secret.
 start_exporter() {
@@ -105,7 +97,7 @@ check "key_file mode 600 accepted (--check-config as uid 65534)" \
 owned_file "$lab/secret" 600 "$SECRET_B64"
 write_config "$KEYSPEC"
 start_exporter
-check "exporter (uid 65534) up with the secret file" wait_up 1
+check "exporter (uid 65534) up with the secret file" wait_up 1 10
 sleep 1.5	# a sweep done, at debug
 scrape /metrics >"$lab/metrics.txt"
 scrape / >"$lab/page.html"
@@ -135,7 +127,7 @@ stop_exporter
 wrong=$(head -c 32 /dev/urandom | base64)
 owned_file "$lab/secret" 600 "$wrong"
 start_exporter
-check "a wrong secret: dhcpd_up 0" wait_up 0
+check "a wrong secret: dhcpd_up 0" wait_up 0 10
 sleep 1
 check "auth failures counted" sh -c "ip netns exec $LAB_NETNS curl -sf \
 	http://127.0.0.1:$PORT/metrics | grep -q 'reason=\"auth\"} [1-9]'"
