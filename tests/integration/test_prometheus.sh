@@ -46,20 +46,19 @@ DhcpdHostMissing:host=ghost"
 EXPECT_DOWN="DhcpdUnreachable:server=lab"
 EXPECT_REKEY="DhcpdUnreachable:server=lab
 DhcpdOmapiAuthFailures:server=lab"
-. tests/integration/testlib.sh
+. tests/integration/lib.sh
 lab=$(mktemp -d /tmp/dxprom.XXXXXX)
 exporter_pid=
 prom_pid=
 
 cleanup() {
 	[ -n "$prom_pid" ] && kill -9 "$prom_pid" 2>/dev/null
-	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
-	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
-	rm -rf "$lab"
+	stop_lab_and_exporter
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 api() { in_lab curl -sf --max-time 5 "http://127.0.0.1:$PROM_PORT$1"; }
 
 # Firing alerts as sorted "alertname:label=value" lines, for the labels
@@ -222,5 +221,4 @@ check "no Prometheus errors in its log" \
 	sh -c "! grep 'level=error' '$lab/prometheus.log'"
 grep 'level=error' "$lab/prometheus.log" | head -5 | sed 's/^/  /'
 
-echo "prometheus: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish prometheus
