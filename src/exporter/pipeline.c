@@ -80,6 +80,9 @@ pipeline_run(struct omapi_conn *c, size_t n, unsigned window,
 		    omapi_conn_pump(c, -1, err) == -1)
 			rv = -1;
 	}
+	/* Stopped with requests in flight: no later reply may reach items. */
+	if (pl.inflight > 0)
+		omapi_conn_abandon(c, err);
 	free(items);
 	return rv;
 }

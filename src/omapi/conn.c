@@ -546,6 +546,18 @@ omapi_conn_interrupt(struct omapi_conn *c)
 	shutdown(c->fd, SHUT_RDWR);
 }
 
+/*
+ * Give up on every request in flight: the connection is marked broken and
+ * each pending callback runs now, with err.  For a caller that stops early
+ * (a sweep that met an authentication failure) and is about to free what
+ * its callbacks point at: a reply arriving later must find no callback.
+ */
+void
+omapi_conn_abandon(struct omapi_conn *c, const struct omapi_error *err)
+{
+	conn_break(c, err);
+}
+
 int
 omapi_conn_is_broken(const struct omapi_conn *c)
 {

@@ -251,6 +251,7 @@ int	 omapi_conn_cork(struct omapi_conn *, int on, struct omapi_error *);
 unsigned omapi_conn_inflight(const struct omapi_conn *);
 int	 omapi_conn_is_broken(const struct omapi_conn *);
 void	 omapi_conn_interrupt(struct omapi_conn *);
+void	 omapi_conn_abandon(struct omapi_conn *, const struct omapi_error *);
 int	 omapi_conn_can_send(const struct omapi_conn *);
 const struct omapi_conn_stats *omapi_conn_stats(const struct omapi_conn *);
 

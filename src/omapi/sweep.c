@@ -257,7 +257,13 @@ omapi_sweep(struct omapi_conn *c, const struct omapi_sweep_opts *o,
 		if (omapi_conn_pump_us(c, sweep_wait_us(&sw), &sw.err) == -1)
 			sw.failed = 1;
 	}
-	/* A broken connection has already run every pending callback. */
+	/*
+	 * A broken connection has already run every pending callback; a sweep
+	 * that stopped on a live one (an authentication failure) abandons the
+	 * rest, so no later reply reaches the slots freed here.
+	 */
+	if (sw.inflight > 0)
+		omapi_conn_abandon(c, &sw.err);
 	free(slots);
 	if (sw.failed) {
 		if (err)

@@ -148,8 +148,9 @@ check "connection resets counted" \
 	[ "$(metric 'dhcpd_exporter_connection_resets_total{server="lab"}')" -gt "${r0:-0}" ]
 echo "  fds: cycle 2 $fd_early, cycle $CYCLES $fd_last; RSS: $rss_early kB, $rss_last kB"
 check "open fds flat over the cycles" [ "$fd_last" -le "$fd_early" ]
-check "RSS flat over the cycles (< 256 kB growth)" \
-	[ $((rss_last - rss_early)) -lt 256 ]
+sanitized ||
+	check "RSS flat over the cycles (< 256 kB growth)" \
+		[ $((rss_last - rss_early)) -lt 256 ]
 
 # --- over all of it ----------------------------------------------------------
 check "the exporter is still running" alive

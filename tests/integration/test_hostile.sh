@@ -8,7 +8,8 @@
 # goes to 0 (or stays 1 where the damage is harmless), the case is counted
 # under its reason, the outage is logged once, and when the proxy behaves
 # again the exporter recovers on its own. RSS is bounded over all of it.
-# Needs root. BUILD selects the binaries.
+# Needs root. BUILD selects the binaries; HOSTILE_MODES="badsig slow" runs
+# only those modes.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -58,6 +59,7 @@ rss_start=$(rss_kb)
 # ("-": harmless, nothing counted).
 episodes=0
 while read -r mode up reason; do
+	case " ${HOSTILE_MODES:-$mode} " in *" $mode "*) ;; *) continue ;; esac
 	before=0
 	[ "$reason" != - ] && before=$(errors "$reason")
 	echo "$mode" >"$lab/mode"
@@ -93,13 +95,15 @@ EOF
 
 rss_end=$(rss_kb)
 echo "  RSS: $rss_start kB after the first sweeps, $rss_end kB at the end"
-check "RSS bounded (< 1 MiB growth over every mode)" \
-	[ $((rss_end - rss_start)) -lt 1024 ]
+sanitized ||
+	check "RSS bounded (< 1 MiB growth over every mode)" \
+		[ $((rss_end - rss_start)) -lt 1024 ]
 check "every scrape answered within 1 s" [ "$scrape_failures" -eq 0 ]
 check "each outage logged once ($episodes outages)" \
 	[ "$(grep -c 'not answering' "$lab/exporter.err")" -eq "$episodes" ]
-check "replies to requests never sent logged once per connection" \
-	[ "$(grep -c 'requests never sent' "$lab/exporter.err")" -ge 1 ]
+[ -z "${HOSTILE_MODES:-}" ] &&
+	check "replies to requests never sent logged once per connection" \
+		[ "$(grep -c 'requests never sent' "$lab/exporter.err")" -ge 1 ]
 if [ "$failed" -ne 0 ]; then
 	echo "--- exporter log"
 	tail -40 "$lab/exporter.err"

@@ -104,7 +104,11 @@ scrape / >"$lab/page.html"
 tr '\0' ' ' <"/proc/$exporter_pid/cmdline" >"$lab/cmdline.txt"
 
 # Its memory: the base64 text and the raw key bytes must be gone.
-if command -v gcore >/dev/null; then
+# (Not under AddressSanitizer: its terabytes of shadow mappings make a core
+# take minutes, and its allocator keeps copies the release build does not.)
+if sanitized; then
+	echo "skip: memory search (AddressSanitizer build)"
+elif command -v gcore >/dev/null; then
 	gcore -o "$lab/core" "$exporter_pid" >/dev/null 2>&1
 	core=$(ls "$lab"/core.* 2>/dev/null | head -1)
 	if [ -n "$core" ]; then

@@ -1411,6 +1411,49 @@ test_interrupt(void **state)
 	fake_stop(f);
 }
 
+/*
+ * A caller that stops early abandons what it has in flight: every callback
+ * runs once, now, with the caller's error, and a reply arriving afterwards
+ * reaches none of them (the caller may have freed their arguments).
+ */
+static void
+test_abandon(void **state)
+{
+	struct fake *f = fake_new();
+	struct omapi_conn *c;
+	struct omapi_error err, why;
+	struct omapi_buf b;
+	struct omapi_msg m;
+	struct seen s[3];
+	uint8_t buf[2048];
+	uint32_t tid;
+	int i;
+
+	fake_start(f);
+	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < 3; i++)
+		send_lease(c, &s[i]);
+	tid = srv_read_req(f, buf, &m);
+	omapi_seterr(&why, OMAPI_ERR_AUTH, "stopped by the caller");
+	omapi_conn_abandon(c, &why);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(s[i].calls, 1);
+		assert_int_equal(s[i].err.code, OMAPI_ERR_AUTH);
+	}
+	assert_true(omapi_conn_is_broken(c));
+	/* The reply to the first comes in late: nobody is called. */
+	omapi_buf_init(&b, 65536);
+	build_lease(&b, tid, 0, NULL);
+	write_all(f->sfd, b.data, b.len);
+	assert_int_equal(omapi_conn_pump(c, 100, &err), -1);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(s[i].calls, 1);
+	omapi_buf_free(&b);
+	omapi_conn_close(c);
+	fake_stop(f);
+}
+
 /* Hundreds in flight, answered all at once in reverse order. */
 static void
 test_many_in_flight(void **state)
@@ -1558,6 +1601,7 @@ main(void)
 		cmocka_unit_test(test_sliding_window),
 		cmocka_unit_test(test_signed_inflight_cap),
 		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_many_in_flight),
 	};
 
