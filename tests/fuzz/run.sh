@@ -50,6 +50,12 @@ for t in $targets; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
+	# Without the final stats (a long dictionary printout can crowd them
+	# out), the DONE line has the same figures.
+	done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
+	[ -z "$execs" ] && execs=$(echo "$done_line" | sed -E 's/^#([0-9]+).*/\1/')
+	[ -z "$rate" ] && rate=$(echo "$done_line" | sed -nE 's/.*exec\/s: ([0-9]+).*/\1/p')
+	[ -z "$rss" ] && rss=$(echo "$done_line" | sed -nE 's/.*rss: ([0-9]+)Mb.*/\1/p')
 	cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1)
 	crashes=$(ls "$art" 2>/dev/null | wc -l)
 	line="$t: ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-no coverage line}, peak ${rss:-?} MB, exit $rc, $crashes artifacts"
