@@ -1,7 +1,8 @@
 # dhcpd_exporter: an OMAPI client library, omapictl and the exporter.
 #
 #   make               build build/omapictl and build/dhcpd_exporter
-#   make check         install missing Debian packages (as root), build, run every test
+#   make check         install missing Debian packages (as root), build, run every
+#                      test: unit tests under valgrind, everything under ASan+UBSan
 #   make unit          CMocka unit tests only
 #   make integration   tests against a real dhcpd in a network namespace (root)
 #   make asan          the whole suite built with AddressSanitizer + UBSan (in build-asan/)
@@ -73,13 +74,21 @@ unit: $(UNIT_BIN)
 integration: all
 	@BUILD=$(BUILD) tests/integration/run.sh
 
+# What CI runs. The unit tests under valgrind (leaks, uninitialised reads);
+# then everything, the integration suites against real dhcpds included,
+# built with AddressSanitizer + UBSan; then the checks that only mean
+# something on the release build (a core's contents) with that build.
 check: deps
-	$(MAKE) all unit
-	$(MAKE) integration
+	$(MAKE) all $(UNIT_BIN)
+	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
+	$(MAKE) asan
+	@BUILD=$(BUILD) TESTS="test_secrets.sh" tests/integration/run.sh
+
+ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	LDFLAGS="-fsanitize=address,undefined"
 
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" all unit integration
+	$(MAKE) BUILD=build-asan $(ASAN_FLAGS) all unit integration
 
 valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
