@@ -1,12 +1,11 @@
 /*
  * config.c: load and check the dhcpd_exporter YAML configuration.
  *
- * libyaml's event parser builds a small tree of mappings, lists and
- * scalars (each with its line and column); the tree is then walked section
- * by section, every value checked where it is read.  Every problem is
+ * The file is read into yamlread's tree of mappings, lists and scalars
+ * (each with its line and column); the tree is then walked section by
+ * section, every value checked where it is read.  Every problem is
  * recorded as "FILE:LINE:COLUMN: message" and the walk goes on, so that one
- * run shows them all.  Aliases are refused (they would let a small file
- * expand into a huge tree) and nesting is capped.
+ * run shows them all.
  *
  * Secrets never appear in a message: the inline `secret:` is only checked
  * to be base64, and files holding secrets are read by config_load_key().
@@ -27,10 +26,8 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "yamlread.h"
 
-#define DEPTH_MAX	32	/* nesting of mappings and lists */
-#define MSG_MAX		1024	/* bytes in one error message */
-#define PATH_LEN_MAX	4096
 #define SECRET_FILE_MAX	(64 * 1024)
 #define MSGSIZE_MIN	1024
 #define MSGSIZE_MAX	(16 * 1024 * 1024)
@@ -59,33 +56,6 @@ static const char *const reserved_labels[] = {
 	NULL
 };
 
-enum ykind { Y_SCALAR, Y_MAP, Y_LIST };
-
-/* One node of the parsed YAML; a mapping's kids are key, value, key, ... */
-struct ynode {
-	enum ykind	  kind;
-	int		  line;
-	int		  col;
-	int		  plain;	/* an unquoted scalar */
-	char		 *str;		/* scalar text, NUL-terminated */
-	size_t		  len;
-	struct ynode	**kids;
-	size_t		  nkids;
-	size_t		  cap;
-};
-
-/* State of one load. */
-struct parse {
-	const char		*file;
-	char			*dir;	/* of file, for relative paths */
-	const char		*data;
-	size_t			 len;
-	int			 mode_known;
-	mode_t			 mode;	/* of the file, when mode_known */
-	struct config_errors	*errs;
-	size_t			 nerr;
-};
-
 /* For finding duplicates by sorting. */
 struct dupent {
 	const void	*key;
@@ -101,589 +71,6 @@ struct rangeref {
 	const struct config_pool	*pool;
 };
 
-static void	 perr(struct parse *, int, int, const char *, ...)
-		    __attribute__((format(printf, 4, 5)));
-static void	 perrn(struct parse *, const struct ynode *, const char *,
-		    ...) __attribute__((format(printf, 3, 4)));
-
-/* ---- the error sink ---- */
-
-/* Keep one message; count it in `lost` when it cannot be kept. */
-static void
-errors_add(struct config_errors *e, const char *msg)
-{
-	char **nm, *copy;
-	size_t ncap;
-
-	if (e == NULL)
-		return;
-	if (e->n >= CONFIG_ERRORS_MAX) {
-		e->lost++;
-		return;
-	}
-	if (e->n == e->cap) {
-		ncap = e->cap ? e->cap * 2 : 8;
-		if ((nm = realloc(e->msg, ncap * sizeof(*nm))) == NULL) {
-			e->lost++;
-			return;
-		}
-		e->msg = nm;
-		e->cap = ncap;
-	}
-	if ((copy = strdup(msg)) == NULL) {
-		e->lost++;
-		return;
-	}
-	e->msg[e->n++] = copy;
-}
-
-/* Free the messages and make the sink empty again. */
-void
-config_errors_free(struct config_errors *e)
-{
-	size_t i;
-
-	if (e == NULL)
-		return;
-	for (i = 0; i < e->n; i++)
-		free(e->msg[i]);
-	free(e->msg);
-	memset(e, 0, sizeof(*e));
-}
-
-/* How many errors were reported, kept or not. */
-size_t
-config_errors_count(const struct config_errors *e)
-{
-	return e ? e->n + e->lost : 0;
-}
-
-/* Report a problem at line:col (1-based; 0 for none) of the file. */
-static void
-perr(struct parse *p, int line, int col, const char *fmt, ...)
-{
-	char msg[MSG_MAX];
-	va_list ap;
-	int n;
-
-	if (line > 0)
-		n = snprintf(msg, sizeof(msg), "%s:%d:%d: ", p->file, line,
-		    col);
-	else
-		n = snprintf(msg, sizeof(msg), "%s: ", p->file);
-	if (n < 0 || (size_t)n >= sizeof(msg))
-		n = 0;
-	va_start(ap, fmt);
-	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-	va_end(ap);
-	p->nerr++;
-	errors_add(p->errs, msg);
-}
-
-/* Report a problem at a node. */
-static void
-perrn(struct parse *p, const struct ynode *n, const char *fmt, ...)
-{
-	char msg[MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	perr(p, n->line, n->col, "%s", msg);
-}
-
-/* Fill a caller's error buffer (if any) and return -1. */
-int
-config_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* ---- the YAML tree ---- */
-
-/* Free a node and everything under it; scalars are wiped first. */
-static void
-ynode_free(struct ynode *n)
-{
-	size_t i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->nkids; i++)
-		ynode_free(n->kids[i]);
-	free(n->kids);
-	if (n->str != NULL) {
-		explicit_bzero(n->str, n->len);
-		free(n->str);
-	}
-	free(n);
-}
-
-/* Append kid to a mapping or list node. */
-static int
-ynode_add(struct ynode *n, struct ynode *kid)
-{
-	struct ynode **nk;
-	size_t ncap;
-
-	if (n->nkids == n->cap) {
-		ncap = n->cap ? n->cap * 2 : 4;
-		if ((nk = realloc(n->kids, ncap * sizeof(*nk))) == NULL)
-			return -1;
-		n->kids = nk;
-		n->cap = ncap;
-	}
-	n->kids[n->nkids++] = kid;
-	return 0;
-}
-
-/* A new node for an event; scalars copy the event's text. */
-static struct ynode *
-ynode_new(const yaml_event_t *ev, enum ykind kind)
-{
-	struct ynode *n;
-
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return NULL;
-	n->kind = kind;
-	n->line = (int)ev->start_mark.line + 1;
-	n->col = (int)ev->start_mark.column + 1;
-	if (kind != Y_SCALAR)
-		return n;
-	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	n->len = ev->data.scalar.length;
-	if ((n->str = malloc(n->len + 1)) == NULL) {
-		free(n);
-		return NULL;
-	}
-	memcpy(n->str, ev->data.scalar.value, n->len);
-	n->str[n->len] = '\0';
-	return n;
-}
-
-/* Line and column (1-based) of a byte offset in the input. */
-static void
-offset_pos(const struct parse *p, size_t off, int *line, int *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off && i < p->len; i++) {
-		if (p->data[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
-	}
-}
-
-/* Report libyaml's own error with its position. */
-static void
-yaml_report(struct parse *p, const yaml_parser_t *yp)
-{
-	const char *problem = yp->problem ? yp->problem : "unknown error";
-	int line, col;
-
-	switch (yp->error) {
-	case YAML_MEMORY_ERROR:
-		perr(p, 0, 0, "out of memory");
-		break;
-	case YAML_READER_ERROR:
-		offset_pos(p, yp->problem_offset, &line, &col);
-		perr(p, line, col, "cannot read the file as text: %s",
-		    problem);
-		break;
-	default:
-		line = (int)yp->problem_mark.line + 1;
-		col = (int)yp->problem_mark.column + 1;
-		if (yp->context != NULL)
-			perr(p, line, col, "YAML syntax error: %s (%s at line "
-			    "%d, column %d)", problem, yp->context,
-			    (int)yp->context_mark.line + 1,
-			    (int)yp->context_mark.column + 1);
-		else
-			perr(p, line, col, "YAML syntax error: %s", problem);
-	}
-}
-
-/*
- * Handle one event: attach a new node to the open mapping or list (or make
- * it the root), open or close containers.  0 or -1 (reported).
- */
-static int
-tree_event(struct parse *p, const yaml_event_t *ev, struct ynode **root,
-    struct ynode **stack, size_t *depth, int *ndocs)
-{
-	struct ynode *n;
-	enum ykind kind;
-	int line = (int)ev->start_mark.line + 1;
-	int col = (int)ev->start_mark.column + 1;
-
-	switch (ev->type) {
-	case YAML_DOCUMENT_START_EVENT:
-		if ((*ndocs)++ == 0)
-			return 0;
-		perr(p, line, col, "only one YAML document is allowed");
-		return -1;
-	case YAML_ALIAS_EVENT:
-		perr(p, line, col, "aliases (*%.64s) are not supported; "
-		    "write the value out", ev->data.alias.anchor);
-		return -1;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		(*depth)--;
-		return 0;
-	case YAML_SCALAR_EVENT:
-		kind = Y_SCALAR;
-		break;
-	case YAML_SEQUENCE_START_EVENT:
-		kind = Y_LIST;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		kind = Y_MAP;
-		break;
-	default:
-		return 0;
-	}
-	if (kind != Y_SCALAR && *depth >= DEPTH_MAX) {
-		perr(p, line, col, "nested more than %d levels deep",
-		    DEPTH_MAX);
-		return -1;
-	}
-	if ((n = ynode_new(ev, kind)) == NULL)
-		goto nomem;
-	if (*depth == 0)
-		*root = n;
-	else if (ynode_add(stack[*depth - 1], n) == -1) {
-		ynode_free(n);
-		goto nomem;
-	}
-	if (kind != Y_SCALAR)
-		stack[(*depth)++] = n;
-	return 0;
-nomem:
-	perr(p, 0, 0, "out of memory");
-	return -1;
-}
-
-/* Parse the input into a tree: 0 and *rootp (NULL when empty), or -1. */
-static int
-tree_load(struct parse *p, struct ynode **rootp)
-{
-	yaml_parser_t yp;
-	yaml_event_t ev;
-	struct ynode *stack[DEPTH_MAX] = { NULL }, *root = NULL;
-	size_t depth = 0;
-	int ndocs = 0, rv = -1, done = 0;
-
-	if (!yaml_parser_initialize(&yp)) {
-		perr(p, 0, 0, "out of memory");
-		return -1;
-	}
-	yaml_parser_set_input_string(&yp, (const unsigned char *)p->data,
-	    p->len);
-	while (!done) {
-		if (!yaml_parser_parse(&yp, &ev)) {
-			yaml_report(p, &yp);
-			goto out;
-		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		if (tree_event(p, &ev, &root, stack, &depth, &ndocs) == -1) {
-			yaml_event_delete(&ev);
-			goto out;
-		}
-		yaml_event_delete(&ev);
-	}
-	rv = 0;
-out:
-	yaml_parser_delete(&yp);
-	if (rv == -1) {
-		ynode_free(root);
-		root = NULL;
-	}
-	*rootp = root;
-	return rv;
-}
-
-/* ---- reading values ---- */
-
-/* A kind of node, for messages. */
-static const char *
-kind_a(enum ykind k)
-{
-	return k == Y_SCALAR ? "a single value" : k == Y_MAP ? "a mapping" :
-	    "a list";
-}
-
-/* A plain empty, "~" or "null" scalar. */
-static int
-is_null(const struct ynode *n)
-{
-	return n->kind == Y_SCALAR && n->plain && (n->len == 0 ||
-	    strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
-	    strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
-}
-
-/* What a node is, for messages. */
-static const char *
-kind_desc(const struct ynode *n)
-{
-	return is_null(n) ? "empty" : kind_a(n->kind);
-}
-
-/* Check that n is of kind k. */
-static int
-want(struct parse *p, const struct ynode *n, enum ykind k, const char *what)
-{
-	if (n->kind == k)
-		return 0;
-	perrn(p, n, "'%s' must be %s, not %s", what, kind_a(k), kind_desc(n));
-	return -1;
-}
-
-/* Check that an entry of the list `list` is a mapping. */
-static int
-want_entry(struct parse *p, const struct ynode *n, const char *list)
-{
-	if (n->kind == Y_MAP)
-		return 0;
-	perrn(p, n, "each entry of '%s' must be a mapping, not %s", list,
-	    kind_desc(n));
-	return -1;
-}
-
-/* The value of key in mapping m (the first one), or NULL. */
-static const struct ynode *
-map_get(const struct ynode *m, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < m->nkids; i += 2)
-		if (m->kids[i]->kind == Y_SCALAR &&
-		    strcmp(m->kids[i]->str, key) == 0)
-			return m->kids[i + 1];
-	return NULL;
-}
-
-/* Could this text be a secret?  Then keep it out of messages. */
-static int
-looks_secret(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if ((s[i] < 'a' || s[i] > 'z') && s[i] != '_')
-			return 1;
-	return i > 20;
-}
-
-/*
- * Report unknown, duplicate and non-scalar keys of mapping m, found in
- * `where`; allowed ends with NULL.  0 if none.
- */
-static int
-check_keys(struct parse *p, const struct ynode *m, const char *where,
-    const char *const *allowed, int hide)
-{
-	const struct ynode *seen[16] = { NULL }, *k;
-	char list[512];
-	size_t i, a, off = 0;
-	size_t before = p->nerr;
-
-	for (a = 0; allowed[a] != NULL && off < sizeof(list); a++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off,
-		    "%s%s", a ? ", " : "", allowed[a]);
-	for (i = 0; i + 1 < m->nkids; i += 2) {
-		k = m->kids[i];
-		if (k->kind != Y_SCALAR) {
-			perrn(p, k, "keys in %s must be plain names, not %s",
-			    where, kind_a(k->kind));
-			continue;
-		}
-		for (a = 0; allowed[a] != NULL; a++)
-			if (strcmp(k->str, allowed[a]) == 0)
-				break;
-		if (allowed[a] == NULL && hide && looks_secret(k->str))
-			perrn(p, k, "unknown key in %s (not shown: it may be "
-			    "a secret); expected one of: %s", where, list);
-		else if (allowed[a] == NULL)
-			perrn(p, k, "unknown key '%.64s' in %s; expected one "
-			    "of: %s", k->str, where, list);
-		else if (a < 16 && seen[a] != NULL)
-			perrn(p, k, "duplicate key '%s' in %s (first at line "
-			    "%d, column %d)", k->str, where, seen[a]->line,
-			    seen[a]->col);
-		else if (a < 16)
-			seen[a] = k;
-	}
-	return p->nerr == before ? 0 : -1;
-}
-
-/* A non-empty scalar of at most max bytes without NUL bytes. */
-static int
-get_str(struct parse *p, const struct ynode *n, const char *what, size_t max,
-    const char **out)
-{
-	if (want(p, n, Y_SCALAR, what) == -1)
-		return -1;
-	if (is_null(n) || n->len == 0) {
-		perrn(p, n, "'%s' must not be empty", what);
-		return -1;
-	}
-	if (strlen(n->str) != n->len) {
-		perrn(p, n, "'%s' must not contain NUL characters", what);
-		return -1;
-	}
-	if (n->len > max) {
-		perrn(p, n, "'%s' is longer than %zu bytes", what, max);
-		return -1;
-	}
-	*out = n->str;
-	return 0;
-}
-
-/* Like get_str, and a copy the caller owns. */
-static int
-dup_str(struct parse *p, const struct ynode *n, const char *what, size_t max,
-    char **out)
-{
-	const char *s;
-
-	if (get_str(p, n, what, max, &s) == -1)
-		return -1;
-	if ((*out = strdup(s)) == NULL) {
-		perr(p, 0, 0, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* A whole decimal number in [min, max]. */
-static int
-get_uint(struct parse *p, const struct ynode *n, const char *what,
-    uint64_t min, uint64_t max, uint64_t *out)
-{
-	const char *s;
-	uint64_t v = 0;
-
-	if (get_str(p, n, what, 64, &s) == -1)
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > max)
-			break;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (*s != '\0' || v < min || v > max) {
-		perrn(p, n, "'%s' must be a whole number from %" PRIu64
-		    " to %" PRIu64 ", not '%.64s'", what, min, max, n->str);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* A byte count, plain or with a KiB or MiB suffix, in [min, max]. */
-static int
-get_size(struct parse *p, const struct ynode *n, const char *what,
-    uint64_t min, uint64_t max, uint64_t *out)
-{
-	const char *s;
-	uint64_t v = 0, mult = 1;
-
-	if (get_str(p, n, what, 64, &s) == -1)
-		return -1;
-	for (; *s >= '0' && *s <= '9' && v <= max; s++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	if (strcmp(s, "KiB") == 0)
-		mult = 1024;
-	else if (strcmp(s, "MiB") == 0)
-		mult = 1024 * 1024;
-	else if (*s != '\0')
-		mult = 0;
-	if (s == n->str || mult == 0 || v > max / mult || v * mult < min) {
-		perrn(p, n, "'%s' must be a size from %" PRIu64 " to %"
-		    PRIu64 " bytes (or with KiB or MiB), not '%.64s'", what,
-		    min, max, n->str);
-		return -1;
-	}
-	*out = v * mult;
-	return 0;
-}
-
-/* true or false. */
-static int
-get_bool(struct parse *p, const struct ynode *n, const char *what, int *out)
-{
-	const char *s;
-
-	if (get_str(p, n, what, 16, &s) == -1)
-		return -1;
-	if (strcasecmp(s, "true") == 0)
-		*out = 1;
-	else if (strcasecmp(s, "false") == 0)
-		*out = 0;
-	else {
-		perrn(p, n, "'%s' must be true or false, not '%s'", what, s);
-		return -1;
-	}
-	return 0;
-}
-
-/* A duration with units in [min, max] ms. */
-static int
-get_duration(struct parse *p, const struct ynode *n, const char *what,
-    uint64_t min, uint64_t max, uint32_t *out)
-{
-	char err[256], lo[32], hi[32], got[32];
-	const char *s;
-	uint64_t ms;
-
-	if (get_str(p, n, what, 64, &s) == -1)
-		return -1;
-	if (duration_parse(s, &ms, err, sizeof(err)) == -1) {
-		perrn(p, n, "%s: %s", what, err);
-		return -1;
-	}
-	if (ms < min || ms > max) {
-		duration_format(min, lo, sizeof(lo));
-		duration_format(max, hi, sizeof(hi));
-		duration_format(ms, got, sizeof(got));
-		perrn(p, n, "'%s' must be from %s to %s, not %s", what, lo,
-		    hi, got);
-		return -1;
-	}
-	*out = (uint32_t)ms;
-	return 0;
-}
-
-/* A path; relative ones are taken from the configuration file's folder. */
-static int
-get_path(struct parse *p, const struct ynode *n, const char *what,
-    char **out)
-{
-	const char *s;
-
-	if (get_str(p, n, what, PATH_LEN_MAX, &s) == -1)
-		return -1;
-	if (s[0] == '/' || p->dir == NULL)
-		*out = strdup(s);
-	else if (asprintf(out, "%s/%s", p->dir, s) == -1)
-		*out = NULL;
-	if (*out == NULL) {
-		perr(p, 0, 0, "out of memory");
-		return -1;
-	}
-	return 0;
-}
 
 /* ---- addresses and ranges ---- */
 
@@ -876,7 +263,7 @@ static const char *const host_keys[] = { "name", "mac", NULL };
 
 /* Check that an inline base64 secret decodes, without showing it. */
 static void
-check_inline_secret(struct parse *p, const struct ynode *n,
+check_inline_secret(struct yparse *p, const struct ynode *n,
     struct config_key *key)
 {
 	uint8_t buf[OMAPI_KEY_SECRET_MAX];
@@ -884,10 +271,10 @@ check_inline_secret(struct parse *p, const struct ynode *n,
 	const char *s;
 	int ok;
 
-	if (want(p, n, Y_SCALAR, "secret") == -1)
+	if (ywant(p, n, Y_SCALAR, "secret") == -1)
 		return;
-	if (is_null(n) || n->len == 0) {
-		perrn(p, n, "'secret' must not be empty");
+	if (yis_null(n) || n->len == 0) {
+		yerrn(p, n, "'secret' must not be empty");
 		return;
 	}
 	s = n->str;
@@ -895,22 +282,22 @@ check_inline_secret(struct parse *p, const struct ynode *n,
 	    sizeof(buf), &len) == 0 && len > 0;
 	explicit_bzero(buf, sizeof(buf));
 	if (!ok) {
-		perrn(p, n, "'secret' is not valid base64 (at most %d bytes "
+		yerrn(p, n, "'secret' is not valid base64 (at most %d bytes "
 		    "once decoded)", OMAPI_KEY_SECRET_MAX);
 		return;
 	}
 	if (p->mode_known && (p->mode & S_IROTH))
-		perrn(p, n, "this file holds an inline secret but everyone "
+		yerrn(p, n, "this file holds an inline secret but everyone "
 		    "may read it (mode %04o); run: chmod o-r %s, or move the "
 		    "secret to a secret_file", (unsigned)(p->mode & 07777),
 		    p->file);
 	if ((key->secret = strdup(s)) == NULL)
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 }
 
 /* Where the key's secret comes from: exactly one of three keys. */
 static void
-parse_key_source(struct parse *p, const struct ynode *m,
+parse_key_source(struct yparse *p, const struct ynode *m,
     struct config_key *key)
 {
 	static const char *const src[] = { "secret", "secret_file",
@@ -919,10 +306,10 @@ parse_key_source(struct parse *p, const struct ynode *m,
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		if ((v = map_get(m, src[i])) == NULL)
+		if ((v = ymap_get(m, src[i])) == NULL)
 			continue;
 		if (which != NULL) {
-			perrn(p, v, "key: give only one of 'secret', "
+			yerrn(p, v, "key: give only one of 'secret', "
 			    "'secret_file' or 'key_file'");
 			continue;
 		}
@@ -933,36 +320,36 @@ parse_key_source(struct parse *p, const struct ynode *m,
 		} else {
 			key->src = i == 1 ? CONFIG_SECRET_FILE :
 			    CONFIG_SECRET_KEY_FILE;
-			get_path(p, v, src[i], &key->path);
+			yget_path(p, v, src[i], &key->path);
 		}
 	}
 	if (which == NULL)
-		perrn(p, m, "key needs one of 'secret', 'secret_file' or "
+		yerrn(p, m, "key needs one of 'secret', 'secret_file' or "
 		    "'key_file'");
 }
 
 /* The `key` block of a server. */
 static void
-parse_key(struct parse *p, const struct ynode *m, struct config_key *key)
+parse_key(struct yparse *p, const struct ynode *m, struct config_key *key)
 {
 	const struct ynode *v;
 	const char *s;
 
 	key->alg = OMAPI_ALG_HMAC_MD5;
-	if (want(p, m, Y_MAP, "key") == -1)
+	if (ywant(p, m, Y_MAP, "key") == -1)
 		return;
-	check_keys(p, m, "key", key_keys, 1);
+	ycheck_keys(p, m, "key", key_keys, 1);
 	parse_key_source(p, m, key);
-	if ((v = map_get(m, "name")) != NULL)
-		dup_str(p, v, "name", OMAPI_KEY_NAME_MAX, &key->name);
+	if ((v = ymap_get(m, "name")) != NULL)
+		ydup_str(p, v, "name", OMAPI_KEY_NAME_MAX, &key->name);
 	else if (key->src != CONFIG_SECRET_KEY_FILE &&
 	    key->src != CONFIG_SECRET_NONE)
-		perrn(p, m, "key needs a 'name' (the key's name in "
+		yerrn(p, m, "key needs a 'name' (the key's name in "
 		    "dhcpd.conf)");
-	if ((v = map_get(m, "algorithm")) != NULL &&
-	    get_str(p, v, "algorithm", 64, &s) == 0) {
+	if ((v = ymap_get(m, "algorithm")) != NULL &&
+	    yget_str(p, v, "algorithm", 64, &s) == 0) {
 		if (omapi_alg_parse(s, &key->alg) == -1)
-			perrn(p, v, "unknown key algorithm '%s' (expected "
+			yerrn(p, v, "unknown key algorithm '%s' (expected "
 			    "hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, "
 			    "hmac-sha384 or hmac-sha512)", s);
 		else
@@ -972,33 +359,33 @@ parse_key(struct parse *p, const struct ynode *m, struct config_key *key)
 
 /* The `sweep` block of a server; an empty one means all defaults. */
 static void
-parse_sweep(struct parse *p, const struct ynode *m, struct config_sweep *sw)
+parse_sweep(struct yparse *p, const struct ynode *m, struct config_sweep *sw)
 {
 	const struct ynode *v;
 	uint64_t u;
 
-	if (!is_null(m) && want(p, m, Y_MAP, "sweep") == -1)
+	if (!yis_null(m) && ywant(p, m, Y_MAP, "sweep") == -1)
 		return;
 	sw->enabled = 1;
-	if (is_null(m))
+	if (yis_null(m))
 		return;
-	check_keys(p, m, "sweep", sweep_keys, 0);
-	if ((v = map_get(m, "enabled")) != NULL)
-		get_bool(p, v, "enabled", &sw->enabled);
-	if ((v = map_get(m, "interval")) != NULL)
-		get_duration(p, v, "interval", SWEEP_MIN_MS, SWEEP_MAX_MS,
+	ycheck_keys(p, m, "sweep", sweep_keys, 0);
+	if ((v = ymap_get(m, "enabled")) != NULL)
+		yget_bool(p, v, "enabled", &sw->enabled);
+	if ((v = ymap_get(m, "interval")) != NULL)
+		yget_duration(p, v, "interval", SWEEP_MIN_MS, SWEEP_MAX_MS,
 		    &sw->interval_ms);
-	if ((v = map_get(m, "max_rate")) != NULL &&
-	    get_uint(p, v, "max_rate", 0, RATE_MAX, &u) == 0)
+	if ((v = ymap_get(m, "max_rate")) != NULL &&
+	    yget_uint(p, v, "max_rate", 0, RATE_MAX, &u) == 0)
 		sw->max_rate = (uint32_t)u;
-	if ((v = map_get(m, "window")) != NULL &&
-	    get_uint(p, v, "window", 1, WINDOW_MAX, &u) == 0)
+	if ((v = ymap_get(m, "window")) != NULL &&
+	    yget_uint(p, v, "window", 1, WINDOW_MAX, &u) == 0)
 		sw->window = (unsigned)u;
 }
 
 /* One entry of a pool's `ranges`. */
 static void
-parse_range(struct parse *p, const struct ynode *n, struct config_pool *pool,
+parse_range(struct yparse *p, const struct ynode *n, struct config_pool *pool,
     struct config_range *r)
 {
 	char err[256];
@@ -1006,11 +393,11 @@ parse_range(struct parse *p, const struct ynode *n, struct config_pool *pool,
 
 	r->line = n->line;
 	r->col = n->col;
-	if (get_str(p, n, "range", 64, &s) == -1)
+	if (yget_str(p, n, "range", 64, &s) == -1)
 		return;
 	if (config_parse_range(s, &r->first, &r->last, err,
 	    sizeof(err)) == -1) {
-		perrn(p, n, "range '%s': %s", s, err);
+		yerrn(p, n, "range '%s': %s", s, err);
 		/* An empty range, so that the overlap check skips it. */
 		r->first = 1;
 		r->last = 0;
@@ -1021,36 +408,36 @@ parse_range(struct parse *p, const struct ynode *n, struct config_pool *pool,
 
 /* A pool's `labels` mapping. */
 static void
-parse_labels(struct parse *p, const struct ynode *m, struct config_pool *pool)
+parse_labels(struct yparse *p, const struct ynode *m, struct config_pool *pool)
 {
 	const struct ynode *k, *v;
 	char err[256];
 	size_t i, j, n = m->nkids / 2;
 
-	if (want(p, m, Y_MAP, "labels") == -1)
+	if (ywant(p, m, Y_MAP, "labels") == -1)
 		return;
 	if (n > CONFIG_LABELS_MAX) {
-		perrn(p, m, "a pool may have at most %d labels, not %zu",
+		yerrn(p, m, "a pool may have at most %d labels, not %zu",
 		    CONFIG_LABELS_MAX, n);
 		return;
 	}
 	if ((pool->labels = calloc(n ? n : 1, sizeof(*pool->labels))) ==
 	    NULL) {
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return;
 	}
 	pool->nlabels = n;
 	for (i = 0; i < n; i++) {
 		k = m->kids[2 * i];
 		v = m->kids[2 * i + 1];
-		if (want(p, k, Y_SCALAR, "label name") == -1)
+		if (ywant(p, k, Y_SCALAR, "label name") == -1)
 			continue;
 		if (strlen(k->str) != k->len)
 			snprintf(err, sizeof(err), "label names must not "
 			    "contain NUL characters");
 		if (strlen(k->str) != k->len ||
 		    config_label_name_ok(k->str, err, sizeof(err)) == -1) {
-			perrn(p, k, "%s", err);
+			yerrn(p, k, "%s", err);
 			continue;
 		}
 		for (j = 0; j < i; j++)
@@ -1058,51 +445,51 @@ parse_labels(struct parse *p, const struct ynode *m, struct config_pool *pool)
 			    strcmp(m->kids[2 * j]->str, k->str) == 0)
 				break;
 		if (j < i) {
-			perrn(p, k, "duplicate label '%s' (first at line %d, "
+			yerrn(p, k, "duplicate label '%s' (first at line %d, "
 			    "column %d)", k->str, m->kids[2 * j]->line,
 			    m->kids[2 * j]->col);
 			continue;
 		}
-		if (dup_str(p, v, k->str, CONFIG_STR_MAX,
+		if (ydup_str(p, v, k->str, CONFIG_STR_MAX,
 		    &pool->labels[i].value) == 0 &&
 		    (pool->labels[i].name = strdup(k->str)) == NULL)
-			perr(p, 0, 0, "out of memory");
+			yerr(p, 0, 0, "out of memory");
 	}
 }
 
 /* One entry of a server's `pools`. */
 static void
-parse_pool(struct parse *p, const struct ynode *m, struct config_pool *pool)
+parse_pool(struct yparse *p, const struct ynode *m, struct config_pool *pool)
 {
 	const struct ynode *v;
 	size_t i;
 
 	pool->line = m->line;
-	if (want_entry(p, m, "pools") == -1)
+	if (ywant_entry(p, m, "pools") == -1)
 		return;
-	check_keys(p, m, "pool", pool_keys, 0);
-	if ((v = map_get(m, "name")) != NULL)
-		dup_str(p, v, "name", CONFIG_STR_MAX, &pool->name);
+	ycheck_keys(p, m, "pool", pool_keys, 0);
+	if ((v = ymap_get(m, "name")) != NULL)
+		ydup_str(p, v, "name", CONFIG_STR_MAX, &pool->name);
 	else
-		perrn(p, m, "pool needs a 'name' (the value of its `pool` "
+		yerrn(p, m, "pool needs a 'name' (the value of its `pool` "
 		    "label)");
-	if ((v = map_get(m, "labels")) != NULL)
+	if ((v = ymap_get(m, "labels")) != NULL)
 		parse_labels(p, v, pool);
-	if ((v = map_get(m, "ranges")) == NULL) {
-		perrn(p, m, "pool needs 'ranges', e.g. [\"10.0.0.10-"
+	if ((v = ymap_get(m, "ranges")) == NULL) {
+		yerrn(p, m, "pool needs 'ranges', e.g. [\"10.0.0.10-"
 		    "10.0.0.200\"]");
 		return;
 	}
-	if (want(p, v, Y_LIST, "ranges") == -1)
+	if (ywant(p, v, Y_LIST, "ranges") == -1)
 		return;
 	if (v->nkids == 0 || v->nkids > CONFIG_RANGES_MAX) {
-		perrn(p, v, "'ranges' must have 1 to %d entries",
+		yerrn(p, v, "'ranges' must have 1 to %d entries",
 		    CONFIG_RANGES_MAX);
 		return;
 	}
 	if ((pool->ranges = calloc(v->nkids, sizeof(*pool->ranges))) ==
 	    NULL) {
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return;
 	}
 	pool->nranges = v->nkids;
@@ -1112,28 +499,28 @@ parse_pool(struct parse *p, const struct ynode *m, struct config_pool *pool)
 
 /* One entry of a server's `hosts`. */
 static void
-parse_host(struct parse *p, const struct ynode *m, struct config_host *host)
+parse_host(struct yparse *p, const struct ynode *m, struct config_host *host)
 {
 	const struct ynode *v;
 	const char *s;
 	char buf[18];
 
 	host->line = m->line;
-	if (want_entry(p, m, "hosts") == -1)
+	if (ywant_entry(p, m, "hosts") == -1)
 		return;
-	check_keys(p, m, "host", host_keys, 0);
-	if ((v = map_get(m, "name")) != NULL)
-		dup_str(p, v, "name", CONFIG_STR_MAX, &host->name);
-	if ((v = map_get(m, "mac")) != NULL && get_str(p, v, "mac", 64,
+	ycheck_keys(p, m, "host", host_keys, 0);
+	if ((v = ymap_get(m, "name")) != NULL)
+		ydup_str(p, v, "name", CONFIG_STR_MAX, &host->name);
+	if ((v = ymap_get(m, "mac")) != NULL && yget_str(p, v, "mac", 64,
 	    &s) == 0) {
 		if (mac_parse(s, host->mac) == -1)
-			perrn(p, v, "mac '%s' is not a MAC address (expected "
+			yerrn(p, v, "mac '%s' is not a MAC address (expected "
 			    "six hex pairs like 00:16:3e:00:00:01)", s);
 		else
 			host->has_mac = 1;
 	}
-	if (map_get(m, "name") == NULL && map_get(m, "mac") == NULL)
-		perrn(p, m, "host needs a 'name' or a 'mac'");
+	if (ymap_get(m, "name") == NULL && ymap_get(m, "mac") == NULL)
+		yerrn(p, m, "host needs a 'name' or a 'mac'");
 	if (host->name != NULL)
 		host->label = strdup(host->name);
 	else if (host->has_mac) {
@@ -1144,7 +531,7 @@ parse_host(struct parse *p, const struct ynode *m, struct config_host *host)
 	} else
 		return;
 	if (host->label == NULL)
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 }
 
 /* Order dupents by key (NULL first), then by position in the file. */
@@ -1167,7 +554,7 @@ dupent_cmp(const void *va, const void *vb)
 
 /* Report every entry whose (non-NULL) key an earlier entry already has. */
 static void
-report_dups(struct parse *p, struct dupent *d, size_t n, const char *what)
+report_dups(struct yparse *p, struct dupent *d, size_t n, const char *what)
 {
 	size_t i, first = 0;
 
@@ -1180,7 +567,7 @@ report_dups(struct parse *p, struct dupent *d, size_t n, const char *what)
 			first = i;
 			continue;
 		}
-		perr(p, d[i].line, d[i].col, "duplicate %s '%.*s' (first at "
+		yerr(p, d[i].line, d[i].col, "duplicate %s '%.*s' (first at "
 		    "line %d, column %d)", what, (int)d[i].keylen,
 		    (const char *)d[i].key, d[first].line, d[first].col);
 	}
@@ -1188,7 +575,7 @@ report_dups(struct parse *p, struct dupent *d, size_t n, const char *what)
 
 /* Duplicate pool names and host names/MACs within one server. */
 static void
-check_server_dups(struct parse *p, const struct config_server *srv,
+check_server_dups(struct yparse *p, const struct config_server *srv,
     const struct ynode *pools, const struct ynode *hosts)
 {
 	struct dupent *d;
@@ -1200,7 +587,7 @@ check_server_dups(struct parse *p, const struct config_server *srv,
 	if ((d = calloc(n, sizeof(*d))) == NULL ||
 	    (macs = calloc(n, sizeof(*macs))) == NULL) {
 		free(d);
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return;
 	}
 	for (i = 0; i < srv->npools; i++)
@@ -1242,7 +629,7 @@ rangeref_cmp(const void *va, const void *vb)
 
 /* Report that two ranges overlap, at the one written later. */
 static void
-report_overlap(struct parse *p, const struct rangeref *a,
+report_overlap(struct yparse *p, const struct rangeref *a,
     const struct rangeref *b)
 {
 	char a1[16], a2[16], b1[16], b2[16];
@@ -1258,7 +645,7 @@ report_overlap(struct parse *p, const struct rangeref *a,
 	ipv4_format(a->r->last, a2, sizeof(a2));
 	ipv4_format(b->r->first, b1, sizeof(b1));
 	ipv4_format(b->r->last, b2, sizeof(b2));
-	perr(p, b->r->line, b->r->col, "range %s-%s of pool '%s' overlaps "
+	yerr(p, b->r->line, b->r->col, "range %s-%s of pool '%s' overlaps "
 	    "range %s-%s of pool '%s' at %s:%d:%d", b1, b2,
 	    b->pool->name ? b->pool->name : "?", a1, a2,
 	    a->pool->name ? a->pool->name : "?", p->file, a->r->line,
@@ -1267,7 +654,7 @@ report_overlap(struct parse *p, const struct rangeref *a,
 
 /* Ranges of one server, in all its pools, must not overlap. */
 static void
-check_overlaps(struct parse *p, const struct config_server *srv)
+check_overlaps(struct yparse *p, const struct config_server *srv)
 {
 	struct rangeref *rr, *widest;
 	size_t i, j, n = 0;
@@ -1277,7 +664,7 @@ check_overlaps(struct parse *p, const struct config_server *srv)
 	if (n < 2)
 		return;
 	if ((rr = calloc(n, sizeof(*rr))) == NULL) {
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return;
 	}
 	for (n = 0, i = 0; i < srv->npools; i++)
@@ -1300,21 +687,21 @@ check_overlaps(struct parse *p, const struct config_server *srv)
 
 /* Parse a list section (pools or hosts) into a zeroed array. */
 static void *
-parse_list(struct parse *p, const struct ynode *v, const char *what,
+parse_list(struct yparse *p, const struct ynode *v, const char *what,
     size_t max, size_t size, size_t *np)
 {
 	void *a;
 
 	*np = 0;
-	if (want(p, v, Y_LIST, what) == -1)
+	if (ywant(p, v, Y_LIST, what) == -1)
 		return NULL;
 	if (v->nkids > max) {
-		perrn(p, v, "at most %zu %s per server, not %zu", max, what,
+		yerrn(p, v, "at most %zu %s per server, not %zu", max, what,
 		    v->nkids);
 		return NULL;
 	}
 	if ((a = calloc(v->nkids ? v->nkids : 1, size)) == NULL) {
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return NULL;
 	}
 	*np = v->nkids;
@@ -1323,62 +710,62 @@ parse_list(struct parse *p, const struct ynode *v, const char *what,
 
 /* An IP address or host name, without a port. */
 static void
-check_address(struct parse *p, const struct ynode *n, const char *a)
+check_address(struct yparse *p, const struct ynode *n, const char *a)
 {
 	const char *c = strchr(a, ':');
 
 	if (c != NULL && strchr(c + 1, ':') == NULL)
-		perrn(p, n, "'address' must not include a port; put it in "
+		yerrn(p, n, "'address' must not include a port; put it in "
 		    "'port'");
 	else if (strpbrk(a, " \t[]/") != NULL)
-		perrn(p, n, "'address' must be an IP address or a host name");
+		yerrn(p, n, "'address' must be an IP address or a host name");
 }
 
 /* Address, port and timeouts of a server. */
 static void
-parse_server_conn(struct parse *p, const struct ynode *m,
+parse_server_conn(struct yparse *p, const struct ynode *m,
     struct config_server *srv)
 {
 	const struct ynode *v;
 	uint64_t u;
 
-	if ((v = map_get(m, "address")) == NULL)
-		perrn(p, m, "server needs an 'address' (where dhcpd's "
+	if ((v = ymap_get(m, "address")) == NULL)
+		yerrn(p, m, "server needs an 'address' (where dhcpd's "
 		    "omapi-port listens)");
-	else if (dup_str(p, v, "address", 253, &srv->address) == 0)
+	else if (ydup_str(p, v, "address", 253, &srv->address) == 0)
 		check_address(p, v, srv->address);
-	if ((v = map_get(m, "port")) != NULL &&
-	    get_uint(p, v, "port", 1, 65535, &u) == 0)
+	if ((v = ymap_get(m, "port")) != NULL &&
+	    yget_uint(p, v, "port", 1, 65535, &u) == 0)
 		srv->port = (uint16_t)u;
-	if ((v = map_get(m, "timeout")) != NULL)
-		get_duration(p, v, "timeout", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS,
+	if ((v = ymap_get(m, "timeout")) != NULL)
+		yget_duration(p, v, "timeout", TIMEOUT_MIN_MS, TIMEOUT_MAX_MS,
 		    &srv->timeout_ms);
 	srv->connect_timeout_ms = srv->timeout_ms;
-	if ((v = map_get(m, "connect_timeout")) != NULL)
-		get_duration(p, v, "connect_timeout", TIMEOUT_MIN_MS,
+	if ((v = ymap_get(m, "connect_timeout")) != NULL)
+		yget_duration(p, v, "connect_timeout", TIMEOUT_MIN_MS,
 		    TIMEOUT_MAX_MS, &srv->connect_timeout_ms);
-	if ((v = map_get(m, "max_message_size")) != NULL &&
-	    get_size(p, v, "max_message_size", MSGSIZE_MIN, MSGSIZE_MAX,
+	if ((v = ymap_get(m, "max_message_size")) != NULL &&
+	    yget_size(p, v, "max_message_size", MSGSIZE_MIN, MSGSIZE_MAX,
 	    &u) == 0)
 		srv->max_message_size = (size_t)u;
 }
 
 /* The pools and hosts of a server, and the checks across them. */
 static void
-parse_server_lists(struct parse *p, const struct ynode *m,
+parse_server_lists(struct yparse *p, const struct ynode *m,
     struct config_server *srv)
 {
 	const struct ynode *pools, *hosts;
 	size_t i;
 
-	if ((pools = map_get(m, "pools")) != NULL &&
+	if ((pools = ymap_get(m, "pools")) != NULL &&
 	    (srv->pools = parse_list(p, pools, "pools", CONFIG_POOLS_MAX,
 	    sizeof(*srv->pools), &srv->npools)) != NULL)
 		for (i = 0; i < srv->npools; i++) {
 			parse_pool(p, pools->kids[i], &srv->pools[i]);
 			srv->sweep.naddrs += srv->pools[i].naddrs;
 		}
-	if ((hosts = map_get(m, "hosts")) != NULL &&
+	if ((hosts = ymap_get(m, "hosts")) != NULL &&
 	    (srv->hosts = parse_list(p, hosts, "hosts", CONFIG_HOSTS_MAX,
 	    sizeof(*srv->hosts), &srv->nhosts)) != NULL)
 		for (i = 0; i < srv->nhosts; i++)
@@ -1388,10 +775,10 @@ parse_server_lists(struct parse *p, const struct ynode *m,
 	if (!srv->sweep.enabled)
 		return;
 	if (srv->npools == 0)
-		perrn(p, map_get(m, "sweep"), "sweep needs pools: it looks "
+		yerrn(p, ymap_get(m, "sweep"), "sweep needs pools: it looks "
 		    "up every address of the pools' ranges");
 	else if (srv->sweep.naddrs > CONFIG_SWEEP_MAX_ADDRS)
-		perrn(p, map_get(m, "sweep"), "the pools of server '%s' "
+		yerrn(p, ymap_get(m, "sweep"), "the pools of server '%s' "
 		    "have %" PRIu64 " addresses, more than a sweep may cover "
 		    "(%u)", srv->name ? srv->name : "?", srv->sweep.naddrs,
 		    CONFIG_SWEEP_MAX_ADDRS);
@@ -1399,7 +786,7 @@ parse_server_lists(struct parse *p, const struct ynode *m,
 
 /* One entry of `servers`. */
 static void
-parse_server(struct parse *p, const struct ynode *m,
+parse_server(struct yparse *p, const struct ynode *m,
     struct config_server *srv)
 {
 	const struct ynode *v;
@@ -1411,25 +798,25 @@ parse_server(struct parse *p, const struct ynode *m,
 	srv->sweep.interval_ms = CONFIG_DEFAULT_SWEEP_MS;
 	srv->sweep.max_rate = CONFIG_DEFAULT_MAX_RATE;
 	srv->sweep.window = CONFIG_DEFAULT_WINDOW;
-	if (want_entry(p, m, "servers") == -1)
+	if (ywant_entry(p, m, "servers") == -1)
 		return;
-	check_keys(p, m, "server", server_keys, 0);
-	if ((v = map_get(m, "name")) != NULL)
-		dup_str(p, v, "name", CONFIG_STR_MAX, &srv->name);
+	ycheck_keys(p, m, "server", server_keys, 0);
+	if ((v = ymap_get(m, "name")) != NULL)
+		ydup_str(p, v, "name", CONFIG_STR_MAX, &srv->name);
 	else
-		perrn(p, m, "server needs a 'name' (the value of its "
+		yerrn(p, m, "server needs a 'name' (the value of its "
 		    "`server` label)");
 	parse_server_conn(p, m, srv);
-	if ((v = map_get(m, "key")) != NULL)
+	if ((v = ymap_get(m, "key")) != NULL)
 		parse_key(p, v, &srv->key);
-	if ((v = map_get(m, "sweep")) != NULL)
+	if ((v = ymap_get(m, "sweep")) != NULL)
 		parse_sweep(p, v, &srv->sweep);
 	parse_server_lists(p, m, srv);
 }
 
 /* Server names, and address:port pairs, must differ between servers. */
 static void
-check_servers(struct parse *p, const struct config *cfg,
+check_servers(struct yparse *p, const struct config *cfg,
     const struct ynode *list)
 {
 	const struct config_server *a, *b;
@@ -1441,7 +828,7 @@ check_servers(struct parse *p, const struct config *cfg,
 			a = &cfg->servers[j];
 			if (a->name && b->name && strcmp(a->name, b->name) ==
 			    0) {
-				perrn(p, list->kids[i], "duplicate server "
+				yerrn(p, list->kids[i], "duplicate server "
 				    "'%s' (first at line %d, column %d)",
 				    b->name, list->kids[j]->line,
 				    list->kids[j]->col);
@@ -1449,7 +836,7 @@ check_servers(struct parse *p, const struct config *cfg,
 			}
 			if (a->address && b->address && a->port == b->port &&
 			    strcasecmp(a->address, b->address) == 0) {
-				perrn(p, list->kids[i], "server '%s' has the "
+				yerrn(p, list->kids[i], "server '%s' has the "
 				    "same address and port as server '%s' "
 				    "(line %d)", b->name ? b->name : "?",
 				    a->name ? a->name : "?", a->line);
@@ -1461,46 +848,46 @@ check_servers(struct parse *p, const struct config *cfg,
 
 /* The top-level mapping. */
 static void
-parse_top(struct parse *p, const struct ynode *root, struct config *cfg)
+parse_top(struct yparse *p, const struct ynode *root, struct config *cfg)
 {
 	const struct ynode *v;
 	size_t i;
 
-	if (root == NULL || is_null(root)) {
-		perr(p, 1, 1, "the configuration is empty; it needs at least "
+	if (root == NULL || yis_null(root)) {
+		yerr(p, 1, 1, "the configuration is empty; it needs at least "
 		    "'servers'");
 		return;
 	}
 	if (root->kind != Y_MAP) {
-		perrn(p, root, "the configuration must be a mapping with the "
+		yerrn(p, root, "the configuration must be a mapping with the "
 		    "keys listen, poll_interval and servers, not %s",
-		    kind_desc(root));
+		    ykind_desc(root));
 		return;
 	}
-	check_keys(p, root, "the top-level mapping", top_keys, 0);
-	if ((v = map_get(root, "listen")) != NULL &&
-	    dup_str(p, v, "listen", CONFIG_STR_MAX, &cfg->listen) == 0 &&
+	ycheck_keys(p, root, "the top-level mapping", top_keys, 0);
+	if ((v = ymap_get(root, "listen")) != NULL &&
+	    ydup_str(p, v, "listen", CONFIG_STR_MAX, &cfg->listen) == 0 &&
 	    !listen_ok(cfg->listen))
-		perrn(p, v, "'listen' must be HOST:PORT, [IPV6]:PORT or :PORT "
+		yerrn(p, v, "'listen' must be HOST:PORT, [IPV6]:PORT or :PORT "
 		    "(e.g. 0.0.0.0:9367), not '%s'", cfg->listen);
-	if ((v = map_get(root, "poll_interval")) != NULL)
-		get_duration(p, v, "poll_interval", POLL_MIN_MS, POLL_MAX_MS,
+	if ((v = ymap_get(root, "poll_interval")) != NULL)
+		yget_duration(p, v, "poll_interval", POLL_MIN_MS, POLL_MAX_MS,
 		    &cfg->poll_interval_ms);
-	if ((v = map_get(root, "servers")) == NULL) {
-		perrn(p, root, "no 'servers': configure at least one dhcpd "
+	if ((v = ymap_get(root, "servers")) == NULL) {
+		yerrn(p, root, "no 'servers': configure at least one dhcpd "
 		    "server");
 		return;
 	}
-	if (want(p, v, Y_LIST, "servers") == -1)
+	if (ywant(p, v, Y_LIST, "servers") == -1)
 		return;
 	if (v->nkids == 0 || v->nkids > CONFIG_SERVERS_MAX) {
-		perrn(p, v, "'servers' must have 1 to %d entries",
+		yerrn(p, v, "'servers' must have 1 to %d entries",
 		    CONFIG_SERVERS_MAX);
 		return;
 	}
 	if ((cfg->servers = calloc(v->nkids, sizeof(*cfg->servers))) ==
 	    NULL) {
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return;
 	}
 	cfg->nservers = v->nkids;
@@ -1513,7 +900,7 @@ parse_top(struct parse *p, const struct ynode *root, struct config *cfg)
 
 /* Parse data as the file `name` into a new config. */
 static int
-load(struct parse *p, struct config **out)
+load(struct yparse *p, struct config **out)
 {
 	struct config *cfg;
 	struct ynode *root = NULL;
@@ -1523,18 +910,18 @@ load(struct parse *p, struct config **out)
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
 	    (cfg->file = strdup(p->file)) == NULL) {
 		free(cfg);
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 		return -1;
 	}
 	cfg->poll_interval_ms = CONFIG_DEFAULT_POLL_MS;
 	if (p->mode_known && (slash = strrchr(p->file, '/')) != NULL &&
 	    (p->dir = strndup(p->file, (size_t)(slash - p->file))) == NULL)
-		perr(p, 0, 0, "out of memory");
-	if (p->nerr == 0 && tree_load(p, &root) == 0)
+		yerr(p, 0, 0, "out of memory");
+	if (p->nerr == 0 && ytree_load(p, &root) == 0)
 		parse_top(p, root, cfg);
 	if (p->nerr == 0 && cfg->listen == NULL &&
 	    (cfg->listen = strdup(CONFIG_DEFAULT_LISTEN)) == NULL)
-		perr(p, 0, 0, "out of memory");
+		yerr(p, 0, 0, "out of memory");
 	ynode_free(root);
 	free(p->dir);
 	p->dir = NULL;
@@ -1554,7 +941,7 @@ int
 config_load_buffer(const char *name, const char *data, size_t len,
     struct config **out, struct config_errors *errs)
 {
-	struct parse p;
+	struct yparse p;
 
 	memset(&p, 0, sizeof(p));
 	p.file = name;
@@ -1564,48 +951,6 @@ config_load_buffer(const char *name, const char *data, size_t len,
 	return load(&p, out);
 }
 
-/* Read a whole regular file of at most max bytes; the caller frees it. */
-static int
-read_file(const char *path, size_t max, char **out, size_t *outlen,
-    struct stat *st, char *err, size_t errlen)
-{
-	char *data = NULL;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return config_errf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fd, st) == -1) {
-		config_errf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out_close;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		config_errf(err, errlen, "%s: not a regular file", path);
-		goto out_close;
-	}
-	if ((data = malloc(max + 1)) == NULL) {
-		config_errf(err, errlen, "%s: out of memory", path);
-		goto out_close;
-	}
-	while (len <= max && (n = read(fd, data + len, max + 1 - len)) > 0)
-		len += (size_t)n;
-	if (n == -1 || len > max) {
-		config_errf(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
-		    "file too large");
-		explicit_bzero(data, len);
-		free(data);
-		goto out_close;
-	}
-	data[len] = '\0';
-	close(fd);
-	*out = data;
-	*outlen = len;
-	return 0;
-out_close:
-	close(fd);
-	return -1;
-}
 
 /*
  * Load the configuration file at path.  A file holding an inline secret
@@ -1616,9 +961,9 @@ int
 config_load(const char *path, struct config **out,
     struct config_errors *errs)
 {
-	struct parse p;
+	struct yparse p;
 	struct stat st;
-	char err[MSG_MAX], *data;
+	char err[YAML_MSG_MAX], *data;
 	size_t len;
 	int rv;
 
@@ -1626,9 +971,9 @@ config_load(const char *path, struct config **out,
 	memset(&p, 0, sizeof(p));
 	p.file = path;
 	p.errs = errs;
-	if (read_file(path, CONFIG_FILE_MAX, &data, &len, &st, err,
+	if (yread_file(path, CONFIG_FILE_MAX, &data, &len, &st, err,
 	    sizeof(err)) == -1) {
-		errors_add(errs, err);
+		yerrors_add(errs, err);
 		return -1;
 	}
 	p.data = data;
@@ -1694,7 +1039,7 @@ read_secret_file(const char *path, char **text, size_t *len, char *err,
 	struct stat st;
 
 	memset(&st, 0, sizeof(st));
-	if (read_file(path, SECRET_FILE_MAX, text, len, &st, err,
+	if (yread_file(path, SECRET_FILE_MAX, text, len, &st, err,
 	    errlen) == -1)
 		return -1;
 	if ((st.st_mode & 077) == 0)

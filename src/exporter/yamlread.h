@@ -1,0 +1,90 @@
+/*
+ * yamlread.h: reading a YAML file into a small tree and checking its
+ * values, with every problem reported as "FILE:LINE:COLUMN: message".
+ * Shared by the configuration (config.c) and the web config
+ * (webconfig.c), so both check and report the same way.
+ *
+ * ytree_load() builds the tree with libyaml's event parser; aliases are
+ * refused (a small file could expand into a huge tree) and nesting is
+ * capped at YAML_DEPTH_MAX.  The y*() readers check one value each,
+ * report what is wrong at the value's position, and go on, so that one
+ * run shows every problem.  Scalars are wiped when the tree is freed:
+ * they may be secrets.
+ */
+#ifndef YAMLREAD_H
+#define YAMLREAD_H
+
+#include <sys/stat.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define YAML_DEPTH_MAX		32	/* nesting of mappings and lists */
+#define YAML_MSG_MAX		1024	/* bytes in one error message */
+#define YAML_PATH_LEN_MAX	4096
+
+enum ykind { Y_SCALAR, Y_MAP, Y_LIST };
+
+/* One node of the parsed YAML; a mapping's kids are key, value, key, ... */
+struct ynode {
+	enum ykind	  kind;
+	int		  line;
+	int		  col;
+	int		  plain;	/* an unquoted scalar */
+	char		 *str;		/* scalar text, NUL-terminated */
+	size_t		  len;
+	struct ynode	**kids;
+	size_t		  nkids;
+	size_t		  cap;
+};
+
+/* State of one load; dir and mode are known when read from a file. */
+struct yparse {
+	const char		*file;
+	char			*dir;	/* of file, for relative paths */
+	const char		*data;
+	size_t			 len;
+	int			 mode_known;
+	mode_t			 mode;	/* of the file, when mode_known */
+	struct config_errors	*errs;
+	size_t			 nerr;
+};
+
+/* ---- yamlread.c ---- */
+void	 yerrors_add(struct config_errors *, const char *);
+void	 yerr(struct yparse *, int line, int col, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+void	 yerrn(struct yparse *, const struct ynode *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 ytree_load(struct yparse *, struct ynode **rootp);
+void	 ynode_free(struct ynode *);
+const char *ykind_a(enum ykind);
+int	 yis_null(const struct ynode *);
+const char *ykind_desc(const struct ynode *);
+int	 ywant(struct yparse *, const struct ynode *, enum ykind,
+	    const char *what);
+int	 ywant_entry(struct yparse *, const struct ynode *, const char *list);
+const struct ynode *ymap_get(const struct ynode *, const char *key);
+int	 ylooks_secret(const char *);
+int	 ycheck_keys(struct yparse *, const struct ynode *, const char *where,
+	    const char *const *allowed, int hide);
+int	 yget_str(struct yparse *, const struct ynode *, const char *what,
+	    size_t max, const char **out);
+int	 ydup_str(struct yparse *, const struct ynode *, const char *what,
+	    size_t max, char **out);
+int	 yget_uint(struct yparse *, const struct ynode *, const char *what,
+	    uint64_t min, uint64_t max, uint64_t *out);
+int	 yget_size(struct yparse *, const struct ynode *, const char *what,
+	    uint64_t min, uint64_t max, uint64_t *out);
+int	 yget_bool(struct yparse *, const struct ynode *, const char *what,
+	    int *out);
+int	 yget_duration(struct yparse *, const struct ynode *,
+	    const char *what, uint64_t min, uint64_t max, uint32_t *out);
+int	 yget_path(struct yparse *, const struct ynode *, const char *what,
+	    char **out);
+int	 yread_file(const char *path, size_t max, char **out, size_t *outlen,
+	    struct stat *, char *err, size_t errlen);
+
+#endif /* YAMLREAD_H */
