@@ -9,11 +9,11 @@ python3 python3-pypureomapi python3-yaml valgrind clang clang-tidy
 libclang-rt-14-dev prometheus dhcpd-pools"
 # Per area, so each can grow without touching the others:
 # the HTTP tests (TLS certificates, bcrypt hashes, abuse),
-PACKAGES_WEB="openssl"
+PACKAGES_WEB="openssl libgnutls28-dev"
 # the fault and hostile-server tests,
 PACKAGES_FAULT="gdb"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
-PACKAGES_DEPLOY="chromium systemd"
+PACKAGES_DEPLOY="chromium systemd man-db strace"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk kea-admin prometheus-node-exporter"
 PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_BENCH"
