@@ -119,12 +119,16 @@ page_age(struct omapi_buf *b, double t, double now)
 	return page_printf(b, "%.1f d ago</span>", d / 86400);
 }
 
-/* One coloured segment of a bar; nothing when n is 0. */
+/*
+ * One coloured segment of a bar.  A state that is 0 gets a zero-width
+ * segment when keep is set (free, active, abandoned and backup: every swept
+ * bar names those four, with their counts as titles), nothing otherwise.
+ */
 static int
 page_segment(struct omapi_buf *b, const char *cls, const char *what,
-    uint64_t n, uint64_t total)
+    uint64_t n, uint64_t total, int keep)
 {
-	if (n == 0 || total == 0)
+	if (total == 0 || (n == 0 && !keep))
 		return 0;
 	return page_printf(b, "<span class=\"%s\" style=\"width:%.3f%%\" "
 	    "title=\"%s %" PRIu64 "\"></span>", cls,
@@ -145,22 +149,23 @@ page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
 		for (i = 1; i < SNAPSHOT_NSTATES; i++)
 			total += st[i];
 		other = st[3] + st[4] + st[6];
-		if (page_segment(b, "active", "active", st[2], total) == -1 ||
-		    page_segment(b, "abandoned", "abandoned", st[5],
-		    total) == -1 ||
-		    page_segment(b, "backup", "backup", st[7], total) == -1 ||
+		if (page_segment(b, "active", "active", st[2], total,
+		    1) == -1 ||
+		    page_segment(b, "abandoned", "abandoned", st[5], total,
+		    1) == -1 ||
+		    page_segment(b, "backup", "backup", st[7], total, 1) == -1 ||
 		    page_segment(b, "other", "expired/released/reset", other,
-		    total) == -1 ||
-		    page_segment(b, "free", "free", st[1], total) == -1)
+		    total, 0) == -1 ||
+		    page_segment(b, "free", "free", st[1], total, 1) == -1)
 			return -1;
 	} else if (p->counters_known) {
 		total = p->addresses;
 		used = p->free + p->backup <= total ?
 		    total - p->free - p->backup : 0;
-		if (page_segment(b, "active", "in use", used, total) == -1 ||
-		    page_segment(b, "backup", "backup", p->backup,
-		    total) == -1 ||
-		    page_segment(b, "free", "free", p->free, total) == -1)
+		if (page_segment(b, "active", "in use", used, total, 0) == -1 ||
+		    page_segment(b, "backup", "backup", p->backup, total,
+		    0) == -1 ||
+		    page_segment(b, "free", "free", p->free, total, 0) == -1)
 			return -1;
 	}
 	return page_str(b, "</div>");

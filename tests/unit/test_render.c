@@ -575,6 +575,10 @@ test_page(void **state)
 	assert_non_null(strstr(html, "class=\"active\" style=\"width:"
 	    "78.838%\""));			/* 190 of 241 */
 	assert_non_null(strstr(html, "class=\"abandoned\""));
+	/* The four named states in every swept bar, even at 0; others not. */
+	assert_non_null(strstr(html, "<span class=\"backup\" style=\"width:"
+	    "0.000%\" title=\"backup 0\"></span>"));
+	assert_null(strstr(html, "title=\"expired/released/reset 0\""));
 	assert_non_null(strstr(html, "site=hq, zone=a"));
 	assert_non_null(strstr(html, "</html>\n"));
 	free(html);

@@ -1,0 +1,171 @@
+#!/bin/bash
+# The exporter's status page (/) against the default lab (8 pools):
+#  - no JavaScript, no external assets: no <script, no on...= handler, no
+#    <link>, <img>, <iframe>, url() or @import, and every src/href is a path
+#    of the exporter's own;
+#  - the server's state, a link to /metrics, the age of the last sweep;
+#  - one bar per configured pool, each with a free, active, abandoned and
+#    backup segment whose counts (titles) equal what /metrics says for that
+#    pool and state, and whose widths add up to the whole bar;
+#  - a screenshot by headless Chromium (inside the lab's namespace), which
+#    must be a 1280x900 PNG where the bar colours, the up badge and text
+#    actually show; its path is printed.
+# Needs root. BUILD selects the binaries; the screenshot goes to
+# $BUILD/status-page.png.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19430
+SHOT=$BIN/status-page.png
+lab=$(mktemp -d /tmp/dxpage.XXXXXX)
+chmod 755 "$lab"
+exporter_pid=
+chrome_pid=
+
+. tests/integration/lib.sh
+cleanup() {
+	# Chromium runs in a session of its own: its helpers go with it.
+	[ -n "$chrome_pid" ] && kill -9 -- "-$chrome_pid" 2>/dev/null
+	stop_lab_and_exporter
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+scrape() {
+	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"
+}
+# No active content and nothing fetched from elsewhere.
+self_contained() {
+	local bad
+	bad=$(grep -o -i -E '<script|<link|<img|<iframe|<object|<embed|@import|url\(|[[:space:]]on[a-z]+=' \
+		"$lab/page.html" | sort -u)
+	bad="$bad$(grep -o -i -E '(src|href|action)="[^"]*"' "$lab/page.html" |
+		grep -v -E '="/[^/]' | grep -v -F "=\"http://127.0.0.1:$PORT/")"
+	bad="$bad$(grep -o -i -E 'https?://[^"<> ]*' "$lab/page.html" |
+		grep -v -F "http://127.0.0.1:$PORT/")"
+	[ -z "$bad" ] || { echo "  $bad" | head -5 >&2; return 1; }
+}
+# Every pool of the truth file has a bar whose four states match /metrics.
+bars_match_metrics() {
+	$PY - "$lab/page.html" "$lab/metrics.txt" "$LAB_TRUTH" <<'EOF'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+metrics = open(sys.argv[2]).read()
+pools = [p["name"] for p in json.load(open(sys.argv[3]))["pools"]]
+rows = re.findall(r'<tr><td>([^<]*)</td>.*?<div class="bar">(.*?)</div>', page)
+bars = {html.unescape(n): b for n, b in rows}
+bad = 0
+for pool in pools:
+    if pool not in bars:
+        print("  no bar for pool %s" % pool, file=sys.stderr); bad = 1; continue
+    segs = re.findall(r'<span class="([a-z]+)" style="width:([0-9.]+)%" '
+                      r'title="([a-z/]+) ([0-9]+)"></span>', bars[pool])
+    total = sum(float(w) for _, w, _, _ in segs)
+    if abs(total - 100) > 0.01:
+        print("  %s: widths add up to %.3f%%" % (pool, total), file=sys.stderr); bad = 1
+    got = {c: int(n) for c, _, _, n in segs}
+    for state in ("free", "active", "abandoned", "backup"):
+        m = re.search(r'^dhcpd_pool_leases\{server="lab",pool="%s",(?:[^}]*,)?'
+                      r'state="%s"\} (\S+)$' % (re.escape(pool), state), metrics, re.M)
+        want = int(float(m.group(1))) if m else None
+        if got.get(state) != want:
+            print("  %s %s: bar %s, /metrics %s" % (pool, state, got.get(state), want),
+                  file=sys.stderr); bad = 1
+print("  %d pools, %d bars" % (len(pools), len(bars)))
+sys.exit(bad or len(bars) != len(pools))
+EOF
+}
+# The PNG is 1280x900 and shows the page's colours: pixels of each bar
+# colour and of the up badge, and dark text.
+png_shows_page() {
+	$PY - "$SHOT" <<'EOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, hdr = 8, b"", None
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        hdr = struct.unpack(">IIBBBBB", body)
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+w, h, depth, ctype, _, _, interlace = hdr
+assert (w, h) == (1280, 900), "size %dx%d" % (w, h)
+assert depth == 8 and ctype in (2, 6) and interlace == 0, "PNG format %s" % (hdr,)
+bpp = 4 if ctype == 6 else 3
+raw, stride = zlib.decompress(idat), w * bpp
+prev, counts, i = bytearray(stride), {}, 0
+want = {"active": (0x15, 0x65, 0xc0), "free": (0xa5, 0xd6, 0xa7),
+        "abandoned": (0xe5, 0x39, 0x35), "other": (0x90, 0xa4, 0xae),
+        "up badge": (0x2e, 0x7d, 0x32), "text": (0x22, 0x22, 0x22)}
+for _ in range(h):
+    f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+    i += 1 + stride
+    for x in range(stride):
+        a = line[x - bpp] if x >= bpp else 0
+        b, c = prev[x], prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp):
+        px = tuple(line[x:x + 3])
+        counts[px] = counts.get(px, 0) + 1
+    prev = line
+seen = {k: counts.get(v, 0) for k, v in want.items()}
+print("  pixels: " + ", ".join("%s %d" % kv for kv in seen.items()))
+sys.exit(0 if all(n >= 50 for n in seen.values()) else 1)
+EOF
+}
+
+tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
+. "$lab/env"
+# One sweep at start (1h interval), so the page and /metrics agree.
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+	--poll-interval 1s --sweep-interval 1h >"$lab/exp.yml"
+ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	2>"$lab/exp.log" &
+exporter_pid=$!
+disown
+check "exporter up" wait_up 1 15
+for _ in $(seq 1 50); do
+	scrape | grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds' && break
+	sleep 0.2
+done
+scrape >"$lab/metrics.txt"
+scrape / >"$lab/page.html"
+check "/ answers with HTML" grep -q '^<!DOCTYPE html>' "$lab/page.html"
+check "no JavaScript, no external assets, only the exporter's own links" self_contained
+check "the server's state: lab up" \
+	grep -q -F 'lab <span class="st up">up</span>' "$lab/page.html"
+check "a link to /metrics" grep -q -F '<a href="/metrics">' "$lab/page.html"
+check "the sweep's age" grep -q -E \
+	'Last sweep: <span title="[0-9-]+ [0-9:]+ UTC">[0-9]+ s ago</span>' "$lab/page.html"
+check "a bar per pool: free, active, abandoned, backup, as in /metrics" \
+	bars_match_metrics
+
+# The screenshot, from inside the lab's namespace.
+rm -f "$SHOT"
+ip netns exec "$LAB_NETNS" setsid timeout 60 /usr/bin/chromium --headless \
+	--no-sandbox --disable-gpu --user-data-dir="$lab/chromium" \
+	--screenshot="$SHOT" --window-size=1280,900 "http://127.0.0.1:$PORT/" \
+	>"$lab/chromium.log" 2>&1 &
+chrome_pid=$!
+wait "$chrome_pid"
+rc=$?
+chrome_pid=
+check "headless Chromium took the screenshot (exit $rc)" [ "$rc" -eq 0 -a -s "$SHOT" ]
+[ "$rc" -eq 0 ] || tail -5 "$lab/chromium.log" | sed 's/^/  /'
+size=$(stat -c %s "$SHOT" 2>/dev/null || echo 0)
+check "the screenshot is a PNG over 10 KB ($size bytes)" sh -c \
+	"[ $size -gt 10240 ] && head -c 8 '$SHOT' | od -An -c | grep -q 'P   N   G'"
+check "the screenshot shows the bars, the up badge and text" png_shows_page
+echo "screenshot: $SHOT"
+finish test_status_page
