@@ -22,7 +22,7 @@ COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
-LDLIBS_EXPORTER	= -lmicrohttpd -lyaml -lz -lcrypt -lpthread
+LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
@@ -109,5 +109,47 @@ demo: deps
 
 clean:
 	rm -rf build build-asan build-fuzz build-fuzz-smoke build-fuzz-long
+
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, the manual
+# pages, the example configuration (never over a configuration of yours),
+# the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
+# unit.  make uninstall removes them and leaves your configuration and keys.
+PREFIX		?= /usr/local
+BINDIR		= $(PREFIX)/bin
+MANDIR		= $(PREFIX)/share/man
+DOCDIR		= $(PREFIX)/share/doc/dhcpd_exporter
+DATADIR		= $(PREFIX)/share/dhcpd_exporter
+SYSCONFDIR	?= /etc
+SYSTEMDUNITDIR	?= /lib/systemd/system
+INSTALL		?= install
+PROM_FILES	= $(wildcard deploy/prometheus/*.yml)
+UNIT		= dhcpd_exporter.service
+
+.PHONY: uninstall
+
+install: all
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
+	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
+		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
+	$(INSTALL) -m 0644 conf/dhcpd-omapi.conf $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 0644 $(PROM_FILES) dashboards/dhcpd.json $(DESTDIR)$(DATADIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' deploy/systemd/$(UNIT) >$(BUILD)/$(UNIT)
+	$(INSTALL) -m 0644 $(BUILD)/$(UNIT) $(DESTDIR)$(SYSTEMDUNITDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
+		$(DESTDIR)$(MANDIR)/man1/omapictl.1 \
+		$(DESTDIR)$(MANDIR)/man8/dhcpd_exporter.8 \
+		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
+		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
+		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
 -include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

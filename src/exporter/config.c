@@ -904,7 +904,6 @@ load(struct yparse *p, struct config **out)
 {
 	struct config *cfg;
 	struct ynode *root = NULL;
-	const char *slash;
 
 	*out = NULL;
 	if ((cfg = calloc(1, sizeof(*cfg))) == NULL ||
@@ -914,17 +913,12 @@ load(struct yparse *p, struct config **out)
 		return -1;
 	}
 	cfg->poll_interval_ms = CONFIG_DEFAULT_POLL_MS;
-	if (p->mode_known && (slash = strrchr(p->file, '/')) != NULL &&
-	    (p->dir = strndup(p->file, (size_t)(slash - p->file))) == NULL)
-		yerr(p, 0, 0, "out of memory");
-	if (p->nerr == 0 && ytree_load(p, &root) == 0)
+	if (ytree_load(p, &root) == 0)
 		parse_top(p, root, cfg);
 	if (p->nerr == 0 && cfg->listen == NULL &&
 	    (cfg->listen = strdup(CONFIG_DEFAULT_LISTEN)) == NULL)
 		yerr(p, 0, 0, "out of memory");
 	ynode_free(root);
-	free(p->dir);
-	p->dir = NULL;
 	if (p->nerr != 0) {
 		config_free(cfg);
 		return -1;
@@ -943,14 +937,9 @@ config_load_buffer(const char *name, const char *data, size_t len,
 {
 	struct yparse p;
 
-	memset(&p, 0, sizeof(p));
-	p.file = name;
-	p.data = data;
-	p.len = len;
-	p.errs = errs;
+	yparse_buffer(&p, name, data, len, errs);
 	return load(&p, out);
 }
-
 
 /*
  * Load the configuration file at path.  A file holding an inline secret
@@ -962,27 +951,13 @@ config_load(const char *path, struct config **out,
     struct config_errors *errs)
 {
 	struct yparse p;
-	struct stat st;
-	char err[YAML_MSG_MAX], *data;
-	size_t len;
 	int rv;
 
 	*out = NULL;
-	memset(&p, 0, sizeof(p));
-	p.file = path;
-	p.errs = errs;
-	if (yread_file(path, CONFIG_FILE_MAX, &data, &len, &st, err,
-	    sizeof(err)) == -1) {
-		yerrors_add(errs, err);
+	if (yparse_file(&p, path, CONFIG_FILE_MAX, errs) == -1)
 		return -1;
-	}
-	p.data = data;
-	p.len = len;
-	p.mode_known = 1;
-	p.mode = st.st_mode;
 	rv = load(&p, out);
-	explicit_bzero(data, len);
-	free(data);
+	yparse_end(&p);
 	return rv;
 }
 

@@ -20,15 +20,18 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "httptls.h"
 #include "render.h"
+#include "webauth.h"
 
 #define HTTP_PAGE_TYPE	"text/html; charset=utf-8"
 #define HTTP_TEXT_TYPE	"text/plain; charset=utf-8"
 #define HTTP_PAGE_CSP	"default-src 'none'; style-src 'unsafe-inline'"
+#define HTTP_AUTH_CHALLENGE "Basic realm=\"dhcpd_exporter\", charset=\"UTF-8\""
 
 enum http_canned {
 	C_NOTFOUND, C_METHOD, C_HEALTHY, C_READY, C_NOTREADY, C_TOOBIG,
-	C_NCANNED
+	C_UNAUTHORIZED, C_FORBIDDEN, C_NCANNED
 };
 
 static const struct {
@@ -43,6 +46,10 @@ static const struct {
 	    "Not ready: the first poll has not finished.\n" },
 	[C_TOOBIG] = { MHD_HTTP_INTERNAL_SERVER_ERROR,
 	    "The metrics exceed the configured size limit.\n" },
+	[C_UNAUTHORIZED] = { MHD_HTTP_UNAUTHORIZED,
+	    "Unauthorized: this exporter needs a user name and password.\n" },
+	[C_FORBIDDEN] = { MHD_HTTP_FORBIDDEN,
+	    "Forbidden: this exporter needs a valid client certificate.\n" },
 };
 
 struct http_server {
@@ -55,6 +62,9 @@ struct http_server {
 	void			*log_arg;
 	char			*starterr;	/* MHD's words while starting */
 	size_t			 starterrlen;
+	int			 use_tls;
+	struct http_tls		 tls;		/* when use_tls */
+	struct webauth		*auth;		/* NULL: no basic auth */
 };
 
 /* Drop the const of a static body; MHD only reads persistent buffers. */
@@ -340,6 +350,38 @@ http_page(struct http_server *h, struct MHD_Connection *c)
 	return http_queue(c, MHD_HTTP_OK, r);
 }
 
+/* Whether the request's basic-auth credentials name a configured user. */
+static int
+http_authorized(struct http_server *h, struct MHD_Connection *c)
+{
+	char *user, *pass = NULL;
+	int ok;
+
+	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
+		return 0;
+	ok = pass != NULL && webauth_check(h->auth, user, pass);
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	return ok;
+}
+
+/*
+ * What the web config asks of every request, before anything else:
+ * C_NCANNED when it may go on, else the answer it gets.
+ */
+static enum http_canned
+http_access(struct http_server *h, struct MHD_Connection *c)
+{
+	if (h->use_tls && !http_tls_client_ok(&h->tls, c))
+		return C_FORBIDDEN;
+	if (h->auth != NULL && !http_authorized(h, c))
+		return C_UNAUTHORIZED;
+	return C_NCANNED;
+}
+
 /*
  * MHD's request callback.  GET and HEAD are answered on the second call,
  * once the request is complete, so the connection can be kept alive; any
@@ -353,9 +395,12 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 {
 	static int started;
 	struct http_server *h = cls;
+	enum http_canned denied;
 	int page = strcmp(url, "/") == 0, metrics = 0, healthy = 0,
 	    ready = 0;
 
+	if (*con_cls == NULL && (denied = http_access(h, c)) != C_NCANNED)
+		return http_canned(h, c, denied);
 	if (!page && !(metrics = strcmp(url, "/metrics") == 0) &&
 	    !(healthy = strcmp(url, "/-/healthy") == 0) &&
 	    !(ready = strcmp(url, "/-/ready") == 0) && *con_cls != NULL)
@@ -403,9 +448,38 @@ http_make_canned(struct http_server *h)
 	    MHD_add_response_header(h->canned[C_NOTREADY],
 	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO ||
 	    MHD_add_response_header(h->canned[C_READY],
-	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO)
+	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO ||
+	    MHD_add_response_header(h->canned[C_UNAUTHORIZED],
+	    MHD_HTTP_HEADER_WWW_AUTHENTICATE, HTTP_AUTH_CHALLENGE) == MHD_NO)
 		return -1;
 	return 0;
+}
+
+#define HTTP_OPTIONS_MAX	16
+
+/* Append one MHD option (value and/or pointer) to an option array. */
+static void
+http_opt(struct MHD_OptionItem *items, size_t *n, enum MHD_OPTION opt,
+    intptr_t value, const void *ptr)
+{
+	items[*n].option = opt;
+	items[*n].value = value;
+	items[*n].ptr_value = http_unconst(ptr);
+	(*n)++;
+}
+
+/* The TLS options: key, certificate, client CA, versions, the policy. */
+static void
+http_tls_opts(struct http_server *h, struct MHD_OptionItem *items,
+    size_t *n)
+{
+	http_opt(items, n, MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls.key);
+	http_opt(items, n, MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls.cert);
+	http_opt(items, n, MHD_OPTION_HTTPS_PRIORITIES, 0, h->tls.priorities);
+	if (h->tls.ca != NULL)
+		http_opt(items, n, MHD_OPTION_HTTPS_MEM_TRUST, 0, h->tls.ca);
+	http_opt(items, n, MHD_OPTION_NOTIFY_CONNECTION,
+	    (intptr_t)http_tls_notify, &h->tls);
 }
 
 /* Start MHD on one address with the options; NULL on failure. */
@@ -413,23 +487,31 @@ static struct MHD_Daemon *
 http_daemon(struct http_server *h, const struct http_opts *o,
     const struct sockaddr *sa, unsigned flags, uint16_t port)
 {
-	unsigned threads = o->threads ? o->threads : HTTP_DEFAULT_THREADS;
+	struct MHD_OptionItem items[HTTP_OPTIONS_MAX];
+	size_t n = 0;
 
 	flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	    MHD_USE_ERROR_LOG;
+	    MHD_USE_ERROR_LOG | (h->use_tls ? MHD_USE_TLS : 0);
+	http_opt(items, &n, MHD_OPTION_SOCK_ADDR, 0, sa);
+	http_opt(items, &n, MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)http_mhd_log,
+	    h);
+	http_opt(items, &n, MHD_OPTION_CONNECTION_LIMIT, o->conn_limit ?
+	    o->conn_limit : HTTP_DEFAULT_CONN_LIMIT, NULL);
+	http_opt(items, &n, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    o->per_ip_limit ? o->per_ip_limit : HTTP_DEFAULT_PER_IP_LIMIT,
+	    NULL);
+	http_opt(items, &n, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ?
+	    o->timeout_s : HTTP_DEFAULT_TIMEOUT, NULL);
+	http_opt(items, &n, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (intptr_t)(o->conn_memory ? o->conn_memory :
+	    HTTP_DEFAULT_CONN_MEMORY), NULL);
+	http_opt(items, &n, MHD_OPTION_THREAD_POOL_SIZE, o->threads ?
+	    o->threads : HTTP_DEFAULT_THREADS, NULL);
+	if (h->use_tls)
+		http_tls_opts(h, items, &n);
+	http_opt(items, &n, MHD_OPTION_END, 0, NULL);
 	return MHD_start_daemon(flags, port, NULL, NULL, http_handle, h,
-	    MHD_OPTION_SOCK_ADDR, sa,
-	    MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, h,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->conn_limit ?
-	    o->conn_limit : HTTP_DEFAULT_CONN_LIMIT),
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(o->per_ip_limit ?
-	    o->per_ip_limit : HTTP_DEFAULT_PER_IP_LIMIT),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s ?
-	    o->timeout_s : HTTP_DEFAULT_TIMEOUT),
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(o->conn_memory ?
-	    o->conn_memory : HTTP_DEFAULT_CONN_MEMORY),
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_END);
+	    MHD_OPTION_ARRAY, items, MHD_OPTION_END);
 }
 
 /* Listen: ":port" tries [::] dual-stack first, then 0.0.0.0. */
@@ -473,7 +555,28 @@ http_free(struct http_server *h)
 		if (h->canned[i] != NULL)
 			MHD_destroy_response(h->canned[i]);
 	snapshot_release(h->empty);
+	http_tls_free(&h->tls);
+	webauth_free(h->auth);
 	free(h);
+}
+
+/* TLS files and basic-auth users from the web config, if any. */
+static int
+http_web_setup(struct http_server *h, const struct webconfig *w, char *err,
+    size_t errlen)
+{
+	if (w == NULL)
+		return 0;
+	if (w->tls) {
+		if (http_tls_load(&h->tls, &w->tls_cfg, err, errlen) == -1)
+			return -1;
+		h->use_tls = 1;
+	}
+	if (w->nusers > 0 && (h->auth = webauth_new(w)) == NULL) {
+		snprintf(err, errlen, "http: out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -487,12 +590,6 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 	struct http_server *h;
 	struct http_addr a;
 
-	if (o->tls_cert_file || o->tls_key_file || o->tls_client_ca_file ||
-	    o->tls_min_version || o->nusers > 0) {
-		snprintf(err, errlen, "web config: TLS and basic auth are not "
-		    "implemented yet");
-		return NULL;
-	}
 	if (http_parse_listen(o->listen ? o->listen : HTTP_DEFAULT_LISTEN, &a,
 	    err, errlen) == -1)
 		return NULL;
@@ -509,12 +606,15 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 		snprintf(err, errlen, "http: out of memory");
 		goto out_free;
 	}
+	if (http_web_setup(h, o->web, err, errlen) == -1)
+		goto out_free;
 	h->starterr = err;
 	h->starterrlen = errlen;
 	snprintf(err, errlen, "cannot listen on %s",
 	    o->listen ? o->listen : HTTP_DEFAULT_LISTEN);
 	if (http_listen(h, o, &a) == -1)
 		goto out_free;
+	http_tls_wipe_key(&h->tls);
 	h->starterr = NULL;
 	err[0] = '\0';
 	return h;

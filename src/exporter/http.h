@@ -7,6 +7,8 @@
  *               allows it
  * GET and HEAD only (405 with Allow otherwise), 404 for other paths.
  * Every request reads the store's current snapshot; none waits on a poll.
+ * With a web config, every path needs what it asks for: a client
+ * certificate (403 without) and basic-auth credentials (401 without).
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -16,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "snapshot.h"
+#include "webconfig.h"
 
 #define HTTP_DEFAULT_LISTEN		":9367"
 #define HTTP_DEFAULT_CONN_LIMIT		128	/* connections at once */
@@ -23,12 +26,6 @@
 #define HTTP_DEFAULT_TIMEOUT		10	/* s of inactivity */
 #define HTTP_DEFAULT_THREADS		2	/* MHD thread pool */
 #define HTTP_DEFAULT_CONN_MEMORY	(32 * 1024) /* request head cap */
-
-/* A basic-auth user: name and a crypt(3) bcrypt hash ($2b$/$2y$/$2a$). */
-struct http_user {
-	const char	*name;
-	const char	*hash;
-};
 
 /* Zero means "the default" for every number. Strings are not copied
  * except version/commit; they must outlive the server. */
@@ -45,17 +42,11 @@ struct http_opts {
 	/* Run-time messages from libmicrohttpd (any thread); NULL: none. */
 	void		(*log)(void *arg, const char *msg);
 	void		*log_arg;
-
 	/*
-	 * Hooks for --web.config.file, NOT IMPLEMENTED YET: http_start()
-	 * refuses to start when any is set rather than serve unprotected.
+	 * --web.config.file: TLS and basic auth; NULL or empty: plain HTTP,
+	 * open.  Read while starting; the PEM files are read then too.
 	 */
-	const char		*tls_cert_file;
-	const char		*tls_key_file;
-	const char		*tls_client_ca_file;
-	const char		*tls_min_version;	/* "TLS12", "TLS13" */
-	const struct http_user	*users;
-	size_t			 nusers;
+	const struct webconfig	*web;
 };
 
 /* A parsed listen address; any = ":port" (all addresses). */

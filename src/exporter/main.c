@@ -10,14 +10,17 @@
 
 #include "config.h"
 #include "http.h"
+#include "httptls.h"
 #include "log.h"
 #include "poller.h"
 #include "render.h"
 #include "snapshot.h"
+#include "webconfig.h"
 
 struct args {
 	const char	*config_file;
 	const char	*listen;
+	const char	*web_config_file;
 	const char	*log_level;
 	int		 once;
 	int		 check_config;
@@ -36,11 +39,16 @@ usage(FILE *f)
 "  --web.listen-address=ADDR   where to serve /metrics (overrides `listen`;\n"
 "                              default 0.0.0.0:9367); HOST:PORT, :PORT or\n"
 "                              [V6]:PORT\n"
+"  --web.config.file=PATH      TLS and basic auth for every page, in the\n"
+"                              exporter-toolkit format (tls_server_config,\n"
+"                              basic_auth_users with bcrypt hashes); read\n"
+"                              at start\n"
 "  --once                      poll and sweep every server once, print the\n"
 "                              metrics on stdout and exit: 0 when every\n"
 "                              server answered, 1 otherwise\n"
-"  --check-config              check the configuration (and read the keys),\n"
-"                              then exit: 0 when valid, 2 otherwise\n"
+"  --check-config              check the configuration (and read the keys)\n"
+"                              and the web config, then exit: 0 when valid,\n"
+"                              2 otherwise\n"
 "  --log.level=LEVEL           error, warn, info (default) or debug\n"
 "  --version                   print the version and exit\n"
 "  --help                      this text\n"
@@ -79,6 +87,9 @@ args_parse(int argc, char **argv, struct args *a)
 		else if ((v = opt_value(argc, argv, &i,
 		    "--web.listen-address")) != NULL)
 			a->listen = v;
+		else if ((v = opt_value(argc, argv, &i,
+		    "--web.config.file")) != NULL)
+			a->web_config_file = v;
 		else if ((v = opt_value(argc, argv, &i, "--log.level")) != NULL)
 			a->log_level = v;
 		else if (strcmp(argv[i], "--once") == 0)
@@ -107,25 +118,68 @@ args_parse(int argc, char **argv, struct args *a)
 	}
 }
 
+/* Log every problem a loader found, then free them. */
+static void
+log_errors(const char *path, struct config_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++)
+		log_error("%s", errs->msg[i]);
+	if (errs->lost)
+		log_error("%s: %zu more errors not shown", path, errs->lost);
+	config_errors_free(errs);
+}
+
 /* Load and check the configuration; every problem is logged. */
 static struct config *
 load_config(const char *path)
 {
 	struct config_errors errs;
 	struct config *cfg = NULL;
-	size_t i;
 
 	memset(&errs, 0, sizeof(errs));
-	if (config_load(path, &cfg, &errs) == -1) {
-		for (i = 0; i < errs.n; i++)
-			log_error("%s", errs.msg[i]);
-		if (errs.lost)
-			log_error("%s: %zu more errors not shown", path,
-			    errs.lost);
+	if (config_load(path, &cfg, &errs) == -1)
 		cfg = NULL;
-	}
-	config_errors_free(&errs);
+	log_errors(path, &errs);
 	return cfg;
+}
+
+/* Load and check the web config; 0 with *out NULL when there is none. */
+static int
+load_web_config(const char *path, struct webconfig **out)
+{
+	struct config_errors errs;
+	int rv = 0;
+
+	*out = NULL;
+	if (path == NULL)
+		return 0;
+	memset(&errs, 0, sizeof(errs));
+	if (webconfig_load(path, out, &errs) == -1)
+		rv = -1;
+	log_errors(path, &errs);
+	if (rv == 0 && (*out)->nusers > 0 && !(*out)->tls)
+		log_warnx("%s: basic auth without tls_server_config sends "
+		    "passwords in the clear", path);
+	return rv;
+}
+
+/* --check-config: the TLS files must be readable, PEM, the key private. */
+static int
+check_web_files(const struct webconfig *web)
+{
+	struct http_tls t;
+	char err[512];
+
+	if (web == NULL || !web->tls)
+		return 0;
+	if (http_tls_load(&t, &web->tls_cfg, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return -1;
+	}
+	http_tls_free(&t);
+	return 0;
 }
 
 static void
@@ -206,13 +260,13 @@ reload(const char *path, struct config **cfg, struct poller **p,
 /* Serve until SIGTERM or SIGINT; SIGHUP reloads. */
 static int
 serve(const char *path, struct config *cfg, const char *listen,
-    struct snapshot_store *store)
+    const struct webconfig *web, struct snapshot_store *store)
 {
 	struct http_opts ho;
 	struct http_server *http;
 	struct poller *p;
 	sigset_t set;
-	char err[256];
+	char err[512];
 	int sig;
 
 	sigemptyset(&set);
@@ -228,12 +282,14 @@ serve(const char *path, struct config *cfg, const char *listen,
 	ho.version = EXPORTER_VERSION;
 	ho.commit = EXPORTER_COMMIT;
 	ho.log = http_log;
+	ho.web = web;
 	if ((http = http_start(&ho, store, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (poller_start(p, err, sizeof(err)) == -1)
 		fatalx("%s", err);
-	log_info("dhcpd_exporter %s listening on %s, %zu servers",
-	    EXPORTER_VERSION, ho.listen, cfg->nservers);
+	log_info("dhcpd_exporter %s listening on %s (%s%s), %zu servers",
+	    EXPORTER_VERSION, ho.listen, web && web->tls ? "https" : "http",
+	    web && web->nusers ? ", basic auth" : "", cfg->nservers);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -253,6 +309,7 @@ int
 main(int argc, char **argv)
 {
 	struct snapshot_store store;
+	struct webconfig *web;
 	struct config *cfg;
 	enum log_level level = LOG_LEVEL_INFO;
 	struct args a;
@@ -267,28 +324,40 @@ main(int argc, char **argv)
 	log_set_level(level);
 	if ((cfg = load_config(a.config_file)) == NULL)
 		return 2;
+	if (load_web_config(a.web_config_file, &web) == -1) {
+		config_free(cfg);
+		return 2;
+	}
 	if (snapshot_store_init(&store) == -1)
 		fatalx("out of memory");
 	if (a.check_config) {
 		char err[256];
 		struct poller *p = poller_new(cfg, &store, err, sizeof(err));
 
+		int bad = check_web_files(web) == -1;
+
 		if (p == NULL)
 			log_error("%s", err);
 		else
 			printf("%s: configuration is valid\n", a.config_file);
+		if (web != NULL && !bad)
+			printf("%s: web config is valid\n", a.web_config_file);
+		bad |= p == NULL;
 		poller_free(p);
 		config_free(cfg);
+		webconfig_free(web);
 		snapshot_store_destroy(&store);
-		return p ? 0 : 2;
+		return bad ? 2 : 0;
 	}
 	if (a.once) {
 		rc = run_once(cfg, &store);
 		config_free(cfg);
+		webconfig_free(web);
 		snapshot_store_destroy(&store);
 		return rc;
 	}
-	rc = serve(a.config_file, cfg, a.listen, &store);
+	rc = serve(a.config_file, cfg, a.listen, web, &store);
+	webconfig_free(web);
 	snapshot_store_destroy(&store);
 	return rc;
 }

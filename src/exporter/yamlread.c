@@ -641,3 +641,56 @@ out_close:
 	close(fd);
 	return -1;
 }
+
+/* ---- starting and ending a load ---- */
+
+void
+yparse_buffer(struct yparse *p, const char *name, const char *data,
+    size_t len, struct config_errors *errs)
+{
+	memset(p, 0, sizeof(*p));
+	p->file = name;
+	p->data = data;
+	p->len = len;
+	p->errs = errs;
+}
+
+int
+yparse_file(struct yparse *p, const char *path, size_t max,
+    struct config_errors *errs)
+{
+	struct stat st;
+	char err[YAML_MSG_MAX];
+	const char *slash;
+
+	memset(p, 0, sizeof(*p));
+	p->file = path;
+	p->errs = errs;
+	if (yread_file(path, max, &p->owned, &p->len, &st, err,
+	    sizeof(err)) == -1) {
+		yerrors_add(errs, err);
+		return -1;
+	}
+	p->data = p->owned;
+	p->mode_known = 1;
+	p->mode = st.st_mode;
+	if ((slash = strrchr(path, '/')) != NULL &&
+	    (p->dir = strndup(path, (size_t)(slash - path))) == NULL) {
+		yparse_end(p);
+		yerrors_add(errs, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+yparse_end(struct yparse *p)
+{
+	if (p->owned != NULL) {
+		explicit_bzero(p->owned, p->len);
+		free(p->owned);
+		p->owned = NULL;
+	}
+	free(p->dir);
+	p->dir = NULL;
+}

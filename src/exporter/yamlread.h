@@ -50,9 +50,20 @@ struct yparse {
 	mode_t			 mode;	/* of the file, when mode_known */
 	struct config_errors	*errs;
 	size_t			 nerr;
+	char			*owned;	/* data, when yparse_file read it */
 };
 
 /* ---- yamlread.c ---- */
+/* Start a load of text in memory, called `name` in messages: relative
+ * paths stay as written and no file mode is known. */
+void	 yparse_buffer(struct yparse *, const char *name, const char *data,
+	    size_t len, struct config_errors *);
+/* Start a load of a file of at most max bytes: its text, mode and folder.
+ * -1 when it cannot be read (reported in errs). */
+int	 yparse_file(struct yparse *, const char *path, size_t max,
+	    struct config_errors *);
+/* End a load: wipe and free what yparse_file read. */
+void	 yparse_end(struct yparse *);
 void	 yerrors_add(struct config_errors *, const char *);
 void	 yerr(struct yparse *, int line, int col, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));

@@ -1,6 +1,7 @@
 /*
- * fuzz_config.c: libFuzzer target for the exporter's YAML configuration
- * loader.  The input is a whole configuration file.  A file is either
+ * fuzz_config.c: libFuzzer target for the exporter's two YAML loaders,
+ * the configuration and the web config (--web.config.file); each input is
+ * given to both as a whole file.  A file is either
  * accepted, or rejected with at least one FILE:LINE:COLUMN error and no
  * configuration; either way nothing leaks (ASan's leak check) and every
  * error message is a bounded, NUL-terminated string.
@@ -10,8 +11,28 @@
 #include <string.h>
 
 #include "config.h"
+#include "webconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Same contract as the configuration: accepted cleanly, or refused with
+ * a reason and nothing built. */
+static void
+fuzz_web(const uint8_t *data, size_t len)
+{
+	struct webconfig	*w = NULL;
+	struct config_errors	 errs;
+	int			 rc;
+
+	memset(&errs, 0, sizeof(errs));
+	rc = webconfig_load_buffer("web.yml", (const char *)data, len, &w,
+	    &errs);
+	if ((rc == 0) != (w != NULL && config_errors_count(&errs) == 0) ||
+	    (rc == -1 && (w != NULL || config_errors_count(&errs) == 0)))
+		abort();
+	webconfig_free(w);
+	config_errors_free(&errs);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -35,5 +56,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			abort();
 	}
 	config_errors_free(&errs);
+	fuzz_web(data, len);
 	return 0;
 }

@@ -26,7 +26,7 @@ for t in $targets; do
 	# The library for every target; the config loader for its own.
 	extra=""
 	case $t in
-	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/yamlread.c
+	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/yamlread.c src/exporter/webconfig.c
 		src/exporter/duration.c -lyaml" ;;
 	esac
 	# shellcheck disable=SC2086

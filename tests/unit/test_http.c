@@ -5,6 +5,7 @@
  * limits, and scrapes racing publishes.
  */
 #include <arpa/inet.h>
+#include <crypt.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <cmocka.h>
 
 #include "http.h"
+#include "webconfig.h"
 #include "render.h"
 #include "snapshot.h"
 
@@ -685,26 +687,104 @@ test_port_in_use(void **state)
 	snapshot_store_destroy(&st);
 }
 
-/* TLS and basic auth are hooks only: starting with them set is refused. */
-static void
-test_unimplemented_hooks(void **state)
+/* A web config with user "prom", password "s3cret" (bcrypt, cost 4). */
+static struct webconfig *
+web_with_user(void)
 {
-	struct snapshot_store st;
-	struct http_user u = { "prom", "$2b$05$x" };
-	struct http_opts o;
-	char err[256];
+	struct crypt_data *cd = calloc(1, sizeof(*cd));
+	struct config_errors errs;
+	struct webconfig *w = NULL;
+	char yml[256];
+	const char *h;
 
-	assert_int_equal(snapshot_store_init(&st), 0);
+	assert_non_null(cd);
+	h = crypt_r("s3cret", "$2b$04$abcdefghijklmnopqrstuu", cd);
+	assert_non_null(h);
+	snprintf(yml, sizeof(yml), "basic_auth_users:\n  prom: '%s'\n", h);
+	free(cd);
+	memset(&errs, 0, sizeof(errs));
+	assert_int_equal(webconfig_load_buffer("web.yml", yml, strlen(yml),
+	    &w, &errs), 0);
+	config_errors_free(&errs);
+	return w;
+}
+
+/* "Authorization: Basic base64(user:pass)" for a request. */
+static void
+basic_header(const char *user, const char *pass, char *out, size_t len)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	unsigned char in[128];
+	size_t n, i, o;
+
+	n = (size_t)snprintf((char *)in, sizeof(in), "%s:%s", user, pass);
+	o = (size_t)snprintf(out, len, "Authorization: Basic ");
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ?
+		    (unsigned)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	snprintf(out + o, len - o, "\r\n");
+}
+
+/* Basic auth guards every path: 401 with a challenge, 200 when right. */
+static void
+test_basic_auth(void **state)
+{
+	static const char *const paths[] = { "/metrics", "/", "/-/healthy",
+	    "/-/ready", "/nope" };
+	struct webconfig *w = web_with_user();
+	struct fixture f;
+	struct http_opts o;
+	struct reply r;
+	char good[256], bad[256], nouser[256];
+	size_t i;
+
 	memset(&o, 0, sizeof(o));
-	o.listen = "127.0.0.1:0";
-	o.tls_cert_file = "cert.pem";
-	assert_null(http_start(&o, &st, err, sizeof(err)));
-	assert_non_null(strstr(err, "not implemented"));
-	o.tls_cert_file = NULL;
-	o.users = &u;
-	o.nusers = 1;
-	assert_null(http_start(&o, &st, err, sizeof(err)));
-	snapshot_store_destroy(&st);
+	o.web = w;
+	fixture_start(&f, &o);
+	basic_header("prom", "s3cret", good, sizeof(good));
+	basic_header("prom", "s3cret!", bad, sizeof(bad));
+	basic_header("nobody", "s3cret", nouser, sizeof(nouser));
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		assert_int_equal(client_request(f.port, "GET", paths[i], NULL,
+		    &r), 0);
+		assert_int_equal(r.status, 401);
+		assert_non_null(strstr(reply_header(&r, "WWW-Authenticate"),
+		    "Basic realm=\"dhcpd_exporter\""));
+		reply_free(&r);
+		assert_int_equal(client_request(f.port, "GET", paths[i], bad,
+		    &r), 0);
+		assert_int_equal(r.status, 401);
+		reply_free(&r);
+		assert_int_equal(client_request(f.port, "GET", paths[i], nouser,
+		    &r), 0);
+		assert_int_equal(r.status, 401);
+		reply_free(&r);
+	}
+	/* Twice: the second is answered from the cache, the same way. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(client_request(f.port, "GET", "/-/healthy",
+		    good, &r), 0);
+		assert_int_equal(r.status, 200);
+		reply_free(&r);
+	}
+	/* The wrong password after a right one is still wrong. */
+	assert_int_equal(client_request(f.port, "GET", "/-/healthy", bad,
+	    &r), 0);
+	assert_int_equal(r.status, 401);
+	reply_free(&r);
+	assert_int_equal(client_request(f.port, "POST", "/metrics", good,
+	    &r), 0);
+	assert_int_equal(r.status, 405);
+	reply_free(&r);
+	http_stop(f.srv);
+	snapshot_store_destroy(&f.store);
+	webconfig_free(w);
 }
 
 /* max_body caps /metrics: 500 rather than an unbounded body. */
@@ -803,7 +883,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_accepts_gzip),
 		cmocka_unit_test(test_parse_listen),
-		cmocka_unit_test(test_unimplemented_hooks),
+		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_max_body),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_connection_limit),
