@@ -1,0 +1,194 @@
+#!/bin/bash
+# --web.config.file, with curl against the exporter running unprivileged
+# (uid 65534) next to a real dhcpd:
+#  - TLS + basic auth: no credentials 401 (with a Basic challenge), a wrong
+#    password 401, an unknown user 401, the right one 200 with the metrics,
+#    on every path; plain HTTP gets no answer; TLS 1.2 refused when
+#    min_version is TLS13;
+#  - mutual TLS (RequireAndVerifyClientCert): no client certificate and a
+#    certificate from another CA are refused, the right one is served;
+#  - bad web configs: an unknown key is refused with file:line:column, a
+#    private key others may read is refused with the chmod that fixes it,
+#    and neither the password nor its hash is ever logged.
+# Needs root. BUILD selects the binaries.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19450
+PASSWORD="correct horse $$"
+lab=$(mktemp -d /tmp/dxweb.XXXXXX)
+chmod 755 "$lab"
+exporter_pid=
+
+. tests/integration/lib.sh
+trap stop_lab_and_exporter EXIT
+trap 'exit 130' INT TERM
+
+pki=$lab/pki
+URL=https://127.0.0.1:$PORT
+
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
+# curl in the lab, trusting our CA; prints the HTTP status (000: none).
+status() {
+	in_lab curl -s -o "$lab/body" -w '%{http_code}' --max-time 3 \
+		--cacert "$pki/ca.crt" "$@"
+}
+scrape() { in_lab curl -sf --max-time 2 --cacert "$pki/ca.crt" \
+	-u "prometheus:$PASSWORD" "$URL/metrics"; }
+is() { [ "$1" = "$2" ] || { echo "  got $1, wanted $2" >&2; return 1; }; }
+
+# A key and a certificate signed by CA $2 (or self-signed: $2 empty).
+make_cert() {
+	local name=$1 ca=$2 ext=$3
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$pki/$name.key" -subj "/CN=$name" -out "$pki/$name.csr" \
+		2>/dev/null || return 1
+	if [ -z "$ca" ]; then
+		openssl x509 -req -in "$pki/$name.csr" -signkey "$pki/$name.key" \
+			-days 2 -extfile <(printf '%s\n' "$ext") \
+			-out "$pki/$name.crt" 2>/dev/null
+	else
+		openssl x509 -req -in "$pki/$name.csr" -CA "$pki/$ca.crt" \
+			-CAkey "$pki/$ca.key" -CAcreateserial -days 2 \
+			-extfile <(printf '%s\n' "$ext") -out "$pki/$name.crt" 2>/dev/null
+	fi
+}
+make_pki() {
+	mkdir -p "$pki"
+	make_cert ca "" "basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign" &&
+	make_cert server ca "subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth" &&
+	make_cert client ca "extendedKeyUsage=clientAuth" &&
+	make_cert rogueca "" "basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign" &&
+	make_cert rogue rogueca "extendedKeyUsage=clientAuth" || return 1
+	chown -R 65534:65534 "$pki"
+	chmod 600 "$pki"/*.key
+}
+# The web config $1 with lines $2 (a YAML fragment), owned by the exporter.
+write_web() {
+	printf '%s\n' "$2" >"$lab/$1"
+	chown 65534:65534 "$lab/$1"
+}
+start_exporter() {
+	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--web.config.file="$lab/$1" --log.level=debug \
+		>>"$lab/out.txt" 2>>"$lab/err.txt" &
+	exporter_pid=$!
+	disown
+}
+stop_exporter() {
+	kill "$exporter_pid" 2>/dev/null
+	for _ in $(seq 1 20); do
+		kill -0 "$exporter_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	exporter_pid=
+}
+
+tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
+. "$lab/env"
+[ -n "$LAB_KEYFILE" ] && chown 65534:65534 "$LAB_KEYFILE"
+make_pki || { echo "openssl could not make the test certificates"; exit 1; }
+HASH=$(PASSWORD=$PASSWORD $PY -W ignore -c 'import crypt, os
+print(crypt.crypt(os.environ["PASSWORD"], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))')
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+	--poll-interval 1s --sweep-interval 2s >"$lab/exp.yml"
+chmod 644 "$lab/exp.yml"
+
+# --- TLS + basic auth -----------------------------------------------------
+write_web web-auth.yml "tls_server_config:
+  cert_file: pki/server.crt
+  key_file: pki/server.key
+basic_auth_users:
+  prometheus: $HASH"
+check "--check-config accepts the web config (relative paths)" \
+	as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	--web.config.file="$lab/web-auth.yml" --check-config
+start_exporter web-auth.yml
+check "served over TLS with the right password" wait_up 1 10
+check "no credentials: 401" is "$(status "$URL/metrics")" 401
+in_lab curl -s -D "$lab/head" -o /dev/null --cacert "$pki/ca.crt" "$URL/metrics"
+check "the 401 carries a Basic challenge" \
+	grep -qi '^WWW-Authenticate: Basic realm="dhcpd_exporter"' "$lab/head"
+check "wrong password: 401" is "$(status -u "prometheus:$PASSWORD!" "$URL/metrics")" 401
+check "unknown user: 401" is "$(status -u "grafana:$PASSWORD" "$URL/metrics")" 401
+check "right password: 200" is "$(status -u "prometheus:$PASSWORD" "$URL/metrics")" 200
+check "... with the metrics" grep -q '^dhcpd_pool_addresses{' "$lab/body"
+for path in / /-/healthy /-/ready; do
+	check "$path needs the password too (401)" is "$(status "$URL$path")" 401
+	check "$path with it: 200" is "$(status -u "prometheus:$PASSWORD" "$URL$path")" 200
+done
+code=$(in_lab curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
+	-u "prometheus:$PASSWORD" "http://127.0.0.1:$PORT/metrics")
+check "plain HTTP on the TLS port gets no HTTP answer (got $code)" is "$code" 000
+check "TLS 1.2 is accepted by default" \
+	is "$(status --tls-max 1.2 -u "prometheus:$PASSWORD" "$URL/-/healthy")" 200
+stop_exporter
+
+# --- TLS 1.3 only, and mutual TLS -------------------------------------------
+write_web web-mtls.yml "tls_server_config:
+  cert_file: $pki/server.crt
+  key_file: $pki/server.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: $pki/ca.crt
+  min_version: TLS13"
+start_exporter web-mtls.yml
+mtls() { status --cert "$pki/client.crt" --key "$pki/client.key" "$@"; }
+for _ in $(seq 1 50); do
+	[ "$(mtls "$URL/-/healthy")" = 200 ] && break
+	sleep 0.1
+done
+check "the CA's client certificate: 200" is "$(mtls "$URL/metrics")" 200
+check "... with the metrics" grep -q '^dhcpd_up{' "$lab/body"
+check "TLS 1.2 refused when min_version is TLS13" \
+	is "$(mtls --tls-max 1.2 "$URL/metrics")" 000
+code=$(status "$URL/metrics")
+check "no client certificate: refused (got $code)" is "$code" 000
+code=$(status --cert "$pki/rogue.crt" --key "$pki/rogue.key" "$URL/metrics")
+check "a certificate from another CA: refused (got $code)" is "$code" 000
+stop_exporter
+
+# --- web configs that must not start -----------------------------------------
+refused() {	# $1 file: exit 2 and the message holds $2
+	local out rc
+	out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--web.config.file="$lab/$1" --check-config 2>&1)
+	rc=$?
+	echo "$out" >>"$lab/err.txt"
+	[ "$rc" -eq 2 ] && echo "$out" | grep -q -F -- "$2" ||
+		{ echo "  rc $rc: $out" >&2; return 1; }
+}
+write_web web-typo.yml "tls_server_config:
+  cert_file: $pki/server.crt
+  key_file: $pki/server.key
+  min_verison: TLS13"
+check "an unknown key is refused with file:line:column" \
+	refused web-typo.yml "$lab/web-typo.yml:4:3: unknown key 'min_verison'"
+write_web web-sans.yml "tls_server_config:
+  cert_file: $pki/server.crt
+  key_file: $pki/server.key
+  client_allowed_sans: [prometheus]"
+check "a key of the format we lack is refused by name" \
+	refused web-sans.yml "'client_allowed_sans' in tls_server_config is not supported"
+write_web web-plain.yml "basic_auth_users:
+  prometheus: '$PASSWORD'"
+check "a plain-text password is refused" refused web-plain.yml "must be a bcrypt hash"
+chmod 644 "$pki/server.key"
+check "a private key others may read is refused, with the fix" \
+	refused web-auth.yml "chmod o-rwx $lab/pki/server.key"
+chmod 600 "$pki/server.key"
+# The exporter must not start on a bad web config either.
+out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	--web.config.file="$lab/web-typo.yml" 2>&1)
+check "the exporter does not start on a bad web config (exit 2)" is $? 2
+echo "$out" >>"$lab/err.txt"
+
+check "neither the password nor its hash is in stderr or stdout" \
+	[ -z "$(grep -l -F -e "$PASSWORD" -e "$HASH" "$lab/err.txt" "$lab/out.txt")" ]
+finish test_web
