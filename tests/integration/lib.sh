@@ -18,6 +18,16 @@ stop_lab_and_exporter() {
 	rm -rf "$lab"
 }
 
+# SIGTERM the exporter ($exporter_pid) and give it 2 s to go.
+stop_exporter() {
+	kill "$exporter_pid" 2>/dev/null
+	for _ in $(seq 1 20); do
+		kill -0 "$exporter_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	exporter_pid=
+}
+
 # Wait up to $2 s for dhcpd_up to read $1, through the script's own scrape
 # function (which must answer every time: failures are counted in
 # scrape_failures). Sets waited to the seconds it took.

@@ -57,14 +57,6 @@ start_exporter() {
 	exporter_pid=$!
 	disown
 }
-stop_exporter() {
-	kill "$exporter_pid" 2>/dev/null
-	for _ in $(seq 1 20); do
-		kill -0 "$exporter_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	exporter_pid=
-}
 
 tests/lab/lab.sh start "$lab" --key hmac-sha256 >/dev/null ||
 	{ echo "lab did not start"; exit 1; }
