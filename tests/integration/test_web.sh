@@ -7,6 +7,8 @@
 #    min_version is TLS13;
 #  - mutual TLS (RequireAndVerifyClientCert): no client certificate and a
 #    certificate from another CA are refused, the right one is served;
+#  - a real Prometheus scrapes it through mutual TLS and basic auth (up 1,
+#    dhcpd_up 1), and a job with a wrong password is down with a 401;
 #  - bad web configs: an unknown key is refused with file:line:column, a
 #    private key others may read is refused with the chmod that fixes it,
 #    and neither the password nor its hash is ever logged.
@@ -17,13 +19,19 @@ BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 PORT=19450
+PROM_PORT=19451
 PASSWORD="correct horse $$"
 lab=$(mktemp -d /tmp/dxweb.XXXXXX)
 chmod 755 "$lab"
 exporter_pid=
+prom_pid=
 
 . tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
+cleanup() {
+	[ -n "$prom_pid" ] && kill -9 "$prom_pid" 2>/dev/null
+	stop_lab_and_exporter
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 pki=$lab/pki
@@ -144,6 +152,59 @@ code=$(status "$URL/metrics")
 check "no client certificate: refused (got $code)" is "$code" 000
 code=$(status --cert "$pki/rogue.crt" --key "$pki/rogue.key" "$URL/metrics")
 check "a certificate from another CA: refused (got $code)" is "$code" 000
+stop_exporter
+
+# --- a real Prometheus scrapes through mutual TLS and basic auth -------------
+write_web web-all.yml "tls_server_config:
+  cert_file: $pki/server.crt
+  key_file: $pki/server.key
+  client_auth_type: RequireAndVerifyClientCert
+  client_ca_file: $pki/ca.crt
+basic_auth_users:
+  prometheus: $HASH"
+printf '%s' "$PASSWORD" >"$lab/prom-password"
+printf 'wrong' >"$lab/prom-wrong"
+# Two jobs: the right password, and a wrong one (must be down, 401).
+{
+	echo "global: { scrape_interval: 1s, scrape_timeout: 1s }"
+	echo "scrape_configs:"
+	for job in right:prom-password wrong:prom-wrong; do
+		echo "  - job_name: ${job%%:*}"
+		echo "    scheme: https"
+		echo "    tls_config: { ca_file: $pki/ca.crt, cert_file: $pki/client.crt, key_file: $pki/client.key }"
+		echo "    basic_auth: { username: prometheus, password_file: $lab/${job#*:} }"
+		echo "    static_configs: [ { targets: [\"127.0.0.1:$PORT\"] } ]"
+	done
+} >"$lab/prometheus.yml"
+start_exporter web-all.yml
+in_lab prometheus --config.file="$lab/prometheus.yml" \
+	--storage.tsdb.path="$lab/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT" \
+	>"$lab/prometheus.log" 2>&1 &
+prom_pid=$!
+# The value of PromQL $1 at Prometheus ("" when no sample).
+promql() {
+	in_lab curl -s --max-time 2 "http://127.0.0.1:$PROM_PORT/api/v1/query" \
+		--data-urlencode "query=$1" | $PY -c 'import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")' 2>/dev/null
+}
+prom_sees() {	# $1 query, $2 value, within 15 s
+	for _ in $(seq 1 75); do
+		[ "$(promql "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	echo "  $1 = '$(promql "$1")', wanted $2" >&2
+	return 1
+}
+check "Prometheus scrapes it with its client certificate and password (up 1)" \
+	prom_sees 'up{job="right"}' 1
+check "... and gets the metrics (dhcpd_up 1)" prom_sees 'dhcpd_up{job="right"}' 1
+check "Prometheus with a wrong password: up 0" prom_sees 'up{job="wrong"}' 0
+in_lab curl -s "http://127.0.0.1:$PROM_PORT/api/v1/targets" >"$lab/targets.json"
+check "... and says 401" grep -q '401 Unauthorized' "$lab/targets.json"
+kill "$prom_pid" 2>/dev/null
+wait "$prom_pid" 2>/dev/null
+prom_pid=
 stop_exporter
 
 # --- web configs that must not start -----------------------------------------
