@@ -6,7 +6,8 @@
 #   make unit          CMocka unit tests only
 #   make integration   tests against a real dhcpd in a network namespace (root)
 #   make asan          the whole suite built with AddressSanitizer + UBSan (in build-asan/)
-#   make valgrind      the unit tests and an omapictl session under valgrind
+#   make valgrind      the unit tests, then every integration suite with omapictl
+#                      under valgrind
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
 #   make demo          the README's demo: dhcpd with sample leases + exporter
@@ -76,13 +77,14 @@ integration: all
 
 # What CI runs. The unit tests under valgrind (leaks, uninitialised reads);
 # then everything, the integration suites against real dhcpds included,
-# built with AddressSanitizer + UBSan; then the checks that only mean
-# something on the release build (a core's contents) with that build.
+# built with AddressSanitizer + UBSan; then, on the release build, the
+# checks that only mean something there: a core's contents, and the
+# exporter (TLS, auth, polls, sweeps, reload) and omapictl under valgrind.
 check: deps
 	$(MAKE) all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) asan
-	@BUILD=$(BUILD) TESTS="test_secrets.sh" tests/integration/run.sh
+	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh" tests/integration/run.sh
 
 ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	LDFLAGS="-fsanitize=address,undefined"
