@@ -1,0 +1,225 @@
+#!/bin/bash
+# The exporter's HTTP server against abusive clients (http_abuse.py), all
+# inside the lab's namespace on 127.0.0.1, with the built-in limits (128
+# connections, 64 per client address, 10 s of inactivity, 32 KiB per
+# request head; none is configurable):
+#  - 300 idle connections from one address: 64 are taken, the rest turned
+#    away at once, and a real scrape (curl from another address) still gets
+#    200 with dhcpd_up 1 within 2 s;
+#  - 80 connections sending a request head one byte a second (slow loris),
+#    10 sending half a head then nothing, 10 sending nothing, from four
+#    other addresses: a real scrape still gets 200 within 2 s, and the
+#    server closes every one of them by the timeout (10 s + slack), the
+#    trickling ones included;
+#  - oversized heads (100 KB header, 40 KB URL, a huge Content-Length)
+#    and malformed requests (garbage, no version, a bad header line, an
+#    HTTP/1.1 request without Host) get a 4xx or are closed without any
+#    2xx; POST /metrics gets 405 with Allow: GET, HEAD, an unknown path 404;
+#  - afterwards a scrape still gets 200, the exporter's open fds are back
+#    to where they were and its RSS grew by less than 2 MiB (not checked
+#    under ASan).
+# Needs root. BUILD selects the binaries.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19440
+TIMEOUT=10		# HTTP_DEFAULT_TIMEOUT
+lab=$(mktemp -d /tmp/dxabuse.XXXXXX)
+exporter_pid=
+helper_pids=
+. tests/integration/lib.sh
+cleanup() {
+	local p
+	for p in $helper_pids; do kill -9 "$p" 2>/dev/null; done
+	stop_lab_and_exporter
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+inns() { ip netns exec "$LAB_NETNS" "$@"; }
+scrape() { inns curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
+abuse() { inns $PY tests/integration/http_abuse.py --port "$PORT" "$@"; }
+fds() { ls "/proc/$exporter_pid/fd" | wc -l; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
+# The value of key $1 in the key=value line $2.
+field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# A real scrape of /metrics from 127.0.0.1 (2 s at most): sets
+# scrape_code and scrape_secs; true when it is 200 with dhcpd_up 1.
+timed_scrape() {
+	local out
+	out=$(inns curl -s --max-time 2 -o "$lab/scrape.txt" \
+		-w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/metrics")
+	scrape_code=${out% *}
+	scrape_secs=${out#* }
+	[ "$scrape_code" = 200 ] &&
+		grep -q '^dhcpd_up{server="lab"} 1$' "$lab/scrape.txt"
+}
+
+# Start a helper in the background, output in $lab/$1.out.
+start_helper() {
+	local name=$1
+	shift
+	ip netns exec "$LAB_NETNS" $PY tests/integration/http_abuse.py \
+		--port "$PORT" "$@" >"$lab/$name.out" 2>"$lab/$name.err" &
+	helper_pids="$helper_pids $!"
+	disown
+}
+# Wait (up to $2 s, default 5) for helper $1's first line; print it.
+first_line() {
+	local _
+	for _ in $(seq 1 $((${2:-5} * 10))); do
+		[ -s "$lab/$1.out" ] && { head -1 "$lab/$1.out"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# Wait (up to $2 s) for helper $1's final line (its second); print it.
+last_line() {
+	local _
+	for _ in $(seq 1 $(($2 * 10))); do
+		[ "$(wc -l <"$lab/$1.out")" -ge 2 ] && { sed -n 2p "$lab/$1.out"; return 0; }
+		sleep 0.1
+	done
+	echo "  $1: no final line after $2 s" >&2
+	cat "$lab/$1.err" >&2
+	return 1
+}
+
+# Whether the connections of helper result $1 were all closed by the
+# server between TIMEOUT - 2 s and TIMEOUT + 3 s after they were made.
+closed_by_timeout() {
+	local r=$1 acc closed first last
+	acc=$(field accepted "$r")
+	closed=$(field closed_by_server "$r")
+	first=$(field first_close "$r")
+	last=$(field last_close "$r")
+	[ "${acc:-0}" -gt 0 ] && [ "$closed" = "$acc" ] &&
+		awk -v f="$first" -v l="$last" -v t="$TIMEOUT" \
+			'BEGIN { exit !(f >= t - 2 && l <= t + 3) }'
+}
+
+# One raw request: $1 what it is, $2 the statuses allowed (case
+# patterns, separated by spaces; "closed" stands for no answer and the
+# connection closed), $3 the bytes (a Python bytes expression).
+raw_expect() {
+	local what=$1 bytes=$3 r st how pat pats
+	read -ra pats <<<"$2"
+	r=$(abuse raw "$bytes")
+	st=$(field status "$r")
+	how=$(field how "$r")
+	case $st/$how in 000/closed | 000/reset) st=closed ;; esac
+	raw_last=$r
+	for pat in "${pats[@]}"; do
+		# shellcheck disable=SC2254
+		case $st in $pat) ok "$what: $st ($r)"; return ;; esac
+	done
+	fail "$what: got $st, wanted $2 ($r)"
+}
+
+tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
+. "$lab/env"
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+	--poll-interval 1s --sweep-interval 1s >"$lab/exp.yml"
+ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	>/dev/null 2>"$lab/exporter.err" &
+exporter_pid=$!
+disown
+
+# --- 1. baseline ---------------------------------------------------------
+check "dhcpd_up 1 before any abuse" wait_up 1 10
+sleep 1		# the first sweep, and curl's connection closed
+fd_start=$(fds)
+rss_start=$(rss_kb)
+echo "  baseline: $fd_start open fds, RSS $rss_start kB"
+
+# --- 2. 300 idle connections from one address -------------------------------
+start_helper idle --src 127.0.0.2 idle 300 2
+r=$(first_line idle) || r=
+accepted=$(field accepted "$r")
+refused=$(field refused "$r")
+fd_held=$(fds)
+cond=false
+[ "${accepted:-0}" -ge 1 ] && [ "${accepted:-99}" -le 64 ] &&
+	[ "$((accepted + refused))" -eq 300 ] && cond=true
+check "idle: the per-address limit takes at most 64 of 300 ($r)" $cond
+check "idle: the server holds no more than those ($((fd_held - fd_start)) more fds)" \
+	[ "$((fd_held - fd_start))" -le "${accepted:-0}" ]
+timed_scrape
+check "idle: a real scrape meanwhile gets 200 and dhcpd_up 1 ($scrape_code in $scrape_secs s)" \
+	[ $? -eq 0 ]
+last_line idle 5 >/dev/null
+
+# --- 3. slow loris, half heads, silence; garbage that never ends a line -----
+start_helper loris --src 127.0.0.3,127.0.0.4 slowloris 80 $((TIMEOUT + 3)) 1
+start_helper stall --src 127.0.0.5 stall 10 $((TIMEOUT + 3))
+start_helper quiet --src 127.0.0.6 idle 10 $((TIMEOUT + 3))
+start_helper nul --src 127.0.0.7 --wait $((TIMEOUT + 3)) raw \
+	"b'\\x00\\xff GARBAGE\\r\\n\\r\\n'"
+for h in loris stall quiet; do
+	r=$(first_line $h) || r=
+	check "$h: every connection taken ($r)" [ "$(field refused "$r")" = 0 ]
+done
+timed_scrape
+check "slow loris: a real scrape meanwhile gets 200 and dhcpd_up 1 ($scrape_code in $scrape_secs s)" \
+	[ $? -eq 0 ]
+# 4. Oversized and malformed requests, one at a time, meanwhile.
+raw_expect "100 KB header" '4[0-9][0-9] closed' \
+	"b'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nX-Pad: ' + b'a' * 100000 + b'\\r\\n\\r\\n'"
+raw_expect "40 KB URL" '4[0-9][0-9] closed' \
+	"b'GET /metrics?' + b'a' * 40000 + b' HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'"
+raw_expect "10 KB unknown path" 404 \
+	"b'GET /' + b'a' * 10000 + b' HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'"
+raw_expect "5000 header lines" '4[0-9][0-9] closed' \
+	"b'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\n' + b'X: y\\r\\n' * 5000 + b'\\r\\n'"
+raw_expect "a Content-Length of 10^20" '4[0-9][0-9] closed' \
+	"b'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 99999999999999999999\\r\\n\\r\\n'"
+raw_expect "garbage request line" '400 closed' "b'\\xff GARBAGE\\r\\n\\r\\n'"
+raw_expect "request line of one word" '400 closed' "b'GARBAGE\\r\\n\\r\\n'"
+raw_expect "request line without a version" 400 "b'GET /metrics\\r\\n\\r\\n'"
+raw_expect "header line without a colon" 400 \
+	"b'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nBad Header\\r\\n\\r\\n'"
+raw_expect "HTTP/1.1 without Host" 400 "b'GET /metrics HTTP/1.1\\r\\n\\r\\n'"
+raw_expect "POST /metrics" 405 \
+	"b'POST /metrics HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 0\\r\\n\\r\\n'"
+check "POST /metrics: Allow: GET, HEAD" [ "$(field allow "$raw_last")" = "GET,HEAD" ]
+raw_expect "GET of an unknown path" 404 "b'GET /nope HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'"
+raw_expect "HEAD /metrics (the control)" 200 \
+	"b'HEAD /metrics HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'"
+check "a scrape after the oversized and malformed requests" timed_scrape
+
+for h in stall quiet loris; do
+	r=$(last_line $h $((TIMEOUT + 8))) || r=
+	check "$h: the server closed every one by the ${TIMEOUT} s timeout ($r)" \
+		closed_by_timeout "$r"
+done
+r=$(first_line nul 5) || r=
+case $(field status "$r")/$(field how "$r") in
+000/closed | 4??/*) cond=true ;;
+*) cond=false ;;
+esac
+check "NUL and garbage: no 2xx; a 4xx or closed by the timeout ($r)" $cond
+
+# --- 6. afterwards -----------------------------------------------------------
+check "dhcpd_up 1 after it all" wait_up 1 5
+for _ in $(seq 1 30); do
+	[ "$(fds)" -le $((fd_start + 2)) ] && break
+	sleep 0.1
+done
+fd_end=$(fds)
+rss_end=$(rss_kb)
+echo "  after: $fd_end open fds (baseline $fd_start), RSS $rss_end kB (baseline $rss_start kB)"
+check "every abusive connection gone: fds $fd_start -> $fd_end" \
+	[ "$fd_end" -le $((fd_start + 2)) ]
+sanitized ||
+	check "RSS grew by less than 2 MiB ($((rss_end - rss_start)) kB)" \
+		[ $((rss_end - rss_start)) -lt 2048 ]
+check "exporter alive" kill -0 "$exporter_pid"
+check "every wait_up scrape answered" [ "$scrape_failures" -eq 0 ]
+if [ "$failed" -ne 0 ]; then
+	echo "--- exporter log"
+	tail -20 "$lab/exporter.err"
+fi
+finish test_http_abuse
