@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "httpguard.h"
 #include "httptls.h"
 #include "render.h"
 #include "webauth.h"
@@ -65,6 +66,7 @@ struct http_server {
 	int			 use_tls;
 	struct http_tls		 tls;		/* when use_tls */
 	struct webauth		*auth;		/* NULL: no basic auth */
+	struct http_guard	*guard;		/* request deadlines */
 };
 
 /* Drop the const of a static body; MHD only reads persistent buffers. */
@@ -417,6 +419,7 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	http_guard_arm(h->guard, c, 0);		/* the request is in */
 	if (metrics)
 		return http_metrics(h, c);
 	if (page)
@@ -455,7 +458,7 @@ http_make_canned(struct http_server *h)
 	return 0;
 }
 
-#define HTTP_OPTIONS_MAX	16
+#define HTTP_OPTIONS_MAX	24
 
 /* Append one MHD option (value and/or pointer) to an option array. */
 static void
@@ -468,6 +471,28 @@ http_opt(struct MHD_OptionItem *items, size_t *n, enum MHD_OPTION opt,
 	(*n)++;
 }
 
+/* A connection opens or closes: its deadline, and its TLS policy. */
+static void
+http_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *h = cls;
+
+	if (h->use_tls)
+		http_tls_notify(&h->tls, c, socket_ctx, code);
+	http_guard_notify(h->guard, c, socket_ctx, code);
+}
+
+/* A response went out: a kept-alive connection's next request starts. */
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *h = cls;
+
+	http_guard_arm(h->guard, c, 1);
+}
+
 /* The TLS options: key, certificate, client CA, versions, the policy. */
 static void
 http_tls_opts(struct http_server *h, struct MHD_OptionItem *items,
@@ -478,8 +503,6 @@ http_tls_opts(struct http_server *h, struct MHD_OptionItem *items,
 	http_opt(items, n, MHD_OPTION_HTTPS_PRIORITIES, 0, h->tls.priorities);
 	if (h->tls.ca != NULL)
 		http_opt(items, n, MHD_OPTION_HTTPS_MEM_TRUST, 0, h->tls.ca);
-	http_opt(items, n, MHD_OPTION_NOTIFY_CONNECTION,
-	    (intptr_t)http_tls_notify, &h->tls);
 }
 
 /* Start MHD on one address with the options; NULL on failure. */
@@ -507,6 +530,12 @@ http_daemon(struct http_server *h, const struct http_opts *o,
 	    HTTP_DEFAULT_CONN_MEMORY), NULL);
 	http_opt(items, &n, MHD_OPTION_THREAD_POOL_SIZE, o->threads ?
 	    o->threads : HTTP_DEFAULT_THREADS, NULL);
+	/* RFC 9112: e.g. HTTP/1.1 without Host is a 400. */
+	http_opt(items, &n, MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
+	http_opt(items, &n, MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_notify,
+	    h);
+	http_opt(items, &n, MHD_OPTION_NOTIFY_COMPLETED,
+	    (intptr_t)http_completed, h);
 	if (h->use_tls)
 		http_tls_opts(h, items, &n);
 	http_opt(items, &n, MHD_OPTION_END, 0, NULL);
@@ -551,6 +580,7 @@ http_free(struct http_server *h)
 
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	http_guard_free(h->guard);		/* after MHD's last notify */
 	for (i = 0; i < C_NCANNED; i++)
 		if (h->canned[i] != NULL)
 			MHD_destroy_response(h->canned[i]);
@@ -602,7 +632,8 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 	h->log = o->log;
 	h->log_arg = o->log_arg;
 	if ((h->empty = snapshot_new(o->version, o->commit)) == NULL ||
-	    http_make_canned(h) == -1) {
+	    http_make_canned(h) == -1 || (h->guard = http_guard_new(o->timeout_s ?
+	    o->timeout_s : HTTP_DEFAULT_TIMEOUT)) == NULL) {
 		snprintf(err, errlen, "http: out of memory");
 		goto out_free;
 	}
