@@ -20,7 +20,9 @@ else
 fi
 for t in $list; do
 	echo "=== $t"
+	start=$SECONDS
 	if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi
+	echo "=== $t: $((SECONDS - start)) s"
 done
 echo "integration suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
