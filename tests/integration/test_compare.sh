@@ -1,45 +1,63 @@
 #!/bin/bash
 # omapictl --json lease ip against pypureomapi, attribute for attribute, on
 # every address of every range of a real dhcpd (the lab's default profile).
+# On an AddressSanitizer build, where each omapictl start costs ~30 ms,
+# every 7th address (and each range's first and last): the release build
+# in make check walks them all.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
 lab=$(mktemp -d /tmp/dxcmp.XXXXXX)
 trap 'tests/lab/lab.sh stop "$lab" >/dev/null 2>&1; rm -rf "$lab"' EXIT
 trap 'exit 130' INT TERM
+. tests/integration/lib.sh
+STRIDE=1
+sanitized && STRIDE=7
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
-# One process inside the namespace walks every address with omapictl.
-cat >"$lab/walk.sh" <<EOS
-/usr/bin/python3 -c '
-import ipaddress, json
-for p in json.load(open("$LAB_TRUTH"))["pools"]:
+# The addresses: every STRIDE-th of each range, with its ends.
+/usr/bin/python3 - "$LAB_TRUTH" "$STRIDE" >"$lab/addrs" <<'EOS'
+import ipaddress, json, sys
+stride = int(sys.argv[2])
+for p in json.load(open(sys.argv[1]))["pools"]:
     for r in p["ranges"]:
         a, b = (int(ipaddress.ip_address(x)) for x in r.split("-"))
-        for i in range(a, b + 1):
-            print(ipaddress.ip_address(i))' | while read ip; do
-	if ! out=\$($PWD/$BUILD/omapictl -K "$LAB_KEYFILE" --json lease ip \$ip 2>/dev/null); then
+        for i in sorted(set(range(a, b + 1, stride)) | {b}):
+            print(ipaddress.ip_address(i))
+EOS
+# One process inside the namespace walks them with omapictl.
+cat >"$lab/walk.sh" <<EOS
+while read ip; do
+	if ! out=\$($BIN/omapictl -K "$LAB_KEYFILE" --json lease ip \$ip 2>/dev/null); then
 		out="{\"ip-address\": \"\$ip\", \"error\": \"not found\"}"
 	fi
 	echo "\$out"
-done
+done <"$lab/addrs"
 EOS
 tests/lab/lab.sh exec "$lab" /usr/bin/python3 tests/lab/ref_sweep.py >"$lab/ref.jsonl" 2>/dev/null
 tests/lab/lab.sh exec "$lab" bash "$lab/walk.sh" >"$lab/ours.jsonl"
 /usr/bin/python3 - "$lab/ref.jsonl" "$lab/ours.jsonl" <<'EOS'
-import json, sys
-ref = [json.loads(l) for l in open(sys.argv[1])]
+import json, sys, time
+ref = {r["ip-address"]: r for r in map(json.loads, open(sys.argv[1]))}
 ours = [json.loads(l) for l in open(sys.argv[2])]
-bad = [(r, o) for r, o in zip(ref, ours) if r != o]
-# A lease that expired between the two walks differs only in its state.
-moved = [(r, o) for r, o in bad
-         if {k for k in set(r) | set(o) if r.get(k) != o.get(k)} <= {"state"}]
+pairs = [(ref.get(o.get("ip-address")), o) for o in ours]
+bad = [(r, o) for r, o in pairs if r != o]
+# A lease that expired between the two walks (its end is past) differs in
+# its state, and dhcpd drops the client's hostname when it frees it.
+def expired_between(r, o):
+    if r is None:
+        return False
+    diff = {k for k in set(r) | set(o) if r.get(k) != o.get(k)}
+    return ("state" in diff and diff <= {"state", "client-hostname"} and
+            min(r.get("ends", 0), o.get("ends", 0)) <= time.time())
+moved = [(r, o) for r, o in bad if expired_between(r, o)]
 for r, o in bad:
     if (r, o) not in moved:
         print("differs:", r, o)
-print("compared %d addresses, %d identical, %d changed state in between"
-      % (len(ref), len(ref) - len(bad), len(moved)))
-ok = len(ref) == len(ours) and len(ref) > 1000 and len(bad) == len(moved)
+print("compared %d of %d addresses, %d identical, %d changed state in between"
+      % (len(ours), len(ref), len(ours) - len(bad), len(moved)))
+ok = len(ours) > 400 and len(bad) == len(moved)
 print("compare: %d passed, %d failed" % (1 if ok else 0, 0 if ok else 1))
 sys.exit(0 if ok else 1)
 EOS
