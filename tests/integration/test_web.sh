@@ -7,6 +7,8 @@
 #    min_version is TLS13;
 #  - mutual TLS (RequireAndVerifyClientCert): no client certificate and a
 #    certificate from another CA are refused, the right one is served;
+#    VerifyClientCertIfGiven serves a client without a certificate and
+#    refuses one with a foreign certificate;
 #  - a real Prometheus scrapes it through mutual TLS and basic auth (up 1,
 #    dhcpd_up 1), and a job with a wrong password is down with a 401;
 #  - bad web configs: an unknown key is refused with file:line:column, a
@@ -152,6 +154,24 @@ code=$(status "$URL/metrics")
 check "no client certificate: refused (got $code)" is "$code" 000
 code=$(status --cert "$pki/rogue.crt" --key "$pki/rogue.key" "$URL/metrics")
 check "a certificate from another CA: refused (got $code)" is "$code" 000
+stop_exporter
+
+# --- VerifyClientCertIfGiven: no certificate is fine, a bad one is not ----------
+write_web web-ifgiven.yml "tls_server_config:
+  cert_file: $pki/server.crt
+  key_file: $pki/server.key
+  client_auth_type: VerifyClientCertIfGiven
+  client_ca_file: $pki/ca.crt"
+start_exporter web-ifgiven.yml
+for _ in $(seq 1 50); do
+	[ "$(status "$URL/-/healthy")" = 200 ] && break
+	sleep 0.1
+done
+check "VerifyClientCertIfGiven: no certificate: 200" is "$(status "$URL/metrics")" 200
+check "VerifyClientCertIfGiven: the CA's certificate: 200" is "$(mtls "$URL/metrics")" 200
+code=$(status --cert "$pki/rogue.crt" --key "$pki/rogue.key" "$URL/metrics")
+check "VerifyClientCertIfGiven: another CA's certificate: refused (got $code)" \
+	[ "$code" = 403 ] || [ "$code" = 000 ]
 stop_exporter
 
 # --- a real Prometheus scrapes through mutual TLS and basic auth -------------
