@@ -48,6 +48,14 @@ wait_up() {
 	return 1
 }
 
+# The exporter for runs as uid 65534: a copy in the script's lab folder
+# (mode 0755 under /tmp), because a checkout may sit where that user cannot
+# go (/root is 0700 on a fresh Debian).  Sets XBIN.
+nobody_exporter() {
+	install -m 0755 "$BIN/dhcpd_exporter" "$lab/dhcpd_exporter" &&
+		XBIN=$lab/dhcpd_exporter
+}
+
 # True when $BIN/dhcpd_exporter is built with AddressSanitizer: its
 # quarantine keeps freed memory, so RSS bounds do not apply.
 sanitized() { ldd "$BIN/dhcpd_exporter" 2>/dev/null | grep -q libasan; }

@@ -55,6 +55,7 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
+nobody_exporter || { echo "cannot copy the exporter"; exit 1; }
 
 # The link: 10.98.0.1 (lab, where dhcpd's OMAPI listens on every address)
 # to 10.98.0.2 (exporter).
@@ -80,14 +81,22 @@ $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 chmod 644 "$lab/exp.yml"
 # Not through in_cli: $! must be the exporter (ip and setpriv exec).
 ip netns exec "$cns" setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	"$XBIN" --config.file="$lab/exp.yml" \
 	>"$lab/exporter.out" 2>"$lab/exporter.err" &
 exporter_pid=$!
 disown
 
 check "the exporter runs as uid 65534" \
 	sh -c "sleep 0.3; awk '/^Uid:/ { exit \$2 != 65534 }' /proc/$exporter_pid/status"
-check "dhcpd_up 1 across the veth" wait_up 1 10
+# Nothing below means anything without a running exporter: stop here.
+if wait_up 1 10; then
+	ok "dhcpd_up 1 across the veth"
+else
+	fail "dhcpd_up 1 across the veth"
+	tail -20 "$lab/exporter.err" | sed 's/^/  exporter: /'
+	finish test_faults
+	exit 1
+fi
 
 # --- hung server -----------------------------------------------------
 t0=$(errors timeout)

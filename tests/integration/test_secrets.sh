@@ -52,7 +52,7 @@ says_fix() {
 # A clean environment: the lab's env file exports the secret.
 start_exporter() {
 	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--clear-groups "$XBIN" --config.file="$lab/exp.yml" \
 		--log.level=debug >>"$lab/out.txt" 2>>"$lab/err.txt" &
 	exporter_pid=$!
 	disown
@@ -61,6 +61,7 @@ start_exporter() {
 tests/lab/lab.sh start "$lab" --key hmac-sha256 >/dev/null ||
 	{ echo "lab did not start"; exit 1; }
 . "$lab/env"
+nobody_exporter || { echo "cannot copy the exporter"; exit 1; }
 SECRET_B64=$LAB_KEY_SECRET
 SECRET_HEX=$(printf '%s' "$SECRET_B64" | base64 -d | od -An -tx1 | tr -d ' \n')
 SECRET_HEX_COLON=$(echo "$SECRET_HEX" | sed 's/../&:/g; s/:$//')
@@ -70,7 +71,7 @@ KEYSPEC="{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret_file: $lab/secre
 write_config "$KEYSPEC"
 for mode in 640 604 644; do
 	owned_file "$lab/secret" "$mode" "$SECRET_B64"
-	out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 		--check-config 2>&1)
 	rc=$?
 	check "secret_file mode $mode refused, saying which file and chmod 0600" \
@@ -78,12 +79,12 @@ for mode in 640 604 644; do
 done
 owned_file "$lab/key.conf" 644 "$(cat "$LAB_KEYFILE")"
 write_config "{ key_file: $lab/key.conf }"
-out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 	--check-config 2>&1)
 check "key_file mode 644 refused, with the fix" says_fix $? "$out" "$lab/key.conf"
 chmod 600 "$lab/key.conf"
 check "key_file mode 600 accepted (--check-config as uid 65534)" \
-	as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config
+	as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config
 
 # --- a good key, unprivileged, debug logging ---------------------------
 owned_file "$lab/secret" 600 "$SECRET_B64"
@@ -134,16 +135,16 @@ check "the wrong secret is not logged either" \
 
 # --- configurations with errors ------------------------------------------
 write_config "{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret: \"$SECRET_B64!!\" }"
-as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
 	>>"$lab/out.txt" 2>>"$lab/err.txt"
 check "an inline secret that is not base64 is refused" [ $? -eq 2 ]
 write_config "{ name: $LAB_KEY_NAME, algorithm: hmac-nope, secret: \"$SECRET_B64\" }"
-as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
 	>>"$lab/out.txt" 2>>"$lab/err.txt"
 check "an unknown algorithm is refused" [ $? -eq 2 ]
 owned_file "$lab/secret" 600 "%%% $SECRET_B64"
 write_config "$KEYSPEC"
-as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config \
+as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
 	>>"$lab/out.txt" 2>>"$lab/err.txt"
 check "a secret file that is not base64 is refused" [ $? -eq 2 ]
 

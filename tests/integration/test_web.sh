@@ -86,7 +86,7 @@ write_web() {
 }
 start_exporter() {
 	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+		--clear-groups "$XBIN" --config.file="$lab/exp.yml" \
 		--web.config.file="$lab/$1" --log.level=debug \
 		>>"$lab/out.txt" 2>>"$lab/err.txt" &
 	exporter_pid=$!
@@ -95,6 +95,7 @@ start_exporter() {
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
+nobody_exporter || { echo "cannot copy the exporter"; exit 1; }
 [ -n "$LAB_KEYFILE" ] && chown 65534:65534 "$LAB_KEYFILE"
 make_pki || { echo "openssl could not make the test certificates"; exit 1; }
 HASH=$(PASSWORD=$PASSWORD $PY -W ignore -c 'import crypt, os
@@ -110,7 +111,7 @@ write_web web-auth.yml "tls_server_config:
 basic_auth_users:
   prometheus: $HASH"
 check "--check-config accepts the web config (relative paths)" \
-	as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 	--web.config.file="$lab/web-auth.yml" --check-config
 start_exporter web-auth.yml
 check "served over TLS with the right password" wait_up 1 10
@@ -230,7 +231,7 @@ stop_exporter
 # --- web configs that must not start -----------------------------------------
 refused() {	# $1 file: exit 2 and the message holds $2
 	local out rc
-	out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+	out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 		--web.config.file="$lab/$1" --check-config 2>&1)
 	rc=$?
 	echo "$out" >>"$lab/err.txt"
@@ -257,7 +258,7 @@ check "a private key others may read is refused, with the fix" \
 	refused web-auth.yml "chmod o-rwx $lab/pki/server.key"
 chmod 600 "$pki/server.key"
 # The exporter must not start on a bad web config either.
-out=$(as_nobody "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
+out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 	--web.config.file="$lab/web-typo.yml" 2>&1)
 check "the exporter does not start on a bad web config (exit 2)" is $? 2
 echo "$out" >>"$lab/err.txt"
