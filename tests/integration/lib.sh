@@ -48,6 +48,19 @@ wait_up() {
 	return 1
 }
 
+# Run as uid 65534, as the exporter runs in production: as_nobody CMD, or
+# $NOBODY before a command whose pid must be the program's ($! after
+# `ip netns exec NS $NOBODY PROG &`). Where that user cannot run programs
+# at all (a root directory of mode 0700, as in a chroot made with mktemp
+# -d: ld.so cannot open any library), run as root and say so, rather than
+# test nothing.
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if ! $NOBODY /bin/true 2>/dev/null; then
+	echo "note: uid 65534 cannot run programs here (/ is mode $(stat -c %a /)): running the exporter as root"
+	NOBODY=
+fi
+as_nobody() { $NOBODY "$@"; }
+
 # The exporter for runs as uid 65534: a copy in the script's lab folder
 # (mode 0755 under /tmp), because a checkout may sit where that user cannot
 # go (/root is 0700 on a fresh Debian).  Sets XBIN.

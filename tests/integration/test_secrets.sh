@@ -23,7 +23,6 @@ exporter_pid=
 trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 scrape() {
 	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"
 }
@@ -51,8 +50,7 @@ says_fix() {
 }
 # A clean environment: the lab's env file exports the secret.
 start_exporter() {
-	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$XBIN" --config.file="$lab/exp.yml" \
+	ip netns exec "$LAB_NETNS" env -i $NOBODY "$XBIN" --config.file="$lab/exp.yml" \
 		--log.level=debug >>"$lab/out.txt" 2>>"$lab/err.txt" &
 	exporter_pid=$!
 	disown

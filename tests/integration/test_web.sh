@@ -39,7 +39,6 @@ trap 'exit 130' INT TERM
 pki=$lab/pki
 URL=https://127.0.0.1:$PORT
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
 # curl in the lab, trusting our CA; prints the HTTP status (000: none).
 status() {
@@ -85,8 +84,7 @@ write_web() {
 	chown 65534:65534 "$lab/$1"
 }
 start_exporter() {
-	ip netns exec "$LAB_NETNS" env -i setpriv --reuid=65534 --regid=65534 \
-		--clear-groups "$XBIN" --config.file="$lab/exp.yml" \
+	ip netns exec "$LAB_NETNS" env -i $NOBODY "$XBIN" --config.file="$lab/exp.yml" \
 		--web.config.file="$lab/$1" --log.level=debug \
 		>>"$lab/out.txt" 2>>"$lab/err.txt" &
 	exporter_pid=$!
