@@ -19,6 +19,7 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
 	  -Wno-unused-parameter
 VERSION	= 0.1.0
+NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
@@ -40,9 +41,14 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan valgrind tidy fuzz bench demo clean install
+.PHONY: all check deps unit integration asan valgrind tidy fuzz bench demo clean install \
+	programs-and-tests
 
 all: $(PROGRAMS)
+
+# Everything check runs, built in parallel first (the suites then run one
+# at a time).
+programs-and-tests: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,7 +89,7 @@ integration: all
 # omapictl under valgrind, and omapictl against pypureomapi on every
 # address (ASan samples every 7th).
 check: deps
-	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) -j$(NPROC) programs-and-tests
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) asan
 	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh" tests/integration/run.sh
@@ -92,7 +98,8 @@ ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 	LDFLAGS="-fsanitize=address,undefined"
 
 asan:
-	$(MAKE) BUILD=build-asan $(ASAN_FLAGS) all unit integration
+	$(MAKE) -j$(NPROC) BUILD=build-asan $(ASAN_FLAGS) programs-and-tests
+	$(MAKE) BUILD=build-asan $(ASAN_FLAGS) unit integration
 
 valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)

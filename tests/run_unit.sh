@@ -1,17 +1,25 @@
 #!/bin/sh
-# Run the CMocka unit test binaries given as arguments; with VALGRIND=1,
-# under valgrind with leak checking, failing on any error.
+# Run the CMocka unit test binaries given as arguments, as many at once as
+# there are CPUs (each one's output is printed whole when it ends); with
+# VALGRIND=1, under valgrind with leak checking, failing on any error.
+#   tests/run_unit.sh --one TEST     (internal: one test, its output)
 set -u
-failed=0
-passed=0
-for t in "$@"; do
+if [ "${1:-}" = --one ]; then
 	if [ "${VALGRIND:-}" = 1 ]; then
-		valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite,indirect "$t"
+		out=$(valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$2" 2>&1)
 	else
-		"$t"
+		out=$("$2" 2>&1)
 	fi
-	if [ $? -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi
-done
+	rc=$?
+	printf '%s\n' "$out"
+	[ "$rc" -eq 0 ] && echo "PASSED: $2" || echo "FAILED: $2"
+	exit 0
+fi
+jobs=$(nproc 2>/dev/null || echo 2)
+results=$(printf '%s\n' "$@" | xargs -P "$jobs" -n 1 "$0" --one | tee /dev/stderr |
+	grep -E '^(PASSED|FAILED): ')
+passed=$(printf '%s\n' "$results" | grep -c '^PASSED: ')
+failed=$(printf '%s\n' "$results" | grep -c '^FAILED: ')
 echo "unit test programs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -eq $# ]
