@@ -55,16 +55,15 @@ wait_up() {
 # -d: ld.so cannot open any library), run as root and say so, rather than
 # test nothing.
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
-if ! $NOBODY /bin/true 2>/dev/null; then
-	echo "note: uid 65534 cannot run programs here (/ is mode $(stat -c %a /)): running the exporter as root"
-	NOBODY=
-fi
+$NOBODY /bin/true 2>/dev/null || NOBODY=
 as_nobody() { $NOBODY "$@"; }
 
 # The exporter for runs as uid 65534: a copy in the script's lab folder
 # (mode 0755 under /tmp), because a checkout may sit where that user cannot
 # go (/root is 0700 on a fresh Debian).  Sets XBIN.
 nobody_exporter() {
+	[ -z "$NOBODY" ] && echo "note: uid 65534 cannot run programs here" \
+		"(/ is mode $(stat -c %a /)): running the exporter as root"
 	install -m 0755 "$BIN/dhcpd_exporter" "$lab/dhcpd_exporter" &&
 		XBIN=$lab/dhcpd_exporter
 }
