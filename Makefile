@@ -86,13 +86,14 @@ integration: all
 # built with AddressSanitizer + UBSan; then, on the release build, the
 # checks that only mean something there or cost too much under ASan: a
 # core's contents, the exporter (TLS, auth, polls, sweeps, reload) and
-# omapictl under valgrind, and omapictl against pypureomapi on every
-# address (ASan samples every 7th).
+# omapictl under valgrind, omapictl against pypureomapi on every address
+# (ASan samples every 7th), and the installed exporter's system calls
+# against the systemd unit's filter (traced on the release build only).
 check: deps
 	$(MAKE) -j$(NPROC) programs-and-tests
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) asan
-	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh" tests/integration/run.sh
+	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh" tests/integration/run.sh
 
 ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	LDFLAGS="-fsanitize=address,undefined"
