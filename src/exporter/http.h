@@ -44,7 +44,8 @@ struct http_opts {
 	void		*log_arg;
 	/*
 	 * --web.config.file: TLS and basic auth; NULL or empty: plain HTTP,
-	 * open.  Read while starting; the PEM files are read then too.
+	 * open.  Read while starting; the PEM files are read then too
+	 * (so a restart of the server picks up renewed certificates).
 	 */
 	const struct webconfig	*web;
 };

@@ -42,7 +42,7 @@ usage(FILE *f)
 "  --web.config.file=PATH      TLS and basic auth for every page, in the\n"
 "                              exporter-toolkit format (tls_server_config,\n"
 "                              basic_auth_users with bcrypt hashes); read\n"
-"                              at start\n"
+"                              again, with its files, on SIGHUP\n"
 "  --once                      poll and sweep every server once, print the\n"
 "                              metrics on stdout and exit: 0 when every\n"
 "                              server answered, 1 otherwise\n"
@@ -53,8 +53,9 @@ usage(FILE *f)
 "  --version                   print the version and exit\n"
 "  --help                      this text\n"
 "\n"
-"Signals: SIGTERM and SIGINT stop; SIGHUP reloads the configuration (a bad\n"
-"file is reported and the running one kept).\n"
+"Signals: SIGTERM and SIGINT stop; SIGHUP reloads the configuration and the\n"
+"web config with its certificate files (a bad file is reported and the\n"
+"running one kept).\n"
 "Exit status: 0 success, 1 --once saw a server fail, 2 usage or\n"
 "configuration error.\n");
 }
@@ -257,13 +258,56 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	log_info("configuration reloaded");
 }
 
+/* The HTTP side: its options (listen kept as started) and web config. */
+struct web_state {
+	const char		*path;		/* --web.config.file, or NULL */
+	struct webconfig	*cfg;
+	char			*listen;
+	struct http_opts	 ho;
+	struct http_server	*http;
+};
+
+/*
+ * SIGHUP with --web.config.file: read it and its certificate files again
+ * and restart the HTTP server on them (a renewed certificate, a changed
+ * password); a bad one is reported and the running server kept.
+ */
+static void
+reload_web(struct web_state *ws, struct snapshot_store *store)
+{
+	struct webconfig *nw;
+	char err[512];
+
+	if (ws->path == NULL)
+		return;
+	log_info("reloading %s", ws->path);
+	if (load_web_config(ws->path, &nw) == -1 || check_web_files(nw) == -1) {
+		webconfig_free(nw);
+		log_error("%s: keeping the running web config", ws->path);
+		return;
+	}
+	http_stop(ws->http);
+	ws->ho.web = nw;
+	if ((ws->http = http_start(&ws->ho, store, err, sizeof(err))) == NULL) {
+		log_error("%s; keeping the running web config", err);
+		webconfig_free(nw);
+		ws->ho.web = ws->cfg;
+		if ((ws->http = http_start(&ws->ho, store, err,
+		    sizeof(err))) == NULL)
+			fatalx("%s", err);
+		return;
+	}
+	webconfig_free(ws->cfg);
+	ws->cfg = nw;
+	log_info("web config reloaded");
+}
+
 /* Serve until SIGTERM or SIGINT; SIGHUP reloads. */
 static int
-serve(const char *path, struct config *cfg, const char *listen,
-    const struct webconfig *web, struct snapshot_store *store)
+serve(const char *path, struct config *cfg, struct web_state *ws,
+    struct snapshot_store *store)
 {
-	struct http_opts ho;
-	struct http_server *http;
+	const struct webconfig *web = ws->cfg;
 	struct poller *p;
 	sigset_t set;
 	char err[512];
@@ -277,18 +321,19 @@ serve(const char *path, struct config *cfg, const char *listen,
 	signal(SIGPIPE, SIG_IGN);
 	if ((p = poller_new(cfg, store, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	memset(&ho, 0, sizeof(ho));
-	ho.listen = listen ? listen : cfg->listen;
-	ho.version = EXPORTER_VERSION;
-	ho.commit = EXPORTER_COMMIT;
-	ho.log = http_log;
-	ho.web = web;
-	if ((http = http_start(&ho, store, err, sizeof(err))) == NULL)
+	if (ws->listen == NULL && (ws->listen = strdup(cfg->listen)) == NULL)
+		fatalx("out of memory");
+	ws->ho.listen = ws->listen;
+	ws->ho.version = EXPORTER_VERSION;
+	ws->ho.commit = EXPORTER_COMMIT;
+	ws->ho.log = http_log;
+	ws->ho.web = web;
+	if ((ws->http = http_start(&ws->ho, store, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if (poller_start(p, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	log_info("dhcpd_exporter %s listening on %s (%s%s), %zu servers",
-	    EXPORTER_VERSION, ho.listen, web && web->tls ? "https" : "http",
+	    EXPORTER_VERSION, ws->listen, web && web->tls ? "https" : "http",
 	    web && web->nusers ? ", basic auth" : "", cfg->nservers);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -296,10 +341,11 @@ serve(const char *path, struct config *cfg, const char *listen,
 		if (sig != SIGHUP)
 			break;
 		reload(path, &cfg, &p, store);
+		reload_web(ws, store);
 	}
 	log_info("stopping on signal %d", sig);
 	poller_stop(p);
-	http_stop(http);
+	http_stop(ws->http);
 	poller_free(p);
 	config_free(cfg);
 	return 0;
@@ -309,6 +355,7 @@ int
 main(int argc, char **argv)
 {
 	struct snapshot_store store;
+	struct web_state ws;
 	struct webconfig *web;
 	struct config *cfg;
 	enum log_level level = LOG_LEVEL_INFO;
@@ -356,8 +403,14 @@ main(int argc, char **argv)
 		snapshot_store_destroy(&store);
 		return rc;
 	}
-	rc = serve(a.config_file, cfg, a.listen, web, &store);
-	webconfig_free(web);
+	memset(&ws, 0, sizeof(ws));
+	ws.path = a.web_config_file;
+	ws.cfg = web;
+	if (a.listen != NULL && (ws.listen = strdup(a.listen)) == NULL)
+		fatalx("out of memory");
+	rc = serve(a.config_file, cfg, &ws, &store);
+	webconfig_free(ws.cfg);
+	free(ws.listen);
 	snapshot_store_destroy(&store);
 	return rc;
 }

@@ -12,7 +12,8 @@
  *   basic_auth_users:
  *     prometheus: $2b$10$...          # bcrypt
  *
- * Read once at start: a changed file takes effect on restart.
+ * Read at start and again on SIGHUP (main.c restarts the HTTP server on
+ * the new one; a bad file leaves the running one in place).
  */
 #ifndef WEBCONFIG_H
 #define WEBCONFIG_H

@@ -9,6 +9,9 @@
 #    certificate from another CA are refused, the right one is served;
 #    VerifyClientCertIfGiven serves a client without a certificate and
 #    refuses one with a foreign certificate;
+#  - SIGHUP re-reads the web config: a new password and a renewed
+#    certificate take effect, a bad file is reported and the running one
+#    kept;
 #  - a real Prometheus scrapes it through mutual TLS and basic auth (up 1,
 #    dhcpd_up 1), and a job with a wrong password is down with a 401;
 #  - bad web configs: an unknown key is refused with file:line:column, a
@@ -130,6 +133,56 @@ code=$(in_lab curl -s -o /dev/null -w '%{http_code}' --max-time 3 \
 check "plain HTTP on the TLS port gets no HTTP answer (got $code)" is "$code" 000
 check "TLS 1.2 is accepted by default" \
 	is "$(status --tls-max 1.2 -u "prometheus:$PASSWORD" "$URL/-/healthy")" 200
+
+# --- SIGHUP: a new password and a renewed certificate, and a bad file kept out
+served_serial() {
+	in_lab openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$pki/ca.crt" \
+		</dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null
+}
+# Wait up to 5 s for a request with password $1 to get status $2.
+status_becomes() {
+	for _ in $(seq 1 50); do
+		[ "$(status -u "prometheus:$1" "$URL/-/healthy")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+serial0=$(served_serial)
+PASSWORD2="battery staple $$"
+HASH2=$(PASSWORD=$PASSWORD2 $PY -W ignore -c 'import crypt, os
+print(crypt.crypt(os.environ["PASSWORD"], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1024)))')
+make_cert server ca "subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth" && chown 65534:65534 "$pki"/server.* &&
+	chmod 600 "$pki/server.key"
+write_web web-auth.yml "tls_server_config:
+  cert_file: pki/server.crt
+  key_file: pki/server.key
+basic_auth_users:
+  prometheus: $HASH2"
+kill -HUP "$exporter_pid"
+check "SIGHUP: the new password is accepted" status_becomes "$PASSWORD2" 200
+check "SIGHUP: the old one is refused (401)" \
+	is "$(status -u "prometheus:$PASSWORD" "$URL/-/healthy")" 401
+serial1=$(served_serial)
+check "SIGHUP: the renewed certificate is served ($serial0 -> $serial1)" \
+	[ -n "$serial1" ] && [ "$serial1" != "$serial0" ]
+write_web web-auth.yml "tls_server_config:
+  cert_file: pki/server.crt
+  key_file: pki/server.key
+  min_verison: TLS13"
+kill -HUP "$exporter_pid"
+sleep 1
+check "SIGHUP with a bad web config: still served with the running one" \
+	is "$(status -u "prometheus:$PASSWORD2" "$URL/-/healthy")" 200
+check "... and the log says so, with file:line:column" \
+	grep -q "web-auth.yml:4:3: unknown key 'min_verison'" "$lab/err.txt"
+check "... keeping the running web config" \
+	grep -q 'keeping the running web config' "$lab/err.txt"
+write_web web-auth.yml "tls_server_config:
+  cert_file: pki/server.crt
+  key_file: pki/server.key
+basic_auth_users:
+  prometheus: $HASH2"
 stop_exporter
 
 # --- TLS 1.3 only, and mutual TLS -------------------------------------------
