@@ -119,8 +119,6 @@ parse_tls(struct yparse *p, const struct ynode *m, struct webconfig *w)
 	const struct ynode *v;
 	int prefer;
 
-	t->min_version = 12;
-	t->max_version = 13;
 	if (yis_null(m))
 		return;		/* "tls_server_config:" alone: TLS off */
 	if (ywant(p, m, Y_MAP, "tls_server_config") == -1)
@@ -251,7 +249,7 @@ parse_top(struct yparse *p, const struct ynode *root, struct webconfig *w)
 {
 	const struct ynode *v;
 
-	w->tls_cfg.min_version = 12;
+	w->tls_cfg.min_version = 12;	/* exporter-toolkit's defaults */
 	w->tls_cfg.max_version = 13;
 	if (root == NULL || yis_null(root))
 		return;		/* an empty file: no TLS, no users */

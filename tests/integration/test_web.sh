@@ -48,6 +48,16 @@ status() {
 	in_lab curl -s -o "$lab/body" -w '%{http_code}' --max-time 3 \
 		--cacert "$pki/ca.crt" "$@"
 }
+# Wait up to 5 s for `status ARGS...` to print $1.
+until_status() {
+	local want=$1
+	shift
+	for _ in $(seq 1 50); do
+		[ "$(status "$@")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 scrape() { in_lab curl -sf --max-time 2 --cacert "$pki/ca.crt" \
 	-u "prometheus:$PASSWORD" "$URL/metrics"; }
 is() { [ "$1" = "$2" ] || { echo "  got $1, wanted $2" >&2; return 1; }; }
@@ -139,14 +149,6 @@ served_serial() {
 	in_lab openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$pki/ca.crt" \
 		</dev/null 2>/dev/null | openssl x509 -noout -serial 2>/dev/null
 }
-# Wait up to 5 s for a request with password $1 to get status $2.
-status_becomes() {
-	for _ in $(seq 1 50); do
-		[ "$(status -u "prometheus:$1" "$URL/-/healthy")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 serial0=$(served_serial)
 PASSWORD2="battery staple $$"
 HASH2=$(PASSWORD=$PASSWORD2 $PY -W ignore -c 'import crypt, os
@@ -160,7 +162,8 @@ write_web web-auth.yml "tls_server_config:
 basic_auth_users:
   prometheus: $HASH2"
 kill -HUP "$exporter_pid"
-check "SIGHUP: the new password is accepted" status_becomes "$PASSWORD2" 200
+check "SIGHUP: the new password is accepted" \
+	until_status 200 -u "prometheus:$PASSWORD2" "$URL/-/healthy"
 check "SIGHUP: the old one is refused (401)" \
 	is "$(status -u "prometheus:$PASSWORD" "$URL/-/healthy")" 401
 serial1=$(served_serial)
@@ -194,10 +197,7 @@ write_web web-mtls.yml "tls_server_config:
   min_version: TLS13"
 start_exporter web-mtls.yml
 mtls() { status --cert "$pki/client.crt" --key "$pki/client.key" "$@"; }
-for _ in $(seq 1 50); do
-	[ "$(mtls "$URL/-/healthy")" = 200 ] && break
-	sleep 0.1
-done
+until_status 200 --cert "$pki/client.crt" --key "$pki/client.key" "$URL/-/healthy"
 check "the CA's client certificate: 200" is "$(mtls "$URL/metrics")" 200
 check "... with the metrics" grep -q '^dhcpd_up{' "$lab/body"
 check "TLS 1.2 refused when min_version is TLS13" \
@@ -215,10 +215,7 @@ write_web web-ifgiven.yml "tls_server_config:
   client_auth_type: VerifyClientCertIfGiven
   client_ca_file: $pki/ca.crt"
 start_exporter web-ifgiven.yml
-for _ in $(seq 1 50); do
-	[ "$(status "$URL/-/healthy")" = 200 ] && break
-	sleep 0.1
-done
+until_status 200 "$URL/-/healthy"
 check "VerifyClientCertIfGiven: no certificate: 200" is "$(status "$URL/metrics")" 200
 check "VerifyClientCertIfGiven: the CA's certificate: 200" is "$(mtls "$URL/metrics")" 200
 code=$(status --cert "$pki/rogue.crt" --key "$pki/rogue.key" "$URL/metrics")

@@ -731,6 +731,18 @@ basic_header(const char *user, const char *pass, char *out, size_t len)
 	snprintf(out + o, len - o, "\r\n");
 }
 
+/* One request on a new connection must get the status want. */
+static void
+assert_status(uint16_t port, const char *method, const char *path,
+    const char *headers, int want)
+{
+	struct reply r;
+
+	assert_int_equal(client_request(port, method, path, headers, &r), 0);
+	assert_int_equal(r.status, want);
+	reply_free(&r);
+}
+
 /* Basic auth guards every path: 401 with a challenge, 200 when right. */
 static void
 test_basic_auth(void **state)
@@ -757,31 +769,15 @@ test_basic_auth(void **state)
 		assert_non_null(strstr(reply_header(&r, "WWW-Authenticate"),
 		    "Basic realm=\"dhcpd_exporter\""));
 		reply_free(&r);
-		assert_int_equal(client_request(f.port, "GET", paths[i], bad,
-		    &r), 0);
-		assert_int_equal(r.status, 401);
-		reply_free(&r);
-		assert_int_equal(client_request(f.port, "GET", paths[i], nouser,
-		    &r), 0);
-		assert_int_equal(r.status, 401);
-		reply_free(&r);
+		assert_status(f.port, "GET", paths[i], bad, 401);
+		assert_status(f.port, "GET", paths[i], nouser, 401);
 	}
 	/* Twice: the second is answered from the cache, the same way. */
-	for (i = 0; i < 2; i++) {
-		assert_int_equal(client_request(f.port, "GET", "/-/healthy",
-		    good, &r), 0);
-		assert_int_equal(r.status, 200);
-		reply_free(&r);
-	}
+	for (i = 0; i < 2; i++)
+		assert_status(f.port, "GET", "/-/healthy", good, 200);
 	/* The wrong password after a right one is still wrong. */
-	assert_int_equal(client_request(f.port, "GET", "/-/healthy", bad,
-	    &r), 0);
-	assert_int_equal(r.status, 401);
-	reply_free(&r);
-	assert_int_equal(client_request(f.port, "POST", "/metrics", good,
-	    &r), 0);
-	assert_int_equal(r.status, 405);
-	reply_free(&r);
+	assert_status(f.port, "GET", "/-/healthy", bad, 401);
+	assert_status(f.port, "POST", "/metrics", good, 405);
 	http_stop(f.srv);
 	snapshot_store_destroy(&f.store);
 	webconfig_free(w);
