@@ -80,6 +80,7 @@ session_exit_code(enum omapi_errcode code)
 	case OMAPI_ERR_PROTOCOL:
 	case OMAPI_ERR_CONNECTION:
 	case OMAPI_ERR_NOMEM:
+	case OMAPI_ERR_CANCELLED:
 		break;
 	}
 	return CLI_SERVER;

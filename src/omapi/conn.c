@@ -51,6 +51,7 @@ struct omapi_conn {
 	int			 broken;
 	struct omapi_error	 broken_err;
 	int			 io_timeout_ms;
+	int			 cancel_fd;	/* 0: none */
 	size_t			 max_msg;
 	uint32_t		 next_tid;
 	uint32_t		 authid;
@@ -82,6 +83,34 @@ omapi_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Wait up to timeout_us (-1: no limit) for events on fd or for the
+ * caller's cancel descriptor (0: none).  Returns fd's revents (0 when the
+ * time ran out), WAIT_CANCELLED, or -1 with errno set.
+ */
+#define WAIT_CANCELLED	(-2)
+static int
+wait_fd(int fd, short events, int cancel_fd, int64_t timeout_us)
+{
+	struct pollfd pfd[2];
+	struct timespec ts;
+	int n;
+
+	pfd[0] = (struct pollfd){ .fd = fd, .events = events };
+	pfd[1] = (struct pollfd){ .fd = cancel_fd, .events = POLLIN };
+	if (timeout_us < 0)
+		timeout_us = -1;
+	ts.tv_sec = (time_t)(timeout_us / 1000000);
+	ts.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+	n = ppoll(pfd, cancel_fd > 2 ? 2 : 1, timeout_us < 0 ? NULL : &ts,
+	    NULL);
+	if (n == -1)
+		return errno == EINTR ? 0 : -1;
+	if (cancel_fd > 2 && pfd[1].revents != 0)
+		return WAIT_CANCELLED;
+	return pfd[0].revents;
 }
 
 static struct pending *
@@ -449,10 +478,8 @@ int
 omapi_conn_pump_us(struct omapi_conn *c, int64_t timeout_us,
     struct omapi_error *err)
 {
-	struct pollfd pfd;
-	struct timespec ts;
 	int64_t now, end, wait;
-	int n;
+	int n, ev;
 
 	if (c->broken)
 		return broken_error(c, err);
@@ -466,18 +493,16 @@ omapi_conn_pump_us(struct omapi_conn *c, int64_t timeout_us,
 			wait = pend_at(c, 0)->deadline - now;
 		if (wait < 0)
 			wait = 0;
-		ts.tv_sec = (time_t)(wait / 1000000);
-		ts.tv_nsec = (long)(wait % 1000000) * 1000;
-		pfd.fd = c->fd;
-		pfd.events = POLLIN | (c->out.len > c->out_off ? POLLOUT : 0);
-		pfd.revents = 0;
-		n = ppoll(&pfd, 1, wait == INT64_MAX ? NULL : &ts, NULL);
-		if (n == -1 && errno != EINTR)
+		ev = wait_fd(c->fd, POLLIN | (c->out.len > c->out_off ?
+		    POLLOUT : 0), c->cancel_fd, wait == INT64_MAX ? -1 : wait);
+		if (ev == WAIT_CANCELLED)
+			return conn_fail(c, err, OMAPI_ERR_CANCELLED,
+			    "cancelled");
+		if (ev == -1)
 			return conn_fail(c, err, OMAPI_ERR_CONNECTION, "poll");
-		if (n > 0 && (pfd.revents & POLLOUT) &&
-		    conn_write(c, err) == -1)
+		if ((ev & POLLOUT) && conn_write(c, err) == -1)
 			return -1;
-		if (n > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (ev & (POLLIN | POLLHUP | POLLERR)) {
 			if ((n = conn_read(c, err)) != 0)
 				return n;
 		}
@@ -498,10 +523,15 @@ omapi_conn_pump(struct omapi_conn *c, int timeout_ms, struct omapi_error *err)
 int
 omapi_conn_flush(struct omapi_conn *c, struct omapi_error *err)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	int ev;
 
 	while (!c->broken && c->out.len > c->out_off) {
-		if (poll(&pfd, 1, c->io_timeout_ms) == 0)
+		ev = wait_fd(c->fd, POLLOUT, c->cancel_fd,
+		    (int64_t)c->io_timeout_ms * 1000);
+		if (ev == WAIT_CANCELLED)
+			return conn_fail(c, err, OMAPI_ERR_CANCELLED,
+			    "cancelled");
+		if (ev == 0)
 			return conn_fail(c, err, OMAPI_ERR_TIMEOUT,
 			    "server does not read our requests");
 		if (conn_write(c, err) == -1)
@@ -536,17 +566,6 @@ omapi_conn_inflight(const struct omapi_conn *c)
 }
 
 /*
- * Wake a thread blocked on this connection from another thread: the socket
- * is shut down, so its poll returns and the connection breaks.  The caller
- * makes sure the connection is not being closed at the same time.
- */
-void
-omapi_conn_interrupt(struct omapi_conn *c)
-{
-	shutdown(c->fd, SHUT_RDWR);
-}
-
-/*
  * Give up on every request in flight: the connection is marked broken and
  * each pending callback runs now, with err.  For a caller that stops early
  * (a sweep that met an authentication failure) and is about to free what
@@ -570,15 +589,32 @@ omapi_conn_stats(const struct omapi_conn *c)
 	return &c->stats;
 }
 
-/* Connect with a timeout; the socket is left non-blocking. */
+/* What a wait that ended without its event means: a timeout or a stop. */
 static int
-tcp_connect(const char *host, uint16_t port, int timeout_ms,
+wait_failed(int ev, struct omapi_error *err, const char *what, int ms)
+{
+	if (ev == WAIT_CANCELLED)
+		return omapi_seterr(err, OMAPI_ERR_CANCELLED, "cancelled");
+	if (ev == 0)
+		return omapi_seterr(err, OMAPI_ERR_TIMEOUT, "%s within %d ms",
+		    what, ms);
+	return omapi_seterr(err, OMAPI_ERR_CONNECTION, "poll: %s",
+	    strerror(errno));
+}
+
+/*
+ * Connect by the deadline (monotonic us) or until cancelled; the socket is
+ * left non-blocking.
+ */
+static int
+tcp_connect(const struct omapi_conn_opts *o, int64_t deadline, int ms,
     struct omapi_error *err)
 {
+	const char *host = o->host ? o->host : "127.0.0.1";
+	uint16_t port = o->port ? o->port : OMAPI_DEFAULT_PORT;
 	struct addrinfo hints, *res, *ai;
-	struct pollfd pfd;
-	char portstr[8];
-	int fd = -1, rc, soerr, one = 1;
+	char portstr[8], what[OMAPI_ERRLEN];
+	int fd = -1, rc, ev, soerr, one = 1;
 	socklen_t sl;
 
 	memset(&hints, 0, sizeof(hints));
@@ -598,52 +634,55 @@ tcp_connect(const char *host, uint16_t port, int timeout_ms,
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		if (errno == EINPROGRESS) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			rc = poll(&pfd, 1, timeout_ms);
+			ev = wait_fd(fd, POLLOUT, o->cancel_fd,
+			    deadline - omapi_now_us());
 			sl = sizeof(soerr);
-			if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
+			if (ev > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR,
 			    &soerr, &sl) == 0 && soerr == 0)
 				break;
-			if (rc == 0)
-				omapi_seterr(err, OMAPI_ERR_TIMEOUT, "connect "
-				    "to %s port %u: no answer within %d ms",
-				    host, port, timeout_ms);
-			else
+			if (ev > 0)
 				omapi_seterr(err, OMAPI_ERR_CONNECTION,
 				    "connect to %s port %u: %s", host, port,
-				    strerror(rc == 1 ? soerr : errno));
+				    strerror(soerr));
+			else {
+				snprintf(what, sizeof(what), "connect to %s "
+				    "port %u: no answer", host, port);
+				wait_failed(ev, err, what, ms);
+			}
 		} else
 			omapi_seterr(err, OMAPI_ERR_CONNECTION,
 			    "connect to %s port %u: %s", host, port,
 			    strerror(errno));
 		close(fd);
 		fd = -1;
+		if (err->code == OMAPI_ERR_CANCELLED)
+			break;
 	}
 	freeaddrinfo(res);
 	return fd;
 }
 
-/* Exchange startup messages: ours out, the server's in. */
+/*
+ * Exchange startup messages, ours out, the server's in, by the deadline
+ * that also bounds the connect (connect_timeout covers both).
+ */
 static int
-conn_startup(struct omapi_conn *c, struct omapi_error *err)
+conn_startup(struct omapi_conn *c, int64_t deadline, int ms,
+    struct omapi_error *err)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-	int64_t end = omapi_now_us() + (int64_t)c->io_timeout_ms * 1000;
-	int rc;
+	ssize_t n;
+	int rc, ev;
 
 	if (omapi_startup_encode(&c->out) == -1 || conn_write(c, err) == -1)
 		return -1;
 	if (omapi_buf_reserve(&c->in, CONN_READ_CHUNK) == -1)
 		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
 	while ((rc = omapi_startup_decode(c->in.data, c->in.len, err)) == 0) {
-		int64_t left = (end - omapi_now_us()) / 1000;
-		ssize_t n;
-
-		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
-			return omapi_seterr(err, OMAPI_ERR_TIMEOUT, "server "
-			    "sent no OMAPI greeting within %d ms",
-			    c->io_timeout_ms);
+		ev = wait_fd(c->fd, POLLIN, c->cancel_fd,
+		    deadline - omapi_now_us());
+		if (ev <= 0 || deadline <= omapi_now_us())
+			return wait_failed(ev > 0 ? 0 : ev, err,
+			    "server sent no OMAPI greeting", ms);
 		n = recv(c->fd, c->in.data + c->in.len, 8 - c->in.len, 0);
 		if (n == 0)
 			return omapi_seterr(err, OMAPI_ERR_CONNECTION,
@@ -742,6 +781,7 @@ omapi_conn_open(const struct omapi_conn_opts *o, struct omapi_error *err)
 	size_t max = o->max_msg ? o->max_msg : OMAPI_DEFAULT_MAX_MSG;
 	int ctimeout = o->connect_timeout_ms > 0 ? o->connect_timeout_ms :
 	    CONN_DEFAULT_TIMEOUT;
+	int64_t deadline;
 
 	omapi_clearerr(err);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
@@ -755,10 +795,11 @@ omapi_conn_open(const struct omapi_conn_opts *o, struct omapi_error *err)
 	c->next_tid = 1;
 	omapi_buf_init(&c->out, CONN_OUT_MAX);
 	omapi_buf_init(&c->in, max + CONN_READ_CHUNK);
-	if ((c->fd = tcp_connect(o->host ? o->host : "127.0.0.1",
-	    o->port ? o->port : OMAPI_DEFAULT_PORT, ctimeout, err)) == -1)
+	c->cancel_fd = o->cancel_fd;
+	deadline = omapi_now_us() + (int64_t)ctimeout * 1000;
+	if ((c->fd = tcp_connect(o, deadline, ctimeout, err)) == -1)
 		goto fail;
-	if (conn_startup(c, err) == -1)
+	if (conn_startup(c, deadline, ctimeout, err) == -1)
 		goto fail;
 	if (o->key != NULL && o->key->alg != OMAPI_ALG_NONE &&
 	    conn_authenticate(c, o->key, err) == -1)

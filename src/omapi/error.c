@@ -17,6 +17,7 @@ static const char *const errcode_names[] = {
 	[OMAPI_ERR_CONNECTION] = "connection error",
 	[OMAPI_ERR_INVALID] = "invalid argument",
 	[OMAPI_ERR_NOMEM] = "out of memory",
+	[OMAPI_ERR_CANCELLED] = "cancelled",
 };
 
 /* A short name for an error kind, for messages and metric labels. */

@@ -41,6 +41,7 @@ enum omapi_errcode {
 	OMAPI_ERR_CONNECTION,	/* refused, reset or closed */
 	OMAPI_ERR_INVALID,	/* the caller's arguments are wrong */
 	OMAPI_ERR_NOMEM,
+	OMAPI_ERR_CANCELLED,	/* the caller's cancel_fd became readable */
 };
 
 struct omapi_error {
@@ -212,9 +213,17 @@ struct omapi_conn_opts {
 	const char		*host;		/* numeric IPv4/IPv6 or name */
 	uint16_t		 port;
 	const struct omapi_key	*key;		/* NULL: unsigned */
-	int			 connect_timeout_ms;
+	int			 connect_timeout_ms; /* TCP connect and greeting */
 	int			 io_timeout_ms;	/* per reply */
 	size_t			 max_msg;	/* 0: OMAPI_DEFAULT_MAX_MSG */
+	/*
+	 * Above 2: every wait of this connection (connect, greeting,
+	 * replies) also watches this descriptor and fails with
+	 * OMAPI_ERR_CANCELLED once it is readable, so another thread can
+	 * stop a connection at any point, even before it exists.  0 (a
+	 * zeroed struct): none.
+	 */
+	int			 cancel_fd;
 };
 
 struct omapi_conn;
@@ -250,10 +259,24 @@ int	 omapi_conn_flush(struct omapi_conn *, struct omapi_error *);
 int	 omapi_conn_cork(struct omapi_conn *, int on, struct omapi_error *);
 unsigned omapi_conn_inflight(const struct omapi_conn *);
 int	 omapi_conn_is_broken(const struct omapi_conn *);
-void	 omapi_conn_interrupt(struct omapi_conn *);
 void	 omapi_conn_abandon(struct omapi_conn *, const struct omapi_error *);
 int	 omapi_conn_can_send(const struct omapi_conn *);
 const struct omapi_conn_stats *omapi_conn_stats(const struct omapi_conn *);
+
+/* ---- pipeline.c: n requests with up to `window` in flight ----
+ * make fills req for item i (its name/value storage must last until make
+ * returns: the request is encoded at once); done sees item i's reply or
+ * failure, exactly once per request sent.  0 when every request was
+ * answered (each answer may still be an error, seen by done), -1 when the
+ * connection broke (err says why). */
+typedef void omapi_pipeline_make_fn(void *arg, size_t i,
+    struct omapi_request *req);
+typedef void omapi_pipeline_done_fn(void *arg, size_t i,
+    const struct omapi_msg *, const struct omapi_error *);
+
+int	 omapi_pipeline_run(struct omapi_conn *, size_t n, unsigned window,
+	    omapi_pipeline_make_fn *, omapi_pipeline_done_fn *, void *arg,
+	    struct omapi_error *);
 
 /* ---- object.c: an owned copy of a reply's object, for synchronous use ---- */
 struct omapi_object {

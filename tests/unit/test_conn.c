@@ -5,6 +5,7 @@
  * the socket to the test, which plays the server step by step, or keeps
  * answering every request itself (echo mode, for sliding windows).
  */
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -1365,50 +1366,119 @@ test_signed_inflight_cap(void **state)
 	omapi_key_wipe(&key);
 }
 
-struct interrupter {
-	struct omapi_conn	*c;
-	int			 delay_ms;
+/* Make fd readable after delay_ms, from another thread. */
+struct canceller {
+	int	fd;
+	int	delay_ms;
 };
 
 static void *
-interrupt_main(void *arg)
+cancel_main(void *arg)
 {
-	struct interrupter *in = arg;
+	struct canceller *cn = arg;
+	uint64_t one = 1;
 
-	usleep((useconds_t)in->delay_ms * 1000);
-	omapi_conn_interrupt(in->c);
+	usleep((useconds_t)cn->delay_ms * 1000);
+	assert_int_equal(write(cn->fd, &one, sizeof(one)), sizeof(one));
 	return NULL;
 }
 
-/* Another thread can wake a pump blocked on a silent server. */
+/* Another thread can stop a pump blocked on a silent server. */
 static void
-test_interrupt(void **state)
+test_cancel_pump(void **state)
 {
 	struct fake *f = fake_new();
-	struct interrupter in;
+	struct canceller cn = { eventfd(0, EFD_CLOEXEC), 100 };
+	struct omapi_conn_opts o;
+	struct omapi_conn *c;
 	struct omapi_error err;
 	struct seen s;
 	pthread_t th;
 	int64_t t0;
 
 	fake_start(f);
-	assert_non_null(in.c = open_conn(f, NULL, 10000, 0, &err));
-	in.delay_ms = 100;
+	memset(&o, 0, sizeof(o));
+	o.host = "127.0.0.1";
+	o.port = f->port;
+	o.connect_timeout_ms = 2000;
+	o.io_timeout_ms = 10000;
+	o.cancel_fd = cn.fd;
+	assert_non_null(c = omapi_conn_open(&o, &err));
+	fake_join(f);
 	memset(&s, 0, sizeof(s));
-	send_lease(in.c, &s);
+	send_lease(c, &s);
 	/* Nothing waiting: a microsecond pump returns at once. */
-	assert_int_equal(omapi_conn_pump_us(in.c, 1000, &err), 0);
+	assert_int_equal(omapi_conn_pump_us(c, 1000, &err), 0);
 	t0 = ms_now();
-	assert_int_equal(pthread_create(&th, NULL, interrupt_main, &in), 0);
-	assert_int_equal(omapi_conn_pump(in.c, -1, &err), -1);
+	assert_int_equal(pthread_create(&th, NULL, cancel_main, &cn), 0);
+	assert_int_equal(omapi_conn_pump(c, -1, &err), -1);
 	assert_true(ms_now() - t0 < 2000);
 	pthread_join(th, NULL);
-	assert_int_equal(err.code, OMAPI_ERR_CONNECTION);
+	assert_int_equal(err.code, OMAPI_ERR_CANCELLED);
 	assert_int_equal(s.calls, 1);
-	assert_int_equal(s.err.code, OMAPI_ERR_CONNECTION);
-	assert_true(omapi_conn_is_broken(in.c));
-	omapi_conn_close(in.c);
+	assert_int_equal(s.err.code, OMAPI_ERR_CANCELLED);
+	assert_true(omapi_conn_is_broken(c));
+	omapi_conn_close(c);
 	fake_stop(f);
+	close(cn.fd);
+}
+
+/* A listener that accepts TCP (the kernel's backlog) but never greets. */
+static int
+mute_listener(uint16_t *port)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+/*
+ * A server stuck before its greeting: the wait is bounded by
+ * connect_timeout (which covers the greeting, not the reply timeout), and
+ * cancel_fd ends it at once.
+ */
+static void
+test_greeting_wait(void **state)
+{
+	struct canceller cn = { eventfd(0, EFD_CLOEXEC), 100 };
+	struct omapi_conn_opts o;
+	struct omapi_error err;
+	pthread_t th;
+	uint16_t port;
+	int lfd = mute_listener(&port);
+	int64_t t0;
+
+	memset(&o, 0, sizeof(o));
+	o.host = "127.0.0.1";
+	o.port = port;
+	o.connect_timeout_ms = 300;
+	o.io_timeout_ms = 10000;
+	t0 = ms_now();
+	assert_null(omapi_conn_open(&o, &err));
+	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
+	assert_true(ms_now() - t0 >= 250 && ms_now() - t0 < 2000);
+	assert_non_null(strstr(err.text, "greeting within 300 ms"));
+
+	o.connect_timeout_ms = 30000;
+	o.cancel_fd = cn.fd;
+	t0 = ms_now();
+	assert_int_equal(pthread_create(&th, NULL, cancel_main, &cn), 0);
+	assert_null(omapi_conn_open(&o, &err));
+	pthread_join(th, NULL);
+	assert_int_equal(err.code, OMAPI_ERR_CANCELLED);
+	assert_true(ms_now() - t0 < 2000);
+	close(lfd);
+	close(cn.fd);
 }
 
 /*
@@ -1600,7 +1670,8 @@ main(void)
 		cmocka_unit_test(test_call_status_mapping),
 		cmocka_unit_test(test_sliding_window),
 		cmocka_unit_test(test_signed_inflight_cap),
-		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_cancel_pump),
+		cmocka_unit_test(test_greeting_wait),
 		cmocka_unit_test(test_abandon),
 		cmocka_unit_test(test_many_in_flight),
 	};
