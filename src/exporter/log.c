@@ -1,6 +1,9 @@
 /*
- * log.c: leveled logging to standard error, one line per event, safe to
- * call from the poller and the HTTP threads at once (one write per line).
+ * log.c: leveled logging to standard error, one logfmt line per event,
+ * safe to call from the poller and the HTTP threads at once (one write per
+ * line).  The message is the one value made of outside text (server and
+ * pool names from the configuration, text from dhcpd), and it is escaped
+ * here, in one place, for every caller.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -45,26 +48,63 @@ log_enabled(enum log_level l)
 	return l <= current_level;
 }
 
-/* Format one line and write it with a single write(2). */
+/*
+ * Append text to line[*n] as the inside of a logfmt quoted value: quote
+ * and backslash escaped, newline, tab and every other control byte (and
+ * DEL) as an escape, so nothing a server name or a dhcpd reply holds can
+ * end the value or the line and forge another.  Stops short of cap.
+ */
+static void
+log_escape(char *line, size_t *n, size_t cap, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	char esc[5];
+	size_t len;
+
+	for (p = (const unsigned char *)text; *p; p++) {
+		len = 0;
+		if (*p == '"' || *p == '\\') {
+			esc[len++] = '\\';
+			esc[len++] = (char)*p;
+		} else if (*p == '\n' || *p == '\t' || *p == '\r') {
+			esc[len++] = '\\';
+			esc[len++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			esc[len++] = '\\';
+			esc[len++] = 'x';
+			esc[len++] = hex[*p >> 4];
+			esc[len++] = hex[*p & 15];
+		} else
+			esc[len++] = (char)*p;
+		if (*n + len > cap)
+			return;
+		memcpy(line + *n, esc, len);
+		*n += len;
+	}
+}
+
+/* Format one line, escape the message, write it with one write(2). */
 static void
 log_vwrite(enum log_level l, const char *suffix, const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n;
+	char msg[1024], line[4096 + 3];
+	size_t n;
+	int m;
 
-	n = snprintf(line, sizeof(line), "level=%s msg=\"", level_names[l]);
-	if (n < 0 || (size_t)n >= sizeof(line))
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	m = snprintf(line, sizeof(line), "level=%s msg=\"", level_names[l]);
+	if (m < 0 || (size_t)m >= sizeof(line))
 		return;
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	n = (int)strlen(line);
-	if (suffix != NULL)
-		n += snprintf(line + n, sizeof(line) - (size_t)n, ": %s",
-		    suffix);
-	if (n > (int)sizeof(line) - 3)
-		n = (int)sizeof(line) - 3;
+	n = (size_t)m;
+	log_escape(line, &n, sizeof(line) - 2, msg);
+	if (suffix != NULL) {
+		log_escape(line, &n, sizeof(line) - 2, ": ");
+		log_escape(line, &n, sizeof(line) - 2, suffix);
+	}
 	line[n++] = '"';
 	line[n++] = '\n';
-	(void)!write(STDERR_FILENO, line, (size_t)n);
+	(void)!write(STDERR_FILENO, line, n);
 }
 
 #define LOG_FN(fn, level, suffix)				\
