@@ -248,7 +248,10 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	}
 	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
 		log_warnx("a new listen address takes effect at restart");
+	/* Prompt whatever the servers do (poller.h); then the new poller
+	 * takes over every unchanged server's results and counters. */
 	poller_stop(*p);
+	poller_adopt(np, *p);
 	poller_free(*p);
 	config_free(*cfg);
 	*cfg = ncfg;

@@ -1,20 +1,24 @@
 /*
- * poller.c: one thread per server, each keeping its own schedule of polls
- * and sweep slices, and a publisher that turns every server's latest
- * results into one immutable snapshot for the HTTP side.
+ * poller.c: one worker thread per server, each keeping its own schedule of
+ * polls and sweep slices, and the publisher that turns every server's
+ * handed-over results into one immutable snapshot for the HTTP side.
  *
- * A hung or slow server delays nobody but itself.  Stopping sets a flag,
- * wakes sleeping threads and interrupts blocked sockets, so SIGTERM is
- * served within a second even with a server that does not answer.
+ * A hung or slow server delays nobody but itself.  See poller.h for who
+ * owns what and how stopping stays prompt.
  */
+#include <sys/eventfd.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "poller.h"
+#include "server.h"
 
 /* Addresses per sweep slice when unthrottled; throttled: 1/4 s worth. */
 #define SLICE_UNTHROTTLED	4096
@@ -22,7 +26,8 @@
 
 struct worker {
 	struct poller		*p;
-	struct server_state	*s;
+	size_t			 i;
+	struct server		 s;	/* owned by the thread, see server.h */
 	pthread_t		 thread;
 	int			 started;
 };
@@ -30,13 +35,27 @@ struct worker {
 struct poller {
 	const struct config	*cfg;
 	struct snapshot_store	*store;
-	pthread_mutex_t		 mtx;	/* results of every server */
+	int			 cancel_fd;	/* eventfd; readable: stop */
+	pthread_mutex_t		 mtx;		/* results[], stopping */
 	pthread_cond_t		 wake;
 	int			 stopping;
-	struct server_state	*servers;
-	size_t			 nservers;
+	struct server_result	*results;	/* handed over, per server */
 	struct worker		*workers;
+	size_t			 nservers;	/* initialised so far */
 };
+
+/* An eventfd above 2, so the library takes it for a cancel descriptor. */
+static int
+cancel_fd_new(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), high;
+
+	if (fd == -1 || fd > 2)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return high;
+}
 
 struct poller *
 poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
@@ -45,24 +64,37 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	struct poller *p;
 	size_t i;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->servers = calloc(cfg->nservers + 1, sizeof(*p->servers))) ==
-	    NULL || (p->workers = calloc(cfg->nservers + 1,
-	    sizeof(*p->workers))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	p->cfg = cfg;
-	p->store = store;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		goto nomem;
+	p->cancel_fd = -1;
 	pthread_mutex_init(&p->mtx, NULL);
 	pthread_cond_init(&p->wake, NULL);
+	p->cfg = cfg;
+	p->store = store;
+	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
+	    NULL || (p->workers = calloc(cfg->nservers + 1,
+	    sizeof(*p->workers))) == NULL)
+		goto nomem;
+	if ((p->cancel_fd = cancel_fd_new()) == -1) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
 	for (i = 0; i < cfg->nservers; i++) {
-		if (server_init(&p->servers[i], &cfg->servers[i],
-		    cfg->poll_interval_ms, err, errlen) == -1)
+		p->workers[i].p = p;
+		p->workers[i].i = i;
+		if (server_init(&p->workers[i].s, &cfg->servers[i],
+		    p->cancel_fd, err, errlen) == -1)
 			goto fail;
+		if (server_result_alloc(&p->results[i], &cfg->servers[i]) ==
+		    -1) {
+			server_free(&p->workers[i].s);
+			goto nomem;
+		}
 		p->nservers++;
 	}
 	return p;
+nomem:
+	snprintf(err, errlen, "out of memory");
 fail:
 	poller_free(p);
 	return NULL;
@@ -75,70 +107,24 @@ poller_free(struct poller *p)
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->nservers; i++)
-		server_free(&p->servers[i]);
-	if (p->servers != NULL) {
-		pthread_mutex_destroy(&p->mtx);
-		pthread_cond_destroy(&p->wake);
+	for (i = 0; i < p->nservers; i++) {
+		server_free(&p->workers[i].s);
+		server_result_free(&p->results[i]);
 	}
-	free(p->servers);
+	if (p->cancel_fd != -1)
+		close(p->cancel_fd);
+	pthread_mutex_destroy(&p->mtx);
+	pthread_cond_destroy(&p->wake);
+	free(p->results);
 	free(p->workers);
 	free(p);
 }
 
-/* Copy one server's results into a new snapshot. */
-static int
-publish_server(struct snapshot *snap, struct server_state *s)
-{
-	const struct config_server *cfg = s->cfg;
-	struct snapshot_server *ss;
-	struct snapshot_pool *sp;
-	struct snapshot_host *sh;
-	size_t i, j;
-
-	if ((ss = snapshot_add_server(snap, cfg->name)) == NULL)
-		return -1;
-	ss->up = s->up;
-	ss->last_poll = s->last_poll;
-	ss->poll_duration = s->poll_duration;
-	ss->last_sweep = s->last_sweep;
-	ss->sweep_duration = s->sweep_duration;
-	ss->polls = s->polls;
-	ss->requests = server_requests(s);
-	memcpy(ss->errors, s->errors, sizeof(ss->errors));
-	ss->resets = s->resets;
-	for (i = 0; i < cfg->npools; i++) {
-		if ((sp = snapshot_server_add_pool(ss, cfg->pools[i].name)) ==
-		    NULL)
-			return -1;
-		for (j = 0; j < cfg->pools[i].nlabels; j++)
-			if (snapshot_pool_add_label(sp,
-			    cfg->pools[i].labels[j].name,
-			    cfg->pools[i].labels[j].value) == -1)
-				return -1;
-		sp->counters_known = s->up && s->pools[i].counters_known;
-		sp->addresses = s->pools[i].addresses;
-		sp->free = s->pools[i].free;
-		sp->backup = s->pools[i].backup;
-		sp->sweep_known = s->sweep[i].known;
-		memcpy(sp->states, s->sweep[i].states, sizeof(sp->states));
-		memcpy(sp->expiring, s->sweep[i].expiring,
-		    sizeof(sp->expiring));
-		sp->earliest_end = s->sweep[i].earliest_end;
-	}
-	for (i = 0; i < cfg->nhosts; i++) {
-		if ((sh = snapshot_server_add_host(ss,
-		    cfg->hosts[i].label)) == NULL)
-			return -1;
-		sh->present = s->up && s->hosts[i].present;
-		if (sh->present && snapshot_host_found(sh, s->hosts[i].mac,
-		    s->hosts[i].ip[0] ? s->hosts[i].ip : NULL) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Build a snapshot of every server's latest results and publish it. */
+/*
+ * Build a snapshot of every server's handed-over results and publish it.
+ * Under the mutex from start to swap, so that two workers publishing at
+ * once can never leave the older snapshot in place.
+ */
 static void
 poller_publish(struct poller *p)
 {
@@ -151,16 +137,39 @@ poller_publish(struct poller *p)
 	}
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
-		if (publish_server(snap, &p->servers[i]) == -1) {
+		if (publish_server(snap, &p->cfg->servers[i],
+		    &p->results[i]) == -1) {
 			log_warn("cannot build a snapshot");
 			break;
 		}
-	pthread_mutex_unlock(&p->mtx);
-	if (i < p->nservers) {
+	if (i == p->nservers)
+		snapshot_store_publish(p->store, snap);
+	else
 		snapshot_release(snap);
-		return;
-	}
-	snapshot_store_publish(p->store, snap);
+	pthread_mutex_unlock(&p->mtx);
+}
+
+/* The end of a step: a copy of the worker's results for the publisher. */
+static void
+worker_handover(struct worker *w)
+{
+	struct poller *p = w->p;
+
+	server_sync_counters(&w->s);
+	pthread_mutex_lock(&p->mtx);
+	server_result_copy(&p->results[w->i], &w->s.res, w->s.cfg);
+	pthread_mutex_unlock(&p->mtx);
+}
+
+static int
+stopping(struct poller *p)
+{
+	int v;
+
+	pthread_mutex_lock(&p->mtx);
+	v = p->stopping;
+	pthread_mutex_unlock(&p->mtx);
+	return v;
 }
 
 /*
@@ -169,7 +178,7 @@ poller_publish(struct poller *p)
  * is then two lines, and its cause stays in dhcpd_exporter_omapi_errors_total.
  */
 static void
-log_outage(struct server_state *s, int failed)
+log_outage(struct server *s, int failed)
 {
 	if (failed && !s->failing)
 		log_warnx("server %s: not answering: %s", s->cfg->name,
@@ -182,10 +191,14 @@ log_outage(struct server_state *s, int failed)
 	s->failing = failed;
 }
 
-/* One poll of one server; results go in under the lock. */
+/*
+ * One poll of the worker's server into its results.  -1 when the server
+ * failed; a poll cut short by a stop changes nothing and hands nothing over.
+ */
 static int
-worker_poll(struct poller *p, struct server_state *s)
+worker_poll(struct worker *w)
 {
+	struct server *s = &w->s;
 	const struct config_server *cfg = s->cfg;
 	struct pool_result *pools;
 	struct host_result *hosts;
@@ -196,23 +209,21 @@ worker_poll(struct poller *p, struct server_state *s)
 	hosts = calloc(cfg->nhosts + 1, sizeof(*hosts));
 	if (pools == NULL || hosts == NULL)
 		goto out;
-	pthread_mutex_lock(&p->mtx);
-	memcpy(pools, s->pools, cfg->npools * sizeof(*pools));
-	pthread_mutex_unlock(&p->mtx);
+	memcpy(pools, s->res.pools, cfg->npools * sizeof(*pools));
 	if (server_connect(s, start) == 0)
 		rc = server_poll(s, pools, hosts);
-	server_count_unmatched(s);
-	pthread_mutex_lock(&p->mtx);
-	s->up = rc == 0;
-	s->polls++;
-	s->last_poll = snapshot_now();
-	s->poll_duration = s->last_poll - start;
+	if (stopping(w->p))
+		goto out;
+	s->res.up = rc == 0;
+	s->res.counters.polls++;
+	s->res.last_poll = snapshot_now();
+	s->res.poll_duration = s->res.last_poll - start;
 	if (rc == 0) {
-		memcpy(s->pools, pools, cfg->npools * sizeof(*pools));
-		memcpy(s->hosts, hosts, cfg->nhosts * sizeof(*hosts));
+		memcpy(s->res.pools, pools, cfg->npools * sizeof(*pools));
+		memcpy(s->res.hosts, hosts, cfg->nhosts * sizeof(*hosts));
 	}
-	pthread_mutex_unlock(&p->mtx);
 	log_outage(s, rc == -1);
+	worker_handover(w);
 out:
 	free(pools);
 	free(hosts);
@@ -231,52 +242,58 @@ slice_size(const struct config_server *cfg)
 	return n < SLICE_MIN ? SLICE_MIN : n;
 }
 
+/* A finished sweep becomes the published lease picture of every pool. */
+static void
+worker_sweep_done(struct worker *w)
+{
+	struct server *s = &w->s;
+	double now = snapshot_now();
+	size_t i;
+
+	for (i = 0; i < s->cfg->npools; i++) {
+		s->res.pools[i].sweep = s->sweep.work[i];
+		s->res.pools[i].sweep.known = 1;
+	}
+	s->res.sweep_duration = now - s->sweep.started;
+	s->res.last_sweep = now;
+	log_debug("server %s: sweep done in %.3f s", s->cfg->name,
+	    s->res.sweep_duration);
+	sweeper_abort(&s->sweep);
+	worker_handover(w);
+}
+
 /*
  * Advance the server's sweep by one slice (starting one if none runs).
- * Returns 1 when a sweep finished and was published into the results.
+ * Returns 1 when a sweep finished and was handed over.
  */
 static int
-worker_sweep_step(struct poller *p, struct server_state *s, unsigned slice)
+worker_sweep_step(struct worker *w, unsigned slice)
 {
+	struct server *s = &w->s;
+	struct omapi_error e;
 	double now = snapshot_now();
-	int done, rc;
+	int done;
 
 	if (server_connect(s, now) == -1)
 		return 0;
-	if (!s->run.active && sweeper_start(s, now) == -1)
+	if (!s->sweep.active && sweeper_start(&s->sweep, now) == -1)
 		return 0;
-	rc = sweeper_slice(s, slice, &done);
-	server_count_unmatched(s);
-	if (rc == -1) {
+	if (sweeper_slice(&s->sweep, s->conn, slice, &done, &e) == -1) {
+		if (e.code == OMAPI_ERR_CANCELLED)
+			return 0;
+		server_count_error(s, &e);
+		log_debug("server %s: sweep stopped: %s", s->cfg->name,
+		    e.text);
 		log_outage(s, 1);
+		worker_handover(w);
 		return 0;
 	}
+	/* Answers that were neither a lease nor "not found". */
+	s->res.counters.errors[SNAPSHOT_ERR_STATUS] += s->sweep.status_errors;
 	if (!done)
 		return 0;
-	now = snapshot_now();
-	pthread_mutex_lock(&p->mtx);
-	for (size_t i = 0; i < s->cfg->npools; i++) {
-		s->sweep[i] = s->run.work[i];
-		s->sweep[i].known = 1;
-	}
-	s->sweep_duration = now - s->run.started;
-	s->last_sweep = now;
-	pthread_mutex_unlock(&p->mtx);
-	log_debug("server %s: sweep done in %.3f s", s->cfg->name,
-	    s->sweep_duration);
-	sweeper_abort(s);
+	worker_sweep_done(w);
 	return 1;
-}
-
-static int
-stopping(struct poller *p)
-{
-	int v;
-
-	pthread_mutex_lock(&p->mtx);
-	v = p->stopping;
-	pthread_mutex_unlock(&p->mtx);
-	return v;
 }
 
 /* Sleep until the time `until` (epoch s) or until stopped. */
@@ -308,7 +325,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct poller *p = w->p;
-	struct server_state *s = w->s;
+	struct server *s = &w->s;
 	const struct config_server *cfg = s->cfg;
 	double poll_every = p->cfg->poll_interval_ms / 1000.0;
 	double sweep_every = cfg->sweep.interval_ms / 1000.0;
@@ -318,7 +335,7 @@ worker_main(void *arg)
 	while (!stopping(p)) {
 		now = snapshot_now();
 		if (now >= next_poll) {
-			worker_poll(p, s);
+			worker_poll(w);
 			poller_publish(p);
 			next_poll += poll_every;
 			if (next_poll < now)
@@ -326,13 +343,13 @@ worker_main(void *arg)
 		}
 		/* No new sweep while polls fail: it would only add load to a
 		 * struggling server; the next good poll lets it start. */
-		if (cfg->sweep.enabled && (s->run.active ||
+		if (cfg->sweep.enabled && (s->sweep.active ||
 		    (now >= next_sweep && !s->failing))) {
-			if (!s->run.active)
+			if (!s->sweep.active)
 				next_sweep = now + sweep_every;
-			if (worker_sweep_step(p, s, slice))
+			if (worker_sweep_step(w, slice))
 				poller_publish(p);
-			if (s->run.active)
+			if (s->sweep.active)
 				continue;	/* next slice, or a due poll */
 		}
 		wake = next_poll;
@@ -353,8 +370,6 @@ poller_start(struct poller *p, char *err, size_t errlen)
 	int rc;
 
 	for (i = 0; i < p->nservers; i++) {
-		p->workers[i].p = p;
-		p->workers[i].s = &p->servers[i];
 		if ((rc = pthread_create(&p->workers[i].thread, NULL,
 		    worker_main, &p->workers[i])) != 0) {
 			snprintf(err, errlen, "pthread_create: %s",
@@ -367,23 +382,118 @@ poller_start(struct poller *p, char *err, size_t errlen)
 	return 0;
 }
 
-/* Stop every worker: wake the sleepers, interrupt the blocked, join. */
+/*
+ * Stop every worker: the flag and the condition wake the sleepers, the
+ * eventfd ends every wait on the network at once; then join.
+ */
 void
 poller_stop(struct poller *p)
 {
+	uint64_t one = 1;
 	size_t i;
 
 	pthread_mutex_lock(&p->mtx);
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->mtx);
-	for (i = 0; i < p->nservers; i++)
-		server_interrupt(&p->servers[i]);
+	if (write(p->cancel_fd, &one, sizeof(one)) != sizeof(one))
+		log_warn("cannot wake the pollers");
 	for (i = 0; i < p->nservers; i++)
 		if (p->workers[i].started) {
 			pthread_join(p->workers[i].thread, NULL);
 			p->workers[i].started = 0;
 		}
+}
+
+/* The configured pool of old with the same name and the same ranges. */
+static const struct config_pool *
+same_pool(const struct config_server *old, const struct config_pool *np,
+    size_t *at)
+{
+	const struct config_pool *op;
+	size_t i;
+
+	for (i = 0; i < old->npools; i++) {
+		op = &old->pools[i];
+		if (strcmp(op->name, np->name) != 0 ||
+		    op->nranges != np->nranges ||
+		    memcmp(op->ranges, np->ranges, np->nranges *
+		    sizeof(*np->ranges)) != 0)
+			continue;
+		*at = i;
+		return op;
+	}
+	return NULL;
+}
+
+/*
+ * Carry one server's state over a reload: its counters always (they count
+ * since the exporter started), its results when it still is the same
+ * dhcpd (address and port), pool by pool (same name and ranges) and host
+ * by host (same label).
+ */
+static void
+adopt_server(struct server *s, const struct config_server *ocfg,
+    const struct server_result *or, const uint8_t *ologged)
+{
+	struct server_result *r = &s->res;
+	const struct config_server *cfg = s->cfg;
+	size_t i, j;
+
+	r->counters = or->counters;
+	s->closed_requests = or->counters.requests;
+	if (strcmp(ocfg->address, cfg->address) != 0 ||
+	    ocfg->port != cfg->port)
+		return;
+	r->up = or->up;
+	r->last_poll = or->last_poll;
+	r->poll_duration = or->poll_duration;
+	if (cfg->sweep.enabled) {
+		r->last_sweep = or->last_sweep;
+		r->sweep_duration = or->sweep_duration;
+	}
+	for (i = 0; i < cfg->npools; i++) {
+		if (same_pool(ocfg, &cfg->pools[i], &j) == NULL)
+			continue;
+		r->pools[i] = or->pools[j];
+		r->pools[i].handle = 0;	/* a new connection resolves again */
+		if (!cfg->sweep.enabled)
+			memset(&r->pools[i].sweep, 0, sizeof(r->pools[i].sweep));
+		s->unresolved_logged[i] = ologged[j];
+	}
+	for (i = 0; i < cfg->nhosts; i++)
+		for (j = 0; j < ocfg->nhosts; j++)
+			if (strcmp(cfg->hosts[i].label,
+			    ocfg->hosts[j].label) == 0) {
+				r->hosts[i] = or->hosts[j];
+				break;
+			}
+}
+
+/*
+ * After a reload: take over what the stopped poller old (its workers
+ * joined, so their state is nobody's now) knew of every
+ * server that is still configured (by name), then publish it, so no series
+ * of an unchanged server or pool disappears and no counter goes back.
+ */
+void
+poller_adopt(struct poller *p, const struct poller *old)
+{
+	const struct config_server *ocfg;
+	size_t i, j;
+
+	for (i = 0; i < p->nservers; i++) {
+		for (j = 0; j < old->nservers; j++) {
+			ocfg = old->workers[j].s.cfg;
+			if (strcmp(ocfg->name, p->cfg->servers[i].name) != 0)
+				continue;
+			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
+			    old->workers[j].s.unresolved_logged);
+			break;
+		}
+		worker_handover(&p->workers[i]);
+	}
+	poller_publish(p);
 }
 
 /*
@@ -393,22 +503,22 @@ poller_stop(struct poller *p)
 int
 poller_once(struct poller *p)
 {
-	struct server_state *s;
+	struct worker *w;
 	size_t i;
 	int rv = 0, done;
 
 	for (i = 0; i < p->nservers; i++) {
-		s = &p->servers[i];
-		if (worker_poll(p, s) == -1) {	/* logged by log_outage */
+		w = &p->workers[i];
+		if (worker_poll(w) == -1) {	/* logged by log_outage */
 			rv = -1;
 			continue;
 		}
-		if (!s->cfg->sweep.enabled)
+		if (!w->s.cfg->sweep.enabled)
 			continue;
 		done = 0;
-		while (!done && s->up) {
-			done = worker_sweep_step(p, s, SLICE_UNTHROTTLED);
-			if (!done && !s->run.active) {	/* log_outage */
+		while (!done && w->s.res.up) {
+			done = worker_sweep_step(w, SLICE_UNTHROTTLED);
+			if (!done && !w->s.sweep.active) {	/* log_outage */
 				rv = -1;
 				break;
 			}

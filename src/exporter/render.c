@@ -43,15 +43,20 @@ struct render_ctx {
 	"old (see dhcpd_exporter_last_sweep_timestamp_seconds)."
 
 enum render_fid {
-	F_UP, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
+	F_UP, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
 	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
-	F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
+	F_SWEEP_ENABLED, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
 
 static const struct render_family render_families[F_NFAM] = {
 	[F_UP] = { "dhcpd_up", "gauge",
 	    "Whether the last poll of the dhcpd server over OMAPI succeeded "
 	    "(1) or not (0)." },
+	[F_RESOLVED] = { "dhcpd_pool_resolved", "gauge",
+	    "Whether dhcpd serves the configured pool (1): the lease of its "
+	    "first address names a pool object; 0 when dhcpd answered \"not "
+	    "found\" or an error (the pool then has no counters: see the "
+	    "log)." },
 	[F_ADDRS] = { "dhcpd_pool_addresses", "gauge",
 	    "Addresses in the pool: lease-count of dhcpd's pool object, read "
 	    "every poll." },
@@ -89,6 +94,9 @@ static const struct render_family render_families[F_NFAM] = {
 	    "took." },
 	[F_POLLS] = { "dhcpd_exporter_polls_total", "counter",
 	    "Polls of the server since the exporter started." },
+	[F_SWEEP_ENABLED] = { "dhcpd_exporter_sweep_enabled", "gauge",
+	    "Whether the server is configured with a lease sweep (1) or "
+	    "not (0)." },
 	[F_LAST_SWEEP] = { "dhcpd_exporter_last_sweep_timestamp_seconds",
 	    "gauge",
 	    "When the last complete sweep of the server's pools finished, in "
@@ -268,6 +276,9 @@ render_server_value(enum render_fid f, const struct snapshot_server *sv,
 	case F_POLLS:
 		render_fmt_u64(val, len, sv->polls);
 		return 0;
+	case F_SWEEP_ENABLED:
+		render_fmt_u64(val, len, sv->sweep_enabled ? 1 : 0);
+		return 0;
 	case F_LAST_SWEEP:
 		if (sv->last_sweep == 0)
 			return 1;
@@ -342,6 +353,10 @@ render_pool(struct render_ctx *c, enum render_fid f,
 
 	n = render_pool_labels(l, sv, p);
 	switch (f) {
+	case F_RESOLVED:
+		if (p->resolution < 0 || !sv->up)
+			return 0;	/* not asked yet, or server down */
+		return render_sample(c, l, n, p->resolution ? "1" : "0");
 	case F_ADDRS:
 	case F_FREE:
 	case F_BACKUP:
@@ -443,7 +458,7 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 	    { "commit", s->commit } };
 
 	switch (f) {
-	case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
+	case F_RESOLVED: case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
 	case F_EXPIRING: case F_EARLIEST:
 		return render_pool_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:

@@ -281,6 +281,7 @@ snapshot_server_add_pool(struct snapshot_server *sv, const char *name)
 		free(p);
 		return NULL;
 	}
+	p->resolution = -1;
 	sv->pools[sv->npools++] = p;
 	return p;
 }

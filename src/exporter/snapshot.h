@@ -65,6 +65,8 @@ struct snapshot_pool {
 	struct snapshot_label	*labels;	/* kept sorted by name */
 	size_t			 nlabels;
 
+	int			 resolution;	/* 1 dhcpd serves it, 0 it does
+						 * not, -1 not asked yet */
 	/* From the pool object's counters, every poll. */
 	int			 counters_known; /* 0: pool not resolved */
 	uint64_t		 addresses;	/* lease-count */
@@ -88,6 +90,7 @@ struct snapshot_host {
 struct snapshot_server {
 	char			 *name;
 	int			  up;
+	int			  sweep_enabled;
 	double			  last_poll;	/* epoch s; 0: never */
 	double			  poll_duration; /* seconds */
 	double			  last_sweep;	/* end of last sweep; 0: never */

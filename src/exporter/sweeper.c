@@ -14,8 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
-#include "poller.h"
+#include "server.h"
 
 static int
 range_cmp(const void *a, const void *b)
@@ -27,11 +26,12 @@ range_cmp(const void *a, const void *b)
 
 /* Build the sorted list of ranges to sweep from the configuration. */
 int
-sweeper_init(struct server_state *s)
+sweeper_init(struct sweeper *s, const struct config_server *cfg)
 {
-	const struct config_server *cfg = s->cfg;
 	size_t i, j, n = 0;
 
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
 	for (i = 0; i < cfg->npools; i++)
 		n += cfg->pools[i].nranges;
 	if ((s->ranges = calloc(n ? n : 1, sizeof(*s->ranges))) == NULL)
@@ -48,34 +48,40 @@ sweeper_init(struct server_state *s)
 	return 0;
 }
 
-int
-sweeper_start(struct server_state *s, double now)
+void
+sweeper_free(struct sweeper *s)
 {
-	struct sweep_run *r = &s->run;
-
 	sweeper_abort(s);
-	if ((r->work = calloc(s->cfg->npools ? s->cfg->npools : 1,
-	    sizeof(*r->work))) == NULL)
+	free(s->ranges);
+	s->ranges = NULL;
+	s->nranges = 0;
+}
+
+int
+sweeper_start(struct sweeper *s, double now)
+{
+	sweeper_abort(s);
+	if ((s->work = calloc(s->cfg->npools ? s->cfg->npools : 1,
+	    sizeof(*s->work))) == NULL)
 		return -1;
-	r->active = 1;
-	r->range = 0;
-	r->next = s->nranges ? s->ranges[0].first : 0;
-	r->started = now;
-	r->failed = 0;
+	s->active = 1;
+	s->range = 0;
+	s->next = s->nranges ? s->ranges[0].first : 0;
+	s->started = now;
 	return 0;
 }
 
 void
-sweeper_abort(struct server_state *s)
+sweeper_abort(struct sweeper *s)
 {
-	free(s->run.work);
-	s->run.work = NULL;
-	s->run.active = 0;
+	free(s->work);
+	s->work = NULL;
+	s->active = 0;
 }
 
 /* Where one slice's answers go. */
 struct slice {
-	struct server_state	*s;
+	struct sweeper		*s;
 	size_t			 hint;	/* range of the last answer */
 	int64_t			 now;
 };
@@ -103,7 +109,7 @@ slice_agg(struct slice *sl, uint32_t ip)
 			return NULL;
 		sl->hint = lo;
 	}
-	return &sl->s->run.work[rg[sl->hint].pool];
+	return &sl->s->work[rg[sl->hint].pool];
 }
 
 /* Count one lease into its pool's aggregate. */
@@ -134,12 +140,11 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
  * configured range they reach into.
  */
 static size_t
-slice_ranges(const struct server_state *s, unsigned max_addrs,
+slice_ranges(const struct sweeper *s, unsigned max_addrs,
     struct omapi_range *out, size_t nmax, size_t *lastidx)
 {
-	const struct sweep_run *r = &s->run;
-	uint64_t left = max_addrs, next = r->next, last;
-	size_t i = r->range, n = 0;
+	uint64_t left = max_addrs, next = s->next, last;
+	size_t i = s->range, n = 0;
 
 	while (left > 0 && i < s->nranges && n < nmax) {
 		last = next + left - 1;
@@ -158,35 +163,37 @@ slice_ranges(const struct server_state *s, unsigned max_addrs,
 }
 
 /*
- * Sweep up to max_addrs more addresses.  *done is set when the sweep has
- * covered every range; returns -1 when the connection or the key failed
- * (the sweep is abandoned, and the previous result stays published).
+ * Sweep up to max_addrs more addresses on conn.  *done is set when the
+ * sweep has covered every range; returns -1 when the connection or the key
+ * failed (err says why; the sweep is abandoned, and the previous result
+ * stays published).  Answers that were neither a lease nor "not found" are
+ * left in status_errors for the caller to count.
  */
 int
-sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
+sweeper_slice(struct sweeper *s, struct omapi_conn *conn, unsigned max_addrs,
+    int *done, struct omapi_error *err)
 {
-	struct sweep_run *r = &s->run;
 	struct omapi_sweep_opts o;
 	struct omapi_sweep_result res;
 	struct omapi_range *ranges;
-	struct omapi_error e;
 	struct slice sl;
-	size_t n, nmax, lastidx = r->range;
+	size_t n, nmax, lastidx = s->range;
 
 	*done = 0;
-	while (r->range < s->nranges && r->next > s->ranges[r->range].last) {
-		if (++r->range < s->nranges)
-			r->next = s->ranges[r->range].first;
+	s->status_errors = 0;
+	while (s->range < s->nranges && s->next > s->ranges[s->range].last) {
+		if (++s->range < s->nranges)
+			s->next = s->ranges[s->range].first;
 	}
-	if (r->range >= s->nranges) {
+	if (s->range >= s->nranges) {
 		*done = 1;
 		return 0;
 	}
-	nmax = s->nranges - r->range;
+	nmax = s->nranges - s->range;
 	if (nmax > max_addrs)
 		nmax = max_addrs;
-	if ((ranges = calloc(nmax, sizeof(*ranges))) == NULL)
-		return -1;
+	if ((ranges = calloc(nmax ? nmax : 1, sizeof(*ranges))) == NULL)
+		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
 	if ((n = slice_ranges(s, max_addrs, ranges, nmax, &lastidx)) == 0) {
 		free(ranges);
 		return 0;	/* max_addrs 0: nothing to do */
@@ -197,21 +204,16 @@ sweeper_slice(struct server_state *s, unsigned max_addrs, int *done)
 	o.window = s->cfg->sweep.window;
 	o.max_rate = s->cfg->sweep.max_rate;
 	sl.s = s;
-	sl.hint = r->range;
+	sl.hint = s->range;
 	sl.now = (int64_t)time(NULL);
-	if (omapi_sweep(s->conn, &o, slice_lease, &sl, &res, &e) == -1) {
+	if (omapi_sweep(conn, &o, slice_lease, &sl, &res, err) == -1) {
 		free(ranges);
-		server_count_error(s, &e);
-		/* The caller logs it as an outage (poller.c log_outage). */
-		log_debug("server %s: sweep stopped: %s", s->cfg->name,
-		    e.text);
 		sweeper_abort(s);
 		return -1;
 	}
-	/* Answers that were neither a lease nor "not found". */
-	s->errors[SNAPSHOT_ERR_STATUS] += res.errors;
-	r->range = lastidx;
-	r->next = (uint64_t)ranges[n - 1].last + 1;
+	s->status_errors = res.errors;
+	s->range = lastidx;
+	s->next = (uint64_t)ranges[n - 1].last + 1;
 	free(ranges);
 	return 0;
 }

@@ -30,6 +30,7 @@ golden_snapshot(void)
 	assert_non_null(s = snapshot_new("1.2.3", "abc123"));
 	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
 	sv->up = 1;
+	sv->sweep_enabled = 1;
 	sv->last_poll = 1700000000.5;
 	sv->poll_duration = 0.0125;
 	sv->polls = 3;
@@ -44,6 +45,7 @@ golden_snapshot(void)
 	/* added out of order: rendered sorted by name */
 	assert_int_equal(snapshot_pool_add_label(p, "zone", "a"), 0);
 	assert_int_equal(snapshot_pool_add_label(p, "site", "hq"), 0);
+	p->resolution = 1;
 	p->counters_known = 1;
 	p->addresses = 241;
 	p->free = 40;
@@ -59,8 +61,11 @@ golden_snapshot(void)
 	p->expiring[4] = 190;
 	p->earliest_end = 1700000123;
 
-	/* counters unknown (not resolved), no sweep yet: no pool series */
-	assert_non_null(snapshot_server_add_pool(sv, "lab"));
+	/* not resolved, no sweep yet: only dhcpd_pool_resolved 0 */
+	assert_non_null(p = snapshot_server_add_pool(sv, "lab"));
+	p->resolution = 0;
+	/* not asked yet: no series at all */
+	assert_non_null(snapshot_server_add_pool(sv, "new"));
 
 	assert_non_null(h = snapshot_server_add_host(sv, "printer-1"));
 	assert_int_equal(snapshot_host_found(h, "00:16:3e:00:00:01",
@@ -78,6 +83,10 @@ static const char golden_text[] =
 "# TYPE dhcpd_up gauge\n"
 "dhcpd_up{server=\"dhcp1\"} 1\n"
 "dhcpd_up{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_pool_resolved Whether dhcpd serves the configured pool (1): the lease of its first address names a pool object; 0 when dhcpd answered \"not found\" or an error (the pool then has no counters: see the log).\n"
+"# TYPE dhcpd_pool_resolved gauge\n"
+"dhcpd_pool_resolved{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 1\n"
+"dhcpd_pool_resolved{server=\"dhcp1\",pool=\"lab\"} 0\n"
 "# HELP dhcpd_pool_addresses Addresses in the pool: lease-count of dhcpd's pool object, read every poll.\n"
 "# TYPE dhcpd_pool_addresses gauge\n"
 "dhcpd_pool_addresses{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 241\n"
@@ -126,6 +135,10 @@ static const char golden_text[] =
 "# TYPE dhcpd_exporter_polls_total counter\n"
 "dhcpd_exporter_polls_total{server=\"dhcp1\"} 3\n"
 "dhcpd_exporter_polls_total{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_exporter_sweep_enabled Whether the server is configured with a lease sweep (1) or not (0).\n"
+"# TYPE dhcpd_exporter_sweep_enabled gauge\n"
+"dhcpd_exporter_sweep_enabled{server=\"dhcp1\"} 1\n"
+"dhcpd_exporter_sweep_enabled{server=\"dhcp2\"} 0\n"
 "# HELP dhcpd_exporter_last_sweep_timestamp_seconds When the last complete sweep of the server's pools finished, in seconds since the epoch; absent before the first. Lease state and expiry metrics date from then.\n"
 "# TYPE dhcpd_exporter_last_sweep_timestamp_seconds gauge\n"
 "dhcpd_exporter_last_sweep_timestamp_seconds{server=\"dhcp1\"} 1699999990\n"

@@ -2,11 +2,12 @@
  * pipeline.c: send n requests on one connection with up to `window` in
  * flight, each reply handed back with its index.  Pool counters and host
  * checks cost one round trip each; pipelining them keeps a poll of 1,000
- * pools to a few tens of milliseconds instead of 1,000 round trips.
+ * pools to a few tens of milliseconds instead of 1,000 round trips.  Only
+ * the public connection API is used, so any client of the library can.
  */
 #include <stdlib.h>
 
-#include "poller.h"
+#include "omapi.h"
 
 struct pipeline;
 
@@ -16,7 +17,7 @@ struct pipeline_item {
 };
 
 struct pipeline {
-	pipeline_done_fn	*done;
+	omapi_pipeline_done_fn	*done;
 	void			*arg;
 	unsigned		 inflight;
 };
@@ -37,8 +38,8 @@ pipeline_reply(void *arg, const struct omapi_msg *m,
  * request that was sent; err says why).
  */
 int
-pipeline_run(struct omapi_conn *c, size_t n, unsigned window,
-    pipeline_make_fn *make, pipeline_done_fn *done, void *arg,
+omapi_pipeline_run(struct omapi_conn *c, size_t n, unsigned window,
+    omapi_pipeline_make_fn *make, omapi_pipeline_done_fn *done, void *arg,
     struct omapi_error *err)
 {
 	struct pipeline pl = { done, arg, 0 };
