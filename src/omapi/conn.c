@@ -699,39 +699,12 @@ conn_startup(struct omapi_conn *c, int64_t deadline, int ms,
 	return omapi_conn_flush(c, err);
 }
 
-/* The outcome of the authenticator open, filled by its callback. */
-struct auth_wait {
-	int			done;
-	int			ok;
-	uint32_t		authid;
-	struct omapi_error	err;
-};
-
-static void
-auth_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
-{
-	struct auth_wait *w = arg;
-
-	w->done = 1;
-	if (e != NULL) {
-		w->err = *e;
-		return;
-	}
-	if (m->hdr.opcode == OMAPI_OP_UPDATE && m->hdr.handle != 0) {
-		w->ok = 1;
-		w->authid = m->hdr.handle;
-		return;
-	}
-	/*
-	 * dhcpd answers an unknown key name (or a known name with another
-	 * algorithm) with "no object matches": that is an authentication
-	 * failure here, not a missing object.
-	 */
-	omapi_status_to_error(m, &w->err);
-	w->err.code = OMAPI_ERR_AUTH;
-}
-
-/* Open an authenticator object for the key; its handle is our authid. */
+/*
+ * Open an authenticator object for the key; its handle is our authid.
+ * dhcpd answers an unknown key name (or a known name with another
+ * algorithm) with "no object matches": that is an authentication failure
+ * here, not a missing object.
+ */
 static int
 conn_authenticate(struct omapi_conn *c, const struct omapi_key *key,
     struct omapi_error *err)
@@ -745,28 +718,27 @@ conn_authenticate(struct omapi_conn *c, const struct omapi_key *key,
 		{ "algorithm", wire, wire ? (uint32_t)strlen(wire) : 0 },
 	};
 	struct omapi_request req = { OMAPI_OP_OPEN, 0, 0, msg, 1, obj, 2 };
-	struct auth_wait w;
+	struct omapi_object *o;
 
-	memset(&w, 0, sizeof(w));
 	if (wire == NULL)
 		return omapi_seterr(err, OMAPI_ERR_INVALID,
 		    "key has no algorithm");
-	if (omapi_conn_send(c, &req, auth_reply, &w, err) == -1)
-		return -1;
-	while (!w.done)
-		if (omapi_conn_pump(c, -1, err) == -1)
-			break;
-	if (!w.ok) {
-		*err = w.err;
-		if (err->code == OMAPI_ERR_AUTH)
+	if (omapi_call(c, &req, &o, err) == -1) {
+		if (err->result != 0)	/* a STATUS answer, not a failure */
 			omapi_seterr(err, OMAPI_ERR_AUTH, "server refused key "
 			    "'%s' (%s): unknown name or other algorithm",
 			    key->name, omapi_alg_name(key->alg));
 		return -1;
 	}
+	if (o->opcode != OMAPI_OP_UPDATE || o->handle == 0) {
+		omapi_object_free(o);
+		return omapi_seterr(err, OMAPI_ERR_PROTOCOL, "authenticator "
+		    "open answered without a handle");
+	}
+	c->authid = o->handle;
+	omapi_object_free(o);
 	if ((c->signer = omapi_signer_new(key, err)) == NULL)
 		return -1;
-	c->authid = w.authid;
 	return 0;
 }
 
