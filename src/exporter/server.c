@@ -24,15 +24,8 @@ server_init(struct server_state *s, const struct config_server *cfg,
 	s->cfg = cfg;
 	s->poll_interval_ms = poll_interval_ms;
 	pthread_mutex_init(&s->conn_mtx, NULL);
-	if (cfg->key.src != CONFIG_SECRET_NONE) {
-		if ((s->key = keypage_alloc()) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-		if (config_load_key(cfg, s->key, err, errlen) == -1)
-			goto fail;
-		s->keyed = 1;
-	}
+	s->key = cfg->key.loaded;	/* read with the config, owned by it */
+	s->keyed = s->key != NULL;
 	s->pools = calloc(cfg->npools ? cfg->npools : 1, sizeof(*s->pools));
 	s->sweep = calloc(cfg->npools ? cfg->npools : 1, sizeof(*s->sweep));
 	s->hosts = calloc(cfg->nhosts ? cfg->nhosts : 1, sizeof(*s->hosts));
@@ -52,7 +45,6 @@ server_free(struct server_state *s)
 {
 	server_disconnect(s);
 	sweeper_abort(s);
-	keypage_free(s->key);
 	s->key = NULL;
 	free(s->pools);
 	free(s->sweep);
