@@ -3,16 +3,11 @@
  * the environment (OMAPI_KEY, OMAPI_KEY_FILE), in that order.  No message
  * here ever shows the secret.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "omapictl.h"
-
-#define KEYS_FILE_MAX	(64 * 1024)
 
 /* Report a key problem; returns -1. */
 static int
@@ -59,59 +54,25 @@ keys_secret_file(const struct cli_opts *o, struct omapi_key *key)
 }
 
 /*
- * Read a small file into buf (NUL-terminated); -1 after reporting.  We
- * read key files ourselves rather than with omapi_key_load_file, whose
- * error messages come out garbled (see the note in omapictl.c).
+ * A file of `key NAME { ... };` blocks, read by the library's one reader
+ * for secrets (a regular file that others may not access).
  */
-static int
-keys_read(const char *path, char *buf, size_t bufsize, size_t *len)
-{
-	ssize_t n = 0;
-	int fd;
-
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "%s: key file %s: %s\n", CLI_NAME, path,
-		    strerror(errno));
-		return -1;
-	}
-	while (*len < bufsize - 1 &&
-	    (n = read(fd, buf + *len, bufsize - 1 - *len)) > 0)
-		*len += (size_t)n;
-	if (n == -1)
-		fprintf(stderr, "%s: key file %s: %s\n", CLI_NAME, path,
-		    strerror(errno));
-	else if (*len == bufsize - 1)
-		fprintf(stderr, "%s: key file %s: larger than %d bytes\n",
-		    CLI_NAME, path, KEYS_FILE_MAX);
-	close(fd);
-	buf[*len] = '\0';
-	return n == -1 || *len == bufsize - 1 ? -1 : 0;
-}
-
-/* A file of `key NAME { ... };` blocks. */
 static int
 keys_key_file(const struct cli_opts *o, const char *path,
     struct omapi_key *key)
 {
-	static char text[KEYS_FILE_MAX + 1];
 	struct omapi_error err;
-	size_t len;
-	int rv = -1;
 
 	if (o->alg != NULL) {
 		fprintf(stderr, "%s: --algorithm does not apply to a key file "
 		    "(the file names the algorithm)\n", CLI_NAME);
 		return -1;
 	}
-	if (keys_read(path, text, sizeof(text), &len) == 0) {
-		rv = omapi_key_parse_text(key, text, len, o->key_name, &err);
-		if (rv == -1)
-			fprintf(stderr, "%s: key file %s: %s\n", CLI_NAME,
-			    path, err.text);
+	if (omapi_key_load_file(key, path, o->key_name, &err) == -1) {
+		fprintf(stderr, "%s: key file %s\n", CLI_NAME, err.text);
+		return -1;
 	}
-	explicit_bzero(text, sizeof(text));
-	return rv;
+	return 0;
 }
 
 /* "NAME:BASE64" from -k or OMAPI_KEY. */

@@ -5,16 +5,6 @@
  * the key (keys.c), and hands the command words to a handler from the
  * table below.  Handlers connect on first use (session.c), print what the
  * server answered (output.c) and return the exit status.
- *
- * Notes on the library, found while writing this program (src/omapi/ is
- * not ours to edit):
- * - key.c: omapi_key_load_file and omapi_key_parse_text prefix an error
- *   with omapi_seterr(err, err->code, "...%.200s", ..., err->text), so
- *   vsnprintf reads the buffer it writes (undefined behaviour; glibc
- *   prints "line 1: line 1: f key 'k1' is not valid base64", or nothing
- *   at all after the path).  keys.c reads key files itself to avoid the
- *   load_file case; a bad secret or algorithm inside a key file still
- *   reads garbled until key.c copies err->text before reusing it.
  */
 #include <stdio.h>
 #include <string.h>

@@ -9,57 +9,18 @@
 
 #include "omapictl.h"
 
-/* A port number 1..65535; -1 if s is not one. */
-static int
-port_parse(const char *s, uint16_t *port)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < 1 || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
-/* Copy n bytes of s into host as a string; -1 if empty or too long. */
-static int
-host_copy(const char *s, size_t n, char *host, size_t hostlen)
-{
-	if (n == 0 || n >= hostlen)
-		return -1;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	return 0;
-}
-
 /*
  * "HOST", "HOST:PORT", "[IPV6]", "[IPV6]:PORT", or a bare IPv6 address
- * (more than one colon, no port).  The port is left alone when absent.
+ * (more than one colon, no port), by the library's one rule for HOST:PORT.
+ * The port is left alone when absent.
  */
 int
 server_parse(const char *s, char *host, size_t hostlen, uint16_t *port)
 {
-	const char *colon, *close;
+	struct omapi_error err;
 
-	if (*s == '[') {
-		if ((close = strchr(s, ']')) == NULL ||
-		    host_copy(s + 1, (size_t)(close - s - 1), host,
-		    hostlen) == -1)
-			return -1;
-		if (close[1] == '\0')
-			return 0;
-		return close[1] == ':' ? port_parse(close + 2, port) : -1;
-	}
-	colon = strchr(s, ':');
-	if (colon == NULL || strchr(colon + 1, ':') != NULL)
-		return host_copy(s, strlen(s), host, hostlen);
-	if (host_copy(s, (size_t)(colon - s), host, hostlen) == -1)
-		return -1;
-	return port_parse(colon + 1, port);
+	return omapi_parse_hostport(s, OMAPI_HOSTPORT_PORT_OPTIONAL, host,
+	    hostlen, port, &err);
 }
 
 /* The exit status for a kind of failure (see usage.c). */

@@ -7,10 +7,15 @@
  * "FILE:LINE:COLUMN: message", into a caller-owned struct config_errors.
  * Nothing here logs or exits; the daemon decides what to print.
  *
- * Secrets: the loader keeps only where the secret comes from.  An inline
- * `secret:` is checked to be valid base64 and kept (wiped by config_free);
- * secret_file and key_file are read later, by config_load_key(), which
- * refuses files that group or others may access.
+ * Secrets are part of loading: once the file is valid, each server's key
+ * (inline `secret:`, secret_file or key_file) is read into
+ * key.loaded, a struct omapi_key in pages of its own (keypage.c) that
+ * config_free() wipes.  Files holding secrets are refused when others may
+ * access them or when they are not regular files (omapi_secret_read).
+ *
+ * The files: config.c (load, free), config_parse.c (the schema and the
+ * value checks), config_check.c (checks across entries, the /metrics
+ * size), config_key.c (the keys).
  */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -18,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "errsink.h"
 #include "omapi.h"
 
 /* Defaults. */
@@ -37,20 +43,6 @@
 #define CONFIG_RANGES_MAX	4096	/* per pool */
 #define CONFIG_SWEEP_MAX_ADDRS	(1u << 24)	/* addresses per server */
 #define CONFIG_FILE_MAX		(16 * 1024 * 1024)
-#define CONFIG_ERRORS_MAX	100	/* messages kept; the rest counted */
-
-/*
- * Where the problems go.  Zero-initialise it, pass it to config_load*(),
- * print msg[0 .. n-1], then config_errors_free().  Errors beyond
- * CONFIG_ERRORS_MAX (or that could not be stored for lack of memory) are
- * only counted in `lost`.
- */
-struct config_errors {
-	char	**msg;
-	size_t	  n;
-	size_t	  cap;
-	size_t	  lost;
-};
 
 /* An extra label on a pool's series. */
 struct config_label {
@@ -104,6 +96,9 @@ struct config_key {
 	int			 alg_given;
 	char			*secret;	/* CONFIG_SECRET_INLINE: base64 */
 	char			*path;	/* SECRET_FILE, KEY_FILE */
+	int			 line;	/* of the source, for messages */
+	int			 col;
+	struct omapi_key	*loaded; /* the key; NULL: unsigned */
 };
 
 struct config_sweep {
@@ -128,6 +123,7 @@ struct config_server {
 	struct config_host	*hosts;
 	size_t			 nhosts;
 	int			 line;
+	int			 col;
 };
 
 struct config {
@@ -143,19 +139,16 @@ int	 config_load(const char *path, struct config **,
 	    struct config_errors *);
 int	 config_load_buffer(const char *name, const char *data, size_t len,
 	    struct config **, struct config_errors *);
+int	 config_load_unkeyed(const char *path, const char *data, size_t len,
+	    struct config **, struct config_errors *);
 void	 config_free(struct config *);
-void	 config_errors_free(struct config_errors *);
-size_t	 config_errors_count(const struct config_errors *);
-int	 config_load_key(const struct config_server *, struct omapi_key *,
-	    char *err, size_t errlen);
+
+/* ---- config_parse.c ---- */
 int	 config_parse_range(const char *, uint32_t *first, uint32_t *last,
 	    char *err, size_t errlen);
-int	 config_label_name_ok(const char *, char *err, size_t errlen);
-int	 config_errf(char *err, size_t errlen, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
+int	 config_listen_check(const char *, char *err, size_t errlen);
 
-/* ---- duration.c ---- */
-int	 duration_parse(const char *, uint64_t *ms, char *err, size_t errlen);
-void	 duration_format(uint64_t ms, char *buf, size_t len);
+/* ---- config_check.c ---- */
+uint64_t config_body_max(const struct config *);
 
 #endif /* CONFIG_H */

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "duration.h"
+#include "errsink.h"
 
 #define DURATION_SHOW	40	/* characters of the input quoted in errors */
 

@@ -94,23 +94,6 @@ http_mhd_log(void *arg, const char *fmt, va_list ap)
 		h->log(h->log_arg, msg);
 }
 
-/* Parse a decimal port 0..65535 with nothing after it. */
-static int
-http_parse_port(const char *s, uint16_t *port)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > 65535)
-		return -1;
-	*port = (uint16_t)v;
-	return 0;
-}
-
 /* Resolve a host (numeric or name) to its first address for listening. */
 static int
 http_resolve(const char *host, uint16_t port, int v6only,
@@ -139,48 +122,29 @@ http_resolve(const char *host, uint16_t port, int v6only,
 }
 
 /*
- * Parse "host:port", ":port" (every address) or "[v6addr]:port".  The
- * host may be a name; it is resolved once, here.
+ * Parse "host:port", ":port" (every address) or "[v6addr]:port" by the
+ * one HOST:PORT rule (omapi_parse_hostport: port 1..65535).  The host may
+ * be a name; it is resolved once, here.
  */
 int
 http_parse_listen(const char *spec, struct http_addr *a, char *err,
     size_t errlen)
 {
-	char host[256];
-	const char *orig = spec, *colon, *end;
-	size_t hlen;
-	int v6 = 0;
+	char host[OMAPI_HOST_MAX + 1];
+	struct omapi_error oe;
 
 	memset(a, 0, sizeof(*a));
-	if (spec[0] == '[') {
-		if ((end = strchr(spec, ']')) == NULL || end[1] != ':')
-			goto bad;
-		spec++;
-		colon = end + 1;
-		hlen = (size_t)(end - spec);
-		v6 = 1;
-	} else {
-		if ((colon = strrchr(spec, ':')) == NULL)
-			goto bad;
-		hlen = (size_t)(colon - spec);
-		if (memchr(spec, ':', hlen) != NULL)
-			goto bad;	/* bare IPv6 needs brackets */
+	if (omapi_parse_hostport(spec, OMAPI_HOSTPORT_HOST_OPTIONAL, host,
+	    sizeof(host), &a->port, &oe) == -1) {
+		snprintf(err, errlen, "listen address: %s (want host:port, "
+		    ":port or [ipv6]:port)", oe.text);
+		return -1;
 	}
-	if (http_parse_port(colon + 1, &a->port) == -1 || hlen >= sizeof(host))
-		goto bad;
-	memcpy(host, spec, hlen);
-	host[hlen] = '\0';
-	if (hlen == 0) {
-		if (v6)
-			goto bad;
+	if (host[0] == '\0') {
 		a->any = 1;
 		return 0;
 	}
-	return http_resolve(host, a->port, v6, a, err, errlen);
-bad:
-	snprintf(err, errlen, "listen address \"%s\": want host:port, :port "
-	    "or [ipv6]:port", orig);
-	return -1;
+	return http_resolve(host, a->port, spec[0] == '[', a, err, errlen);
 }
 
 /* Whether the q parameter in a coding's parameters is zero. */

@@ -18,26 +18,26 @@
 #include <gnutls/gnutls.h>
 
 #include "httptls.h"
+#include "omapi.h"
 #include "yamlread.h"
 
-/* Read a PEM file; secret ones must not be open to others. */
+/* Read a PEM file; secret ones by the one rule for secrets (key.c). */
 static int
 http_tls_read(const char *path, const char *what, int secret, char **out,
     size_t *len, char *err, size_t errlen)
 {
-	struct stat st;
+	mode_t mode = 0;
 
-	memset(&st, 0, sizeof(st));
-	if (yread_file(path, HTTPTLS_PEM_MAX, out, len, &st, err,
+	if (yread_file(path, HTTPTLS_PEM_MAX, out, len, &mode, err,
 	    errlen) == -1)
 		return -1;
-	if (secret && (st.st_mode & 007) != 0) {
+	if (secret && !omapi_secret_mode_ok(mode)) {
 		explicit_bzero(*out, *len);
 		free(*out);
 		*out = NULL;
 		snprintf(err, errlen, "web config: %s %s: others may access "
 		    "this private key (mode %04o); fix with: chmod o-rwx %s",
-		    what, path, (unsigned)(st.st_mode & 07777), path);
+		    what, path, (unsigned)(mode & 07777), path);
 		return -1;
 	}
 	if (strstr(*out, "-----BEGIN ") == NULL) {

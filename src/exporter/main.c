@@ -46,9 +46,9 @@ usage(FILE *f)
 "  --once                      poll and sweep every server once, print the\n"
 "                              metrics on stdout and exit: 0 when every\n"
 "                              server answered, 1 otherwise\n"
-"  --check-config              check the configuration (and read the keys)\n"
-"                              and the web config, then exit: 0 when valid,\n"
-"                              2 otherwise\n"
+"  --check-config              check the configuration (and read the keys),\n"
+"                              the web config and --web.listen-address,\n"
+"                              then exit: 0 when valid, 2 otherwise\n"
 "  --log.level=LEVEL           error, warn, info (default) or debug\n"
 "  --version                   print the version and exit\n"
 "  --help                      this text\n"
@@ -381,19 +381,18 @@ main(int argc, char **argv)
 	if (snapshot_store_init(&store) == -1)
 		fatalx("out of memory");
 	if (a.check_config) {
+		/* The keys were read with the configuration: nothing to build. */
 		char err[256];
-		struct poller *p = poller_new(cfg, &store, err, sizeof(err));
-
 		int bad = check_web_files(web) == -1;
 
-		if (p == NULL)
-			log_error("%s", err);
-		else
-			printf("%s: configuration is valid\n", a.config_file);
+		printf("%s: configuration is valid\n", a.config_file);
 		if (web != NULL && !bad)
 			printf("%s: web config is valid\n", a.web_config_file);
-		bad |= p == NULL;
-		poller_free(p);
+		if (a.listen != NULL && config_listen_check(a.listen, err,
+		    sizeof(err)) == -1) {
+			log_error("--web.listen-address %s", err);
+			bad = 1;
+		}
 		config_free(cfg);
 		webconfig_free(web);
 		snapshot_store_destroy(&store);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keypage.h"
 #include "log.h"
 #include "server.h"
 
@@ -60,14 +59,7 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
 	s->cancel_fd = cancel_fd;
-	if (cfg->key.src != CONFIG_SECRET_NONE) {
-		if ((s->key = keypage_alloc()) == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-		if (config_load_key(cfg, s->key, err, errlen) == -1)
-			goto fail;
-	}
+	s->key = cfg->key.loaded;	/* read with the config, owned by it */
 	if (server_result_alloc(&s->res, cfg) == -1 ||
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    sweeper_init(&s->sweep, cfg) == -1) {
@@ -85,7 +77,6 @@ server_free(struct server *s)
 {
 	server_disconnect(s);
 	sweeper_free(&s->sweep);
-	keypage_free(s->key);
 	s->key = NULL;
 	free(s->unresolved_logged);
 	s->unresolved_logged = NULL;

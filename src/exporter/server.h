@@ -97,7 +97,7 @@ struct sweeper {
 
 struct server {
 	const struct config_server *cfg;
-	struct omapi_key	*key;		/* keypage.c; NULL: unsigned */
+	const struct omapi_key	*key;		/* the config's; NULL: unsigned */
 	int			 cancel_fd;	/* readable: stop now */
 
 	struct omapi_conn	*conn;

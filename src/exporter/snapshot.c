@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "label.h"
 #include "snapshot.h"
 
 const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY] = {
@@ -20,12 +21,6 @@ static const char *const snapshot_states[SNAPSHOT_NSTATES] = {
 
 static const char *const snapshot_reasons[SNAPSHOT_NREASONS] = {
 	"timeout", "auth", "protocol", "status", "connection"
-};
-
-/* Labels the renderer sets itself; a configured label may not use them. */
-static const char *const snapshot_reserved[] = {
-	"server", "pool", "state", "within_seconds", "host", "mac", "ip",
-	"reason", "le", "quantile", NULL
 };
 
 /* The name of lease state 1..7, or NULL. */
@@ -286,26 +281,6 @@ snapshot_server_add_pool(struct snapshot_server *sv, const char *name)
 	return p;
 }
 
-/* Whether name is a Prometheus label name we let configuration use. */
-static int
-snapshot_label_name_ok(const char *name)
-{
-	const char *c;
-	size_t i;
-
-	if (name[0] == '\0' || (name[0] == '_' && name[1] == '_'))
-		return 0;
-	for (c = name; *c; c++) {
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    *c == '_' || (c != name && *c >= '0' && *c <= '9')))
-			return 0;
-	}
-	for (i = 0; snapshot_reserved[i] != NULL; i++)
-		if (strcmp(name, snapshot_reserved[i]) == 0)
-			return 0;
-	return 1;
-}
-
 /*
  * Add a configured label to a pool, keeping the labels sorted by name.
  * A duplicate, reserved or malformed name fails with EINVAL.
@@ -318,7 +293,7 @@ snapshot_pool_add_label(struct snapshot_pool *p, const char *name,
 	size_t i;
 	int cmp;
 
-	if (name == NULL || !snapshot_label_name_ok(name)) {
+	if (name == NULL || label_name_check(name, NULL, 0) == -1) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -16,59 +16,9 @@
 
 #include <yaml.h>
 
+#include "duration.h"
+#include "omapi.h"
 #include "yamlread.h"
-
-/* ---- the error sink ---- */
-
-/* Keep one message; count it in `lost` when it cannot be kept. */
-void
-yerrors_add(struct config_errors *e, const char *msg)
-{
-	char **nm, *copy;
-	size_t ncap;
-
-	if (e == NULL)
-		return;
-	if (e->n >= CONFIG_ERRORS_MAX) {
-		e->lost++;
-		return;
-	}
-	if (e->n == e->cap) {
-		ncap = e->cap ? e->cap * 2 : 8;
-		if ((nm = realloc(e->msg, ncap * sizeof(*nm))) == NULL) {
-			e->lost++;
-			return;
-		}
-		e->msg = nm;
-		e->cap = ncap;
-	}
-	if ((copy = strdup(msg)) == NULL) {
-		e->lost++;
-		return;
-	}
-	e->msg[e->n++] = copy;
-}
-
-/* Free the messages and make the sink empty again. */
-void
-config_errors_free(struct config_errors *e)
-{
-	size_t i;
-
-	if (e == NULL)
-		return;
-	for (i = 0; i < e->n; i++)
-		free(e->msg[i]);
-	free(e->msg);
-	memset(e, 0, sizeof(*e));
-}
-
-/* How many errors were reported, kept or not. */
-size_t
-config_errors_count(const struct config_errors *e)
-{
-	return e ? e->n + e->lost : 0;
-}
 
 /* Report a problem at line:col (1-based; 0 for none) of the file. */
 void
@@ -89,7 +39,7 @@ yerr(struct yparse *p, int line, int col, const char *fmt, ...)
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
 	p->nerr++;
-	yerrors_add(p->errs, msg);
+	config_errors_add(p->errs, msg);
 }
 
 /* Report a problem at a node. */
@@ -103,20 +53,6 @@ yerrn(struct yparse *p, const struct ynode *n, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	yerr(p, n->line, n->col, "%s", msg);
-}
-
-/* Fill a caller's error buffer (if any) and return -1. */
-int
-config_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
 }
 
 /* ---- the YAML tree ---- */
@@ -599,47 +535,19 @@ yget_path(struct yparse *p, const struct ynode *n, const char *what,
 
 /* ---- files ---- */
 
-/* Read a whole regular file of at most max bytes; the caller frees it. */
+/*
+ * Read a whole regular file of at most max bytes (the caller wipes and
+ * frees it) by the library's one reader, which never blocks on a FIFO.
+ */
 int
 yread_file(const char *path, size_t max, char **out, size_t *outlen,
-    struct stat *st, char *err, size_t errlen)
+    mode_t *mode, char *err, size_t errlen)
 {
-	char *data = NULL;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
+	struct omapi_error oe;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return config_errf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fd, st) == -1) {
-		config_errf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out_close;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		config_errf(err, errlen, "%s: not a regular file", path);
-		goto out_close;
-	}
-	if ((data = malloc(max + 1)) == NULL) {
-		config_errf(err, errlen, "%s: out of memory", path);
-		goto out_close;
-	}
-	while (len <= max && (n = read(fd, data + len, max + 1 - len)) > 0)
-		len += (size_t)n;
-	if (n == -1 || len > max) {
-		config_errf(err, errlen, "%s: %s", path, n == -1 ? strerror(errno) :
-		    "file too large");
-		explicit_bzero(data, len);
-		free(data);
-		goto out_close;
-	}
-	data[len] = '\0';
-	close(fd);
-	*out = data;
-	*outlen = len;
+	if (omapi_file_read(path, max, out, outlen, mode, &oe) == -1)
+		return config_errf(err, errlen, "%s", oe.text);
 	return 0;
-out_close:
-	close(fd);
-	return -1;
 }
 
 /* ---- starting and ending a load ---- */
@@ -659,25 +567,25 @@ int
 yparse_file(struct yparse *p, const char *path, size_t max,
     struct config_errors *errs)
 {
-	struct stat st;
 	char err[YAML_MSG_MAX];
 	const char *slash;
+	mode_t mode;
 
 	memset(p, 0, sizeof(*p));
 	p->file = path;
 	p->errs = errs;
-	if (yread_file(path, max, &p->owned, &p->len, &st, err,
+	if (yread_file(path, max, &p->owned, &p->len, &mode, err,
 	    sizeof(err)) == -1) {
-		yerrors_add(errs, err);
+		config_errors_add(errs, err);
 		return -1;
 	}
 	p->data = p->owned;
 	p->mode_known = 1;
-	p->mode = st.st_mode;
+	p->mode = mode;
 	if ((slash = strrchr(path, '/')) != NULL &&
 	    (p->dir = strndup(path, (size_t)(slash - path))) == NULL) {
 		yparse_end(p);
-		yerrors_add(errs, "out of memory");
+		config_errors_add(errs, "out of memory");
 		return -1;
 	}
 	return 0;

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "errsink.h"
 
 #define YAML_DEPTH_MAX		32	/* nesting of mappings and lists */
 #define YAML_MSG_MAX		1024	/* bytes in one error message */
@@ -64,7 +64,6 @@ int	 yparse_file(struct yparse *, const char *path, size_t max,
 	    struct config_errors *);
 /* End a load: wipe and free what yparse_file read. */
 void	 yparse_end(struct yparse *);
-void	 yerrors_add(struct config_errors *, const char *);
 void	 yerr(struct yparse *, int line, int col, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 void	 yerrn(struct yparse *, const struct ynode *, const char *, ...)
@@ -96,6 +95,6 @@ int	 yget_duration(struct yparse *, const struct ynode *,
 int	 yget_path(struct yparse *, const struct ynode *, const char *what,
 	    char **out);
 int	 yread_file(const char *path, size_t max, char **out, size_t *outlen,
-	    struct stat *, char *err, size_t errlen);
+	    mode_t *, char *err, size_t errlen);
 
 #endif /* YAMLREAD_H */

@@ -5,6 +5,8 @@
  * rndc.key and dnssec-keygen users already have.  No message ever contains
  * the secret.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -15,8 +17,6 @@
 #include <unistd.h>
 
 #include "omapi.h"
-
-#define KEYFILE_MAX	(64 * 1024)
 
 static int
 b64_value(int c)
@@ -309,8 +309,14 @@ omapi_key_parse_text(struct omapi_key *key, const char *text, size_t len,
 		if (want_name && strcmp(kb.name, want_name) != 0)
 			continue;
 		if (found++) {
-			omapi_seterr(err, OMAPI_ERR_INVALID, "line %d: more "
-			    "than one key; name the one to use", kb.line);
+			if (want_name)
+				omapi_seterr(err, OMAPI_ERR_INVALID, "line %d: "
+				    "key '%s' is defined twice (first at line "
+				    "%d)", kb.line, want_name, chosen.line);
+			else
+				omapi_seterr(err, OMAPI_ERR_INVALID, "line %d: "
+				    "more than one key; name the one to use",
+				    kb.line);
 			goto out;
 		}
 		chosen = kb;
@@ -336,36 +342,101 @@ out:
 	return rv;
 }
 
-/* Read a whole small file; the caller wipes and frees *out. */
-static int
-read_small_file(const char *path, char **out, size_t *outlen,
-    struct omapi_error *err)
+/*
+ * Read a whole regular file of at most max bytes into *out (NUL-ended;
+ * the caller wipes and frees it), its mode into *mode when mode is not
+ * NULL.  Nothing here can block on the file: it is opened with O_NONBLOCK
+ * (a FIFO's open would otherwise wait for a writer, a tty's for carrier),
+ * refused unless fstat says it is a regular file, and only then read,
+ * O_NONBLOCK cleared.
+ */
+int
+omapi_file_read(const char *path, size_t max, char **out, size_t *outlen,
+    mode_t *mode, struct omapi_error *err)
 {
-	char *data;
+	struct stat st;
+	char *data = NULL;
 	size_t len = 0;
-	ssize_t n;
-	int fd;
+	ssize_t n = 0;
+	int fd, fl;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) == -1)
 		return omapi_seterr(err, OMAPI_ERR_INVALID, "%s: %s", path,
 		    strerror(errno));
-	if ((data = malloc(KEYFILE_MAX + 1)) == NULL) {
-		close(fd);
-		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+	if (fstat(fd, &st) == -1) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "%s: %s", path,
+		    strerror(errno));
+		goto out_close;
 	}
-	while ((n = read(fd, data + len, KEYFILE_MAX + 1 - len)) > 0)
+	if (!S_ISREG(st.st_mode)) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "%s: not a regular file",
+		    path);
+		goto out_close;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "%s: %s", path,
+		    strerror(errno));
+		goto out_close;
+	}
+	if ((data = malloc(max + 1)) == NULL) {
+		omapi_seterr(err, OMAPI_ERR_NOMEM, "%s: out of memory", path);
+		goto out_close;
+	}
+	while (len <= max && (n = read(fd, data + len, max + 1 - len)) > 0)
 		len += (size_t)n;
-	close(fd);
-	if (n == -1 || len > KEYFILE_MAX) {
+	if (n == -1 || len > max) {
+		omapi_seterr(err, OMAPI_ERR_INVALID, "%s: %s", path, n == -1 ?
+		    strerror(errno) : "file too large");
 		explicit_bzero(data, len);
 		free(data);
-		return omapi_seterr(err, OMAPI_ERR_INVALID, "%s: %s", path,
-		    n == -1 ? strerror(errno) : "file too large");
+		goto out_close;
 	}
 	data[len] = '\0';
+	close(fd);
+	if (mode != NULL)
+		*mode = st.st_mode;
 	*out = data;
 	*outlen = len;
 	return 0;
+out_close:
+	close(fd);
+	return -1;
+}
+
+/*
+ * The one rule for every file that holds a secret (an OMAPI key or
+ * secret file, a configuration with an inline secret, a TLS private key):
+ * others may not access it.  The owner and the group may read it, so that
+ * both 0600 owned by the service's user and 0640 root:SERVICE-GROUP work.
+ */
+int
+omapi_secret_mode_ok(mode_t mode)
+{
+	return (mode & S_IRWXO) == 0;
+}
+
+/*
+ * Read a file that holds a secret (omapi_file_read), refused when others
+ * may access it; the message says which chmod fixes it.
+ */
+int
+omapi_secret_read(const char *path, size_t max, char **out, size_t *outlen,
+    struct omapi_error *err)
+{
+	mode_t mode;
+
+	if (omapi_file_read(path, max, out, outlen, &mode, err) == -1)
+		return -1;
+	if (omapi_secret_mode_ok(mode))
+		return 0;
+	explicit_bzero(*out, *outlen);
+	free(*out);
+	*out = NULL;
+	return omapi_seterr(err, OMAPI_ERR_INVALID, "%s: others may access "
+	    "this secret (mode %04o); fix with: chmod o-rwx %s", path,
+	    (unsigned)(mode & 07777), path);
 }
 
 /* Fill key from a key file (see omapi_key_parse_text). */
@@ -377,7 +448,7 @@ omapi_key_load_file(struct omapi_key *key, const char *path,
 	size_t len;
 	int rv;
 
-	if (read_small_file(path, &text, &len, err) == -1)
+	if (omapi_secret_read(path, OMAPI_SECRET_FILE_MAX, &text, &len, err) == -1)
 		return -1;
 	rv = omapi_key_parse_text(key, text, len, want_name, err);
 	if (rv == -1)
@@ -399,7 +470,7 @@ omapi_secret_load_file(struct omapi_key *key, const char *path,
 	size_t len, slen;
 	int rv = 0;
 
-	if (read_small_file(path, &text, &len, err) == -1)
+	if (omapi_secret_read(path, OMAPI_SECRET_FILE_MAX, &text, &len, err) == -1)
 		return -1;
 	if (omapi_base64_decode(text, len, key->secret, sizeof(key->secret),
 	    &slen) == -1 || slen == 0)

@@ -10,6 +10,8 @@
 #ifndef OMAPI_H
 #define OMAPI_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -196,6 +198,12 @@ int	 omapi_key_load_file(struct omapi_key *, const char *path,
 int	 omapi_secret_load_file(struct omapi_key *, const char *path,
 	    struct omapi_error *);
 void	 omapi_key_wipe(struct omapi_key *);
+#define OMAPI_SECRET_FILE_MAX	(64 * 1024)	/* bytes in a key file */
+int	 omapi_file_read(const char *path, size_t max, char **out,
+	    size_t *len, mode_t *mode, struct omapi_error *);
+int	 omapi_secret_mode_ok(mode_t);
+int	 omapi_secret_read(const char *path, size_t max, char **out,
+	    size_t *len, struct omapi_error *);
 
 /* ---- conn.c: one TCP connection with many requests in flight ----
  *
@@ -408,8 +416,20 @@ enum omapi_attr_kind omapi_attr_kind(const char *, size_t namelen,
 int	 omapi_attr_format(const struct omapi_pair *, int json, char *,
 	    size_t);
 int	 omapi_lease_decode(const struct omapi_list *, struct omapi_lease *);
+
+/* ---- addr.c: addresses and HOST:PORT as people write them ---- */
+#define OMAPI_HOST_MAX			253	/* characters in a host name */
+#define OMAPI_HOSTPORT_HOST_OPTIONAL	0x1	/* ":PORT": every address */
+#define OMAPI_HOSTPORT_PORT_OPTIONAL	0x2	/* "HOST", "[V6]", bare V6 */
 int	 omapi_parse_ipv4(const char *, uint8_t[4]);
-int	 omapi_parse_hex(const char *, uint8_t *, size_t, size_t *);
+int	 omapi_parse_ipv4n(const char *, size_t, uint32_t *host_order);
+void	 omapi_format_ipv4(uint32_t host_order, char *, size_t);
+int	 omapi_parse_hex(const char *, uint8_t *, size_t max, size_t *len);
+int	 omapi_parse_mac(const char *, uint8_t[6]);
+int	 omapi_parse_port(const char *, uint16_t *);
+int	 omapi_parse_host(const char *);
+int	 omapi_parse_hostport(const char *, unsigned flags, char *host,
+	    size_t hostlen, uint16_t *port, struct omapi_error *);
 
 /* ---- sweep.c: look up every address of a range, many in flight ---- */
 struct omapi_range {

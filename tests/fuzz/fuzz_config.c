@@ -4,14 +4,20 @@
  * given to both as a whole file.  A file is either
  * accepted, or rejected with at least one FILE:LINE:COLUMN error and no
  * configuration; either way nothing leaks (ASan's leak check) and every
- * error message is a bounded, NUL-terminated string.
+ * error message is a bounded, NUL-terminated string.  And whatever the
+ * configuration loader accepts, the daemon can run: a snapshot of every
+ * server, pool (with its labels) and host builds, and its /metrics
+ * renders within both the cap a scrape may return and the loader's own
+ * size estimate (config_body_max).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "render.h"
 #include "webconfig.h"
+#include "../unit/worst_snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -34,6 +40,22 @@ fuzz_web(const uint8_t *data, size_t len)
 	config_errors_free(&errs);
 }
 
+/* An accepted configuration publishes and serves. */
+static void
+fuzz_publish(const struct config *cfg)
+{
+	struct snapshot *snap;
+	struct omapi_buf b;
+
+	if ((snap = worst_snapshot(cfg)) == NULL)
+		abort();
+	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
+	if (render_metrics(&b, snap) == -1 || b.len > config_body_max(cfg))
+		abort();
+	omapi_buf_free(&b);
+	snapshot_release(snap);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -48,6 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		/* Accepted: a configuration, and no error said otherwise. */
 		if (cfg == NULL || config_errors_count(&errs) != 0)
 			abort();
+		fuzz_publish(cfg);
 		config_free(cfg);
 	} else {
 		/* Refused: nothing half-built reaches the caller, and the

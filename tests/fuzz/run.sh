@@ -26,8 +26,10 @@ build_target() {
 	# The library for every target; the config loader for its own.
 	extra=""
 	case $1 in
-	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/yamlread.c src/exporter/webconfig.c
-		src/exporter/duration.c -lyaml" ;;
+	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/config_parse.c
+		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
+		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
+		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c -lyaml -lz" ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $CFLAGS -o "$out/$1" "tests/fuzz/$1.c" src/omapi/*.c \

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,10 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "duration.h"
+#include "label.h"
+#include "render.h"
+#include "worst_snapshot.h"
 
 #define FIXTURES	"tests/unit/config"
 #define EXAMPLE		"conf/dhcpd_exporter.yml"
@@ -102,14 +107,17 @@ errors_match(const char *yaml, const char *const *want)
 #define EXPECT(yaml, ...) assert_true(errors_match((yaml), \
 	(const char *const[]){ __VA_ARGS__, NULL }))
 
-/* yaml must load; the caller frees the config. */
+/*
+ * yaml must load (its shape: key files are not read, see test_key_*);
+ * the caller frees the config.
+ */
 static struct config *
 must_load(const char *yaml)
 {
-	struct config_errors e;
+	struct config_errors e = { 0 };
 	struct config *cfg = NULL;
 
-	if (load(yaml, &cfg, &e) != 0) {
+	if (config_load_unkeyed("t.yml", yaml, strlen(yaml), &cfg, &e) != 0) {
 		print_message("input:\n%s\n", yaml);
 		show(&e);
 		fail();
@@ -334,13 +342,28 @@ static const struct errcase errcases[] = {
 	{ "servers:\n  - name: \"a\\0b\"\n    address: x\n", "t.yml:2:11: "
 	    "'name' must not contain NUL characters" },
 	/* Values. */
+	/* One HOST:PORT rule for `listen` and --web.listen-address. */
 	{ "listen: 9367\n" BASE, "t.yml:1:9: 'listen' must be HOST:PORT, "
-	    "[IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367), not '9367'" },
+	    "[IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): '9367': the host is "
+	    "not an IP address or a host name" },
 	{ "listen: \"::1:80\"\n" BASE, "t.yml:1:9: 'listen' must be "
-	    "HOST:PORT, [IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367), not "
-	    "'::1:80'" },
+	    "HOST:PORT, [IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): '::1:80': "
+	    "an IPv6 address needs brackets: [IPV6]:PORT" },
 	{ "listen: \"h:0\"\n" BASE, "t.yml:1:9: 'listen' must be HOST:PORT, "
-	    "[IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367), not 'h:0'" },
+	    "[IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): 'h:0': the port must "
+	    "be a number from 1 to 65535" },
+	{ "listen: \":0\"\n" BASE, "t.yml:1:9: 'listen' must be HOST:PORT, "
+	    "[IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): ':0': the port must "
+	    "be a number from 1 to 65535" },
+	{ "listen: \"*:9367\"\n" BASE, "t.yml:1:9: 'listen' must be "
+	    "HOST:PORT, [IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): '*:9367': "
+	    "the host is not an IP address or a host name" },
+	{ "listen: \"[127.0.0.1]:9367\"\n" BASE, "t.yml:1:9: 'listen' must "
+	    "be HOST:PORT, [IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): "
+	    "'[127.0.0.1]:9367': brackets must hold an IPv6 address" },
+	{ "listen: \"10.0.0:80\"\n" BASE, "t.yml:1:9: 'listen' must be "
+	    "HOST:PORT, [IPV6]:PORT or :PORT (e.g. 0.0.0.0:9367): "
+	    "'10.0.0:80': the host is not an IP address or a host name" },
 	{ "poll_interval: 15\n" BASE, "t.yml:1:16: poll_interval: '15' has a "
 	    "number without a unit; add one of ms, s, m or h (e.g. 15s)" },
 	{ "poll_interval: 500ms\n" BASE, "t.yml:1:16: 'poll_interval' must "
@@ -467,6 +490,11 @@ static const struct errcase errcases[] = {
 	{ BASE "    pools: [{ name: p, ranges: [10.0.0.0/24], labels: "
 	    "{ state: x } }]\n", "t.yml:4:57: label name 'state' is reserved: "
 	    "the exporter sets it" },
+	/* Issue 11: this one passed --check-config, then every snapshot
+	 * was refused. */
+	{ BASE "    pools: [{ name: p, ranges: [10.0.0.0/24], labels: "
+	    "{ within_seconds: x } }]\n", "t.yml:4:57: label name "
+	    "'within_seconds' is reserved: the exporter sets it" },
 	{ BASE "    pools: [{ name: p, ranges: [10.0.0.0/24], labels: "
 	    "{ a: x, a: y } }]\n", "t.yml:4:63: duplicate label 'a' (first at "
 	    "line 4, column 57)" },
@@ -485,10 +513,10 @@ static const struct errcase errcases[] = {
 	{ BASE "    hosts: [{}]\n", "t.yml:4:13: host needs a 'name' or a "
 	    "'mac'" },
 	{ BASE "    hosts: [{ mac: 00:16:3e:00:00 }]\n", "t.yml:4:20: mac "
-	    "'00:16:3e:00:00' is not a MAC address (expected six hex pairs "
+	    "'00:16:3e:00:00' is not a MAC address (expected six hex bytes "
 	    "like 00:16:3e:00:00:01)" },
 	{ BASE "    hosts: [{ mac: 00:16:3e:00:00:0g }]\n", "t.yml:4:20: mac "
-	    "'00:16:3e:00:00:0g' is not a MAC address (expected six hex pairs "
+	    "'00:16:3e:00:00:0g' is not a MAC address (expected six hex bytes "
 	    "like 00:16:3e:00:00:01)" },
 	{ BASE "    hosts: [{ name: a, ip: 10.0.0.1 }]\n", "t.yml:4:24: unknown "
 	    "key 'ip' in host; expected one of: name, mac" },
@@ -598,7 +626,7 @@ test_multiple_errors(void **state)
 	    "t.yml:3:1: unknown key 'bogus' in the top-level mapping; expected "
 	    "one of: listen, poll_interval, servers",
 	    "t.yml:1:9: 'listen' must be HOST:PORT, [IPV6]:PORT or :PORT "
-	    "(e.g. 0.0.0.0:9367), not 'nope'",
+	    "(e.g. 0.0.0.0:9367): 'nope': no port (want HOST:PORT)",
 	    "t.yml:2:16: poll_interval: '15' has a number without a unit; add "
 	    "one of ms, s, m or h (e.g. 15s)",
 	    "t.yml:7:11: 'port' must be a whole number from 1 to 65535, not "
@@ -609,7 +637,7 @@ test_multiple_errors(void **state)
 	    "'key_file'",
 	    "t.yml:12:55: label name 'job' is reserved: the exporter sets it",
 	    "t.yml:13:20: mac 'zz' is not a MAC address (expected six hex "
-	    "pairs like 00:16:3e:00:00:01)",
+	    "bytes like 00:16:3e:00:00:01)",
 	    "t.yml:12:9: duplicate pool 'p' (first at line 11, column 9)",
 	    "t.yml:12:29: range 10.0.0.128-10.0.0.255 of pool 'p' overlaps "
 	    "range 10.0.0.0-10.0.0.255 of pool 'p' at t.yml:11:29",
@@ -857,20 +885,112 @@ test_range_bad(void **state)
 static void
 test_label_names(void **state)
 {
+	/* "within" and "address" were reserved once but label nothing. */
 	static const char *const good[] = { "site", "Site_2", "_x", "a",
-	    "rack_42", "serverx", "pool_name", "_" };
+	    "rack_42", "serverx", "pool_name", "_", "within", "address" };
+	/* Every label render.c writes itself, among others. */
 	static const char *const bad[] = { "", "2a", "a-b", "a.b", "a b",
-	    "__x", "__", "server", "pool", "state", "host", "le", "job",
-	    "instance", "\xc3\xa9t\xc3\xa9" };
+	    "__x", "__", "server", "pool", "state", "within_seconds", "host",
+	    "mac", "ip", "reason", "version", "commit", "le", "quantile",
+	    "job", "instance", "\xc3\xa9t\xc3\xa9" };
 	char err[256];
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		if (config_label_name_ok(good[i], err, sizeof(err)) != 0)
+		if (label_name_check(good[i], err, sizeof(err)) != 0)
 			fail_msg("%s: %s", good[i], err);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (config_label_name_ok(bad[i], NULL, 0) != -1)
+		if (label_name_check(bad[i], NULL, 0) != -1)
 			fail_msg("'%s' accepted", bad[i]);
+}
+
+/*
+ * Whatever loads publishes: the snapshot of a configuration builds, and
+ * its /metrics, every series present and every value at its widest,
+ * stays within the loader's estimate (and not far below it).
+ */
+static void
+check_publishes(const struct config *cfg)
+{
+	struct snapshot *snap;
+	struct omapi_buf b;
+	uint64_t est = config_body_max(cfg);
+
+	assert_non_null(snap = worst_snapshot(cfg));
+	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
+	assert_int_equal(render_metrics(&b, snap), 0);
+	if (b.len > est || b.len < est / 3)
+		fail_msg("rendered %zu bytes, estimate %" PRIu64, b.len, est);
+	omapi_buf_free(&b);
+	snapshot_release(snap);
+}
+
+/* A YAML of npools pools with nlabels labels of vlen bytes each. */
+static char *
+big_yaml(size_t npools, size_t nlabels, size_t vlen, int special)
+{
+	size_t cap = 256 + npools * (64 + nlabels * (vlen * 2 + 32)), n = 0;
+	char *y, *v;
+	size_t i, j;
+
+	assert_non_null(y = malloc(cap));
+	assert_non_null(v = malloc(vlen + 1));
+	/* Escaped by render.c: each costs two bytes on /metrics. */
+	for (i = 0; i < vlen; i++)
+		v[i] = special ? (i % 2 ? '"' : '\\') : 'x';
+	v[vlen] = '\0';
+	n += (size_t)snprintf(y + n, cap - n, BASE "    hosts: [{ name: "
+	    "h1 }, { mac: 00:16:3e:00:00:01 }]\n    pools:\n");
+	for (i = 0; i < npools; i++) {
+		n += (size_t)snprintf(y + n, cap - n, "      - name: pool%zu\n"
+		    "        ranges: [10.%zu.%zu.0/24]\n        labels:\n", i,
+		    i / 256, i % 256);
+		for (j = 0; j < nlabels; j++)
+			n += (size_t)snprintf(y + n, cap - n, "          l%zu: "
+			    "'%s'\n", j, v);
+		assert_true(n < cap);
+	}
+	free(v);
+	return y;
+}
+
+static void
+test_body_size(void **state)
+{
+	struct config_errors e;
+	struct config *cfg = NULL;
+	char *y;
+
+	cfg = must_load(example);
+	check_publishes(cfg);
+	config_free(cfg);
+	y = big_yaml(20, 16, 256, 1);
+	cfg = must_load(y);
+	check_publishes(cfg);
+	config_free(cfg);
+	free(y);
+
+	/*
+	 * Issue 17: 700 pools of 16 labels of 256 bytes passed
+	 * --check-config, then /metrics answered 500 forever (32 MiB cap).
+	 */
+	y = big_yaml(700, 16, 256, 0);
+	assert_int_equal(load(y, &cfg, &e), -1);
+	assert_null(cfg);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "t.yml:2:5: with server 'a', "
+	    "/metrics could reach "));
+	assert_non_null(strstr(e.msg[0], "more than the 33554432 a scrape "
+	    "may return (32 MiB)"));
+	config_errors_free(&e);
+	free(y);
+	/* Just under the cap loads, and renders within it. */
+	y = big_yaml(400, 16, 256, 0);
+	cfg = must_load(y);
+	assert_true(config_body_max(cfg) <= RENDER_DEFAULT_MAX);
+	check_publishes(cfg);
+	config_free(cfg);
+	free(y);
 }
 
 /* Label values are any UTF-8 text, kept as written. */
@@ -968,16 +1088,43 @@ load_file(const char *path, struct config **cfg, char *msg, size_t len)
 	return rv;
 }
 
-/* A secret_file or key_file that group or others may access is refused. */
+/*
+ * Load yaml as "t.yml" with its keys; it must fail with exactly one
+ * error, at line 4 (the key of BASE's first server), ending in want.
+ */
+static void
+key_error(const char *yaml, const char *want)
+{
+	struct config_errors e;
+	struct config *cfg = NULL;
+	size_t n, w = strlen(want);
+
+	if (load(yaml, &cfg, &e) != -1 || e.n != 1 ||
+	    strncmp(e.msg[0], "t.yml:4:", 8) != 0 ||
+	    (n = strlen(e.msg[0])) < w || strcmp(e.msg[0] + n - w, want) != 0) {
+		print_message("input:\n%s\nwant ...%s\n", yaml, want);
+		show(&e);
+		fail();
+	}
+	assert_null(cfg);
+	config_errors_free(&e);
+}
+
+/*
+ * secret_file and key_file are read with the configuration, by the one
+ * rule for secrets: a regular file that others may not access.
+ */
 static void
 test_key_file_modes(void **state)
 {
 	static const char secret[] = "c2VjcmV0IHNlY3JldCBzZWNyZXQ=";
 	const struct tmpdir *t = *state;
 	char cpath[256], spath[256], kpath[256], yaml[1024], want[1024];
-	char err[512], msg[1024];
-	struct omapi_key key;
+	char msg[1024];
+	const struct omapi_key *key;
 	struct config *cfg;
+	mode_t bad[] = { 0644, 0604, 0602, 0601 };
+	size_t i;
 
 	put_file(t, "omapi.secret", "c2VjcmV0IHNlY3JldCBzZWNyZXQ=\n", 0644,
 	    spath, sizeof(spath));
@@ -987,97 +1134,113 @@ test_key_file_modes(void **state)
 	/* Relative paths are taken from the config file's folder. */
 	put_file(t, "c.yml", BASE "    key: { name: omapi_key, secret_file: "
 	    "omapi.secret }\n  - name: b\n    address: 127.0.0.2\n"
-	    "    key: { key_file: omapi.conf }\n", 0644, cpath, sizeof(cpath));
+	    "    key: { key_file: omapi.conf }\n", 0600, cpath, sizeof(cpath));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(spath, bad[i]), 0);
+		assert_int_equal(load_file(cpath, &cfg, msg, sizeof(msg)), -1);
+		assert_null(cfg);
+		snprintf(want, sizeof(want), "%s:4:42: %s: others may access "
+		    "this secret (mode %04o); fix with: chmod o-rwx %s", cpath,
+		    spath, (unsigned)bad[i], spath);
+		assert_string_equal(msg, want);
+	}
+	/* Owner and group may read it: 0600 and 0640 both work. */
+	assert_int_equal(chmod(spath, 0600), 0);
 	assert_int_equal(load_file(cpath, &cfg, msg, sizeof(msg)), 0);
 	assert_string_equal(cfg->servers[0].key.path, spath);
 	assert_string_equal(cfg->servers[1].key.path, kpath);
-
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: group or others may access this "
-	    "secret (mode 0644); fix with: chmod 0600 %s", spath, spath);
-	assert_string_equal(err, want);
-	assert_int_equal(config_load_key(&cfg->servers[1], &key, err,
-	    sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: group or others may access this "
-	    "secret (mode 0640); fix with: chmod 0600 %s", kpath, kpath);
-	assert_string_equal(err, want);
-	/* Group-writable only is refused as well (mode & 077). */
-	assert_int_equal(chmod(spath, 0620), 0);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
-
-	assert_int_equal(chmod(spath, 0600), 0);
-	assert_int_equal(chmod(kpath, 0400), 0);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), 0);
-	assert_string_equal(key.name, "omapi_key");
-	assert_int_equal(key.alg, OMAPI_ALG_HMAC_MD5);
-	assert_int_equal(key.secret_len, 20);
-	assert_memory_equal(key.secret, "secret secret secret", 20);
-	omapi_key_wipe(&key);
-	assert_int_equal(config_load_key(&cfg->servers[1], &key, err,
-	    sizeof(err)), 0);
-	assert_string_equal(key.name, "omapi_key");
-	assert_int_equal(key.alg, OMAPI_ALG_HMAC_SHA256);
-	assert_int_equal(key.secret_len, 20);
-	omapi_key_wipe(&key);
+	assert_non_null(key = cfg->servers[0].key.loaded);
+	assert_string_equal(key->name, "omapi_key");
+	assert_int_equal(key->alg, OMAPI_ALG_HMAC_MD5);
+	assert_int_equal(key->secret_len, 20);
+	assert_memory_equal(key->secret, "secret secret secret", 20);
+	assert_non_null(key = cfg->servers[1].key.loaded);
+	assert_string_equal(key->name, "omapi_key");
+	assert_int_equal(key->alg, OMAPI_ALG_HMAC_SHA256);
+	assert_int_equal(key->secret_len, 20);
 	config_free(cfg);
 
 	/* The file's algorithm must agree with the configured one. */
 	snprintf(yaml, sizeof(yaml), BASE "    key: { name: omapi_key, "
 	    "algorithm: hmac-md5, key_file: %s }\n", kpath);
-	cfg = must_load(yaml);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: key 'omapi_key' uses hmac-sha256, "
 	    "but the configuration says hmac-md5", kpath);
-	assert_string_equal(err, want);
-	assert_int_equal(key.secret_len, 0);
-	config_free(cfg);
+	key_error(yaml, want);
 
 	/* A key_file without the named key. */
 	snprintf(yaml, sizeof(yaml), BASE "    key: { name: other, "
 	    "key_file: %s }\n", kpath);
-	cfg = must_load(yaml);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: no key named 'other'", kpath);
-	assert_string_equal(err, want);
-	config_free(cfg);
+	key_error(yaml, want);
 
 	/* A key block given as secret_file; the secret stays hidden. */
 	snprintf(yaml, sizeof(yaml), BASE "    key: { name: omapi_key, "
 	    "secret_file: %s }\n", kpath);
-	cfg = must_load(yaml);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: not a base64 secret (a file with a "
 	    "`key NAME { ... };` block goes in key_file)", kpath);
-	assert_string_equal(err, want);
-	assert_null(strstr(err, secret));
-	config_free(cfg);
+	key_error(yaml, want);
+	assert_null(strstr(want, secret));
 
 	/* A missing file. */
 	snprintf(yaml, sizeof(yaml), BASE "    key: { name: k, secret_file: "
 	    "%s/nope }\n", t->path);
-	cfg = must_load(yaml);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s/nope: No such file or directory",
 	    t->path);
-	assert_string_equal(err, want);
-	config_free(cfg);
+	key_error(yaml, want);
 
 	/* A folder is not a secret file. */
 	snprintf(yaml, sizeof(yaml), BASE "    key: { name: k, secret_file: "
 	    "%s }\n", t->path);
-	cfg = must_load(yaml);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: not a regular file", t->path);
-	assert_string_equal(err, want);
-	config_free(cfg);
+	key_error(yaml, want);
+}
+
+/*
+ * A FIFO as secret_file, key_file or the configuration itself is refused
+ * at once: opening one for reading would wait for a writer.  SIGALRM
+ * ends the test if anything blocks.
+ */
+static void
+test_key_fifo(void **state)
+{
+	const struct tmpdir *t = *state;
+	char fifo[256], yaml[1024], want[1024], msg[1024];
+	struct config *cfg = NULL;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", t->path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	snprintf(want, sizeof(want), "%s: not a regular file", fifo);
+	snprintf(yaml, sizeof(yaml), BASE "    key: { name: k, secret_file: "
+	    "%s }\n", fifo);
+	key_error(yaml, want);
+	snprintf(yaml, sizeof(yaml), BASE "    key: { key_file: %s }\n", fifo);
+	key_error(yaml, want);
+	assert_int_equal(load_file(fifo, &cfg, msg, sizeof(msg)), -1);
+	assert_string_equal(msg, want);
+	alarm(0);
+}
+
+/* A key file naming the configured key twice says so. */
+static void
+test_key_duplicate(void **state)
+{
+	const struct tmpdir *t = *state;
+	char kpath[256], yaml[1024], want[1024];
+
+	put_file(t, "two.conf", "key k { algorithm hmac-md5; secret \"YQ==\"; "
+	    "};\nkey other { algorithm hmac-md5; secret \"Yg==\"; };\n"
+	    "key k { algorithm hmac-md5; secret \"Yw==\"; };\n", 0600, kpath,
+	    sizeof(kpath));
+	snprintf(yaml, sizeof(yaml), BASE "    key: { name: k, key_file: %s }\n",
+	    kpath);
+	snprintf(want, sizeof(want), "%s: line 3: key 'k' is defined twice "
+	    "(first at line 1)", kpath);
+	key_error(yaml, want);
+	snprintf(yaml, sizeof(yaml), BASE "    key: { key_file: %s }\n", kpath);
+	snprintf(want, sizeof(want), "%s: line 2: more than one key; name the "
+	    "one to use", kpath);
+	key_error(yaml, want);
 }
 
 /* An inline secret: fine in a private file, refused in a public one. */
@@ -1086,9 +1249,9 @@ test_inline_secret(void **state)
 {
 	static const char secret[] = "c2VjcmV0IHNlY3JldCBzZWNyZXQ=";
 	const struct tmpdir *t = *state;
-	char cpath[256], want[1024], msg[1024], err[256];
+	char cpath[256], want[1024], msg[1024];
 	struct config_errors e = { 0 };
-	struct omapi_key key;
+	const struct omapi_key *key;
 	struct config *cfg;
 
 	put_file(t, "inline.yml", BASE "    key: { name: k, algorithm: "
@@ -1097,31 +1260,29 @@ test_inline_secret(void **state)
 	assert_int_equal(load_file(cpath, &cfg, msg, sizeof(msg)), -1);
 	assert_null(cfg);
 	snprintf(want, sizeof(want), "%s:4:51: this file holds an inline "
-	    "secret but everyone may read it (mode 0644); run: chmod o-r %s, "
-	    "or move the secret to a secret_file", cpath, cpath);
+	    "secret but others may access it (mode 0644); run: chmod o-rwx "
+	    "%s, or move the secret to a secret_file", cpath, cpath);
 	assert_string_equal(msg, want);
 	assert_null(strstr(msg, secret));
+	/* The same rule as for key files: others may not write it either. */
+	assert_int_equal(chmod(cpath, 0602), 0);
+	assert_int_equal(load_file(cpath, &cfg, msg, sizeof(msg)), -1);
 
 	assert_int_equal(chmod(cpath, 0640), 0);
 	assert_int_equal(load_file(cpath, &cfg, msg, sizeof(msg)), 0);
 	assert_int_equal(cfg->servers[0].key.src, CONFIG_SECRET_INLINE);
 	assert_string_equal(cfg->servers[0].key.secret, secret);
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), 0);
-	assert_string_equal(key.name, "k");
-	assert_int_equal(key.alg, OMAPI_ALG_HMAC_SHA1);
-	assert_memory_equal(key.secret, "secret secret secret", 20);
-	omapi_key_wipe(&key);
+	assert_non_null(key = cfg->servers[0].key.loaded);
+	assert_string_equal(key->name, "k");
+	assert_int_equal(key->alg, OMAPI_ALG_HMAC_SHA1);
+	assert_memory_equal(key->secret, "secret secret secret", 20);
 	config_free(cfg);
 
-	/* No key: a zeroed key, requests go unsigned. */
-	cfg = must_load(BASE);
-	memset(&key, 0xff, sizeof(key));
-	assert_int_equal(config_load_key(&cfg->servers[0], &key, err,
-	    sizeof(err)), 0);
-	assert_int_equal(key.alg, OMAPI_ALG_NONE);
-	assert_int_equal(key.secret_len, 0);
+	/* No key: none loaded, requests go unsigned. */
+	assert_int_equal(load(BASE, &cfg, &e), 0);
+	assert_null(cfg->servers[0].key.loaded);
 	config_free(cfg);
+	config_errors_free(&e);
 
 	/* A bad inline secret is reported without showing it. */
 	assert_int_equal(load(BASE "    key: { name: k, secret: "
@@ -1188,7 +1349,7 @@ check_fixture(const char *path, int good)
 	size_t n = 0;
 	int rv;
 
-	rv = config_load(path, &cfg, &e);
+	rv = config_load_unkeyed(path, NULL, 0, &cfg, &e);
 	text = slurp(path);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
@@ -1247,7 +1408,7 @@ test_example_conf(void **state)
 	struct config *cfg = NULL;
 	struct config_server *s;
 
-	if (config_load(EXAMPLE, &cfg, &e) != 0) {
+	if (config_load_unkeyed(EXAMPLE, NULL, 0, &cfg, &e) != 0) {
 		show(&e);
 		fail();
 	}
@@ -1290,8 +1451,13 @@ main(void)
 		cmocka_unit_test(test_range_bad),
 		cmocka_unit_test(test_label_names),
 		cmocka_unit_test(test_label_values),
+		cmocka_unit_test(test_body_size),
 		cmocka_unit_test_setup_teardown(test_key_file_modes,
 		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_key_fifo, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_key_duplicate, tmp_setup,
+		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_inline_secret,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_errors,

@@ -200,14 +200,38 @@ expected_text(const struct snapshot *s, size_t *len)
 	return out;
 }
 
-/* Start a server on 127.0.0.1:0 with the given options. */
+/*
+ * A port on 127.0.0.1 that is free now: the kernel's pick for a socket
+ * bound to port 0, closed again.  A listen address never takes port 0
+ * (one HOST:PORT rule, see addr.c), so the test finds one itself.
+ */
+static uint16_t
+free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd;
+
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+/* Start a server on a free port of 127.0.0.1 with the given options. */
 static int
 fixture_start(struct fixture *f, struct http_opts *o)
 {
+	static char listen[32];
 	char err[256];
 
 	assert_int_equal(snapshot_store_init(&f->store), 0);
-	o->listen = "127.0.0.1:0";
+	snprintf(listen, sizeof(listen), "127.0.0.1:%u", free_port());
+	o->listen = listen;
 	o->version = o->version ? o->version : "9.9.9";
 	f->srv = http_start(o, &f->store, err, sizeof(err));
 	if (f->srv == NULL)
@@ -643,11 +667,22 @@ test_parse_listen(void **state)
 
 		if (getaddrinfo("localhost", NULL, NULL, &ai) == 0) {
 			freeaddrinfo(ai);
-			assert_int_equal(http_parse_listen("localhost:0", &a,
+			assert_int_equal(http_parse_listen("localhost:80", &a,
 			    err, sizeof(err)), 0);
 		}
 	}
-	assert_int_equal(http_parse_listen("[::]:0", &a, err, sizeof(err)), 0);
+	assert_int_equal(http_parse_listen("[::]:80", &a, err, sizeof(err)), 0);
+	/* Port 0 would bind a random port: refused, as `listen:` does. */
+	assert_int_equal(http_parse_listen(":0", &a, err, sizeof(err)), -1);
+	assert_int_equal(http_parse_listen("127.0.0.1:0", &a, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "the port must be a number from 1 to "
+	    "65535"));
+	/* Neither '*' nor an IPv4 address in brackets is a host. */
+	assert_int_equal(http_parse_listen("*:9367", &a, err, sizeof(err)), -1);
+	assert_int_equal(http_parse_listen("[127.0.0.1]:9367", &a, err,
+	    sizeof(err)), -1);
+	assert_int_equal(http_parse_listen("", &a, err, sizeof(err)), -1);
 
 	assert_int_equal(http_parse_listen("9367", &a, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "want host:port"));

@@ -5,6 +5,8 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
+
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -440,7 +442,7 @@ test_keyfile_errors(void **state)
 		{ "key k {\n algorithm hmac-md5;\n secret \"" SECRET_B64
 		    "\";\n};\nkey k {\n algorithm hmac-md5;\n secret \""
 		    SECRET_B64 "\";\n};", "k",
-		    "line 5: more than one key; name the one to use" },
+		    "line 5: key 'k' is defined twice (first at line 1)" },
 	};
 	struct omapi_key key;
 	struct omapi_error err;
@@ -571,7 +573,56 @@ test_key_load_file(void **state)
 
 	/* A directory cannot be read as a file. */
 	assert_int_equal(omapi_key_load_file(&key, "/tmp", NULL, &err), -1);
-	assert_string_equal(err.text, "/tmp: Is a directory");
+	assert_string_equal(err.text, "/tmp: not a regular file");
+}
+
+/*
+ * The one rule for files holding secrets: others may not access them
+ * (owner and group may read); anything but a regular file is refused
+ * before it can block (a FIFO's open waits for a writer; SIGALRM ends
+ * the test if it does).
+ */
+static void
+test_secret_file_rule(void **state)
+{
+	static const mode_t ok[] = { 0600, 0400, 0640, 0660 };
+	static const mode_t bad[] = { 0644, 0604, 0602, 0601, 0666 };
+	char path[64], fifo[80], want[256];
+	struct omapi_key key;
+	struct omapi_error err;
+	size_t i;
+
+	write_temp(path, sizeof(path), several, strlen(several));
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(chmod(path, ok[i]), 0);
+		assert_int_equal(omapi_key_load_file(&key, path, "second",
+		    &err), 0);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(chmod(path, bad[i]), 0);
+		memset(&key, 0, sizeof(key));
+		assert_int_equal(omapi_key_load_file(&key, path, "second",
+		    &err), -1);
+		snprintf(want, sizeof(want), "%s: others may access this "
+		    "secret (mode %04o); fix with: chmod o-rwx %s", path,
+		    (unsigned)bad[i], path);
+		assert_string_equal(err.text, want);
+		assert_int_equal(key.secret_len, 0);
+		assert_int_equal(omapi_secret_load_file(&key, path, &err), -1);
+		assert_string_equal(err.text, want);
+	}
+	unlink(path);
+
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10);
+	snprintf(want, sizeof(want), "%s: not a regular file", fifo);
+	assert_int_equal(omapi_key_load_file(&key, fifo, NULL, &err), -1);
+	assert_string_equal(err.text, want);
+	assert_int_equal(omapi_secret_load_file(&key, fifo, &err), -1);
+	assert_string_equal(err.text, want);
+	alarm(0);
+	unlink(fifo);
 }
 
 static void
@@ -642,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_keyfile_long_tokens),
 		cmocka_unit_test(test_keyfile_by_length),
 		cmocka_unit_test(test_key_load_file),
+		cmocka_unit_test(test_secret_file_rule),
 		cmocka_unit_test(test_secret_load_file),
 		cmocka_unit_test(test_key_wipe),
 	};

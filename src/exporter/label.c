@@ -1,0 +1,52 @@
+/*
+ * label.c: the names a configured pool label may take (see label.h).
+ *
+ * A Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), not starting with
+ * "__" (reserved for Prometheus), and none of the names below.
+ */
+#include <string.h>
+
+#include "errsink.h"
+#include "label.h"
+
+/*
+ * The names render.c writes on some series itself (server, pool, state,
+ * within_seconds on pool series; host, mac, ip on host series; reason;
+ * version and commit on build_info), the target labels Prometheus adds
+ * (job, instance: a pool label of that name would be renamed
+ * exported_job), and those with a meaning to Prometheus' histograms and
+ * summaries (le, quantile).  Add the label of a new series here.
+ */
+static const char *const label_reserved[] = {
+	"server", "pool", "state", "within_seconds", "host", "mac", "ip",
+	"reason", "version", "commit", "job", "instance", "le", "quantile",
+	NULL
+};
+
+/* 0 when s may name a configured label; -1 with why in err (if any). */
+int
+label_name_check(const char *s, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+		    (i > 0 && s[i] >= '0' && s[i] <= '9')))
+			return config_errf(err, errlen, "label name '%.64s' is not "
+			    "valid: use letters, digits and '_', not starting "
+			    "with a digit", s);
+	if (i == 0)
+		return config_errf(err, errlen, "label name must not be empty");
+	if (i > LABEL_NAME_MAX)
+		return config_errf(err, errlen, "label name is longer than %d "
+		    "characters", LABEL_NAME_MAX);
+	if (s[0] == '_' && s[1] == '_')
+		return config_errf(err, errlen, "label name '%.64s' starts with "
+		    "'__', which is reserved for Prometheus", s);
+	for (i = 0; label_reserved[i] != NULL; i++)
+		if (strcmp(s, label_reserved[i]) == 0)
+			return config_errf(err, errlen, "label name '%s' is reserved: "
+			    "the exporter sets it", s);
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * worst_snapshot.h: the snapshot of a configuration as the poller would
+ * publish it (every server, pool with its labels, and host, as
+ * poller.c's publish_server adds them), with every series present and
+ * every value at its widest.  Shared by test_config.c (the /metrics size
+ * estimate) and fuzz_config.c (whatever loads, publishes and serves).
+ * NULL when a builder refuses (errno says why).
+ */
+#ifndef WORST_SNAPSHOT_H
+#define WORST_SNAPSHOT_H
+
+#include <float.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "config.h"
+#include "snapshot.h"
+
+static void
+worst_pool(struct snapshot_pool *sp)
+{
+	size_t k;
+
+	sp->counters_known = 1;
+	sp->addresses = sp->free = sp->backup = UINT64_MAX;
+	sp->sweep_known = 1;
+	for (k = 0; k < SNAPSHOT_NSTATES; k++)
+		sp->states[k] = UINT64_MAX;
+	for (k = 0; k < SNAPSHOT_NEXPIRY; k++)
+		sp->expiring[k] = UINT64_MAX;
+	sp->earliest_end = INT64_MAX;
+}
+
+static int
+worst_server(struct snapshot *snap, const struct config_server *cs)
+{
+	static const char mac[] = "ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:ff:"
+	    "ff:ff";
+	struct snapshot_server *ss;
+	struct snapshot_pool *sp;
+	struct snapshot_host *sh;
+	size_t i, j;
+
+	if ((ss = snapshot_add_server(snap, cs->name)) == NULL)
+		return -1;
+	ss->up = 1;
+	ss->last_poll = ss->last_sweep = -DBL_MAX;
+	ss->poll_duration = ss->sweep_duration = -DBL_MAX;
+	ss->polls = ss->requests = ss->resets = UINT64_MAX;
+	for (i = 0; i < SNAPSHOT_NREASONS; i++)
+		ss->errors[i] = UINT64_MAX;
+	for (i = 0; i < cs->npools; i++) {
+		if ((sp = snapshot_server_add_pool(ss, cs->pools[i].name)) ==
+		    NULL)
+			return -1;
+		for (j = 0; j < cs->pools[i].nlabels; j++)
+			if (snapshot_pool_add_label(sp,
+			    cs->pools[i].labels[j].name,
+			    cs->pools[i].labels[j].value) == -1)
+				return -1;
+		worst_pool(sp);
+	}
+	for (i = 0; i < cs->nhosts; i++) {
+		if ((sh = snapshot_server_add_host(ss,
+		    cs->hosts[i].label)) == NULL ||
+		    snapshot_host_found(sh, mac, "255.255.255.255") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static struct snapshot *
+worst_snapshot(const struct config *cfg)
+{
+	struct snapshot *snap;
+	size_t i;
+
+	if ((snap = snapshot_new("0.0.0-worst-case-version",
+	    "0123456789abcdef0123456789abcdef01234567")) == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nservers; i++)
+		if (worst_server(snap, &cfg->servers[i]) == -1) {
+			snapshot_release(snap);
+			return NULL;
+		}
+	return snap;
+}
+
+#endif /* WORST_SNAPSHOT_H */
