@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-scrape() { ip netns exec "$LAB_NETNS" curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
+SCRAPE_TIMEOUT=1
 errors() {
 	scrape | awk -v s="dhcpd_exporter_omapi_errors_total{server=\"lab\",reason=\"$1\"}" \
 		'index($0, s" ") == 1 { print $NF }'
@@ -46,10 +46,7 @@ $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--poll-interval 1s --sweep-interval 1s |
 	sed -e "s|port: $LAB_PORT|port: $FAKE|" -e "s|timeout: 2s|timeout: 1s|" \
 	>"$lab/exp.yml"
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	>/dev/null 2>"$lab/exporter.err" &
-exporter_pid=$!
-disown
+start_exporter --config.file="$lab/exp.yml"
 
 check "through the well-behaved proxy: dhcpd_up 1" wait_up 1 10
 sleep 2		# a sweep or two through the proxy
