@@ -37,6 +37,9 @@ scrape() {
 		"${SCRAPE_URL:-http://127.0.0.1:$PORT}$path"
 }
 
+# The value of series $1 (name{labels} as the exporter writes it) on /metrics.
+metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
+
 # The exporter with ARGS (--config.file=... and the rest), in the
 # background, in a clean environment: the lab's env file exports the
 # secret, and nothing of the caller's but a sanitizer's options may reach
@@ -48,7 +51,7 @@ scrape() {
 #   EXPORTER_WRAP  a command it runs under (an array: valgrind, strace)
 EXPORTER_WRAP=()
 start_exporter() {
-	local bin=$BIN/dhcpd_exporter as= v keep=()
+	local bin=$BIN/dhcpd_exporter as='' v keep=()
 	[ -n "${XBIN:-}" ] && bin=$XBIN as=$NOBODY
 	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS TSAN_OPTIONS; do
 		[ -n "${!v:-}" ] && keep+=("$v=${!v}")
@@ -64,7 +67,9 @@ start_exporter() {
 # ($exporter_pid): both go, whatever way the script ends.
 #   trap stop_lab_and_exporter EXIT; trap 'exit 130' INT TERM
 stop_lab_and_exporter() {
-	[ -n "${exporter_pid:-}" ] && kill -9 "$exporter_pid" 2>/dev/null
+	# (reaped here, quietly: bash would say "Killed")
+	[ -n "${exporter_pid:-}" ] &&
+		{ kill -9 "$exporter_pid"; wait "$exporter_pid"; } 2>/dev/null
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }

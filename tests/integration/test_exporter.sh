@@ -21,7 +21,6 @@ exporter_pid=
 trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
 
-metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
 
 # Wait up to $2 seconds for metric series $1 to read $3.
 wait_metric() {

@@ -33,7 +33,8 @@ vcli=dxfc$tag		# veth end in the exporter's namespace
 exporter_pid=
 
 cleanup() {
-	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
+	[ -n "$exporter_pid" ] &&
+		{ kill -9 "$exporter_pid"; wait "$exporter_pid"; } 2>/dev/null
 	[ -n "${LAB_PID:-}" ] && kill -CONT "$LAB_PID" 2>/dev/null
 	ip netns del "$cns" 2>/dev/null
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
@@ -46,7 +47,6 @@ trap 'exit 130' INT TERM
 SCRAPE_NS=$cns		# scraped from the exporter's side of the link
 SCRAPE_TIMEOUT=1
 EXPORTER_NS=$cns
-metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
 errors() { metric "dhcpd_exporter_omapi_errors_total{server=\"lab\",reason=\"$1\"}"; }
 alive() { kill -0 "$exporter_pid" 2>/dev/null; }
 outages_logged() { grep -c 'not answering' "$lab/exporter.err"; }

@@ -1,0 +1,151 @@
+#!/bin/bash
+# dhcpd_exporter polling three servers at once, under concurrent scrapes:
+# one real dhcpd reached through two addresses ("a" on 127.0.0.1, "b" on
+# 10.99.0.1) and one address where nothing answers ("gone": its connects
+# time out). One worker per server, the publisher and the HTTP threads all
+# run together; this is the suite `make tsan` relies on to show races
+# between them.
+#  - a and b up, gone down, each on its own series; a and b report the
+#    same pools; the unreachable server holds up neither: their polls keep
+#    coming while gone's connects time out (and are counted);
+#  - four clients scraping without pause meanwhile: every scrape answered
+#    within 1 s;
+#  - dhcpd killed: a and b down, both back by themselves after a restart;
+#    SIGHUP while gone is connecting: all three as before;
+#  - SIGTERM stops it within 2 s, exit 0, with a connect to gone in
+#    progress.
+# Needs root. BUILD selects the binaries.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD
+PY=/usr/bin/python3
+PORT=19470
+GONE=10.99.200.1	# on the lab's v0 link, no host: SYNs go unanswered
+lab=$(mktemp -d /tmp/dxservers.XXXXXX)
+exporter_pid=
+load_pids=
+
+. tests/integration/lib.sh
+cleanup() {
+	local p
+	for p in $load_pids; do kill -9 "$p" 2>/dev/null; done
+	stop_lab_and_exporter
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+SCRAPE_TIMEOUT=1
+
+up() { metric "dhcpd_up{server=\"$1\"}"; }
+polls() { metric "dhcpd_exporter_polls_total{server=\"$1\"}"; }
+gone_errors() {
+	scrape | awk '/^dhcpd_exporter_omapi_errors_total\{server="gone",reason="(timeout|connection)"\}/ { n += $NF }
+		END { print n + 0 }'
+}
+# The pool series of server $1, with the server label taken out.
+pools_of() {
+	scrape | grep "^dhcpd_pool_addresses{server=\"$1\"," | sed "s/server=\"$1\",//" | sort
+}
+# Every series of $1 ("a b gone") reads dhcpd_up $2 ... within $3 s:
+#   all_up "a b" 1 "gone" 0 10
+all_up() {
+	local i s ok1
+	for i in $(seq 1 $(($5 * 5))); do
+		ok1=1
+		for s in $1; do [ "$(up "$s")" = "$2" ] || ok1=; done
+		for s in $3; do [ "$(up "$s")" = "$4" ] || ok1=; done
+		[ -n "$ok1" ] && return 0
+		sleep 0.2
+	done
+	echo "  dhcpd_up: a=$(up a) b=$(up b) gone=$(up gone)" >&2
+	return 1
+}
+# Four clients scraping /metrics and / without pause for $1 s; each
+# counts the scrapes that failed (1 s limit) in $lab/load.N.
+start_load() {
+	local n
+	for n in 1 2 3 4; do
+		ip netns exec "$LAB_NETNS" timeout "$1" sh -c '
+			fails=0
+			while :; do
+				curl -sf --max-time 1 -o /dev/null "$1/metrics" || fails=$((fails + 1))
+				curl -sf --max-time 1 -o /dev/null "$1/" || fails=$((fails + 1))
+				echo "$fails" >"$2"
+			done' load "http://127.0.0.1:$PORT" "$lab/load.$n" &
+		load_pids="$load_pids $!"
+	done
+}
+load_failures() { cat "$lab"/load.* 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
+wait_load() {
+	local p
+	for p in $load_pids; do wait "$p" 2>/dev/null; done
+	load_pids=
+}
+
+tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
+. "$lab/env"
+# The lab's server block three times: a (as written), b, gone.
+$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
+	--poll-interval 1s --sweep-interval 1s >"$lab/one.yml"
+$PY - "$lab/one.yml" "$GONE" >"$lab/exp.yml" <<'EOF' || { echo "no config"; exit 1; }
+import sys
+text, gone = open(sys.argv[1]).read(), sys.argv[2]
+head, block = text.split("  - name: lab\n", 1)
+block = "  - name: lab\n" + block
+b = block.replace("name: lab", "name: b", 1).replace("address: 127.0.0.1", "address: 10.99.0.1")
+g = (block.replace("name: lab", "name: gone", 1).replace("address: 127.0.0.1", "address: " + gone)
+     .replace("timeout: 2s", "timeout: 1s\n    connect_timeout: 1s"))
+sys.stdout.write(head + block.replace("name: lab", "name: a", 1) + b + g)
+EOF
+start_exporter --config.file="$lab/exp.yml"
+
+check "a and b up, gone down" all_up "a b" 1 "gone" 0 15
+for _ in $(seq 1 50); do
+	scrape | grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds{server="b"}' && break
+	sleep 0.2
+done
+pools_of a >"$lab/pools.a"
+pools_of b >"$lab/pools.b"
+check "a and b report the same $(wc -l <"$lab/pools.a") pools" \
+	sh -c "[ -s '$lab/pools.a' ] && cmp -s '$lab/pools.a' '$lab/pools.b'"
+
+# Polls of a and b keep coming while gone's connects time out.
+pa=$(polls a) pb=$(polls b) ge=$(gone_errors)
+start_load 8
+sleep 6
+check "a polled while gone times out (${pa:-?} -> $(polls a) in 6 s)" \
+	[ "$(polls a)" -ge $((${pa:-0} + 4)) ]
+check "b polled too (${pb:-?} -> $(polls b))" [ "$(polls b)" -ge $((${pb:-0} + 4)) ]
+check "gone's failures counted ($ge -> $(gone_errors))" [ "$(gone_errors)" -gt "$ge" ]
+wait_load
+check "four clients scraping without pause: every scrape within 1 s ($(cat "$lab"/load.* | tr '\n' ' ')failed)" \
+	[ "$(load_failures)" -eq 0 ]
+
+# dhcpd killed and back, under load: both of its servers follow.
+rm -f "$lab"/load.*
+start_load 20
+tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
+check "dhcpd killed: a and b down" all_up "a b gone" 0 "" 0 8
+tests/lab/lab.sh restart "$lab" >/dev/null 2>&1
+. "$lab/env"
+check "dhcpd restarted: a and b up again by themselves" all_up "a b" 1 "gone" 0 15
+kill -HUP "$exporter_pid"
+sleep 2
+check "after SIGHUP: a and b up, gone down" all_up "a b" 1 "gone" 0 10
+wait_load
+check "under load through the outage and the reload: every scrape within 1 s" \
+	[ "$(load_failures)" -eq 0 ]
+
+# SIGTERM with a connect to gone hanging.
+kill -TERM "$exporter_pid"
+start=$(date +%s%N)
+wait "$exporter_pid"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+exporter_pid=
+check "SIGTERM stops it in ${ms} ms (at most 2000), exit $rc (0)" [ "$rc" -eq 0 -a "$ms" -le 2000 ]
+if [ "$failed" -ne 0 ]; then
+	echo "--- exporter log (last 30 lines)"
+	tail -30 "$lab/exporter.err"
+fi
+finish test_servers
