@@ -84,6 +84,18 @@ stop_exporter() {
 	exporter_pid=
 }
 
+# SIGTERM the exporter ($exporter_pid, a child of this shell) and wait for
+# it, however long: sets exit_rc (its exit status) and exit_ms.
+term_exporter() {
+	local start
+	kill -TERM "$exporter_pid"
+	start=$(date +%s%N)
+	wait "$exporter_pid"
+	exit_rc=$?
+	exit_ms=$((($(date +%s%N) - start) / 1000000))
+	exporter_pid=
+}
+
 # Wait up to $2 s for dhcpd_up to read $1, through the script's own scrape
 # function (which must answer every time: failures are counted in
 # scrape_failures). Sets waited to the seconds it took.

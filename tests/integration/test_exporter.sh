@@ -22,6 +22,9 @@ trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
 
 
+# PATH answers 2xx (its body is not printed).
+answers() { scrape "$1" >/dev/null; }
+
 # Wait up to $2 seconds for metric series $1 to read $3.
 wait_metric() {
 	local i
@@ -89,7 +92,7 @@ check "live /metrics equals the reference sweep" \
 : >"$lab/exporter.err"
 start_exporter --config.file="$lab/exp.yml" --log.level=debug
 for i in $(seq 1 50); do scrape /-/ready >/dev/null 2>&1 && break; sleep 0.2; done
-check "/-/ready answers 200 after the first poll" scrape /-/ready
+check "/-/ready answers 200 after the first poll" answers /-/ready
 scrape >"$lab/live.txt"
 check "live /metrics passes promtool" \
 	sh -c "promtool check metrics <'$lab/live.txt' >/dev/null 2>&1"
@@ -121,14 +124,14 @@ kill -HUP "$exporter_pid"
 sleep 1
 check "bad reload is reported with file:line" \
 	grep -q "exp.yml:[0-9]*:[0-9]*: unknown key 'bogus_key'" "$lab/exporter.err"
-check "exporter still serves after a bad reload" scrape /-/healthy
+check "exporter still serves after a bad reload" answers /-/healthy
 cp "$lab/exp.good" "$lab/exp.yml"
 
 # dhcpd killed: down within a poll, /metrics answering; back by itself.
 tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
 check "dhcpd_up goes to 0 when dhcpd dies" \
 	wait_metric 'dhcpd_up{server="lab"}' 5 0
-check "/metrics answers while dhcpd is down" scrape /metrics
+check "/metrics answers while dhcpd is down" answers /metrics
 tests/lab/lab.sh restart "$lab" >/dev/null 2>&1
 check "dhcpd_up returns to 1 after restart" \
 	wait_metric 'dhcpd_up{server="lab"}' 15 1
@@ -136,12 +139,7 @@ resets=$(metric 'dhcpd_exporter_connection_resets_total{server="lab"}')
 check "connection reset counted ($resets)" [ "${resets:-0}" -ge 1 ]
 
 # SIGTERM stops it within a second.
-kill -TERM "$exporter_pid"
-start=$(date +%s%N)
-wait "$exporter_pid"
-rc=$?
-ms=$((($(date +%s%N) - start) / 1000000))
-exporter_pid=
-check "SIGTERM stops cleanly in ${ms} ms" [ "$rc" -eq 0 -a "$ms" -lt 1000 ]
+term_exporter
+check "SIGTERM stops cleanly in ${exit_ms} ms" [ "$exit_rc" -eq 0 -a "$exit_ms" -lt 1000 ]
 
 finish exporter
