@@ -84,6 +84,15 @@ stop_exporter() {
 	exporter_pid=
 }
 
+# The server block of config $1 (exporter_config.py's: one server, lab)
+# again, as server $2 at address $3 (port $4 if given), for a suite that
+# polls several: cat "$lab/one.yml"; server_block "$lab/one.yml" b 10.99.0.1
+server_block() {
+	sed -n '/^  - name: lab$/,$p' "$1" | sed -e "1s/name: lab/name: $2/" \
+		-e "s/^    address: .*/    address: $3/" \
+		-e "${4:+s/^    port: .*/    port: $4/}"
+}
+
 # SIGTERM the exporter ($exporter_pid, a child of this shell) and wait for
 # it, however long: sets exit_rc (its exit status) and exit_ms.
 term_exporter() {
@@ -96,16 +105,17 @@ term_exporter() {
 	exporter_pid=
 }
 
-# Wait up to $2 s for dhcpd_up to read $1, through the script's own scrape
-# function (which must answer every time: failures are counted in
-# scrape_failures). Sets waited to the seconds it took.
+# Wait up to $2 s for dhcpd_up{server="lab"} to read $1. Every scrape
+# must answer: the ones that fail (SCRAPE_TIMEOUT) are counted in
+# scrape_failures. Sets waited to the seconds it took.
 scrape_failures=0
 wait_up() {
-	local want=$1 limit=$2 i v=
+	local want=$1 limit=$2 i v= out
 	waited=0
 	for i in $(seq 1 $((limit * 10))); do
-		v=$(scrape | awk '/^dhcpd_up\{/ { print $NF }') ||
-			scrape_failures=$((scrape_failures + 1))
+		out=$(scrape) || scrape_failures=$((scrape_failures + 1))
+		v=$(printf '%s\n' "$out" |
+			awk 'index($0, "dhcpd_up{server=\"lab\"} ") == 1 { print $NF }')
 		if [ "$v" = "$want" ]; then
 			waited=$(awk -v i="$i" 'BEGIN { printf "%.1f", i / 10 }')
 			return 0

@@ -1,16 +1,16 @@
 #!/bin/bash
 # dhcpd_exporter polling three servers at once, under concurrent scrapes:
-# one real dhcpd reached through two addresses ("a" on 127.0.0.1, "b" on
-# 10.99.0.1) and one address where nothing answers ("gone": its connects
+# one real dhcpd reached through two addresses ("lab" on 127.0.0.1, "b"
+# on 10.99.0.1) and one address where nothing answers ("gone": its connects
 # time out). One worker per server, the publisher and the HTTP threads all
 # run together; this is the suite `make tsan` relies on to show races
 # between them.
-#  - a and b up, gone down, each on its own series; a and b report the
+#  - lab and b up, gone down, each on its own series; lab and b report the
 #    same pools; the unreachable server holds up neither: their polls keep
 #    coming while gone's connects time out (and are counted);
 #  - four clients scraping without pause meanwhile: every scrape answered
 #    within 1 s;
-#  - dhcpd killed, SERVERS_CYCLES times (default 4): a and b down, both
+#  - dhcpd killed, SERVERS_CYCLES times (default 4): lab and b down, both
 #    back by themselves after each restart, the resets counted;
 #    SIGHUP while gone is connecting: all three as before;
 #  - SIGTERM stops it within 2 s, exit 0, with a connect to gone in
@@ -48,8 +48,8 @@ gone_errors() {
 pools_of() {
 	scrape | grep "^dhcpd_pool_addresses{server=\"$1\"," | sed "s/server=\"$1\",//" | sort
 }
-# Every series of $1 ("a b gone") reads dhcpd_up $2 ... within $3 s:
-#   all_up "a b" 1 "gone" 0 10
+# Every series of $1 ("lab b gone") reads dhcpd_up $2 ... within $3 s:
+#   all_up "lab b" 1 "gone" 0 10
 all_up() {
 	local i s ok1
 	for i in $(seq 1 $(($5 * 5))); do
@@ -59,7 +59,7 @@ all_up() {
 		[ -n "$ok1" ] && return 0
 		sleep 0.2
 	done
-	echo "  dhcpd_up: a=$(up a) b=$(up b) gone=$(up gone)" >&2
+	echo "  dhcpd_up: lab=$(up lab) b=$(up b) gone=$(up gone)" >&2
 	return 1
 }
 # Four clients scraping /metrics and / without pause for $1 s; each
@@ -86,37 +86,33 @@ wait_load() {
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
-# The lab's server block three times: a (as written), b, gone.
+# The lab's server block three times: lab (as written), b, gone.
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--poll-interval 1s --sweep-interval 1s >"$lab/one.yml"
-$PY - "$lab/one.yml" "$GONE" >"$lab/exp.yml" <<'EOF' || { echo "no config"; exit 1; }
-import sys
-text, gone = open(sys.argv[1]).read(), sys.argv[2]
-head, block = text.split("  - name: lab\n", 1)
-block = "  - name: lab\n" + block
-b = block.replace("name: lab", "name: b", 1).replace("address: 127.0.0.1", "address: 10.99.0.1")
-g = (block.replace("name: lab", "name: gone", 1).replace("address: 127.0.0.1", "address: " + gone)
-     .replace("timeout: 2s", "timeout: 1s\n    connect_timeout: 1s"))
-sys.stdout.write(head + block.replace("name: lab", "name: a", 1) + b + g)
-EOF
+{
+	cat "$lab/one.yml"
+	server_block "$lab/one.yml" b 10.99.0.1
+	server_block "$lab/one.yml" gone "$GONE" |
+		sed 's/^    timeout: .*/    timeout: 1s\n    connect_timeout: 1s/'
+} >"$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 
-check "a and b up, gone down" all_up "a b" 1 "gone" 0 15
+check "lab and b up, gone down" all_up "lab b" 1 "gone" 0 15
 for _ in $(seq 1 50); do
 	scrape | grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds{server="b"}' && break
 	sleep 0.2
 done
-pools_of a >"$lab/pools.a"
+pools_of lab >"$lab/pools.lab"
 pools_of b >"$lab/pools.b"
-check "a and b report the same $(wc -l <"$lab/pools.a") pools" \
-	sh -c "[ -s '$lab/pools.a' ] && cmp -s '$lab/pools.a' '$lab/pools.b'"
+check "lab and b report the same $(wc -l <"$lab/pools.lab") pools" \
+	sh -c "[ -s '$lab/pools.lab' ] && cmp -s '$lab/pools.lab' '$lab/pools.b'"
 
-# Polls of a and b keep coming while gone's connects time out.
-pa=$(polls a) pb=$(polls b) ge=$(gone_errors)
+# Polls of lab and b keep coming while gone's connects time out.
+pa=$(polls lab) pb=$(polls b) ge=$(gone_errors)
 start_load 8
 sleep 6
-check "a polled while gone times out (${pa:-?} -> $(polls a) in 6 s)" \
-	[ "$(polls a)" -ge $((${pa:-0} + 4)) ]
+check "lab polled while gone times out (${pa:-?} -> $(polls lab) in 6 s)" \
+	[ "$(polls lab)" -ge $((${pa:-0} + 4)) ]
 check "b polled too (${pb:-?} -> $(polls b))" [ "$(polls b)" -ge $((${pb:-0} + 4)) ]
 check "gone's failures counted ($ge -> $(gone_errors))" [ "$(gone_errors)" -gt "$ge" ]
 wait_load
@@ -131,20 +127,20 @@ down_fail=0 back_fail=0
 for _ in $(seq 1 "$CYCLES"); do
 	sleep 0.$((RANDOM % 9 + 1))	# somewhere in a sweep
 	tests/lab/lab.sh kill "$lab" KILL >/dev/null 2>&1
-	all_up "a b gone" 0 "" 0 8 || down_fail=$((down_fail + 1))
+	all_up "lab b gone" 0 "" 0 8 || down_fail=$((down_fail + 1))
 	tests/lab/lab.sh restart "$lab" >/dev/null 2>&1
 	. "$lab/env"
-	all_up "a b" 1 "gone" 0 15 || back_fail=$((back_fail + 1))
+	all_up "lab b" 1 "gone" 0 15 || back_fail=$((back_fail + 1))
 done
-check "dhcpd killed $CYCLES times: a and b down each time ($down_fail missed)" \
+check "dhcpd killed $CYCLES times: lab and b down each time ($down_fail missed)" \
 	[ "$down_fail" -eq 0 ]
 check "... and up again by themselves each time ($back_fail missed)" [ "$back_fail" -eq 0 ]
-resets_a=$(metric 'dhcpd_exporter_connection_resets_total{server="a"}')
-check "a's connection resets counted (${resets_a:-none}, at least $CYCLES)" \
+resets_a=$(metric 'dhcpd_exporter_connection_resets_total{server="lab"}')
+check "lab's connection resets counted (${resets_a:-none}, at least $CYCLES)" \
 	[ "${resets_a:-0}" -ge "$CYCLES" ]
 kill -HUP "$exporter_pid"
 sleep 2
-check "after SIGHUP: a and b up, gone down" all_up "a b" 1 "gone" 0 10
+check "after SIGHUP: lab and b up, gone down" all_up "lab b" 1 "gone" 0 10
 wait_load
 check "under load through the outage and the reload: every scrape within 1 s" \
 	[ "$(load_failures)" -eq 0 ]
