@@ -6,6 +6,8 @@
 #   make unit          CMocka unit tests only
 #   make integration   tests against a real dhcpd in a network namespace (root)
 #   make asan          the whole suite built with AddressSanitizer + UBSan (in build-asan/)
+#   make tsan          the unit tests and the exporter's suites built with
+#                      ThreadSanitizer (in build-tsan/); any report fails
 #   make valgrind      the unit tests, then every integration suite with omapictl
 #                      under valgrind
 #   make tidy          clang-tidy over the sources
@@ -41,7 +43,7 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan valgrind tidy fuzz bench demo clean install \
+.PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
 	programs-and-tests
 
 all: $(PROGRAMS)
@@ -88,11 +90,14 @@ integration: all
 # core's contents, the exporter (TLS, auth, polls, sweeps, reload) and
 # omapictl under valgrind, omapictl against pypureomapi on every address
 # (ASan samples every 7th), and the installed exporter's system calls
-# against the systemd unit's filter (traced on the release build only).
+# against the systemd unit's filter (traced on the release build only);
+# and the threads: the unit tests and the exporter's suites under
+# ThreadSanitizer.
 check: deps
 	$(MAKE) -j$(NPROC) programs-and-tests
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) asan
+	$(MAKE) tsan
 	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh" tests/integration/run.sh
 
 ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
@@ -101,6 +106,29 @@ ASAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -f
 asan:
 	$(MAKE) -j$(NPROC) BUILD=build-asan $(ASAN_FLAGS) programs-and-tests
 	$(MAKE) BUILD=build-asan $(ASAN_FLAGS) unit integration
+
+# ThreadSanitizer: the unit tests, then every integration suite that runs
+# the exporter (lib.sh gives each its own report folder, and a report
+# fails the suite).  Not the ones that make no sense here: test_valgrind
+# (valgrind and TSan do not mix), test_install (its point under a
+# sanitizer, the system call trace, is of the release build the unit
+# runs; the rest is file copying), test_omapictl and test_compare (omapictl
+# has one thread), test_fuzz_smoke (libFuzzer builds with ASan).
+# halt_on_error=0: every race of a run is reported, not only the first;
+# exitcode=66: a program with a report exits 66, which fails its check.
+TSAN_FLAGS = OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" \
+	LDFLAGS="-fsanitize=thread"
+TSAN_OPTS = suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=0 exitcode=66 \
+	second_deadlock_stack=1
+TSAN_SUITES = test_exporter.sh test_servers.sh test_faults.sh test_hostile.sh \
+	test_http_abuse.sh test_secrets.sh test_web.sh test_status_page.sh \
+	test_prometheus.sh
+
+tsan:
+	$(MAKE) -j$(NPROC) BUILD=build-tsan $(TSAN_FLAGS) programs-and-tests
+	TSAN_OPTIONS="$(TSAN_OPTS)" $(MAKE) BUILD=build-tsan $(TSAN_FLAGS) unit
+	@TSAN_OPTIONS="$(TSAN_OPTS)" BUILD=build-tsan TESTS="$(TSAN_SUITES)" \
+		tests/integration/run.sh
 
 valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
@@ -120,7 +148,7 @@ demo: deps
 	@BUILD=$(BUILD) tests/lab/demo.sh
 
 clean:
-	rm -rf build build-asan build-fuzz build-fuzz-smoke build-fuzz-long
+	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, the manual
 # pages, the example configuration (never over a configuration of yours),

@@ -1,19 +1,75 @@
-# Sourced by the integration scripts: counters and the check helpers.
+# Sourced by the integration scripts (after BIN is set): counters, the
+# check helpers, and the one way each suite reaches the lab and the exporter.
 #   check "what users rely on" COMMAND ARGS...   ok/FAIL line, counted
 #   finish NAME                                  summary line; exit status
+#   in_lab CMD...                                CMD in the lab's namespace
+#   scrape [PATH [CURL-ARGS...]]                 GET from the exporter
+#   start_exporter ARGS...                       the exporter, in the background
 # shellcheck shell=bash
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-finish() { echo "$1: $passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+finish() {
+	tsan_verdict
+	echo "$1: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+# CMD in the lab's namespace ($LAB_NETNS, from the lab's env file).
+in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
+
+# The body of GET PATH (default /metrics) from the exporter; fails on
+# anything but a 2xx within the limit. A suite sets, after sourcing this:
+#   SCRAPE_URL      the exporter's base URL (default http://127.0.0.1:$PORT)
+#   SCRAPE_NS       the namespace curl runs in (default the lab's)
+#   SCRAPE_TIMEOUT  the seconds a scrape may take (default 2; the suites
+#                   that assert "every scrape answered within 1 s" set 1)
+#   SCRAPE_OPTS     curl options for every scrape (an array: --cacert, -u)
+# CURL-ARGS are added to this one request (-H, -o).
+SCRAPE_OPTS=()
+scrape() {
+	local path=${1:-/metrics}
+	[ $# -gt 0 ] && shift
+	ip netns exec "${SCRAPE_NS:-$LAB_NETNS}" curl -sf \
+		--max-time "${SCRAPE_TIMEOUT:-2}" "${SCRAPE_OPTS[@]}" "$@" \
+		"${SCRAPE_URL:-http://127.0.0.1:$PORT}$path"
+}
+
+# The value of series $1 (name{labels} as the exporter writes it) on /metrics.
+metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
+
+# The exporter with ARGS (--config.file=... and the rest), in the
+# background, in a clean environment: the lab's env file exports the
+# secret, and nothing of the caller's but a sanitizer's options may reach
+# it. Its stdout and stderr are appended to $lab/exporter.out and
+# $lab/exporter.err. Sets exporter_pid: the exporter itself (ip netns exec,
+# env and setpriv exec it), or the wrapper under EXPORTER_WRAP.
+#   EXPORTER_NS    the namespace it runs in (default the lab's)
+#   XBIN           set by nobody_exporter: that copy runs, as uid 65534
+#   EXPORTER_WRAP  a command it runs under (an array: valgrind, strace)
+EXPORTER_WRAP=()
+start_exporter() {
+	local bin=$BIN/dhcpd_exporter as='' v keep=()
+	[ -n "${XBIN:-}" ] && bin=$XBIN as=$NOBODY
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS TSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && keep+=("$v=${!v}")
+	done
+	# shellcheck disable=SC2086
+	ip netns exec "${EXPORTER_NS:-$LAB_NETNS}" env -i "${keep[@]}" $as \
+		"${EXPORTER_WRAP[@]}" "$bin" "$@" \
+		>>"$lab/exporter.out" 2>>"$lab/exporter.err" &
+	exporter_pid=$!
+}
 
 # The exit trap of a script with one lab ($lab) and one exporter
 # ($exporter_pid): both go, whatever way the script ends.
 #   trap stop_lab_and_exporter EXIT; trap 'exit 130' INT TERM
 stop_lab_and_exporter() {
-	[ -n "${exporter_pid:-}" ] && kill -9 "$exporter_pid" 2>/dev/null
+	# (reaped here, quietly: bash would say "Killed")
+	[ -n "${exporter_pid:-}" ] &&
+		{ kill -9 "$exporter_pid"; wait "$exporter_pid"; } 2>/dev/null
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }
@@ -28,16 +84,38 @@ stop_exporter() {
 	exporter_pid=
 }
 
-# Wait up to $2 s for dhcpd_up to read $1, through the script's own scrape
-# function (which must answer every time: failures are counted in
-# scrape_failures). Sets waited to the seconds it took.
+# The server block of config $1 (exporter_config.py's: one server, lab)
+# again, as server $2 at address $3 (port $4 if given), for a suite that
+# polls several: cat "$lab/one.yml"; server_block "$lab/one.yml" b 10.99.0.1
+server_block() {
+	sed -n '/^  - name: lab$/,$p' "$1" | sed -e "1s/name: lab/name: $2/" \
+		-e "s/^    address: .*/    address: $3/" \
+		-e "${4:+s/^    port: .*/    port: $4/}"
+}
+
+# SIGTERM the exporter ($exporter_pid, a child of this shell) and wait for
+# it, however long: sets exit_rc (its exit status) and exit_ms.
+term_exporter() {
+	local start
+	kill -TERM "$exporter_pid"
+	start=$(date +%s%N)
+	wait "$exporter_pid"
+	exit_rc=$?
+	exit_ms=$((($(date +%s%N) - start) / 1000000))
+	exporter_pid=
+}
+
+# Wait up to $2 s for dhcpd_up{server="lab"} to read $1. Every scrape
+# must answer: the ones that fail (SCRAPE_TIMEOUT) are counted in
+# scrape_failures. Sets waited to the seconds it took.
 scrape_failures=0
 wait_up() {
-	local want=$1 limit=$2 i v=
+	local want=$1 limit=$2 i v= out
 	waited=0
 	for i in $(seq 1 $((limit * 10))); do
-		v=$(scrape | awk '/^dhcpd_up\{/ { print $NF }') ||
-			scrape_failures=$((scrape_failures + 1))
+		out=$(scrape) || scrape_failures=$((scrape_failures + 1))
+		v=$(printf '%s\n' "$out" |
+			awk 'index($0, "dhcpd_up{server=\"lab\"} ") == 1 { print $NF }')
 		if [ "$v" = "$want" ]; then
 			waited=$(awk -v i="$i" 'BEGIN { printf "%.1f", i / 10 }')
 			return 0
@@ -68,6 +146,37 @@ nobody_exporter() {
 		XBIN=$lab/dhcpd_exporter
 }
 
-# True when $BIN/dhcpd_exporter is built with AddressSanitizer: its
-# quarantine keeps freed memory, so RSS bounds do not apply.
-sanitized() { ldd "$BIN/dhcpd_exporter" 2>/dev/null | grep -q libasan; }
+# True when $BIN/dhcpd_exporter is built with AddressSanitizer or
+# ThreadSanitizer: ASan's quarantine keeps freed memory and TSan's shadow
+# grows with every page touched, so RSS bounds do not apply; their shadow
+# mappings make a core take minutes; neither mixes with valgrind; and the
+# systemd unit runs the release build, whose system calls are the ones to
+# trace.
+sanitized() { ldd "$BIN/dhcpd_exporter" 2>/dev/null | grep -q -E 'lib[at]san'; }
+tsan() { ldd "$BIN/dhcpd_exporter" 2>/dev/null | grep -q libtsan; }
+
+# Under ThreadSanitizer every program the suite runs (the exporter,
+# omapictl) writes its reports to a folder of their own, one file per
+# process (log_path), where uid 65534 can write too; finish then fails the
+# suite on any report, prints each one's SUMMARY line and keeps the
+# reports in $BIN/tsan/SUITE/ for reading.  TSAN_OPTIONS from the caller
+# (make tsan: the suppressions, exitcode) is kept.
+tsan_dir=
+if tsan; then
+	tsan_dir=$(mktemp -d "/tmp/dxtsan.$(basename "$0" .sh).XXXXXX")
+	chmod 1777 "$tsan_dir"
+	export TSAN_OPTIONS="${TSAN_OPTIONS:-} log_path=$tsan_dir/report"
+fi
+tsan_verdict() {
+	local keep n
+	[ -n "$tsan_dir" ] || return 0
+	keep=$BIN/tsan/$(basename "$0" .sh)
+	rm -rf "$keep"
+	mkdir -p "$keep"
+	cp "$tsan_dir"/report.* "$keep/" 2>/dev/null
+	rm -rf "$tsan_dir"
+	n=$(ls "$keep" | wc -l)
+	check "ThreadSanitizer: no report ($n processes reported, in $keep)" [ "$n" -eq 0 ]
+	grep -h '^SUMMARY: ThreadSanitizer' "$keep"/report.* 2>/dev/null |
+		sort | uniq -c | sed 's/^/  /'
+}

@@ -37,8 +37,8 @@ EOS
 cat >"$lab/walk.sh" <<EOS
 xargs -P "$(nproc)" -n 1 bash "$lab/one.sh" <"$lab/addrs"
 EOS
-tests/lab/lab.sh exec "$lab" /usr/bin/python3 tests/lab/ref_sweep.py >"$lab/ref.jsonl" 2>/dev/null
-tests/lab/lab.sh exec "$lab" bash "$lab/walk.sh" >"$lab/ours.jsonl"
+in_lab /usr/bin/python3 tests/lab/ref_sweep.py >"$lab/ref.jsonl" 2>/dev/null
+in_lab bash "$lab/walk.sh" >"$lab/ours.jsonl"
 /usr/bin/python3 - "$lab/ref.jsonl" "$lab/ours.jsonl" <<'EOS'
 import json, sys, time
 ref = {r["ip-address"]: r for r in map(json.loads, open(sys.argv[1]))}

@@ -33,7 +33,8 @@ vcli=dxfc$tag		# veth end in the exporter's namespace
 exporter_pid=
 
 cleanup() {
-	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
+	[ -n "$exporter_pid" ] &&
+		{ kill -9 "$exporter_pid"; wait "$exporter_pid"; } 2>/dev/null
 	[ -n "${LAB_PID:-}" ] && kill -CONT "$LAB_PID" 2>/dev/null
 	ip netns del "$cns" 2>/dev/null
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
@@ -43,9 +44,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 . tests/integration/lib.sh
-in_cli() { ip netns exec "$cns" "$@"; }
-scrape() { in_cli curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
-metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
+SCRAPE_NS=$cns		# scraped from the exporter's side of the link
+SCRAPE_TIMEOUT=1
+EXPORTER_NS=$cns
 errors() { metric "dhcpd_exporter_omapi_errors_total{server=\"lab\",reason=\"$1\"}"; }
 alive() { kill -0 "$exporter_pid" 2>/dev/null; }
 outages_logged() { grep -c 'not answering' "$lab/exporter.err"; }
@@ -79,11 +80,7 @@ $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	    -e "s|timeout: 2s|timeout: ${TIMEOUT_S}s|" \
 	    -e "s|key_file: .*omapi.key|key_file: $lab/exporter.key|" >"$lab/exp.yml"
 chmod 644 "$lab/exp.yml"
-# Not through in_cli: $! must be the exporter (ip and setpriv exec).
-ip netns exec "$cns" $NOBODY "$XBIN" --config.file="$lab/exp.yml" \
-	>"$lab/exporter.out" 2>"$lab/exporter.err" &
-exporter_pid=$!
-disown
+start_exporter --config.file="$lab/exp.yml"
 
 [ -n "$NOBODY" ] && check "the exporter runs as uid 65534" \
 	sh -c "sleep 0.3; awk '/^Uid:/ { exit \$2 != 65534 }' /proc/$exporter_pid/status"

@@ -8,6 +8,8 @@
 # goes to 0 (or stays 1 where the damage is harmless), the case is counted
 # under its reason, the outage is logged once, and when the proxy behaves
 # again the exporter recovers on its own. RSS is bounded over all of it.
+# Beside it the exporter polls the same dhcpd directly (server "direct"),
+# which stays up through every mode: one bad server harms no other.
 # Needs root. BUILD selects the binaries; HOSTILE_MODES="badsig slow" runs
 # only those modes.
 set -u
@@ -28,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-scrape() { ip netns exec "$LAB_NETNS" curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
+SCRAPE_TIMEOUT=1
 errors() {
 	scrape | awk -v s="dhcpd_exporter_omapi_errors_total{server=\"lab\",reason=\"$1\"}" \
 		'index($0, s" ") == 1 { print $NF }'
@@ -43,13 +45,12 @@ ip netns exec "$LAB_NETNS" $PY tests/integration/fake_omapi.py "$FAKE" \
 fake_pid=$!
 disown
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
-	--poll-interval 1s --sweep-interval 1s |
-	sed -e "s|port: $LAB_PORT|port: $FAKE|" -e "s|timeout: 2s|timeout: 1s|" \
-	>"$lab/exp.yml"
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	>/dev/null 2>"$lab/exporter.err" &
-exporter_pid=$!
-disown
+	--poll-interval 1s --sweep-interval 1s >"$lab/one.yml"
+{
+	sed -e "s|port: $LAB_PORT|port: $FAKE|" -e "s|timeout: 2s|timeout: 1s|" "$lab/one.yml"
+	server_block "$lab/one.yml" direct 127.0.0.1
+} >"$lab/exp.yml"
+start_exporter --config.file="$lab/exp.yml"
 
 check "through the well-behaved proxy: dhcpd_up 1" wait_up 1 10
 sleep 2		# a sweep or two through the proxy
@@ -58,6 +59,8 @@ rss_start=$(rss_kb)
 # mode, what dhcpd_up must read under it, the reason it is counted under
 # ("-": harmless, nothing counted).
 episodes=0
+direct_down=
+direct_up() { [ "$(metric 'dhcpd_up{server="direct"}')" = 1 ] || direct_down="$direct_down $mode"; }
 while read -r mode up reason; do
 	case " ${HOSTILE_MODES:-$mode} " in *" $mode "*) ;; *) continue ;; esac
 	before=0
@@ -77,6 +80,7 @@ while read -r mode up reason; do
 			[ "${after:-0}" -gt "${before:-0}" ]
 	fi
 	check "$mode: exporter alive" kill -0 "$exporter_pid"
+	direct_up
 	echo proxy >"$lab/mode"
 	check "$mode: recovered when the server behaves" wait_up 1 15
 done <<'EOF'
@@ -98,6 +102,8 @@ echo "  RSS: $rss_start kB after the first sweeps, $rss_end kB at the end"
 sanitized ||
 	check "RSS bounded (< 1 MiB growth over every mode)" \
 		[ $((rss_end - rss_start)) -lt 1024 ]
+check "the server beside it stayed up through every mode (down in:${direct_down:- none})" \
+	[ -z "$direct_down" ]
 check "every scrape answered within 1 s" [ "$scrape_failures" -eq 0 ]
 check "each outage logged once ($episodes outages)" \
 	[ "$(grep -c 'not answering' "$lab/exporter.err")" -eq "$episodes" ]

@@ -38,9 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-inns() { ip netns exec "$LAB_NETNS" "$@"; }
-scrape() { inns curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
-abuse() { inns $PY tests/integration/http_abuse.py --port "$PORT" "$@"; }
+SCRAPE_TIMEOUT=1
+abuse() { in_lab $PY tests/integration/http_abuse.py --port "$PORT" "$@"; }
 fds() { ls "/proc/$exporter_pid/fd" | wc -l; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
 # The value of key $1 in the key=value line $2.
@@ -50,7 +49,7 @@ field() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # scrape_code and scrape_secs; true when it is 200 with dhcpd_up 1.
 timed_scrape() {
 	local out
-	out=$(inns curl -s --max-time 2 -o "$lab/scrape.txt" \
+	out=$(in_lab curl -s --max-time 2 -o "$lab/scrape.txt" \
 		-w '%{http_code} %{time_total}' "http://127.0.0.1:$PORT/metrics")
 	scrape_code=${out% *}
 	scrape_secs=${out#* }
@@ -62,6 +61,7 @@ timed_scrape() {
 start_helper() {
 	local name=$1
 	shift
+	# not through in_lab: $! must be the helper (ip netns exec execs it)
 	ip netns exec "$LAB_NETNS" $PY tests/integration/http_abuse.py \
 		--port "$PORT" "$@" >"$lab/$name.out" 2>"$lab/$name.err" &
 	helper_pids="$helper_pids $!"
@@ -123,10 +123,7 @@ tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; 
 . "$lab/env"
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--poll-interval 1s --sweep-interval 1s >"$lab/exp.yml"
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	>/dev/null 2>"$lab/exporter.err" &
-exporter_pid=$!
-disown
+start_exporter --config.file="$lab/exp.yml"
 
 # --- 1. baseline ---------------------------------------------------------
 check "dhcpd_up 1 before any abuse" wait_up 1 10

@@ -40,10 +40,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 unit=$root/lib/systemd/system/dhcpd_exporter.service
-scrape() {
-	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 -H 'Accept-Encoding: gzip' \
-		"http://127.0.0.1:$PORT${1:-/metrics}" | gunzip -f
-}
 # "path mode" per line: each file exists with that mode.
 modes_are() {
 	local path mode bad=0
@@ -177,23 +173,25 @@ else
 	. "$lab/env"
 	$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 		--poll-interval 1s --sweep-interval 1s >"$lab/exp.yml"
-	ip netns exec "$LAB_NETNS" strace -f -qq -o "$tmp/trace" \
-		"$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" 2>"$tmp/exp.log" &
-	strace_pid=$!
+	EXPORTER_WRAP=(strace -f -qq -o "$tmp/trace")
+	start_exporter --config.file="$lab/exp.yml"
+	strace_pid=$exporter_pid
 	check "exporter up under strace" wait_up 1 15
 	exporter_pid=$(pgrep -P "$strace_pid" -x dhcpd_exporter)
+	# gzip: the compressed path's system calls are traced too
 	for _ in $(seq 1 30); do
-		scrape | grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds' && break
+		scrape /metrics -H 'Accept-Encoding: gzip' | gunzip |
+			grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds' && break
 		sleep 0.2
 	done
-	scrape / >/dev/null
+	scrape / -H 'Accept-Encoding: gzip' >/dev/null
 	scrape /-/ready >/dev/null
 	kill -HUP "$exporter_pid"
 	for _ in $(seq 1 30); do
-		grep -q 'configuration reloaded' "$tmp/exp.log" && break
+		grep -q 'configuration reloaded' "$lab/exporter.err" && break
 		sleep 0.1
 	done
-	scrape >/dev/null
+	scrape /metrics -H 'Accept-Encoding: gzip' >/dev/null
 	kill -TERM "$exporter_pid"
 	for _ in $(seq 1 50); do
 		kill -0 "$strace_pid" 2>/dev/null || break
@@ -202,7 +200,7 @@ else
 	kill -0 "$strace_pid" 2>/dev/null || strace_pid=
 	exporter_pid=
 	check "traced: poll, sweep, scrapes, reload and stop all happened" \
-		grep -q 'stopping on signal' "$tmp/exp.log"
+		grep -q 'stopping on signal' "$lab/exporter.err"
 	check "the unit's SystemCallFilter, RestrictAddressFamilies and \
 MemoryDenyWriteExecute allow what the exporter does" syscalls_allowed
 fi

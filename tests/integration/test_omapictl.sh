@@ -6,20 +6,20 @@
 # BUILD is the build directory holding omapictl (default build); with
 # VALGRIND=1 every omapictl run goes through valgrind and a leak or an
 # error fails that check.  Prints "ok"/"FAIL" per check and a final
-# "N passed, N failed"; exits non-zero on any failure.
+# "N passed, N failed" (lib.sh); exits non-zero on any failure.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD/omapictl ;; *) BIN=$ROOT/$BUILD/omapictl ;; esac
+case $BUILD in /*) BIN=$BUILD ;; *) BIN=$ROOT/$BUILD ;; esac
+OCTL=$BIN/omapictl
 LAB=$ROOT/tests/lab/lab.sh
 PY=/usr/bin/python3
 WRAP=()
 [ "${VALGRIND:-0}" = 1 ] &&
 	WRAP=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=9)
 
-PASS=0
-FAIL=0
+. "$ROOT/tests/integration/lib.sh"
 TMP=$(mktemp -d /tmp/test_omapictl.XXXXXX)
 LABDIR=$TMP/lab
 FODIR=$TMP/failover
@@ -35,14 +35,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-ok() {
-	PASS=$((PASS + 1))
-	echo "ok   $*"
-}
-
-not_ok() {
-	FAIL=$((FAIL + 1))
-	echo "FAIL $*"
+# A failed check, with the last run's output.
+fail_run() {
+	fail "$@"
 	sed 's/^/     stdout: /' "$TMP/out" | head -5
 	sed 's/^/     stderr: /' "$TMP/err" | head -5
 }
@@ -51,7 +46,7 @@ not_ok() {
 run_in() {
 	local dir=$1
 	shift
-	"$LAB" exec "$dir" "${WRAP[@]}" "$BIN" "$@" >"$TMP/out" 2>"$TMP/err"
+	"$LAB" exec "$dir" "${WRAP[@]}" "$OCTL" "$@" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
 }
 
@@ -64,15 +59,15 @@ runk() {
 	run -K "$LAB_KEYFILE" "$@"
 }
 
-# check DESC WANT_RC [GREP_STDERR]: the last run's status (and message).
-check() {
+# check_run DESC WANT_RC [GREP_STDERR]: the last run's status (and message).
+check_run() {
 	local desc=$1 want=$2 pat=${3:-}
 	if [ "$RC" != "$want" ]; then
-		not_ok "$desc: exit $RC, want $want"
+		fail_run "$desc: exit $RC, want $want"
 	elif [ -n "$pat" ] && ! grep -qi -- "$pat" "$TMP/err"; then
-		not_ok "$desc: stderr lacks '$pat'"
+		fail_run "$desc: stderr lacks '$pat'"
 	elif [ "$want" != 0 ] && [ "$(wc -l <"$TMP/err")" != 1 ]; then
-		not_ok "$desc: want exactly one line on stderr"
+		fail_run "$desc: want exactly one line on stderr"
 	else
 		ok "$desc"
 	fi
@@ -83,7 +78,7 @@ check() {
 jcheck() {
 	local desc=$1 expr=$2
 	if [ "$RC" != 0 ]; then
-		not_ok "$desc: exit $RC"
+		fail_run "$desc: exit $RC"
 	elif $PY -c '
 import json, sys
 truth = json.load(open(sys.argv[2]))
@@ -92,7 +87,7 @@ d = ds[0] if ds else {}
 sys.exit(0 if eval(sys.argv[3]) else 1)' "$TMP/out" "$LAB_TRUTH" "$expr"; then
 		ok "$desc"
 	else
-		not_ok "$desc: $expr"
+		fail_run "$desc: $expr"
 	fi
 }
 
@@ -104,14 +99,14 @@ truth() {
 # Fail when the secret shows in the last run's output.
 check_no_secret() {
 	if grep -qF -- "$LAB_KEY_SECRET" "$TMP/out" "$TMP/err"; then
-		not_ok "$1: the secret appears in the output"
+		fail_run "$1: the secret appears in the output"
 	else
 		ok "$1: no secret in the output"
 	fi
 }
 
 start_lab() {
-	[ -x "$BIN" ] || { echo "no $BIN (build it first)" >&2; exit 2; }
+	[ -x "$OCTL" ] || { echo "no $OCTL (build it first)" >&2; exit 2; }
 	mkdir -p "$LABDIR"
 	"$LAB" start "$LABDIR" >"$TMP/lab.log" 2>&1 ||
 		{ cat "$TMP/lab.log" >&2; echo "lab did not start" >&2; exit 2; }
@@ -129,7 +124,7 @@ test_lease_lookups() {
 	if [ $RC = 0 ] && grep -qx "state = active" "$TMP/out" && grep -qx "ip-address = $ip" "$TMP/out"; then
 		ok "lease ip $ip: text output"
 	else
-		not_ok "lease ip $ip: text output"
+		fail_run "lease ip $ip: text output"
 	fi
 	mac=$(truth "truth['leases']['$ip']['hardware-address']")
 	run --json -K "$LAB_KEYFILE" lease mac "${mac^^}"
@@ -139,9 +134,9 @@ test_lease_lookups() {
 	run --json -K "$LAB_KEYFILE" lease client-id "${cid//:/}"
 	jcheck "lease client-id $cid: finds $ip" "d['ip-address'] == '$ip' and d['dhcp-client-identifier'] == '$cid'"
 	runk lease ip 10.99.0.7
-	check "lease ip outside every range: not found" 1 "lease 10.99.0.7: not found"
+	check_run "lease ip outside every range: not found" 1 "lease 10.99.0.7: not found"
 	runk lease mac 02:00:de:ad:be:ef
-	check "lease mac unknown: not found" 1 "not found"
+	check_run "lease mac unknown: not found" 1 "not found"
 }
 
 test_host_lookups() {
@@ -157,16 +152,16 @@ test_host_lookups() {
 		"$(truth "[h['dhcp-client-identifier'] for h in truth['hosts'] if h['name'] == '$name'][0]")"
 	jcheck "host get client-id" "d['name'] == '$name'"
 	runk host get name no-such-host
-	check "host get name missing: not found" 1 "host name no-such-host: not found"
+	check_run "host get name missing: not found" 1 "host name no-such-host: not found"
 	# dhcpd finds a host by ip-address through the lease at that address
 	ip=$(truth '[a for a, r in truth["leases"].items() if r["state"] == "active"][3]')
 	mac=$(truth "truth['leases']['$ip']['hardware-address']")
 	runk host add t-byip "$mac"
-	check "host add t-byip (MAC of the lease of $ip)" 0
+	check_run "host add t-byip (MAC of the lease of $ip)" 0
 	run --json -K "$LAB_KEYFILE" host get ip "$ip"
 	jcheck "host get ip $ip: the host with that lease's MAC" "d['name'] == 't-byip'"
 	runk host delete mac "$mac"
-	check "host delete mac $mac" 0
+	check_run "host delete mac $mac" 0
 }
 
 test_host_changes() {
@@ -176,25 +171,25 @@ test_host_changes() {
 	run --json -K "$LAB_KEYFILE" host get name t-one
 	jcheck "host get name t-one after add" "d['ip-address'] == '10.99.0.201'"
 	runk host add t-one 02:00:00:00:0a:01
-	check "host add t-one twice: refused" 4 "already exists"
+	check_run "host add t-one twice: refused" 4 "already exists"
 	runk host delete name t-one
-	check "host delete name t-one" 0
+	check_run "host delete name t-one" 0
 	runk host get name t-one
-	check "host get name t-one after delete: not found" 1 "not found"
+	check_run "host get name t-one after delete: not found" 1 "not found"
 	runk host delete name t-one
-	check "host delete name missing: not found" 1 "not found"
+	check_run "host delete name missing: not found" 1 "not found"
 	runk host delete mac 02:00:00:00:0a:99
-	check "host delete mac missing: not found" 1 "not found"
+	check_run "host delete mac missing: not found" 1 "not found"
 	run --json -K "$LAB_KEYFILE" group add g-test 'option domain-name "g.example";'
 	jcheck "group add g-test" "d.get('name') == 'g-test'"
 	runk group add g-test 'option domain-name "g.example";'
-	check "group add g-test twice: refused" 4 "already exists"
+	check_run "group add g-test twice: refused" 4 "already exists"
 	run --json -K "$LAB_KEYFILE" host add t-grp 02:00:00:00:0a:02 --group g-test
 	jcheck "host add --group g-test" "d['name'] == 't-grp'"
 	runk host delete name t-grp
-	check "host delete name t-grp" 0
+	check_run "host delete name t-grp" 0
 	runk host add t-nogrp 02:00:00:00:0a:03 --group no-such-group
-	check "host add --group missing: refused" 4 "no-such-group"
+	check_run "host add --group missing: refused" 4 "no-such-group"
 }
 
 test_pool_class() {
@@ -206,16 +201,16 @@ test_pool_class() {
 	if [ $RC = 0 ] && grep -q "^lease-count = " "$TMP/out"; then
 		ok "pool $ip: text output"
 	else
-		not_ok "pool $ip: text output"
+		fail_run "pool $ip: text output"
 	fi
 	runk pool 10.99.0.7
-	check "pool of an address outside every range: not found" 1 "not found"
+	check_run "pool of an address outside every range: not found" 1 "not found"
 	run --json -K "$LAB_KEYFILE" class limited
 	jcheck "class limited: lease-limit and leases-used" "[(d['lease-limit'], d['leases-used']) == (c['lease-limit'], c['billing_leases']) for c in truth['classes'] if c['name'] == 'limited'][0]"
 	runk class no-such-class
-	check "class missing: not found" 1 "not found"
+	check_run "class missing: not found" 1 "not found"
 	runk failover no-such-peer
-	check "failover missing: not found" 1 "not found"
+	check_run "failover missing: not found" 1 "not found"
 }
 
 test_sweep() {
@@ -231,45 +226,45 @@ test_sweep() {
 	run --json -K "$LAB_KEYFILE" --window 64 lease sweep "${r%-*}" "${r#*-}"
 	jcheck "signed sweep of lan, 64 asked in flight: every address" "len(ds) == 2046 and all('state' in x for x in ds)"
 	runk lease ip "${r%-*}"
-	check "dhcpd still answers after the signed sweep" 0
+	check_run "dhcpd still answers after the signed sweep" 0
 }
 
 test_key_sources() {
 	printf '%s\n' "$LAB_KEY_SECRET" >"$TMP/secret"
 	OMAPI_KEY=$LAB_KEY_NAME:$LAB_KEY_SECRET run lease ip 10.99.1.1
-	check "key from OMAPI_KEY" 0
+	check_run "key from OMAPI_KEY" 0
 	run --secret-file "$TMP/secret" --key-name "$LAB_KEY_NAME" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
-	check "key from --secret-file" 0
+	check_run "key from --secret-file" 0
 	run -k "$LAB_KEY_NAME:$LAB_KEY_SECRET" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
-	check "key from -k" 0
+	check_run "key from -k" 0
 	OMAPI_KEY_FILE=$LAB_KEYFILE run lease ip 10.99.1.1
-	check "key from OMAPI_KEY_FILE" 0
+	check_run "key from OMAPI_KEY_FILE" 0
 	OMAPI_SERVER=127.0.0.1:7911 run --key-file "$LAB_KEYFILE" lease ip 10.99.1.1
-	check "server from OMAPI_SERVER, long options" 0
+	check_run "server from OMAPI_SERVER, long options" 0
 }
 
 test_auth_failures() {
 	local wrong=AAAAAAAAAAAAAAAAAAAAAA==
 	run -k "$LAB_KEY_NAME:$wrong" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
-	check "wrong secret: exit 3" 3 "authentication"
-	grep -qF "$wrong" "$TMP/out" "$TMP/err" && not_ok "wrong secret shows in output" ||
+	check_run "wrong secret: exit 3" 3 "authentication"
+	grep -qF "$wrong" "$TMP/out" "$TMP/err" && fail_run "wrong secret shows in output" ||
 		ok "wrong secret not in output"
 	run -k "no_such_key:$LAB_KEY_SECRET" lease ip 10.99.1.1
-	check "unknown key name: exit 3" 3 "authentication"
+	check_run "unknown key name: exit 3" 3 "authentication"
 	check_no_secret "unknown key name"
 	run -k "$LAB_KEY_NAME:$LAB_KEY_SECRET" -a hmac-sha256 lease ip 10.99.1.1
-	check "wrong algorithm: exit 3" 3 "authentication"
+	check_run "wrong algorithm: exit 3" 3 "authentication"
 	check_no_secret "wrong algorithm"
 	run lease ip 10.99.1.1
-	check "no key to a keyed server: exit 3" 3 "authentication"
+	check_run "no key to a keyed server: exit 3" 3 "authentication"
 }
 
 test_usage() {
 	local a
 	run
-	check "no command: exit 2" 2 "no command"
+	check_run "no command: exit 2" 2 "no command"
 	run frobnicate
-	check "unknown command: exit 2" 2 "unknown command"
+	check_run "unknown command: exit 2" 2 "unknown command"
 	for a in "lease ip 10.99.1" "lease mac 02:zz" "lease client-id 0" "lease ip" \
 		"lease" "host get" "host get name" "host add x" "host delete ip 10.0.0.1" \
 		"pool" "class" "failover" "group add g" "lease sweep 10.0.0.9 10.0.0.1" \
@@ -285,7 +280,7 @@ test_usage() {
 		if [ "$RC" = 2 ] && [ -s "$TMP/err" ] && [ ! -s "$TMP/out" ]; then
 			ok "usage error: omapictl $a"
 		else
-			not_ok "usage error: omapictl $a: exit $RC, want 2"
+			fail_run "usage error: omapictl $a: exit $RC, want 2"
 		fi
 	done
 	run --help
@@ -293,10 +288,10 @@ test_usage() {
 		grep -q "EXAMPLES" "$TMP/out"; then
 		ok "--help"
 	else
-		not_ok "--help"
+		fail_run "--help"
 	fi
 	run --version
-	check "--version" 0
+	check_run "--version" 0
 }
 
 test_get() {
@@ -316,7 +311,7 @@ c = s.accept(); time.sleep(60)' &
 	HANGPID=$!
 	sleep 0.5
 	run -s 127.0.0.1:7999 --timeout 300 lease ip 10.99.1.1
-	check "server that never answers: exit 3 with a timeout" 3 "within 300 ms"
+	check_run "server that never answers: exit 3 with a timeout" 3 "within 300 ms"
 	kill "$HANGPID" 2>/dev/null
 	wait "$HANGPID" 2>/dev/null
 	HANGPID=
@@ -334,7 +329,7 @@ test_failover() {
 	if [ $RC = 0 ] && $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if isinstance(d["local-state"], str) and "partner-state" in d else 1)' "$TMP/out"; then
 		ok "failover $peer: local-state by name"
 	else
-		not_ok "failover $peer"
+		fail_run "failover $peer"
 	fi
 	"$LAB" stop "$FODIR" >/dev/null 2>&1
 }
@@ -343,7 +338,7 @@ test_server_gone() {
 	"$LAB" kill "$LABDIR" TERM
 	sleep 1
 	runk lease ip 10.99.1.1
-	check "server gone: exit 3" 3 "connect to 127.0.0.1 port 7911"
+	check_run "server gone: exit 3" 3 "connect to 127.0.0.1 port 7911"
 }
 
 start_lab
@@ -359,5 +354,4 @@ test_get
 test_timeout
 test_failover
 test_server_gone
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish test_omapictl

@@ -58,7 +58,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 api() { in_lab curl -sf --max-time 5 "http://127.0.0.1:$PROM_PORT$1"; }
 
 # Firing alerts as sorted "alertname:label=value" lines, for the labels
@@ -147,10 +146,8 @@ check "test copy of the rules passes promtool" \
 
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
 	--poll-interval 1s --sweep-interval 2s --extra-host ghost >"$lab/exp.yml"
+start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	2>"$lab/exporter.err" &
-exporter_pid=$!
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
 	--storage.tsdb.path="$lab/tsdb" --storage.tsdb.retention.time=1h \
 	--web.listen-address="127.0.0.1:$PROM_PORT" >"$lab/prometheus.log" 2>&1 &
@@ -164,7 +161,7 @@ for i in $(seq 1 60); do
 	sleep 0.5
 done
 check "Prometheus scrapes the exporter ($(($(date +%s) - start)) s after start)" \
-	sh -c "tests/lab/lab.sh exec '$lab' curl -sf \
+	sh -c "ip netns exec '$LAB_NETNS' curl -sf \
 	'http://127.0.0.1:$PROM_PORT/api/v1/query?query=up%7Bjob%3D%22dhcpd_exporter%22%7D' |
 	grep -q '\"value\":\[[0-9.]*,\"1\"\]'"
 # Rates and predict_linear need a few samples; the rule engine a few runs.

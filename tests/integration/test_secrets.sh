@@ -23,9 +23,6 @@ exporter_pid=
 trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
 
-scrape() {
-	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"
-}
 # Files that must not hold the secret in any form.
 leaks() {
 	grep -l -F -e "$SECRET_B64" -e "$SECRET_HEX" -e "$SECRET_HEX_COLON" "$@" \
@@ -47,13 +44,6 @@ owned_file() {
 # Exit status $1 is 2 and message $2 names file $3 and the chmod.
 says_fix() {
 	[ "$1" -eq 2 ] && echo "$2" | grep -F "$3" | grep -q -F "chmod 0600 $3"
-}
-# A clean environment: the lab's env file exports the secret.
-start_exporter() {
-	ip netns exec "$LAB_NETNS" env -i $NOBODY "$XBIN" --config.file="$lab/exp.yml" \
-		--log.level=debug >>"$lab/out.txt" 2>>"$lab/err.txt" &
-	exporter_pid=$!
-	disown
 }
 
 tests/lab/lab.sh start "$lab" --key hmac-sha256 >/dev/null ||
@@ -87,7 +77,7 @@ check "key_file mode 600 accepted (--check-config as uid 65534)" \
 # --- a good key, unprivileged, debug logging ---------------------------
 owned_file "$lab/secret" 600 "$SECRET_B64"
 write_config "$KEYSPEC"
-start_exporter
+start_exporter --config.file="$lab/exp.yml" --log.level=debug
 check "exporter (uid 65534) up with the secret file" wait_up 1 10
 sleep 1.5	# a sweep done, at debug
 scrape /metrics >"$lab/metrics.txt"
@@ -121,34 +111,34 @@ stop_exporter
 # --- the server's secret changes: auth failures, logged -------------------
 wrong=$(head -c 32 /dev/urandom | base64)
 owned_file "$lab/secret" 600 "$wrong"
-start_exporter
+start_exporter --config.file="$lab/exp.yml" --log.level=debug
 check "a wrong secret: dhcpd_up 0" wait_up 0 10
 sleep 1
-check "auth failures counted" sh -c "ip netns exec $LAB_NETNS curl -sf \
-	http://127.0.0.1:$PORT/metrics | grep -q 'reason=\"auth\"} [1-9]'"
+auth_counted() { scrape | grep -q 'reason="auth"} [1-9]'; }
+check "auth failures counted" auth_counted
 scrape /metrics >>"$lab/metrics.txt"
 stop_exporter
 check "the wrong secret is not logged either" \
-	[ -z "$(grep -F -e "$wrong" "$lab/err.txt" "$lab/out.txt" "$lab/metrics.txt")" ]
+	[ -z "$(grep -F -e "$wrong" "$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt")" ]
 
 # --- configurations with errors ------------------------------------------
 write_config "{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret: \"$SECRET_B64!!\" }"
 as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
-	>>"$lab/out.txt" 2>>"$lab/err.txt"
+	>>"$lab/exporter.out" 2>>"$lab/exporter.err"
 check "an inline secret that is not base64 is refused" [ $? -eq 2 ]
 write_config "{ name: $LAB_KEY_NAME, algorithm: hmac-nope, secret: \"$SECRET_B64\" }"
 as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
-	>>"$lab/out.txt" 2>>"$lab/err.txt"
+	>>"$lab/exporter.out" 2>>"$lab/exporter.err"
 check "an unknown algorithm is refused" [ $? -eq 2 ]
 owned_file "$lab/secret" 600 "%%% $SECRET_B64"
 write_config "$KEYSPEC"
 as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
-	>>"$lab/out.txt" 2>>"$lab/err.txt"
+	>>"$lab/exporter.out" 2>>"$lab/exporter.err"
 check "a secret file that is not base64 is refused" [ $? -eq 2 ]
 
 check "the secret is in none of: stderr, stdout, /metrics, /, cmdline" \
-	[ -z "$(leaks "$lab/err.txt" "$lab/out.txt" "$lab/metrics.txt" \
+	[ -z "$(leaks "$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt" \
 		"$lab/page.html" "$lab/cmdline.txt")" ]
-check "(and the logs were written at debug: $(wc -l <"$lab/err.txt") lines)" \
-	grep -q 'level=debug' "$lab/err.txt"
+check "(and the logs were written at debug: $(wc -l <"$lab/exporter.err") lines)" \
+	grep -q 'level=debug' "$lab/exporter.err"
 finish test_secrets

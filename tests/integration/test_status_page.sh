@@ -33,9 +33,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-scrape() {
-	ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"
-}
 # No active content and nothing fetched from elsewhere.
 self_contained() {
 	local bad
@@ -130,10 +127,7 @@ tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; 
 # One sweep at start (1h interval), so the page and /metrics agree.
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--poll-interval 1s --sweep-interval 1h >"$lab/exp.yml"
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	2>"$lab/exp.log" &
-exporter_pid=$!
-disown
+start_exporter --config.file="$lab/exp.yml"
 check "exporter up" wait_up 1 15
 for _ in $(seq 1 50); do
 	scrape | grep -q '^dhcpd_exporter_last_sweep_timestamp_seconds' && break

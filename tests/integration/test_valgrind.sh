@@ -33,13 +33,13 @@ trap 'exit 130' INT TERM
 VG="valgrind --quiet --error-exitcode=99 --leak-check=full
 	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 	--track-origins=yes --child-silent-after-fork=yes"
-in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
 URL=https://127.0.0.1:$PORT
 PASSWORD="vg pass $$"
 get() { in_lab curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
 	--cacert "$lab/tls.crt" "$@"; }
-scrape() { in_lab curl -sf --max-time 10 --cacert "$lab/tls.crt" "$@" \
-	-u "prometheus:$PASSWORD" "$URL/metrics"; }
+SCRAPE_URL=$URL
+SCRAPE_TIMEOUT=10	# under valgrind
+SCRAPE_OPTS=(--cacert "$lab/tls.crt" -u "prometheus:$PASSWORD")
 # valgrind's verdict on a log: no error summary with errors, no leak.
 clean_log() {
 	if grep -q -E 'ERROR SUMMARY: [1-9]|are (definitely|indirectly) lost|Invalid (read|write|free)|uninitialised|Mismatched free|Syscall param' "$1"; then
@@ -64,11 +64,9 @@ $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--poll-interval 1s --sweep-interval 3s --max-rate 0 >"$lab/exp.yml"
 
 # --- the exporter -----------------------------------------------------------
-ip netns exec "$LAB_NETNS" $VG --log-file="$lab/vg-exporter.log" \
-	"$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	--web.config.file="$lab/web.yml" >"$lab/out.txt" 2>"$lab/err.txt" &
-exporter_pid=$!
-disown
+# shellcheck disable=SC2206
+EXPORTER_WRAP=($VG --log-file="$lab/vg-exporter.log")
+start_exporter --config.file="$lab/exp.yml" --web.config.file="$lab/web.yml"
 check "the exporter under valgrind answers with dhcpd_up 1" wait_up 1 60
 swept() {	# within 40 s: the sweep's lease states are served
 	for _ in $(seq 1 200); do
@@ -77,9 +75,7 @@ swept() {	# within 40 s: the sweep's lease states are served
 	done
 	return 1
 }
-gzipped() { in_lab curl -sf --max-time 10 --cacert "$lab/tls.crt" \
-	-u "prometheus:$PASSWORD" -H 'Accept-Encoding: gzip' "$URL/metrics" |
-	gzip -t; }
+gzipped() { scrape /metrics -H 'Accept-Encoding: gzip' | gzip -t; }
 check "a sweep finished and is served" swept
 check "/metrics gzipped" gzipped
 check "the status page: 200" [ "$(get -u "prometheus:$PASSWORD" "$URL/")" = 200 ]
@@ -89,7 +85,7 @@ check "plain HTTP on the TLS port: no answer" \
 		"http://127.0.0.1:$PORT/metrics")" = 000 ]
 kill -HUP "$exporter_pid"
 sleep 2
-check "after SIGHUP it still serves" scrape -o /dev/null
+check "after SIGHUP it still serves" scrape /metrics -o /dev/null
 kill -TERM "$exporter_pid"
 for _ in $(seq 1 150); do kill -0 "$exporter_pid" 2>/dev/null || break; sleep 0.2; done
 wait "$exporter_pid" 2>/dev/null

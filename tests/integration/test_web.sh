@@ -42,7 +42,6 @@ trap 'exit 130' INT TERM
 pki=$lab/pki
 URL=https://127.0.0.1:$PORT
 
-in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
 # curl in the lab, trusting our CA; prints the HTTP status (000: none).
 status() {
 	in_lab curl -s -o "$lab/body" -w '%{http_code}' --max-time 3 \
@@ -58,8 +57,8 @@ until_status() {
 	done
 	return 1
 }
-scrape() { in_lab curl -sf --max-time 2 --cacert "$pki/ca.crt" \
-	-u "prometheus:$PASSWORD" "$URL/metrics"; }
+SCRAPE_URL=$URL
+SCRAPE_OPTS=(--cacert "$pki/ca.crt" -u "prometheus:$PASSWORD")
 is() { [ "$1" = "$2" ] || { echo "  got $1, wanted $2" >&2; return 1; }; }
 
 # A key and a certificate signed by CA $2 (or self-signed: $2 empty).
@@ -96,13 +95,6 @@ write_web() {
 	printf '%s\n' "$2" >"$lab/$1"
 	chown 65534:65534 "$lab/$1"
 }
-start_exporter() {
-	ip netns exec "$LAB_NETNS" env -i $NOBODY "$XBIN" --config.file="$lab/exp.yml" \
-		--web.config.file="$lab/$1" --log.level=debug \
-		>>"$lab/out.txt" 2>>"$lab/err.txt" &
-	exporter_pid=$!
-	disown
-}
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
@@ -124,7 +116,8 @@ basic_auth_users:
 check "--check-config accepts the web config (relative paths)" \
 	as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 	--web.config.file="$lab/web-auth.yml" --check-config
-start_exporter web-auth.yml
+start_exporter --config.file="$lab/exp.yml" --web.config.file="$lab/web-auth.yml" \
+	--log.level=debug
 check "served over TLS with the right password" wait_up 1 10
 check "no credentials: 401" is "$(status "$URL/metrics")" 401
 in_lab curl -s -D "$lab/head" -o /dev/null --cacert "$pki/ca.crt" "$URL/metrics"
@@ -178,9 +171,9 @@ sleep 1
 check "SIGHUP with a bad web config: still served with the running one" \
 	is "$(status -u "prometheus:$PASSWORD2" "$URL/-/healthy")" 200
 check "... and the log says so, with file:line:column" \
-	grep -q "web-auth.yml:4:3: unknown key 'min_verison'" "$lab/err.txt"
+	grep -q "web-auth.yml:4:3: unknown key 'min_verison'" "$lab/exporter.err"
 check "... keeping the running web config" \
-	grep -q 'keeping the running web config' "$lab/err.txt"
+	grep -q 'keeping the running web config' "$lab/exporter.err"
 write_web web-auth.yml "tls_server_config:
   cert_file: pki/server.crt
   key_file: pki/server.key
@@ -195,7 +188,8 @@ write_web web-mtls.yml "tls_server_config:
   client_auth_type: RequireAndVerifyClientCert
   client_ca_file: $pki/ca.crt
   min_version: TLS13"
-start_exporter web-mtls.yml
+start_exporter --config.file="$lab/exp.yml" --web.config.file="$lab/web-mtls.yml" \
+	--log.level=debug
 mtls() { status --cert "$pki/client.crt" --key "$pki/client.key" "$@"; }
 until_status 200 --cert "$pki/client.crt" --key "$pki/client.key" "$URL/-/healthy"
 check "the CA's client certificate: 200" is "$(mtls "$URL/metrics")" 200
@@ -214,7 +208,8 @@ write_web web-ifgiven.yml "tls_server_config:
   key_file: $pki/server.key
   client_auth_type: VerifyClientCertIfGiven
   client_ca_file: $pki/ca.crt"
-start_exporter web-ifgiven.yml
+start_exporter --config.file="$lab/exp.yml" --web.config.file="$lab/web-ifgiven.yml" \
+	--log.level=debug
 until_status 200 "$URL/-/healthy"
 check "VerifyClientCertIfGiven: no certificate: 200" is "$(status "$URL/metrics")" 200
 check "VerifyClientCertIfGiven: the CA's certificate: 200" is "$(mtls "$URL/metrics")" 200
@@ -245,7 +240,8 @@ printf 'wrong' >"$lab/prom-wrong"
 		echo "    static_configs: [ { targets: [\"127.0.0.1:$PORT\"] } ]"
 	done
 } >"$lab/prometheus.yml"
-start_exporter web-all.yml
+start_exporter --config.file="$lab/exp.yml" --web.config.file="$lab/web-all.yml" \
+	--log.level=debug
 in_lab prometheus --config.file="$lab/prometheus.yml" \
 	--storage.tsdb.path="$lab/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT" \
 	>"$lab/prometheus.log" 2>&1 &
@@ -282,7 +278,7 @@ refused() {	# $1 file: exit 2 and the message holds $2
 	out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 		--web.config.file="$lab/$1" --check-config 2>&1)
 	rc=$?
-	echo "$out" >>"$lab/err.txt"
+	echo "$out" >>"$lab/exporter.err"
 	[ "$rc" -eq 2 ] && echo "$out" | grep -q -F -- "$2" ||
 		{ echo "  rc $rc: $out" >&2; return 1; }
 }
@@ -309,8 +305,8 @@ chmod 600 "$pki/server.key"
 out=$(as_nobody "$XBIN" --config.file="$lab/exp.yml" \
 	--web.config.file="$lab/web-typo.yml" 2>&1)
 check "the exporter does not start on a bad web config (exit 2)" is $? 2
-echo "$out" >>"$lab/err.txt"
+echo "$out" >>"$lab/exporter.err"
 
 check "neither the password nor its hash is in stderr or stdout" \
-	[ -z "$(grep -l -F -e "$PASSWORD" -e "$HASH" "$lab/err.txt" "$lab/out.txt")" ]
+	[ -z "$(grep -l -F -e "$PASSWORD" -e "$HASH" "$lab/exporter.err" "$lab/exporter.out")" ]
 finish test_web
