@@ -20,10 +20,6 @@
 #include "poller.h"
 #include "server.h"
 
-/* Addresses per sweep slice when unthrottled; throttled: 1/4 s worth. */
-#define SLICE_UNTHROTTLED	4096
-#define SLICE_MIN		64
-
 struct worker {
 	struct poller		*p;
 	size_t			 i;
@@ -230,18 +226,6 @@ out:
 	return rc;
 }
 
-/* Addresses per slice: about a quarter second of work at the rate limit. */
-static unsigned
-slice_size(const struct config_server *cfg)
-{
-	unsigned n;
-
-	if (cfg->sweep.max_rate == 0)
-		return SLICE_UNTHROTTLED;
-	n = cfg->sweep.max_rate / 4;
-	return n < SLICE_MIN ? SLICE_MIN : n;
-}
-
 /* A finished sweep becomes the published lease picture of every pool. */
 static void
 worker_sweep_done(struct worker *w)
@@ -267,7 +251,7 @@ worker_sweep_done(struct worker *w)
  * Returns 1 when a sweep finished and was handed over.
  */
 static int
-worker_sweep_step(struct worker *w, unsigned slice)
+worker_sweep_step(struct worker *w)
 {
 	struct server *s = &w->s;
 	struct omapi_error e;
@@ -278,7 +262,7 @@ worker_sweep_step(struct worker *w, unsigned slice)
 		return 0;
 	if (!s->sweep.active && sweeper_start(&s->sweep, now) == -1)
 		return 0;
-	if (sweeper_slice(&s->sweep, s->conn, slice, &done, &e) == -1) {
+	if (sweeper_slice(&s->sweep, s->conn, &done, &e) == -1) {
 		if (e.code == OMAPI_ERR_CANCELLED)
 			return 0;
 		server_count_error(s, &e);
@@ -290,6 +274,7 @@ worker_sweep_step(struct worker *w, unsigned slice)
 	}
 	/* Answers that were neither a lease nor "not found". */
 	s->res.counters.errors[SNAPSHOT_ERR_STATUS] += s->sweep.status_errors;
+	s->res.sweep_rate_limit = s->sweep.rate;
 	if (!done)
 		return 0;
 	worker_sweep_done(w);
@@ -330,7 +315,6 @@ worker_main(void *arg)
 	double poll_every = p->cfg->poll_interval_ms / 1000.0;
 	double sweep_every = cfg->sweep.interval_ms / 1000.0;
 	double next_poll = snapshot_now(), next_sweep = next_poll, now, wake;
-	unsigned slice = slice_size(cfg);
 
 	while (!stopping(p)) {
 		now = snapshot_now();
@@ -347,7 +331,7 @@ worker_main(void *arg)
 		    (now >= next_sweep && !s->failing))) {
 			if (!s->sweep.active)
 				next_sweep = now + sweep_every;
-			if (worker_sweep_step(w, slice))
+			if (worker_sweep_step(w))
 				poller_publish(p);
 			if (s->sweep.active)
 				continue;	/* next slice, or a due poll */
@@ -517,7 +501,7 @@ poller_once(struct poller *p)
 			continue;
 		done = 0;
 		while (!done && w->s.res.up) {
-			done = worker_sweep_step(w, SLICE_UNTHROTTLED);
+			done = worker_sweep_step(w);
 			if (!done && !w->s.sweep.active) {	/* log_outage */
 				rv = -1;
 				break;

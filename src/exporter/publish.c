@@ -71,6 +71,7 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 		return -1;
 	ss->up = r->up;
 	ss->sweep_enabled = r->sweep_enabled;
+	ss->sweep_rate_limit = r->sweep_rate_limit;
 	ss->last_poll = r->last_poll;
 	ss->poll_duration = r->poll_duration;
 	ss->last_sweep = r->last_sweep;

@@ -19,6 +19,7 @@ server_result_alloc(struct server_result *r, const struct config_server *cfg)
 {
 	memset(r, 0, sizeof(*r));
 	r->sweep_enabled = cfg->sweep.enabled;
+	r->sweep_rate_limit = cfg->sweep.max_rate;
 	r->pools = calloc(cfg->npools ? cfg->npools : 1, sizeof(*r->pools));
 	r->hosts = calloc(cfg->nhosts ? cfg->nhosts : 1, sizeof(*r->hosts));
 	if (r->pools == NULL || r->hosts == NULL) {

@@ -10,6 +10,7 @@
  *   server.c    the connection (backoff, reconnect) and the counters
  *   poll.c      one poll: pool handles, pool counters, hosts
  *   sweeper.c   the sweep of every configured range, a slice at a time
+ *   sweeprate.c the sweep's rate, adapted to dhcpd's reply times
  *   publish.c   a handed-over result as snapshot series
  */
 #ifndef SERVER_H
@@ -69,6 +70,7 @@ struct server_result {
 	double			 poll_duration;
 	double			 last_sweep;	/* end of last sweep; 0: never */
 	double			 sweep_duration;
+	double			 sweep_rate_limit; /* in force; 0: none */
 	struct server_counters	 counters;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
@@ -93,6 +95,10 @@ struct sweeper {
 	struct sweep_agg	*work;		/* per pool */
 	uint64_t		 status_errors;	/* answers neither lease nor
 						 * "not found", this slice */
+	/* DHCP comes first: the rate in force and what it is judged by. */
+	double			 rate;		/* lookups/s; 0: no limit */
+	uint64_t		 rtt_min_us;	/* lowest slice median, this sweep */
+	uint64_t		 rtt_prev_min_us; /* and the sweep before */
 };
 
 struct server {
@@ -141,8 +147,12 @@ int	 publish_server(struct snapshot *, const struct config_server *,
 int	 sweeper_init(struct sweeper *, const struct config_server *);
 void	 sweeper_free(struct sweeper *);
 int	 sweeper_start(struct sweeper *, double now);
-int	 sweeper_slice(struct sweeper *, struct omapi_conn *,
-	    unsigned max_addrs, int *done, struct omapi_error *);
+int	 sweeper_slice(struct sweeper *, struct omapi_conn *, int *done,
+	    struct omapi_error *);
+
+/* ---- sweeprate.c: DHCP comes first ---- */
+void	 sweeprate_new_sweep(struct sweeper *);
+void	 sweeper_adapt(struct sweeper *, const struct omapi_sweep_result *);
 void	 sweeper_abort(struct sweeper *);
 
 #endif /* SERVER_H */

@@ -91,6 +91,7 @@ struct snapshot_server {
 	char			 *name;
 	int			  up;
 	int			  sweep_enabled;
+	double			  sweep_rate_limit; /* lookups/s; 0: none */
 	double			  last_poll;	/* epoch s; 0: never */
 	double			  poll_duration; /* seconds */
 	double			  last_sweep;	/* end of last sweep; 0: never */

@@ -32,6 +32,7 @@ sweeper_init(struct sweeper *s, const struct config_server *cfg)
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
+	s->rate = cfg->sweep.max_rate;
 	for (i = 0; i < cfg->npools; i++)
 		n += cfg->pools[i].nranges;
 	if ((s->ranges = calloc(n ? n : 1, sizeof(*s->ranges))) == NULL)
@@ -68,6 +69,7 @@ sweeper_start(struct sweeper *s, double now)
 	s->range = 0;
 	s->next = s->nranges ? s->ranges[0].first : 0;
 	s->started = now;
+	sweeprate_new_sweep(s);
 	return 0;
 }
 
@@ -162,17 +164,35 @@ slice_ranges(const struct sweeper *s, unsigned max_addrs,
 	return n;
 }
 
+/* Addresses per slice when unthrottled; throttled: 1/4 s at the rate. */
+#define SLICE_UNTHROTTLED	4096
+#define SLICE_MIN		8
+
+static unsigned
+slice_size(const struct sweeper *s)
+{
+	double n = s->rate / 4;
+
+	if (s->rate <= 0)
+		return SLICE_UNTHROTTLED;
+	return n < SLICE_MIN ? SLICE_MIN : n > SLICE_UNTHROTTLED ?
+	    SLICE_UNTHROTTLED : (unsigned)n;
+}
+
 /*
- * Sweep up to max_addrs more addresses on conn.  *done is set when the
- * sweep has covered every range; returns -1 when the connection or the key
- * failed (err says why; the sweep is abandoned, and the previous result
- * stays published).  Answers that were neither a lease nor "not found" are
- * left in status_errors for the caller to count.
+ * Sweep the next slice (a quarter second of lookups at the rate in force)
+ * on conn, then adapt the rate to how dhcpd answered (sweeprate.c).
+ * *done is set when the sweep has covered every range; returns -1 when
+ * the connection or the key failed (err says why; the sweep is
+ * abandoned, and the previous result stays published).  Answers that were
+ * neither a lease nor "not found" are left in status_errors for the
+ * caller to count.
  */
 int
-sweeper_slice(struct sweeper *s, struct omapi_conn *conn, unsigned max_addrs,
-    int *done, struct omapi_error *err)
+sweeper_slice(struct sweeper *s, struct omapi_conn *conn, int *done,
+    struct omapi_error *err)
 {
+	unsigned max_addrs = slice_size(s);
 	struct omapi_sweep_opts o;
 	struct omapi_sweep_result res;
 	struct omapi_range *ranges;
@@ -202,7 +222,7 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *conn, unsigned max_addrs,
 	o.ranges = ranges;
 	o.nranges = n;
 	o.window = s->cfg->sweep.window;
-	o.max_rate = s->cfg->sweep.max_rate;
+	o.max_rate = s->rate;
 	sl.s = s;
 	sl.hint = s->range;
 	sl.now = (int64_t)time(NULL);
@@ -212,6 +232,7 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *conn, unsigned max_addrs,
 		return -1;
 	}
 	s->status_errors = res.errors;
+	sweeper_adapt(s, &res);
 	s->range = lastidx;
 	s->next = (uint64_t)ranges[n - 1].last + 1;
 	free(ranges);

@@ -448,11 +448,21 @@ struct omapi_sweep_opts {
 typedef void omapi_sweep_fn(void *arg, uint32_t ip,
     const struct omapi_lease *lease);
 
+/*
+ * Reply times, send to reply, as a log2 histogram: bucket b counts replies
+ * that took [2^b, 2^(b+1)) microseconds (b 0: under 2 us).  A rising reply
+ * time is how a paced sweep sees dhcpd's single loop busy with DHCP.
+ */
+#define OMAPI_SWEEP_RTT_BUCKETS	24
+
 struct omapi_sweep_result {
 	uint64_t	requested;
 	uint64_t	found;
 	uint64_t	notfound;
 	uint64_t	errors;
+	uint64_t	rtt_hist[OMAPI_SWEEP_RTT_BUCKETS];
+	uint64_t	rtt_count;
+	uint64_t	rtt_max_us;
 };
 
 /*
@@ -468,5 +478,7 @@ struct omapi_sweep_result {
 int	 omapi_sweep(struct omapi_conn *, const struct omapi_sweep_opts *,
 	    omapi_sweep_fn *, void *, struct omapi_sweep_result *,
 	    struct omapi_error *);
+uint64_t omapi_sweep_rtt_quantile(const struct omapi_sweep_result *,
+	    double q);
 
 #endif /* OMAPI_H */

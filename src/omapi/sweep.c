@@ -33,6 +33,7 @@
 struct slot {
 	struct sweep	*sw;
 	uint32_t	 ip;
+	int64_t		 sent_us;
 	struct slot	*next_free;
 };
 
@@ -93,6 +94,46 @@ sweep_classify(const struct omapi_msg *m, struct omapi_lease *lease,
 	return err->code == OMAPI_ERR_NOTFOUND ? 0 : -1;
 }
 
+/* One reply time into the histogram. */
+static void
+sweep_count_rtt(struct omapi_sweep_result *res, int64_t us)
+{
+	unsigned b = 0;
+
+	if (us < 0)
+		us = 0;
+	while (b + 1 < OMAPI_SWEEP_RTT_BUCKETS && ((uint64_t)us >> (b + 1)))
+		b++;
+	res->rtt_hist[b]++;
+	res->rtt_count++;
+	if ((uint64_t)us > res->rtt_max_us)
+		res->rtt_max_us = (uint64_t)us;
+}
+
+/*
+ * The reply time under which a share q (0..1) of the replies came, in
+ * microseconds, rounded up to its histogram bucket's end; 0 without
+ * replies.
+ */
+uint64_t
+omapi_sweep_rtt_quantile(const struct omapi_sweep_result *res, double q)
+{
+	uint64_t want, seen = 0;
+	unsigned b;
+
+	if (res->rtt_count == 0)
+		return 0;
+	want = (uint64_t)(q * (double)res->rtt_count + 0.5);
+	if (want == 0)
+		want = 1;
+	for (b = 0; b < OMAPI_SWEEP_RTT_BUCKETS; b++) {
+		seen += res->rtt_hist[b];
+		if (seen >= want)
+			break;
+	}
+	return b + 1 < 64 ? (uint64_t)1 << (b + 1) : res->rtt_max_us;
+}
+
 /*
  * A reply (or failure) for one address.  A missing lease is a normal answer;
  * an authentication failure or a broken connection ends the sweep, since
@@ -108,6 +149,7 @@ sweep_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
 	int rc = -1;
 
 	sw->inflight--;
+	sweep_count_rtt(sw->res, omapi_now_us() - s->sent_us);
 	if (e == NULL) {
 		rc = sweep_classify(m, &lease, &st);
 		e = &st;
@@ -160,6 +202,7 @@ sweep_queue(struct sweep *sw)
 		s = sw->free_slots;
 		sw->free_slots = s->next_free;
 		s->ip = ip;
+		s->sent_us = now ? now : omapi_now_us();
 		sw->inflight++;
 		sw->res->requested++;
 		if (omapi_conn_send(sw->conn, &req, sweep_reply, s,

@@ -28,11 +28,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "poller.h"
-
-/* Addresses per slice, as poller.c slices a sweep. */
-#define SLICE_UNTHROTTLED	4096
-#define SLICE_MIN		64
+#include "server.h"
 
 struct opts {
 	const char	*mode;
@@ -202,12 +198,11 @@ load(const struct opts *o)
 }
 
 static void
-start_server(struct server_state *s, struct config *cfg)
+start_server(struct server *s, struct config *cfg)
 {
 	char err[256];
 
-	if (server_init(s, &cfg->servers[0], cfg->poll_interval_ms, err,
-	    sizeof(err)) == -1) {
+	if (server_init(s, &cfg->servers[0], 0, err, sizeof(err)) == -1) {
 		fprintf(stderr, "bench_drv: %s\n", err);
 		exit(2);
 	}
@@ -218,12 +213,12 @@ start_server(struct server_state *s, struct config *cfg)
 	}
 }
 
-static unsigned
-slice_size(uint32_t rate)
+/* OMAPI requests sent so far on the server's connections. */
+static uint64_t
+server_requests(struct server *s)
 {
-	if (rate == 0)
-		return SLICE_UNTHROTTLED;
-	return rate / 4 < SLICE_MIN ? SLICE_MIN : rate / 4;
+	server_sync_counters(s);
+	return s->res.counters.requests;
 }
 
 static uint64_t
@@ -256,46 +251,52 @@ static int
 run_sweep(const struct opts *o)
 {
 	struct config *cfg = load(o);
-	struct server_state s;
+	struct server s;
 	uint64_t states[SNAPSHOT_NSTATES] = { 0 }, req0;
-	double t0, t1, c0, c1, u0, u1;
+	struct omapi_error e;
+	double t0, t1, c0, c1, u0, u1, min_rate = 1e12;
 	size_t i, k;
 	int done = 0;
 
 	start_server(&s, cfg);
 	req0 = server_requests(&s);
-	if (sweeper_start(&s, snapshot_now()) == -1)
+	if (sweeper_start(&s.sweep, snapshot_now()) == -1)
 		return 1;
 	c0 = proc_cpu_s(o->pid);
 	u0 = self_cpu_s();
 	t0 = now_s();
-	while (!done)
-		if (sweeper_slice(&s, slice_size(s.cfg->sweep.max_rate),
-		    &done) == -1) {
+	while (!done) {
+		if (sweeper_slice(&s.sweep, s.conn, &done, &e) == -1) {
 			fprintf(stderr, "bench_drv: sweep failed: %s\n",
-			    s.last_error);
+			    e.text);
 			return 3;
 		}
+		s.res.counters.errors[SNAPSHOT_ERR_STATUS] +=
+		    s.sweep.status_errors;
+		if (s.sweep.rate < min_rate)
+			min_rate = s.sweep.rate;
+	}
 	t1 = now_s();
 	u1 = self_cpu_s();
 	c1 = proc_cpu_s(o->pid);
 	for (i = 0; i < s.cfg->npools; i++)
 		for (k = 0; k < SNAPSHOT_NSTATES; k++)
-			states[k] += s.run.work[i].states[k];
+			states[k] += s.sweep.work[i].states[k];
 	printf("{\"mode\":\"sweep\",\"addresses\":%llu,\"requests\":%llu,"
 	    "\"window\":%u,\"max_rate\":%u,\"keyed\":%d,\"wall_s\":%.6f,"
 	    "\"rate\":%.1f,\"client_cpu_s\":%.6f,\"dhcpd_cpu_s\":%.6f,"
 	    "\"dhcpd_busy\":%.4f,\"errors_status\":%llu,\"rss_peak_kib\":%ld,",
 	    (unsigned long long)config_addrs(s.cfg),
 	    (unsigned long long)(server_requests(&s) - req0),
-	    s.cfg->sweep.window, s.cfg->sweep.max_rate, s.keyed, t1 - t0,
+	    s.cfg->sweep.window, s.cfg->sweep.max_rate, s.key != NULL, t1 - t0,
 	    (double)config_addrs(s.cfg) / (t1 - t0), u1 - u0, c1 - c0,
 	    o->pid > 0 ? (c1 - c0) / (t1 - t0) : 0,
-	    (unsigned long long)s.errors[SNAPSHOT_ERR_STATUS],
+	    (unsigned long long)s.res.counters.errors[SNAPSHOT_ERR_STATUS],
 	    self_status_kib("VmHWM:"));
+	printf("\"min_rate\":%.1f,", min_rate);
 	print_states(states);
 	printf("}\n");
-	sweeper_abort(&s);
+	sweeper_abort(&s.sweep);
 	server_free(&s);
 	config_free(cfg);
 	return 0;
@@ -339,7 +340,7 @@ run_pace(const struct opts *o)
 {
 	struct config *cfg = load(o);
 	const struct config_server *c = &cfg->servers[0];
-	struct server_state s;
+	struct server s;
 	struct omapi_sweep_opts so;
 	struct omapi_sweep_result res;
 	struct omapi_range r;
@@ -349,6 +350,8 @@ run_pace(const struct opts *o)
 	int64_t span, *gaps;
 	size_t i, j, nb, maxb = 0, max1ms = 0, lo;
 	double rate = c->sweep.max_rate, want10, c0, c1;
+	/* A quarter second of lookups per call, as the sweeper slices. */
+	uint64_t slice = rate / 4 < 8 ? 8 : (uint64_t)(rate / 4);
 
 	if (rate <= 0)
 		usage();
@@ -369,9 +372,8 @@ run_pace(const struct opts *o)
 			last = c->pools[i].ranges[j].last;
 			while (first <= last) {
 				r.first = (uint32_t)first;
-				r.last = (uint32_t)(first + slice_size(
-				    c->sweep.max_rate) - 1 < last ? first +
-				    slice_size(c->sweep.max_rate) - 1 : last);
+				r.last = (uint32_t)(first + slice - 1 < last ?
+				    first + slice - 1 : last);
 				if (omapi_sweep(s.conn, &so, pace_answer, &p,
 				    &res, &e) == -1) {
 					fprintf(stderr, "bench_drv: %s\n",
@@ -436,7 +438,7 @@ run_poll(const struct opts *o)
 {
 	struct config *cfg = load(o);
 	const struct config_server *c = &cfg->servers[0];
-	struct server_state s;
+	struct server s;
 	struct pool_result *pools;
 	struct host_result *hosts;
 	int64_t *dur, t0, sum = 0;
@@ -488,7 +490,7 @@ run_poll(const struct opts *o)
 	    "\"polls\":%ld,\"keyed\":%d,\"first_s\":%.6f,\"reconnect_s\":%.6f,"
 	    "\"requests_first\":%llu,\"requests_steady\":%llu,"
 	    "\"requests_reconnect\":%llu,",
-	    c->npools, resolved, n, s.keyed, dur[0] / 1e6, dur[n / 2] / 1e6,
+	    c->npools, resolved, n, s.key != NULL, dur[0] / 1e6, dur[n / 2] / 1e6,
 	    (unsigned long long)req_first, (unsigned long long)req_steady,
 	    (unsigned long long)req_reconnect);
 	c1 = proc_cpu_s(o->pid);

@@ -31,6 +31,7 @@ golden_snapshot(void)
 	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
 	sv->up = 1;
 	sv->sweep_enabled = 1;
+	sv->sweep_rate_limit = 1250;
 	sv->last_poll = 1700000000.5;
 	sv->poll_duration = 0.0125;
 	sv->polls = 3;
@@ -139,6 +140,9 @@ static const char golden_text[] =
 "# TYPE dhcpd_exporter_sweep_enabled gauge\n"
 "dhcpd_exporter_sweep_enabled{server=\"dhcp1\"} 1\n"
 "dhcpd_exporter_sweep_enabled{server=\"dhcp2\"} 0\n"
+"# HELP dhcpd_exporter_sweep_rate_limit Lookups per second the sweep may send now: max_rate, lowered while dhcpd's reply times show it busy with DHCP; 0 when the sweep has no limit.\n"
+"# TYPE dhcpd_exporter_sweep_rate_limit gauge\n"
+"dhcpd_exporter_sweep_rate_limit{server=\"dhcp1\"} 1250\n"
 "# HELP dhcpd_exporter_last_sweep_timestamp_seconds When the last complete sweep of the server's pools finished, in seconds since the epoch; absent before the first. Lease state and expiry metrics date from then.\n"
 "# TYPE dhcpd_exporter_last_sweep_timestamp_seconds gauge\n"
 "dhcpd_exporter_last_sweep_timestamp_seconds{server=\"dhcp1\"} 1699999990\n"
