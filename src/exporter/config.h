@@ -106,6 +106,7 @@ struct config_sweep {
 	uint32_t	interval_ms;
 	uint32_t	max_rate;	/* requests per second; 0: no limit */
 	unsigned	window;		/* requests in flight */
+	unsigned	connections;	/* 0: automatic */
 	uint64_t	naddrs;		/* addresses of all pools */
 };
 

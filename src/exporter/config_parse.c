@@ -137,7 +137,7 @@ static const char *const server_keys[] = { "name", "address", "port",
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
-    "max_rate", "window", NULL };
+    "max_rate", "window", "connections", NULL };
 static const char *const pool_keys[] = { "name", "ranges", "labels", NULL };
 static const char *const host_keys[] = { "name", "mac", NULL };
 
@@ -263,6 +263,10 @@ parse_sweep(struct yparse *p, const struct ynode *m, struct config_sweep *sw)
 	if ((v = ymap_get(m, "window")) != NULL &&
 	    yget_uint(p, v, "window", 1, WINDOW_MAX, &u) == 0)
 		sw->window = (unsigned)u;
+	/* 0: chosen from what the first slices show (sweeper.c). */
+	if ((v = ymap_get(m, "connections")) != NULL &&
+	    yget_uint(p, v, "connections", 0, OMAPI_SWEEP_CONNS_MAX, &u) == 0)
+		sw->connections = (unsigned)u;
 }
 
 /* One entry of a pool's `ranges`. */

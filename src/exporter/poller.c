@@ -247,22 +247,30 @@ worker_sweep_done(struct worker *w)
 }
 
 /*
- * Advance the server's sweep by one slice (starting one if none runs).
- * Returns 1 when a sweep finished and was handed over.
+ * Advance the server's sweep by one slice (starting one if none runs),
+ * on as many connections as the sweeper wants, stopping at poll_due
+ * (epoch s; 0: never) so that a due poll is never kept waiting by a
+ * sweep.  Returns 1 when a sweep finished and was handed over.
  */
 static int
-worker_sweep_step(struct worker *w)
+worker_sweep_step(struct worker *w, double poll_due)
 {
 	struct server *s = &w->s;
+	struct omapi_conn *conns[OMAPI_SWEEP_CONNS_MAX];
 	struct omapi_error e;
 	double now = snapshot_now();
+	int64_t deadline = 0;
+	size_t n;
 	int done;
 
 	if (server_connect(s, now) == -1)
 		return 0;
 	if (!s->sweep.active && sweeper_start(&s->sweep, now) == -1)
 		return 0;
-	if (sweeper_slice(&s->sweep, s->conn, &done, &e) == -1) {
+	n = server_sweep_conns(s, s->sweep.conns, conns);
+	if (poll_due > 0)
+		deadline = omapi_now_us() + (int64_t)((poll_due - now) * 1e6);
+	if (sweeper_slice(&s->sweep, conns, n, deadline, &done, &e) == -1) {
 		if (e.code == OMAPI_ERR_CANCELLED)
 			return 0;
 		server_count_error(s, &e);
@@ -275,6 +283,7 @@ worker_sweep_step(struct worker *w)
 	/* Answers that were neither a lease nor "not found". */
 	s->res.counters.errors[SNAPSHOT_ERR_STATUS] += s->sweep.status_errors;
 	s->res.sweep_rate_limit = s->sweep.rate;
+	s->res.sweep_connections = (unsigned)n;
 	if (!done)
 		return 0;
 	worker_sweep_done(w);
@@ -331,7 +340,7 @@ worker_main(void *arg)
 		    (now >= next_sweep && !s->failing))) {
 			if (!s->sweep.active)
 				next_sweep = now + sweep_every;
-			if (worker_sweep_step(w))
+			if (worker_sweep_step(w, next_poll))
 				poller_publish(p);
 			if (s->sweep.active)
 				continue;	/* next slice, or a due poll */
@@ -501,7 +510,7 @@ poller_once(struct poller *p)
 			continue;
 		done = 0;
 		while (!done && w->s.res.up) {
-			done = worker_sweep_step(w);
+			done = worker_sweep_step(w, 0);
 			if (!done && !w->s.sweep.active) {	/* log_outage */
 				rv = -1;
 				break;

@@ -72,6 +72,7 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->up = r->up;
 	ss->sweep_enabled = r->sweep_enabled;
 	ss->sweep_rate_limit = r->sweep_rate_limit;
+	ss->sweep_connections = r->sweep_connections;
 	ss->last_poll = r->last_poll;
 	ss->poll_duration = r->poll_duration;
 	ss->last_sweep = r->last_sweep;

@@ -45,7 +45,7 @@ struct render_ctx {
 enum render_fid {
 	F_UP, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
 	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
-	F_SWEEP_ENABLED, F_SWEEP_RATE, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
+	F_SWEEP_ENABLED, F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
 
 static const struct render_family render_families[F_NFAM] = {
@@ -101,6 +101,9 @@ static const struct render_family render_families[F_NFAM] = {
 	    "Lookups per second the sweep may send now: max_rate, lowered "
 	    "while dhcpd's reply times show it busy with DHCP; 0 when the "
 	    "sweep has no limit." },
+	[F_SWEEP_CONNS] = { "dhcpd_exporter_sweep_connections", "gauge",
+	    "OMAPI connections the last sweep slice ran on (sweep.connections, "
+	    "or chosen by measuring the first slices)." },
 	[F_LAST_SWEEP] = { "dhcpd_exporter_last_sweep_timestamp_seconds",
 	    "gauge",
 	    "When the last complete sweep of the server's pools finished, in "
@@ -287,6 +290,11 @@ render_server_value(enum render_fid f, const struct snapshot_server *sv,
 		if (!sv->sweep_enabled)
 			return 1;
 		render_fmt_double(val, len, sv->sweep_rate_limit);
+		return 0;
+	case F_SWEEP_CONNS:
+		if (!sv->sweep_enabled || sv->sweep_connections == 0)
+			return 1;
+		render_fmt_u64(val, len, sv->sweep_connections);
 		return 0;
 	case F_LAST_SWEEP:
 		if (sv->last_sweep == 0)

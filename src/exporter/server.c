@@ -101,43 +101,109 @@ server_count_error(struct server *s, const struct omapi_error *e)
 }
 
 /*
- * Bring the connection's own counters into the result: requests sent and
- * replies to requests never sent, which the library drops and we count as
- * protocol errors (a confused or hostile server), logged at the first of
- * each connection.
+ * Requests sent on one connection, and its replies to requests never
+ * sent, which the library drops and we count as protocol errors (a
+ * confused or hostile server), logged at the first of each connection.
  */
+static uint64_t
+conn_counters(struct server *s, struct omapi_conn *c, uint64_t *unmatched_seen)
+{
+	const struct omapi_conn_stats *st;
+
+	if (c == NULL)
+		return 0;
+	st = omapi_conn_stats(c);
+	if (st->unmatched > *unmatched_seen) {
+		if (*unmatched_seen == 0)
+			log_warnx("server %s: replies to requests never sent "
+			    "(ignored, counted as protocol errors)",
+			    s->cfg->name);
+		s->res.counters.errors[SNAPSHOT_ERR_PROTOCOL] +=
+		    st->unmatched - *unmatched_seen;
+		*unmatched_seen = st->unmatched;
+	}
+	return st->requests;
+}
+
+/* Bring the connections' own counters into the result. */
 void
 server_sync_counters(struct server *s)
 {
-	const struct omapi_conn_stats *st;
-	uint64_t n;
+	s->res.counters.requests = s->closed_requests +
+	    conn_counters(s, s->conn, &s->unmatched_seen);
+	for (size_t i = 0; i < OMAPI_SWEEP_CONNS_MAX - 1; i++)
+		s->res.counters.requests += conn_counters(s, s->extra[i],
+		    &s->extra_unmatched[i]);
+}
 
-	s->res.counters.requests = s->closed_requests;
-	if (s->conn == NULL)
+/* Close one connection, keeping what it counted. */
+static void
+conn_drop(struct server *s, struct omapi_conn **c, uint64_t *unmatched_seen)
+{
+	if (*c == NULL)
 		return;
-	st = omapi_conn_stats(s->conn);
-	s->res.counters.requests += st->requests;
-	n = st->unmatched;
-	if (n <= s->unmatched_seen)
-		return;
-	if (s->unmatched_seen == 0)
-		log_warnx("server %s: replies to requests never sent "
-		    "(ignored, counted as protocol errors)", s->cfg->name);
-	s->res.counters.errors[SNAPSHOT_ERR_PROTOCOL] += n - s->unmatched_seen;
-	s->unmatched_seen = n;
+	s->closed_requests += conn_counters(s, *c, unmatched_seen);
+	*unmatched_seen = 0;
+	omapi_conn_close(*c);
+	*c = NULL;
 }
 
 void
 server_disconnect(struct server *s)
 {
-	if (s->conn == NULL)
-		return;
+	conn_drop(s, &s->conn, &s->unmatched_seen);
+	for (size_t i = 0; i < OMAPI_SWEEP_CONNS_MAX - 1; i++)
+		conn_drop(s, &s->extra[i], &s->extra_unmatched[i]);
 	server_sync_counters(s);
-	s->closed_requests = s->res.counters.requests;
-	s->unmatched_seen = 0;
-	omapi_conn_close(s->conn);
-	s->conn = NULL;
 	s->handles_resolved = 0;
+}
+
+/* Options for a connection to the server. */
+static void
+conn_opts(const struct server *s, struct omapi_conn_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->host = s->cfg->address;
+	o->port = s->cfg->port;
+	o->key = s->key;
+	o->connect_timeout_ms = (int)s->cfg->connect_timeout_ms;
+	o->io_timeout_ms = (int)s->cfg->timeout_ms;
+	o->max_msg = s->cfg->max_message_size;
+	o->cancel_fd = s->cancel_fd;
+}
+
+/*
+ * The connections a sweep slice runs on: the server's own (which
+ * server_connect made sure of) and up to want - 1 more, opened now where
+ * missing or broken.  One that cannot be opened is counted and left out
+ * of this slice.  Returns how many are in out.
+ */
+size_t
+server_sweep_conns(struct server *s, unsigned want, struct omapi_conn **out)
+{
+	struct omapi_conn_opts o;
+	struct omapi_error e;
+	size_t i, n = 0;
+
+	if (s->conn == NULL)
+		return 0;
+	out[n++] = s->conn;
+	conn_opts(s, &o);
+	for (i = 0; i + 1 < want && i < OMAPI_SWEEP_CONNS_MAX - 1; i++) {
+		if (s->extra[i] != NULL && omapi_conn_is_broken(s->extra[i])) {
+			s->res.counters.resets++;
+			conn_drop(s, &s->extra[i], &s->extra_unmatched[i]);
+		}
+		if (s->extra[i] == NULL &&
+		    (s->extra[i] = omapi_conn_open(&o, &e)) == NULL) {
+			server_count_error(s, &e);
+			continue;
+		}
+		out[n++] = s->extra[i];
+	}
+	for (; i < OMAPI_SWEEP_CONNS_MAX - 1; i++)	/* fewer wanted now */
+		conn_drop(s, &s->extra[i], &s->extra_unmatched[i]);
+	return n;
 }
 
 /*
@@ -155,19 +221,13 @@ server_connect(struct server *s, double now)
 		return 0;
 	if (s->conn != NULL) {
 		s->res.counters.resets++;
-		server_disconnect(s);
+		conn_drop(s, &s->conn, &s->unmatched_seen);
+		s->handles_resolved = 0;
 		s->next_connect = now;	/* first retry at once */
 	}
 	if (now < s->next_connect)
 		return -1;
-	memset(&o, 0, sizeof(o));
-	o.host = s->cfg->address;
-	o.port = s->cfg->port;
-	o.key = s->key;
-	o.connect_timeout_ms = (int)s->cfg->connect_timeout_ms;
-	o.io_timeout_ms = (int)s->cfg->timeout_ms;
-	o.max_msg = s->cfg->max_message_size;
-	o.cancel_fd = s->cancel_fd;
+	conn_opts(s, &o);
 	if ((c = omapi_conn_open(&o, &e)) == NULL) {
 		server_count_error(s, &e);
 		s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 :

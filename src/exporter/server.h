@@ -71,6 +71,7 @@ struct server_result {
 	double			 last_sweep;	/* end of last sweep; 0: never */
 	double			 sweep_duration;
 	double			 sweep_rate_limit; /* in force; 0: none */
+	unsigned		 sweep_connections;
 	struct server_counters	 counters;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
@@ -95,6 +96,12 @@ struct sweeper {
 	struct sweep_agg	*work;		/* per pool */
 	uint64_t		 status_errors;	/* answers neither lease nor
 						 * "not found", this slice */
+	uint64_t		 retried;	/* asked again: a connection
+						 * broke (all sweeps) */
+	/* Connections: configured, or grown while each one more helps. */
+	unsigned		 conns;		/* in use now */
+	int			 conns_settled;
+	double			 conns_rate;	/* lookups/s with conns - 1 */
 	/* DHCP comes first: the rate in force and what it is judged by. */
 	double			 rate;		/* lookups/s; 0: no limit */
 	uint64_t		 rtt_min_us;	/* lowest slice median, this sweep */
@@ -106,7 +113,9 @@ struct server {
 	const struct omapi_key	*key;		/* the config's; NULL: unsigned */
 	int			 cancel_fd;	/* readable: stop now */
 
-	struct omapi_conn	*conn;
+	struct omapi_conn	*conn;		/* polls, and a sweep's first */
+	struct omapi_conn	*extra[OMAPI_SWEEP_CONNS_MAX - 1]; /* sweep */
+	uint64_t		 extra_unmatched[OMAPI_SWEEP_CONNS_MAX - 1];
 	double			 next_connect;
 	uint32_t		 backoff_ms;
 	uint64_t		 closed_requests; /* of connections closed */
@@ -126,6 +135,8 @@ int	 server_init(struct server *, const struct config_server *,
 	    int cancel_fd, char *err, size_t errlen);
 void	 server_free(struct server *);
 int	 server_connect(struct server *, double now);
+size_t	 server_sweep_conns(struct server *, unsigned want,
+	    struct omapi_conn **);
 void	 server_disconnect(struct server *);
 void	 server_count_error(struct server *, const struct omapi_error *);
 void	 server_sync_counters(struct server *);
@@ -147,8 +158,8 @@ int	 publish_server(struct snapshot *, const struct config_server *,
 int	 sweeper_init(struct sweeper *, const struct config_server *);
 void	 sweeper_free(struct sweeper *);
 int	 sweeper_start(struct sweeper *, double now);
-int	 sweeper_slice(struct sweeper *, struct omapi_conn *, int *done,
-	    struct omapi_error *);
+int	 sweeper_slice(struct sweeper *, struct omapi_conn *const *, size_t n,
+	    int64_t deadline_us, int *done, struct omapi_error *);
 
 /* ---- sweeprate.c: DHCP comes first ---- */
 void	 sweeprate_new_sweep(struct sweeper *);

@@ -92,6 +92,7 @@ struct snapshot_server {
 	int			  up;
 	int			  sweep_enabled;
 	double			  sweep_rate_limit; /* lookups/s; 0: none */
+	unsigned		  sweep_connections; /* 0: none open yet */
 	double			  last_poll;	/* epoch s; 0: never */
 	double			  poll_duration; /* seconds */
 	double			  last_sweep;	/* end of last sweep; 0: never */

@@ -46,6 +46,10 @@ sweeper_init(struct sweeper *s, const struct config_server *cfg)
 			s->ranges[s->nranges++].pool = i;
 		}
 	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	s->conns = cfg->sweep.connections ? cfg->sweep.connections : 1;
+	/* One unsigned connection already keeps dhcpd busy (omapi.h). */
+	s->conns_settled = cfg->sweep.connections != 0 ||
+	    cfg->key.src == CONFIG_SECRET_NONE;
 	return 0;
 }
 
@@ -143,7 +147,7 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
  */
 static size_t
 slice_ranges(const struct sweeper *s, unsigned max_addrs,
-    struct omapi_range *out, size_t nmax, size_t *lastidx)
+    struct omapi_range *out, size_t *idx, size_t nmax, size_t *lastidx)
 {
 	uint64_t left = max_addrs, next = s->next, last;
 	size_t i = s->range, n = 0;
@@ -153,6 +157,7 @@ slice_ranges(const struct sweeper *s, unsigned max_addrs,
 		if (last > s->ranges[i].last)
 			last = s->ranges[i].last;
 		if (next <= last) {	/* else an empty range */
+			idx[n] = i;
 			out[n].first = (uint32_t)next;
 			out[n++].last = (uint32_t)last;
 			left -= last - next + 1;
@@ -188,16 +193,49 @@ slice_size(const struct sweeper *s)
  * neither a lease nor "not found" are left in status_errors for the
  * caller to count.
  */
+/*
+ * Automatic connections (sweep.connections 0, signed): one more after each
+ * slice while the last one added made the sweep at least 10 % faster and
+ * it still falls short of the rate in force; then settle.  The first
+ * slices of the first sweep are the measurement.
+ */
+#define CONNS_AUTO_MAX		8
+#define CONNS_JUDGE_MIN		256	/* answers a slice needs to be judged */
+
+static void
+sweeper_tune_conns(struct sweeper *s, double achieved, size_t used)
+{
+	if (s->conns_settled || used < s->conns)
+		return;
+	if (s->rate > 0 && achieved >= 0.9 * s->rate) {
+		s->conns_settled = 1;	/* enough for the rate */
+		return;
+	}
+	if (s->conns > 1 && achieved < 1.1 * s->conns_rate) {
+		s->conns--;		/* the last one did not help */
+		s->conns_settled = 1;
+		return;
+	}
+	if (s->conns >= CONNS_AUTO_MAX) {
+		s->conns_settled = 1;
+		return;
+	}
+	s->conns_rate = achieved;
+	s->conns++;
+}
+
 int
-sweeper_slice(struct sweeper *s, struct omapi_conn *conn, int *done,
-    struct omapi_error *err)
+sweeper_slice(struct sweeper *s, struct omapi_conn *const *conns, size_t nconns,
+    int64_t deadline_us, int *done, struct omapi_error *err)
 {
 	unsigned max_addrs = slice_size(s);
 	struct omapi_sweep_opts o;
 	struct omapi_sweep_result res;
 	struct omapi_range *ranges;
 	struct slice sl;
-	size_t n, nmax, lastidx = s->range;
+	size_t n, nmax, *idx, lastidx = s->range;
+	int64_t t0;
+	int rv = -1;
 
 	*done = 0;
 	s->status_errors = 0;
@@ -212,29 +250,49 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *conn, int *done,
 	nmax = s->nranges - s->range;
 	if (nmax > max_addrs)
 		nmax = max_addrs;
-	if ((ranges = calloc(nmax ? nmax : 1, sizeof(*ranges))) == NULL)
-		return omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
-	if ((n = slice_ranges(s, max_addrs, ranges, nmax, &lastidx)) == 0) {
-		free(ranges);
-		return 0;	/* max_addrs 0: nothing to do */
+	ranges = calloc(nmax ? nmax : 1, sizeof(*ranges));
+	idx = calloc(nmax ? nmax : 1, sizeof(*idx));
+	if (ranges == NULL || idx == NULL) {
+		omapi_seterr(err, OMAPI_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((n = slice_ranges(s, max_addrs, ranges, idx, nmax,
+	    &lastidx)) == 0) {
+		rv = 0;		/* max_addrs 0: nothing to do */
+		goto out;
 	}
 	memset(&o, 0, sizeof(o));
 	o.ranges = ranges;
 	o.nranges = n;
 	o.window = s->cfg->sweep.window;
 	o.max_rate = s->rate;
+	o.deadline_us = deadline_us;
 	sl.s = s;
 	sl.hint = s->range;
 	sl.now = (int64_t)time(NULL);
-	if (omapi_sweep(conn, &o, slice_lease, &sl, &res, err) == -1) {
-		free(ranges);
+	t0 = omapi_now_us();
+	if (omapi_sweep_many(conns, nconns, &o, slice_lease, &sl, &res,
+	    err) == -1) {
 		sweeper_abort(s);
-		return -1;
+		goto out;
 	}
 	s->status_errors = res.errors;
+	s->retried += res.retried;
 	sweeper_adapt(s, &res);
-	s->range = lastidx;
-	s->next = (uint64_t)ranges[n - 1].last + 1;
+	if (!res.complete) {	/* a poll is due: resume where it stopped */
+		s->range = idx[res.resume_range < n ? res.resume_range : n - 1];
+		s->next = res.resume_next;
+	} else {
+		s->range = lastidx;
+		s->next = (uint64_t)ranges[n - 1].last + 1;
+		if (res.found + res.notfound >= CONNS_JUDGE_MIN)
+			sweeper_tune_conns(s, (double)(res.found +
+			    res.notfound) * 1e6 / (double)(omapi_now_us() -
+			    t0 + 1), nconns);
+	}
+	rv = 0;
+out:
 	free(ranges);
-	return 0;
+	free(idx);
+	return rv;
 }

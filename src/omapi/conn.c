@@ -559,6 +559,50 @@ omapi_conn_can_send(const struct omapi_conn *c)
 	    OMAPI_SIGNED_INFLIGHT_BYTES;
 }
 
+/*
+ * Wait up to timeout_us (-1: no limit) until one of n connections has
+ * something to read or room to write what it queued; broken ones are
+ * skipped.  0 when the caller should pump them (omapi_conn_pump_us with
+ * 0), -1 when the first connection's cancel descriptor fired (every
+ * connection is then broken) or none is left.
+ */
+int
+omapi_conn_wait_many(struct omapi_conn *const *c, size_t n,
+    int64_t timeout_us, struct omapi_error *err)
+{
+	struct pollfd pfd[OMAPI_SWEEP_CONNS_MAX + 1];
+	struct omapi_error e;
+	struct timespec ts;
+	size_t i, k = 0;
+	int cancel_fd = n > 0 ? c[0]->cancel_fd : 0;
+
+	for (i = 0; i < n && k < OMAPI_SWEEP_CONNS_MAX; i++)
+		if (!c[i]->broken)
+			pfd[k++] = (struct pollfd){ .fd = c[i]->fd,
+			    .events = POLLIN | (c[i]->out.len > c[i]->out_off ?
+			    POLLOUT : 0) };
+	if (k == 0)
+		return omapi_seterr(err, OMAPI_ERR_CONNECTION,
+		    "no connection left");
+	if (cancel_fd > 2)
+		pfd[k++] = (struct pollfd){ .fd = cancel_fd, .events = POLLIN };
+	ts.tv_sec = (time_t)(timeout_us / 1000000);
+	ts.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+	if (ppoll(pfd, k, timeout_us < 0 ? NULL : &ts, NULL) == -1 &&
+	    errno != EINTR)
+		return omapi_seterr(err, OMAPI_ERR_CONNECTION, "poll: %s",
+		    strerror(errno));
+	if (cancel_fd > 2 && pfd[k - 1].revents != 0) {
+		omapi_seterr(&e, OMAPI_ERR_CANCELLED, "cancelled");
+		for (i = 0; i < n; i++)
+			conn_break(c[i], &e);
+		if (err)
+			*err = e;
+		return -1;
+	}
+	return 0;
+}
+
 unsigned
 omapi_conn_inflight(const struct omapi_conn *c)
 {

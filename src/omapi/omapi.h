@@ -269,6 +269,8 @@ unsigned omapi_conn_inflight(const struct omapi_conn *);
 int	 omapi_conn_is_broken(const struct omapi_conn *);
 void	 omapi_conn_abandon(struct omapi_conn *, const struct omapi_error *);
 int	 omapi_conn_can_send(const struct omapi_conn *);
+int	 omapi_conn_wait_many(struct omapi_conn *const *, size_t n,
+	    int64_t timeout_us, struct omapi_error *);
 const struct omapi_conn_stats *omapi_conn_stats(const struct omapi_conn *);
 
 /* ---- pipeline.c: n requests with up to `window` in flight ----
@@ -442,6 +444,12 @@ struct omapi_sweep_opts {
 	size_t		 nranges;
 	unsigned	 window;	/* requests in flight; 0: default */
 	double		 max_rate;	/* requests per second; 0: unlimited */
+	/*
+	 * Monotonic time (omapi_now_us) after which no new address is asked
+	 * for; what is in flight is still answered, and the result says
+	 * where to resume.  0: sweep every range.
+	 */
+	int64_t		 deadline_us;
 };
 
 /* lease is NULL for an address that has no lease object (ip: host order). */
@@ -463,6 +471,15 @@ struct omapi_sweep_result {
 	uint64_t	rtt_hist[OMAPI_SWEEP_RTT_BUCKETS];
 	uint64_t	rtt_count;
 	uint64_t	rtt_max_us;
+	/* omapi_sweep_many: connections that broke (their addresses were
+	 * asked again on the others) and the addresses asked again. */
+	uint64_t	conns_lost;
+	uint64_t	retried;
+	/* Where a sweep that met its deadline stopped: every address before
+	 * resume_next (host order) in range resume_range was answered. */
+	int		complete;
+	size_t		resume_range;
+	uint64_t	resume_next;
 };
 
 /*
@@ -478,6 +495,17 @@ struct omapi_sweep_result {
 int	 omapi_sweep(struct omapi_conn *, const struct omapi_sweep_opts *,
 	    omapi_sweep_fn *, void *, struct omapi_sweep_result *,
 	    struct omapi_error *);
+/*
+ * The same over n connections to one server, sharing the window and the
+ * rate: each connection keeps its own in-flight limit (a signed one only
+ * about 8 lookups, see omapi_conn_can_send), so several keep dhcpd's
+ * queue full.  A connection that breaks is left out and its unanswered
+ * addresses go to the others; the sweep fails only when none is left.
+ */
+#define OMAPI_SWEEP_CONNS_MAX	16
+int	 omapi_sweep_many(struct omapi_conn *const *, size_t n,
+	    const struct omapi_sweep_opts *, omapi_sweep_fn *, void *,
+	    struct omapi_sweep_result *, struct omapi_error *);
 uint64_t omapi_sweep_rtt_quantile(const struct omapi_sweep_result *,
 	    double q);
 

@@ -255,6 +255,7 @@ run_sweep(const struct opts *o)
 	uint64_t states[SNAPSHOT_NSTATES] = { 0 }, req0;
 	struct omapi_error e;
 	double t0, t1, c0, c1, u0, u1, min_rate = 1e12;
+	size_t max_conns = 0;
 	size_t i, k;
 	int done = 0;
 
@@ -266,7 +267,12 @@ run_sweep(const struct opts *o)
 	u0 = self_cpu_s();
 	t0 = now_s();
 	while (!done) {
-		if (sweeper_slice(&s.sweep, s.conn, &done, &e) == -1) {
+		struct omapi_conn *conns[OMAPI_SWEEP_CONNS_MAX];
+		size_t nc = server_sweep_conns(&s, s.sweep.conns, conns);
+
+		if (nc > max_conns)
+			max_conns = nc;
+		if (sweeper_slice(&s.sweep, conns, nc, 0, &done, &e) == -1) {
 			fprintf(stderr, "bench_drv: sweep failed: %s\n",
 			    e.text);
 			return 3;
@@ -293,7 +299,7 @@ run_sweep(const struct opts *o)
 	    o->pid > 0 ? (c1 - c0) / (t1 - t0) : 0,
 	    (unsigned long long)s.res.counters.errors[SNAPSHOT_ERR_STATUS],
 	    self_status_kib("VmHWM:"));
-	printf("\"min_rate\":%.1f,", min_rate);
+	printf("\"min_rate\":%.1f,\"connections\":%zu,", min_rate, max_conns);
 	print_states(states);
 	printf("}\n");
 	sweeper_abort(&s.sweep);

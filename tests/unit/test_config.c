@@ -441,7 +441,7 @@ static const struct errcase errcases[] = {
 	    "not '1000001'" },
 	{ BASE "    sweep: { rate: 1, enabled: false }\n", "t.yml:4:14: "
 	    "unknown key 'rate' in sweep; expected one of: enabled, interval, "
-	    "max_rate, window" },
+	    "max_rate, window, connections" },
 	{ BASE "    sweep: {}\n    pools:\n"
 	    "      - { name: a, ranges: [10.0.0.0/8] }\n"
 	    "      - { name: b, ranges: [11.0.0.0/8] }\n"

@@ -1590,7 +1590,7 @@ test_sweep_reply_kinds(void **state)
 {
 	struct fake *f = fake_new();
 	struct omapi_range r = { 0x0a000001, 0x0a000009 };
-	struct omapi_sweep_opts o = { &r, 1, 4, 0 };
+	struct omapi_sweep_opts o = { &r, 1, 4, 0, 0 };
 	struct omapi_sweep_result res;
 	struct sweep_seen seen = { 0, 0 };
 	struct omapi_conn *c;
@@ -1623,7 +1623,7 @@ test_sweep_paced(void **state)
 {
 	struct fake *f = fake_new();
 	struct omapi_range r = { 0x0a000001, 0x0a000190 };
-	struct omapi_sweep_opts o = { &r, 1, 64, 4000 };
+	struct omapi_sweep_opts o = { &r, 1, 64, 4000, 0 };
 	struct omapi_sweep_result res;
 	struct sweep_seen seen = { 0, 0 };
 	struct omapi_conn *c;

@@ -32,6 +32,7 @@ golden_snapshot(void)
 	sv->up = 1;
 	sv->sweep_enabled = 1;
 	sv->sweep_rate_limit = 1250;
+	sv->sweep_connections = 2;
 	sv->last_poll = 1700000000.5;
 	sv->poll_duration = 0.0125;
 	sv->polls = 3;
@@ -143,6 +144,9 @@ static const char golden_text[] =
 "# HELP dhcpd_exporter_sweep_rate_limit Lookups per second the sweep may send now: max_rate, lowered while dhcpd's reply times show it busy with DHCP; 0 when the sweep has no limit.\n"
 "# TYPE dhcpd_exporter_sweep_rate_limit gauge\n"
 "dhcpd_exporter_sweep_rate_limit{server=\"dhcp1\"} 1250\n"
+"# HELP dhcpd_exporter_sweep_connections OMAPI connections the last sweep slice ran on (sweep.connections, or chosen by measuring the first slices).\n"
+"# TYPE dhcpd_exporter_sweep_connections gauge\n"
+"dhcpd_exporter_sweep_connections{server=\"dhcp1\"} 2\n"
 "# HELP dhcpd_exporter_last_sweep_timestamp_seconds When the last complete sweep of the server's pools finished, in seconds since the epoch; absent before the first. Lease state and expiry metrics date from then.\n"
 "# TYPE dhcpd_exporter_last_sweep_timestamp_seconds gauge\n"
 "dhcpd_exporter_last_sweep_timestamp_seconds{server=\"dhcp1\"} 1699999990\n"
