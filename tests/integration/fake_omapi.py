@@ -21,6 +21,9 @@ dhcpd's replies are cut into messages and then, by mode:
   slow         one byte every 0.2 s
   close        accept, then close at once
   garbage      16 bytes of garbage instead of the startup message
+  breakone     the second connection accepted is cut in the middle of
+               its 300th reply; every other one is a proxy (a sweep on
+               several connections loses one of them mid-way)
 
 A change to a mode that acts on a new connection (close, garbage) closes
 the connections open so far, so that it takes effect. Only 127.0.0.1 is
@@ -78,9 +81,10 @@ def read_message(sock):
 
 
 class Session:
-    def __init__(self, server, client):
+    def __init__(self, server, client, index):
         self.server = server
         self.client = client
+        self.index = index
         self.up = None
         self.count = 0
 
@@ -130,7 +134,10 @@ class Session:
         mode = self.server.mode()
         msg = hdr + body + sig
         self.count += 1
-        if mode == "proxy":
+        if mode == "breakone" and self.index == 2 and self.count == 300:
+            self.client.sendall(msg[:len(msg) // 2])
+            raise EOFError
+        if mode in ("proxy", "breakone"):
             self.client.sendall(msg)
         elif mode == "split":
             cut = self.count % len(msg)
@@ -202,10 +209,12 @@ class Server:
 
     def serve(self):
         threading.Thread(target=self.watch_mode, daemon=True).start()
+        accepted = 0
         while True:
             c, _ = self.lsock.accept()
             c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            s = Session(self, c)
+            accepted += 1
+            s = Session(self, c, accepted)
             with self.lock:
                 self.sessions.add(s)
             threading.Thread(target=s.run, daemon=True).start()
