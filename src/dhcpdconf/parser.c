@@ -420,7 +420,12 @@ parse_subnet(struct dcf_parser *p, const struct dcf_ctx *up,
 	dcf_ip_text(net, a);
 	snprintf(sn->cidr, sizeof(sn->cidr), "%s/%u", a, sn->prefix);
 	sn->where = where(p, kw);
-	s = up->shared;
+	/*
+	 * Only a subnet right in a shared-network (or in a file included
+	 * there) is part of it: clone_group() carries no shared network, so
+	 * one in a group or a pool inside a shared-network is its own.
+	 */
+	s = up->kind == K_SHARED ? up->shared : DHCPDCONF_NONE;
 	if (s == DHCPDCONF_NONE) {
 		name = strdup(sn->cidr);
 		if ((s = add_shared(p, kw, name, 1)) == DHCPDCONF_NONE)
