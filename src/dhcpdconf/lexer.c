@@ -6,7 +6,6 @@
  * runs of [A-Za-z0-9_-]; every other byte is a token of its own.  Lines
  * and columns count from 1, a column being a byte.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -44,10 +43,92 @@ lex_error(struct dcf_lexer *lx, unsigned line, unsigned col, const char *msg)
 	return -1;
 }
 
+/*
+ * Byte classes, ASCII only as conflex.c (isascii) has them, by table: the
+ * lexer's hot loop is one look-up per byte.
+ */
+#define C_NAME	1	/* [A-Za-z0-9_-] */
+#define C_DIGIT	2
+#define C_ALPHA	4
+#define C_SPACE	8
+
+static const unsigned char lex_class[256] = {
+	[9] = C_SPACE,
+	[10] = C_SPACE,
+	[11] = C_SPACE,
+	[12] = C_SPACE,
+	[13] = C_SPACE,
+	[32] = C_SPACE,
+	['-'] = C_NAME,
+	['0'] = C_NAME | C_DIGIT,
+	['1'] = C_NAME | C_DIGIT,
+	['2'] = C_NAME | C_DIGIT,
+	['3'] = C_NAME | C_DIGIT,
+	['4'] = C_NAME | C_DIGIT,
+	['5'] = C_NAME | C_DIGIT,
+	['6'] = C_NAME | C_DIGIT,
+	['7'] = C_NAME | C_DIGIT,
+	['8'] = C_NAME | C_DIGIT,
+	['9'] = C_NAME | C_DIGIT,
+	['A'] = C_NAME | C_ALPHA,
+	['B'] = C_NAME | C_ALPHA,
+	['C'] = C_NAME | C_ALPHA,
+	['D'] = C_NAME | C_ALPHA,
+	['E'] = C_NAME | C_ALPHA,
+	['F'] = C_NAME | C_ALPHA,
+	['G'] = C_NAME | C_ALPHA,
+	['H'] = C_NAME | C_ALPHA,
+	['I'] = C_NAME | C_ALPHA,
+	['J'] = C_NAME | C_ALPHA,
+	['K'] = C_NAME | C_ALPHA,
+	['L'] = C_NAME | C_ALPHA,
+	['M'] = C_NAME | C_ALPHA,
+	['N'] = C_NAME | C_ALPHA,
+	['O'] = C_NAME | C_ALPHA,
+	['P'] = C_NAME | C_ALPHA,
+	['Q'] = C_NAME | C_ALPHA,
+	['R'] = C_NAME | C_ALPHA,
+	['S'] = C_NAME | C_ALPHA,
+	['T'] = C_NAME | C_ALPHA,
+	['U'] = C_NAME | C_ALPHA,
+	['V'] = C_NAME | C_ALPHA,
+	['W'] = C_NAME | C_ALPHA,
+	['X'] = C_NAME | C_ALPHA,
+	['Y'] = C_NAME | C_ALPHA,
+	['Z'] = C_NAME | C_ALPHA,
+	['_'] = C_NAME,
+	['a'] = C_NAME | C_ALPHA,
+	['b'] = C_NAME | C_ALPHA,
+	['c'] = C_NAME | C_ALPHA,
+	['d'] = C_NAME | C_ALPHA,
+	['e'] = C_NAME | C_ALPHA,
+	['f'] = C_NAME | C_ALPHA,
+	['g'] = C_NAME | C_ALPHA,
+	['h'] = C_NAME | C_ALPHA,
+	['i'] = C_NAME | C_ALPHA,
+	['j'] = C_NAME | C_ALPHA,
+	['k'] = C_NAME | C_ALPHA,
+	['l'] = C_NAME | C_ALPHA,
+	['m'] = C_NAME | C_ALPHA,
+	['n'] = C_NAME | C_ALPHA,
+	['o'] = C_NAME | C_ALPHA,
+	['p'] = C_NAME | C_ALPHA,
+	['q'] = C_NAME | C_ALPHA,
+	['r'] = C_NAME | C_ALPHA,
+	['s'] = C_NAME | C_ALPHA,
+	['t'] = C_NAME | C_ALPHA,
+	['u'] = C_NAME | C_ALPHA,
+	['v'] = C_NAME | C_ALPHA,
+	['w'] = C_NAME | C_ALPHA,
+	['x'] = C_NAME | C_ALPHA,
+	['y'] = C_NAME | C_ALPHA,
+	['z'] = C_NAME | C_ALPHA,
+};
+
 static int
-lex_isname(int c)
+lex_is(int c, int cls)
 {
-	return c >= 0 && c < 128 && (isalnum(c) || c == '-' || c == '_');
+	return c >= 0 && (lex_class[c] & cls) != 0;
 }
 
 static int
@@ -126,15 +207,21 @@ lex_string(struct dcf_lexer *lx, struct dcf_token *t)
 static int
 lex_word(struct dcf_lexer *lx, struct dcf_token *t, int c)
 {
-	size_t n = 0, i;
-	int digits = 1;
+	size_t n = 0;
+	int all = lex_class[c];
+	unsigned char b;
 
 	lx->text[n++] = (char)c;
-	while (lex_isname(lex_peekc(lx))) {
+	/* a name never holds a newline: the column moves with it */
+	while (lx->pos < lx->len &&
+	    (lex_class[b = lx->buf[lx->pos]] & C_NAME) != 0) {
 		if (n + 1 >= sizeof(lx->text))
 			return lex_error(lx, t->line, t->column,
 			    "name longer than 8191 bytes");
-		lx->text[n++] = (char)lex_getc(lx);
+		all &= lex_class[b];
+		lx->text[n++] = (char)b;
+		lx->pos++;
+		lx->column++;
 	}
 	lx->text[n] = '\0';
 	t->len = n;
@@ -143,11 +230,14 @@ lex_word(struct dcf_lexer *lx, struct dcf_token *t, int c)
 		t->ch = '-';
 		return 0;
 	}
-	for (i = (c == '-'); i < n; i++)
-		if (!isdigit((unsigned char)lx->text[i]))
-			digits = 0;
-	t->type = digits ? DCF_NUMBER : DCF_NAME;
-	t->word = isalpha(c) != 0;
+	/* all digits, after one leading '-' */
+	if (c == '-' && n > 1)
+		all = lex_class[(unsigned char)lx->text[1]];
+	if (c == '-')
+		for (size_t i = 2; i < n; i++)
+			all &= lex_class[(unsigned char)lx->text[i]];
+	t->type = (all & C_DIGIT) ? DCF_NUMBER : DCF_NAME;
+	t->word = (lex_class[c] & C_ALPHA) != 0;
 	return 0;
 }
 
@@ -168,7 +258,7 @@ lex_read(struct dcf_lexer *lx)
 			t->type = DCF_EOF;
 			return 0;
 		}
-		if (c < 128 && isspace(c))
+		if (lex_is(c, C_SPACE))
 			continue;
 		if (c != '#')
 			break;
@@ -177,7 +267,7 @@ lex_read(struct dcf_lexer *lx)
 	}
 	if (c == '"')
 		return lex_string(lx, t);
-	if (c < 128 && (isalnum(c) || c == '-'))
+	if (lex_is(c, C_ALPHA | C_DIGIT) || c == '-')
 		return lex_word(lx, t, c);
 	t->type = DCF_CHAR;
 	t->ch = c;

@@ -39,11 +39,22 @@ dcf_grow(void *arrp, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* A dotted quad into out (at most 15 bytes and the NUL). */
 void
 dcf_ip_text(uint32_t ip, char out[16])
 {
-	snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
-	    (ip >> 8) & 0xff, ip & 0xff);
+	unsigned b;
+	int i, n = 0;
+
+	for (i = 24; i >= 0; i -= 8) {
+		b = (ip >> i) & 0xff;
+		if (b >= 100)
+			out[n++] = (char)('0' + b / 100);
+		if (b >= 10)
+			out[n++] = (char)('0' + b / 10 % 10);
+		out[n++] = (char)('0' + b % 10);
+		out[n++] = i ? '.' : '\0';
+	}
 }
 
 /* Free a parsed file and everything it owns; NULL is fine. */

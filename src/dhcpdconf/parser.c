@@ -198,6 +198,7 @@ parse_ip(struct dcf_parser *p, uint32_t *ip, struct dcf_token *first)
 {
 	struct dcf_token t;
 	unsigned long v;
+	size_t j;
 	int i;
 
 	*ip = 0;
@@ -208,9 +209,10 @@ parse_ip(struct dcf_parser *p, uint32_t *ip, struct dcf_token *first)
 			return -1;
 		if (i == 0 && first != NULL)
 			*first = t;
-		if (t.type != DCF_NUMBER || t.text[0] == '-' || t.len > 10)
+		if (t.type != DCF_NUMBER || t.text[0] == '-')
 			return expected(p, &t, "an IPv4 address");
-		v = strtoul(t.text, NULL, 10);
+		for (v = 0, j = 0; j < t.len && v <= 255; j++)
+			v = v * 10 + (unsigned long)(t.text[j] - '0');
 		if (v > 255)
 			return perr(p, &t, "%s is not an address byte (0-255)",
 			    t.text);
@@ -395,7 +397,7 @@ parse_subnet(struct dcf_parser *p, const struct dcf_ctx *up,
 	struct dcf_token nt, brace;
 	char a[16], m[16], *name;
 	uint32_t net, mask;
-	size_t s;
+	size_t s, n;
 
 	if (parse_ip(p, &net, &nt) == -1 || expect_word(p, "netmask") == -1 ||
 	    parse_ip(p, &mask, NULL) == -1)
@@ -417,8 +419,13 @@ parse_subnet(struct dcf_parser *p, const struct dcf_ctx *up,
 	sn->net = net;
 	sn->mask = mask;
 	sn->prefix = mask_prefix(mask);
-	dcf_ip_text(net, a);
-	snprintf(sn->cidr, sizeof(sn->cidr), "%s/%u", a, sn->prefix);
+	dcf_ip_text(net, sn->cidr);
+	n = strlen(sn->cidr);
+	sn->cidr[n++] = '/';
+	if (sn->prefix >= 10)
+		sn->cidr[n++] = (char)('0' + sn->prefix / 10);
+	sn->cidr[n++] = (char)('0' + sn->prefix % 10);
+	sn->cidr[n] = '\0';
 	sn->where = where(p, kw);
 	/*
 	 * Only a subnet right in a shared-network (or in a file included
