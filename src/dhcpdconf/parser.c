@@ -917,7 +917,7 @@ parse_peer_stmt(struct dcf_parser *p, struct dhcpdconf_peer *pe,
 		{ "min-balance", 0, 0 },
 #undef OFF
 	};
-	long v, *field;
+	long v = 0, *field;
 	int partner = 0;
 	size_t i;
 
@@ -1081,7 +1081,7 @@ parse_class(struct dcf_parser *p, const struct dcf_token *kw)
 	struct dhcpdconf *c = p->c;
 	struct dcf_token t, brace;
 	size_t i;
-	long limit;
+	long limit = 0;
 
 	if (next(p, &t) == -1)
 		return -1;
