@@ -115,6 +115,22 @@ sys.exit(0 if ours == theirs else 1)
 EOF
 }
 
+# dhcpd opens an include relative to its working directory, not to the
+# including file: a copy of include.conf whose inc/level1.conf names
+# "level2.conf" (next to it) is refused by dhcpd and by us alike.
+mkdir -p "$tmp/rel/inc" && cp "$CORPUS"/inc/*.conf "$tmp/rel/inc/" &&
+	cp "$CORPUS/include.conf" "$tmp/rel/" &&
+	sed -i 's|"inc/level2.conf"|"level2.conf"|' "$tmp/rel/inc/level1.conf"
+check "an include next to its includer is not found by dhcpd" sh -c \
+	"cd '$tmp/rel' && ! '$DHCPD' -4 -t -cf include.conf >/dev/null 2>&1"
+refused_rel() {
+	local out
+	out=$(cd "$tmp/rel" && "$DUMP" include.conf 2>&1 >/dev/null) && return 1
+	echo "   $out"
+	[ "$out" = 'inc/level1.conf:5:1: include "level2.conf": No such file or directory' ]
+}
+check "... nor by the parser, which names the include" refused_rel
+
 for conf in "$CORPUS"/*.conf "$tmp/large1000.conf"; do
 	name=$(basename "$conf")
 	echo "== $name"

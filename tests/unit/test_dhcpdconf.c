@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <assert.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -760,6 +761,8 @@ test_long_tokens(void **state)
 	size_t n = 9000;
 	char *s = malloc(n + 32);
 
+	static_assert(PATH_MAX + 32 < 9000, "the buffer holds a long path");
+
 	assert_non_null(s);
 	memcpy(s, "option x \"", 10);
 	memset(s + 10, 'a', n);
@@ -769,6 +772,15 @@ test_long_tokens(void **state)
 	memset(s, 'a', n);
 	strcpy(s + n, ";");
 	assert_string_equal(bad(s), "t.conf:1:1: name longer than 8191 bytes");
+	memcpy(s, "shared-network ", 15);
+	memset(s + 15, 'a', 1100);
+	strcpy(s + 15 + 1100, " { }");
+	assert_string_equal(bad(s), "t.conf:1:16: shared-network name too "
+	    "long");
+	memcpy(s, "include \"", 9);
+	memset(s + 9, 'a', PATH_MAX + 10);
+	strcpy(s + 9 + PATH_MAX + 10, "\";");
+	assert_string_equal(bad(s), "t.conf:1:9: file name too long");
 	free(s);
 }
 
