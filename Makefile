@@ -23,22 +23,24 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -MMD -MP \
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
 LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
+DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
 
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
+DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS	= $(BUILD)/omapictl
+PROGRAMS	= $(BUILD)/omapictl $(BUILD)/tests/dhcpdconf_dump
 ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
@@ -63,14 +65,24 @@ $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
+$(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+# The parser's view of a dhcpd.conf, for the integration test and the
+# benchmark (tests/dhcpdconf/).
+$(BUILD)/tests/dhcpdconf_dump: $(BUILD)/tests/dhcpdconf/dhcpdconf_dump.o $(BUILD)/libdhcpdconf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
 
-$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libomapi.a
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
-# Every unit test links against both libraries; the linker takes what it needs.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexporter.a $(BUILD)/libomapi.a
+# Every unit test links against the libraries; the linker takes what it needs.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
@@ -135,7 +147,7 @@ valgrind: all $(UNIT_BIN)
 	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
 
 tidy:
-	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
+	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
 fuzz:
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
@@ -192,4 +204,4 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
--include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -38,7 +38,7 @@ step() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces)"
-for t in wrk perfdhcp prometheus-node-exporter valgrind curl; do
+for t in wrk perfdhcp prometheus-node-exporter valgrind curl dhcpd-pools; do
 	command -v "$t" >/dev/null || die "$t is missing: run tests/deps.sh"
 done
 [ -x "$BUILD/dhcpd_exporter" ] || die "no $BUILD/dhcpd_exporter: make all"
@@ -123,6 +123,12 @@ cc $CF -o "$OUT/bench_drv" tests/bench/bench_drv.c "$BUILD/libexporter.a" \
 cc $CF -o "$OUT/hmac_cost" tests/bench/hmac_cost.c "$BUILD/libomapi.a" \
 	-lcrypto || die "cannot build hmac_cost"
 DRV=$OUT/bench_drv
+
+step "8. dhcpd.conf: a 1,000-subnet file, our parser next to dhcpd-pools"
+# first, on a quiet machine: no lab runs yet
+[ -x "$BUILD/tests/dhcpdconf_dump" ] || die "no $BUILD/tests/dhcpdconf_dump: make all"
+$PY tests/bench/parse_cost.py "$BUILD" "$OUT/g8_parse.json" ||
+	die "parse benchmark failed"
 
 step "labs: bench (signed), bench (no key), pools1000 (signed)"
 t0=$(date +%s)

@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 secs=${1:-60}
 out=${FUZZ_OUT:-build-fuzz}
-targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config"}
+targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config fuzz_dhcpdconf"}
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
 if [ -z "$CLANG" ]; then
 	echo "fuzz: clang not found (apt-get install -y clang libclang-rt-14-dev)" >&2
@@ -30,6 +30,8 @@ build_target() {
 		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
 		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
 		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c -lyaml -lz" ;;
+	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/lexer.c
+		src/dhcpdconf/parser.c src/dhcpdconf/model.c" ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $CFLAGS -o "$out/$1" "tests/fuzz/$1.c" src/omapi/*.c \

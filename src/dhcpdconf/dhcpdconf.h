@@ -1,0 +1,157 @@
+/*
+ * dhcpdconf.h: a reader of ISC dhcpd.conf(5) that finds what dhcpd serves
+ * over IPv4: every range with its subnet, shared network and dhcpd pool,
+ * the failover peers and the classes with a lease limit.  Pure: no logging,
+ * no global state; errors are "FILE:LINE:COLUMN: message" in a buffer the
+ * caller owns.  DHCPv6 declarations (subnet6, range6, pool6, prefix6) are
+ * recognised and skipped: OMAPI has no DHCPv6 objects.
+ *
+ * Addresses are IPv4 in host byte order.  Indexes into the arrays of
+ * struct dhcpdconf are size_t; DHCPDCONF_NONE marks an absent one.
+ */
+#ifndef DHCPDCONF_H
+#define DHCPDCONF_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define DHCPDCONF_NONE		((size_t)-1)
+#define DHCPDCONF_ERRLEN	512
+#define DHCPDCONF_MAX_DEPTH	16		/* include nesting */
+#define DHCPDCONF_MAX_BYTES	(64u << 20)	/* per file */
+
+/* Where something was declared; file points into the owning dhcpdconf. */
+struct dhcpdconf_where {
+	const char	*file;
+	unsigned	 line;
+	unsigned	 column;
+};
+
+/* A file that was read, for reloading when it changes. */
+struct dhcpdconf_file {
+	char		*path;		/* as opened (cwd applied) */
+	struct timespec	 mtime;
+	off_t		 size;
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+/*
+ * A shared network.  A subnet outside any shared-network is its own one,
+ * named by dhcpd (and here) after the subnet as CIDR: "10.50.0.0/24".
+ */
+struct dhcpdconf_shared {
+	char		*name;
+	int		 implicit;	/* 1: a lone subnet's own */
+	size_t		 peer;		/* `failover peer "X";` in it, or NONE */
+	struct dhcpdconf_where where;
+};
+
+struct dhcpdconf_subnet {
+	uint32_t	 net;
+	uint32_t	 mask;
+	unsigned	 prefix;	/* as dhcpd prints it (lowest set bit) */
+	char		 cidr[19];	/* "255.255.255.255/32" */
+	size_t		 shared;
+	struct dhcpdconf_where where;
+};
+
+/*
+ * A dhcpd pool object as far as the file tells: dhcpd's merging rules
+ * applied (confpars.c parse_pool_statement, parse_address_range).  The
+ * exporter confirms it through the pool handles of live leases.
+ */
+struct dhcpdconf_pool {
+	size_t		 shared;
+	size_t		 peer;		/* failover peer, or NONE */
+	int		 implicit;	/* made by dhcpd for ranges outside pools */
+	struct dhcpdconf_where where;	/* the first pool { or range */
+};
+
+struct dhcpdconf_range {
+	uint32_t	 first;		/* first <= last: dhcpd swaps LOW > HIGH */
+	uint32_t	 last;
+	int		 dynamic_bootp;
+	size_t		 subnet;
+	size_t		 pool;
+	struct dhcpdconf_where where;
+};
+
+enum dhcpdconf_role {
+	DHCPDCONF_ROLE_NONE = 0,
+	DHCPDCONF_ROLE_PRIMARY,
+	DHCPDCONF_ROLE_SECONDARY
+};
+
+/* failover peer "NAME" { ... }: values as written, -1 when not given. */
+struct dhcpdconf_peer {
+	char		*name;
+	enum dhcpdconf_role role;
+	char		*address;	/* NULL when not given */
+	char		*peer_address;
+	long		 port;
+	long		 peer_port;
+	long		 mclt;
+	long		 split;
+	long		 max_response_delay;
+	long		 peer_max_response_delay;
+	long		 max_unacked_updates;
+	long		 peer_max_unacked_updates;
+	long		 load_balance_max_seconds;
+	long		 auto_partner_down;
+	struct dhcpdconf_where where;
+};
+
+/* class "NAME" { ... }: every class; lease_limit -1 when it has none. */
+struct dhcpdconf_class {
+	char		*name;
+	long		 lease_limit;
+	struct dhcpdconf_where where;
+};
+
+struct dhcpdconf {
+	char			*name;		/* the top file (or text) */
+	struct dhcpdconf_file	*files;
+	size_t			 nfiles;
+	struct dhcpdconf_shared	*shared;
+	size_t			 nshared;
+	struct dhcpdconf_subnet	*subnets;
+	size_t			 nsubnets;
+	struct dhcpdconf_pool	*pools;
+	size_t			 npools;
+	struct dhcpdconf_range	*ranges;	/* in declaration order */
+	size_t			 nranges;
+	struct dhcpdconf_peer	*peers;
+	size_t			 npeers;
+	struct dhcpdconf_class	*classes;
+	size_t			 nclasses;
+};
+
+struct dhcpdconf_opts {
+	/*
+	 * dhcpd opens `include` paths (and -cf) as given, relative to its
+	 * working directory when it starts (confpars.c read_conf_file: a
+	 * plain open(2), before dhcpd.c chdir("/")s).  Relative paths are
+	 * resolved against cwd here; NULL: against our own.
+	 */
+	const char	*cwd;
+	int		 no_include;	/* an include is an error (fuzzing) */
+};
+
+/* parser.c */
+int	 dhcpdconf_load(struct dhcpdconf **, const char *path,
+	    const struct dhcpdconf_opts *, char *err, size_t errlen);
+int	 dhcpdconf_parse(struct dhcpdconf **, const char *name,
+	    const char *text, size_t len, const struct dhcpdconf_opts *,
+	    char *err, size_t errlen);
+
+/* model.c */
+void	 dhcpdconf_free(struct dhcpdconf *);
+int	 dhcpdconf_changed(const struct dhcpdconf *);
+size_t	 dhcpdconf_find_peer(const struct dhcpdconf *, const char *name);
+size_t	 dhcpdconf_find_range(const struct dhcpdconf *, uint32_t ip);
+
+#endif /* DHCPDCONF_H */

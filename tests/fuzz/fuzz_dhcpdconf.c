@@ -1,0 +1,65 @@
+/*
+ * fuzz_dhcpdconf.c: libFuzzer target for the dhcpd.conf parser
+ * (src/dhcpdconf/): any bytes parse or fail with a "t.conf:L:C: ..."
+ * message; a parse's model is consistent (every index in range, every
+ * range inside its subnet, first <= last, ranges found by address).
+ * Includes are disabled: the input is the only file.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhcpdconf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* abort() unless the model holds together. */
+static void
+check(const struct dhcpdconf *c)
+{
+	const struct dhcpdconf_range *r;
+	const struct dhcpdconf_subnet *s;
+	size_t i;
+
+	for (i = 0; i < c->nsubnets; i++)
+		if (c->subnets[i].shared >= c->nshared ||
+		    (c->subnets[i].net & ~c->subnets[i].mask) != 0)
+			abort();
+	for (i = 0; i < c->npools; i++)
+		if (c->pools[i].shared >= c->nshared ||
+		    (c->pools[i].peer != DHCPDCONF_NONE &&
+		    c->pools[i].peer >= c->npeers))
+			abort();
+	for (i = 0; i < c->nranges; i++) {
+		r = &c->ranges[i];
+		if (r->subnet >= c->nsubnets || r->pool >= c->npools ||
+		    r->first > r->last)
+			abort();
+		s = &c->subnets[r->subnet];
+		if ((r->first & s->mask) != s->net ||
+		    (r->last & s->mask) != s->net ||
+		    c->pools[r->pool].shared != s->shared)
+			abort();
+		/* ranges never overlap, so each end finds its own range */
+		if (dhcpdconf_find_range(c, r->first) != i ||
+		    dhcpdconf_find_range(c, r->last) != i)
+			abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dhcpdconf_opts opts = { NULL, 1 };
+	struct dhcpdconf *c = NULL;
+	char err[DHCPDCONF_ERRLEN];
+
+	if (dhcpdconf_parse(&c, "t.conf", (const char *)data, size, &opts, err,
+	    sizeof(err)) == 0) {
+		check(c);
+		dhcpdconf_free(c);
+	} else if (c != NULL || strncmp(err, "t.conf:", 7) != 0 ||
+	    strchr(err, '\n') != NULL)
+		abort();
+	return 0;
+}
