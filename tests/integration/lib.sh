@@ -4,7 +4,12 @@
 #   finish NAME                                  summary line; exit status
 #   in_lab CMD...                                CMD in the lab's namespace
 #   scrape [PATH [CURL-ARGS...]]                 GET from the exporter
+#   metric SERIES                                its value on /metrics
+#   wait_up 0|1 SECONDS                          until dhcpd_up{server="lab"} reads it
 #   start_exporter ARGS...                       the exporter, in the background
+#   stop_exporter, term_exporter                 SIGTERM it (give up / wait)
+#   server_block CONFIG NAME ADDRESS [PORT]      a second server's YAML
+# Under ThreadSanitizer, finish also fails the suite on any TSan report.
 # shellcheck shell=bash
 passed=0
 failed=0
@@ -113,7 +118,7 @@ term_exporter() {
 scrape_failures=0
 exporter_answered=
 wait_up() {
-	local want=$1 limit=$2 i v= out rc
+	local want=$1 limit=$2 i v='' out rc
 	waited=0
 	for i in $(seq 1 $((limit * 10))); do
 		out=$(scrape)
