@@ -4,7 +4,12 @@
 #   finish NAME                                  summary line; exit status
 #   in_lab CMD...                                CMD in the lab's namespace
 #   scrape [PATH [CURL-ARGS...]]                 GET from the exporter
+#   metric SERIES                                its value on /metrics
+#   wait_up 0|1 SECONDS                          until dhcpd_up{server="lab"} reads it
 #   start_exporter ARGS...                       the exporter, in the background
+#   stop_exporter, term_exporter                 SIGTERM it (give up / wait)
+#   server_block CONFIG NAME ADDRESS [PORT]      a second server's YAML
+# Under ThreadSanitizer, finish also fails the suite on any TSan report.
 # shellcheck shell=bash
 passed=0
 failed=0
@@ -61,6 +66,7 @@ start_exporter() {
 		"${EXPORTER_WRAP[@]}" "$bin" "$@" \
 		>>"$lab/exporter.out" 2>>"$lab/exporter.err" &
 	exporter_pid=$!
+	exporter_answered=
 }
 
 # The exit trap of a script with one lab ($lab) and one exporter
@@ -105,15 +111,24 @@ term_exporter() {
 	exporter_pid=
 }
 
-# Wait up to $2 s for dhcpd_up{server="lab"} to read $1. Every scrape
-# must answer: the ones that fail (SCRAPE_TIMEOUT) are counted in
-# scrape_failures. Sets waited to the seconds it took.
+# Wait up to $2 s for dhcpd_up{server="lab"} to read $1. Once the
+# exporter (from start_exporter) has answered a scrape, every scrape must:
+# the ones that fail (SCRAPE_TIMEOUT) are counted in scrape_failures, and
+# said. Sets waited to the seconds it took.
 scrape_failures=0
+exporter_answered=
 wait_up() {
-	local want=$1 limit=$2 i v= out
+	local want=$1 limit=$2 i v='' out rc
 	waited=0
 	for i in $(seq 1 $((limit * 10))); do
-		out=$(scrape) || scrape_failures=$((scrape_failures + 1))
+		out=$(scrape)
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			exporter_answered=1
+		elif [ -n "$exporter_answered" ]; then
+			scrape_failures=$((scrape_failures + 1))
+			echo "  a scrape failed (curl exit $rc)" >&2
+		fi
 		v=$(printf '%s\n' "$out" |
 			awk 'index($0, "dhcpd_up{server=\"lab\"} ") == 1 { print $NF }')
 		if [ "$v" = "$want" ]; then

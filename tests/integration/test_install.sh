@@ -163,7 +163,7 @@ sys.exit(1 if bad or fams - okf or wx or len(used) < 20 else 0)
 EOF
 }
 if sanitized; then
-	echo "skip: system call trace (AddressSanitizer build; the unit runs the release build)"
+	echo "skip: system call trace (a sanitizer build; the unit runs the release build)"
 elif ! command -v strace >/dev/null; then
 	fail "strace is not installed (tests/deps.sh)"
 else

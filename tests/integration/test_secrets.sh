@@ -85,10 +85,10 @@ scrape / >"$lab/page.html"
 tr '\0' ' ' <"/proc/$exporter_pid/cmdline" >"$lab/cmdline.txt"
 
 # Its memory: the base64 text and the raw key bytes must be gone.
-# (Not under AddressSanitizer: its terabytes of shadow mappings make a core
-# take minutes, and its allocator keeps copies the release build does not.)
+# (Not under ASan or TSan: their terabytes of shadow mappings make a core
+# take minutes, and their allocators keep copies the release build does not.)
 if sanitized; then
-	echo "skip: memory search (AddressSanitizer build)"
+	echo "skip: memory search (a sanitizer build)"
 elif command -v gcore >/dev/null; then
 	gcore -o "$lab/core" "$exporter_pid" >/dev/null 2>&1
 	core=$(ls "$lab"/core.* 2>/dev/null | head -1)

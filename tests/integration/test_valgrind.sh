@@ -22,7 +22,7 @@ exporter_pid=
 
 . tests/integration/lib.sh
 if sanitized; then
-	echo "skip: test_valgrind on an AddressSanitizer build"
+	echo "skip: test_valgrind on a sanitizer build"
 	rm -rf "$lab"
 	exit 0
 fi
