@@ -1,7 +1,7 @@
 /*
  * test_addr.c: the one parser of addresses (src/omapi/addr.c) that the
  * configuration, --web.listen-address and omapictl share: strict IPv4,
- * hex bytes and MACs, ports, host names, and HOST:PORT with each flag.
+ * hex bytes (moved here from test_attr.c with the parsers) and MACs, ports, host names, and HOST:PORT with each flag.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +18,8 @@ test_ipv4(void **state)
 {
 	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.5", "256.0.0.1",
 	    "01.2.3.4", "1.2.3.04", "1..2.3", "1.2.3.4 ", " 1.2.3.4", "a.b.c.d",
-	    "1.2.3.-4", "1.2.3.4/24", "1234.1.1.1", "0x1.2.3.4" };
+	    "1.2.3.-4", "1.2.3.4/24", "1234.1.1.1", "0x1.2.3.4", "::1",
+	    "localhost" };
 	uint8_t ip[4];
 	uint32_t v;
 	char buf[16];
@@ -40,15 +41,72 @@ test_ipv4(void **state)
 }
 
 static void
-test_hex_mac(void **state)
+test_parse_hex(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: must fail */
+		size_t		 len;
+	} t[] = {
+		{ "00:16:3e:0a:0b:0c", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
+		{ "0:16:3e:0:0:1", "\x00\x16\x3e\x00\x00\x01", 6 },
+		{ "00-16-3E-0A-0B-0C", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
+		{ "00163e0a0b0c", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
+		{ "AbCdEf", "\xab\xcd\xef", 3 },
+		{ "1:2", "\x01\x02", 2 },
+		{ "f", NULL, 0 },		/* a lone digit is not a byte */
+		{ "ff", "\xff", 1 },
+		{ "01:00:16:3e:00:00:01", "\x01\x00\x16\x3e\x00\x00\x01", 7 },
+		{ "", NULL, 0 },
+		{ "abc", NULL, 0 },		/* odd length */
+		{ "gg", NULL, 0 },
+		{ "0x12", NULL, 0 },
+		{ "0:16:", NULL, 0 },
+		{ ":0:16", NULL, 0 },
+		{ "0::16", NULL, 0 },
+		{ "123:4", NULL, 0 },
+		{ "00:16 :3e", NULL, 0 },
+		{ "00 16", NULL, 0 },
+		{ "00:1g", NULL, 0 },
+		{ ":", NULL, 0 },
+		{ "-", NULL, 0 },
+		{ "00:11:22:33:44:55:66:77", NULL, 0 },	/* > max of 7 */
+		{ "0011223344556677", NULL, 0 },
+	};
+	uint8_t out[7];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		len = 99;
+		if (t[i].out == NULL) {
+			if (omapi_parse_hex(t[i].in, out, sizeof(out), &len) !=
+			    -1)
+				fail_msg("'%s' accepted", t[i].in);
+			continue;
+		}
+		if (omapi_parse_hex(t[i].in, out, sizeof(out), &len) != 0)
+			fail_msg("'%s' rejected", t[i].in);
+		assert_int_equal(len, t[i].len);
+		assert_memory_equal(out, t[i].out, len);
+	}
+	/* Exactly max bytes is fine. */
+	assert_int_equal(omapi_parse_hex("00:11:22:33:44:55:66", out, 7, &len),
+	    0);
+	assert_int_equal(len, 7);
+	assert_int_equal(omapi_parse_hex("00", out, 0, &len), -1);
+}
+
+/* A MAC is six hex bytes. */
+static void
+test_mac(void **state)
 {
 	static const char *const good[] = { "00:16:3e:0a:0b:0c",
 	    "00-16-3E-0A-0B-0C", "00163e0a0b0c", "0:16:3e:a:b:c" };
 	static const char *const bad[] = { "", "00:16:3e:0a:0b", "00:16:3e:0a:0b:0c:0d",
 	    "00:16:3e:0a:0b:0g", "00163e0a0b0", "00:16:3e:0a:0b:", ":00:16:3e:0a:0b",
 	    "00::16:3e:0a:0b", "000:16:3e:0a:0b:0c" };
-	uint8_t mac[6], b[8];
-	size_t i, n;
+	uint8_t mac[6];
+	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		memset(mac, 0, sizeof(mac));
@@ -59,11 +117,6 @@ test_hex_mac(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (omapi_parse_mac(bad[i], mac) != -1)
 			fail_msg("'%s' accepted", bad[i]);
-	/* A hardware address of another length is hex, not a MAC. */
-	assert_int_equal(omapi_parse_hex("01:02:03:04:05:06:07", b, sizeof(b),
-	    &n), 0);
-	assert_int_equal(n, 7);
-	assert_int_equal(omapi_parse_hex("0102", b, 1, &n), -1);
 }
 
 static void
@@ -192,7 +245,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4),
-		cmocka_unit_test(test_hex_mac),
+		cmocka_unit_test(test_parse_hex),
+		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_hostport),
