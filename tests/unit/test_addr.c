@@ -1,7 +1,8 @@
 /*
  * test_addr.c: the one parser of addresses (src/omapi/addr.c) that the
  * configuration, --web.listen-address and omapictl share: strict IPv4,
- * hex bytes (moved here from test_attr.c with the parsers) and MACs, ports, host names, and HOST:PORT with each flag.
+ * hex bytes (these tests came from test_attr.c with the parsers) and
+ * MACs, ports, host names, and HOST:PORT with each flag.
  */
 #include <setjmp.h>
 #include <stdarg.h>
