@@ -157,6 +157,7 @@ static int
 addr_name_ok(const char *s, size_t len)
 {
 	size_t i, label = 0, digits = 0;
+	int numeric = 0;	/* the last label ended was all digits */
 
 	if (len == 0 || len > OMAPI_HOST_MAX)
 		return 0;
@@ -164,6 +165,7 @@ addr_name_ok(const char *s, size_t len)
 		if (s[i] == '.') {
 			if (label == 0)
 				return 0;
+			numeric = digits == label;
 			label = digits = 0;
 			continue;
 		}
@@ -175,22 +177,34 @@ addr_name_ok(const char *s, size_t len)
 			return 0;
 		digits += s[i] >= '0' && s[i] <= '9';
 	}
-	/* A trailing dot ends a fully qualified name; the label before
-	 * it is the last one then, and was checked at the dot. */
-	return label == 0 ? s[len - 1] == '.' && len > 1 : digits < label;
+	/* After a trailing dot (a fully qualified name) the last label is
+	 * the one before it. */
+	return label == 0 ? !numeric : digits < label;
 }
 
-/* Whether s[0..len) is an IPv6 address. */
+/*
+ * Whether s[0..len) is an IPv6 address, with an optional %ZONE (an
+ * interface name or number, as getaddrinfo takes it).
+ */
 static int
 addr_ipv6_ok(const char *s, size_t len)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
+	const char *pct = memchr(s, '%', len);
 	uint8_t a[16];
+	size_t i, n = pct != NULL ? (size_t)(pct - s) : len;
 
-	if (len == 0 || len >= sizeof(buf))
+	if (n == 0 || n >= sizeof(buf))
 		return 0;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
+	if (pct != NULL && (len - n < 2 || len - n > 16))
+		return 0;
+	for (i = n + 1; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' &&
+		    s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
 	return inet_pton(AF_INET6, buf, a) == 1;
 }
 

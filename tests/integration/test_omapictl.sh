@@ -230,7 +230,13 @@ test_sweep() {
 }
 
 test_key_sources() {
+	# The one rule for secret files (key.c): others may not access them.
 	printf '%s\n' "$LAB_KEY_SECRET" >"$TMP/secret"
+	chmod 644 "$TMP/secret"
+	run --secret-file "$TMP/secret" --key-name "$LAB_KEY_NAME" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
+	check "--secret-file that others may read: refused with the chmod" 2 \
+		"chmod o-rwx $TMP/secret"
+	chmod 640 "$TMP/secret"
 	OMAPI_KEY=$LAB_KEY_NAME:$LAB_KEY_SECRET run lease ip 10.99.1.1
 	check_run "key from OMAPI_KEY" 0
 	run --secret-file "$TMP/secret" --key-name "$LAB_KEY_NAME" -a "$LAB_KEY_ALG" lease ip 10.99.1.1

@@ -338,81 +338,6 @@ test_lease_decode(void **state)
 	omapi_buf_free(&b);
 }
 
-static void
-test_parse_ipv4(void **state)
-{
-	static const char *const bad[] = { "", "10.0.0", "10.0.0.5.6",
-	    "256.0.0.1", "10.0.0.5 ", " 10.0.0.5", "::1", "10.0.0.x",
-	    "1.2.3.-4", "localhost" };
-	uint8_t ip[4];
-	size_t i;
-
-	assert_int_equal(omapi_parse_ipv4("10.0.0.5", ip), 0);
-	assert_memory_equal(ip, "\x0a\x00\x00\x05", 4);
-	assert_int_equal(omapi_parse_ipv4("255.255.255.255", ip), 0);
-	assert_memory_equal(ip, "\xff\xff\xff\xff", 4);
-	assert_int_equal(omapi_parse_ipv4("0.0.0.0", ip), 0);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (omapi_parse_ipv4(bad[i], ip) != -1)
-			fail_msg("'%s' accepted", bad[i]);
-}
-
-static void
-test_parse_hex(void **state)
-{
-	static const struct {
-		const char	*in;
-		const char	*out;	/* NULL: must fail */
-		size_t		 len;
-	} t[] = {
-		{ "00:16:3e:0a:0b:0c", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
-		{ "0:16:3e:0:0:1", "\x00\x16\x3e\x00\x00\x01", 6 },
-		{ "00-16-3E-0A-0B-0C", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
-		{ "00163e0a0b0c", "\x00\x16\x3e\x0a\x0b\x0c", 6 },
-		{ "AbCdEf", "\xab\xcd\xef", 3 },
-		{ "1:2", "\x01\x02", 2 },
-		{ "f", NULL, 0 },		/* a lone digit is not a byte */
-		{ "ff", "\xff", 1 },
-		{ "01:00:16:3e:00:00:01", "\x01\x00\x16\x3e\x00\x00\x01", 7 },
-		{ "", NULL, 0 },
-		{ "abc", NULL, 0 },		/* odd length */
-		{ "gg", NULL, 0 },
-		{ "0x12", NULL, 0 },
-		{ "0:16:", NULL, 0 },
-		{ ":0:16", NULL, 0 },
-		{ "0::16", NULL, 0 },
-		{ "123:4", NULL, 0 },
-		{ "00:16 :3e", NULL, 0 },
-		{ "00 16", NULL, 0 },
-		{ "00:1g", NULL, 0 },
-		{ ":", NULL, 0 },
-		{ "-", NULL, 0 },
-		{ "00:11:22:33:44:55:66:77", NULL, 0 },	/* > max of 7 */
-		{ "0011223344556677", NULL, 0 },
-	};
-	uint8_t out[7];
-	size_t i, len;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		len = 99;
-		if (t[i].out == NULL) {
-			if (omapi_parse_hex(t[i].in, out, sizeof(out), &len) !=
-			    -1)
-				fail_msg("'%s' accepted", t[i].in);
-			continue;
-		}
-		if (omapi_parse_hex(t[i].in, out, sizeof(out), &len) != 0)
-			fail_msg("'%s' rejected", t[i].in);
-		assert_int_equal(len, t[i].len);
-		assert_memory_equal(out, t[i].out, len);
-	}
-	/* Exactly max bytes is fine. */
-	assert_int_equal(omapi_parse_hex("00:11:22:33:44:55:66", out, 7, &len),
-	    0);
-	assert_int_equal(len, 7);
-	assert_int_equal(omapi_parse_hex("00", out, 0, &len), -1);
-}
-
 int
 main(void)
 {
@@ -423,8 +348,6 @@ main(void)
 		cmocka_unit_test(test_attr_format),
 		cmocka_unit_test(test_attr_format_long),
 		cmocka_unit_test(test_lease_decode),
-		cmocka_unit_test(test_parse_ipv4),
-		cmocka_unit_test(test_parse_hex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
