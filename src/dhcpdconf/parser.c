@@ -1394,7 +1394,8 @@ parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	size_t len;
 	int fd, rv;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang us before read_file refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1 || fstat(fd, &st) == -1 ||
 	    read_file(fd, &st, &buf, &len) == -1) {
 		rv = errno;

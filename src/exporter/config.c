@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config_priv.h"
+#include "dhcpdconf.h"
 #include "keypage.h"
 
 /* Parse data as the file `name` into a new config; keys: read them. */
@@ -124,7 +125,11 @@ config_free(struct config *cfg)
 			free(pl->labels);
 			free(pl->ranges);
 			free(pl->name);
+			free(pl->shared_network);
+			free(pl->failover_peer);
 		}
+		dhcpdconf_free(s->dconf);
+		free(s->dhcpd_conf);
 		free(s->pools);
 		for (j = 0; j < s->nhosts; j++) {
 			free(s->hosts[j].label);

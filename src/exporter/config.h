@@ -26,6 +26,8 @@
 #include "errsink.h"
 #include "omapi.h"
 
+struct dhcpdconf;
+
 /* Defaults. */
 #define CONFIG_DEFAULT_LISTEN		"0.0.0.0:9367"
 #define CONFIG_DEFAULT_POLL_MS		15000
@@ -60,12 +62,18 @@ struct config_range {
 
 struct config_pool {
 	char			*name;		/* the `pool` label */
-	struct config_range	*ranges;
+	struct config_range	*ranges;	/* ascending when discovered */
 	size_t			 nranges;
 	uint64_t		 naddrs;	/* sum of the range sizes */
 	struct config_label	*labels;
 	size_t			 nlabels;
 	int			 line;
+	/* From dhcpd.conf (config_discover.c); NULL/0 for a YAML pool. */
+	int			 discovered;
+	char			*shared_network;
+	char			*failover_peer;
+	int			 named;		/* a YAML pool gave its name */
+	const char		*yaml_name;	/* that name (== name) */
 };
 
 /*
@@ -125,6 +133,9 @@ struct config_server {
 	size_t			 nhosts;
 	int			 line;
 	int			 col;
+	char			*dhcpd_conf;	/* path, or NULL */
+	struct dhcpdconf	*dconf;		/* what it declares */
+	double			 dconf_loaded;	/* epoch s of that read */
 };
 
 struct config {

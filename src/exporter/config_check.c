@@ -224,6 +224,16 @@ config_check_server(struct yparse *p, const struct config_server *srv,
 {
 	check_server_dups(p, srv, pools, hosts);
 	check_overlaps(p, srv);
+}
+
+/*
+ * A sweep's reach, once the server's pools are known (dhcpd.conf's
+ * included): m is the server's mapping.
+ */
+void
+config_check_sweep(struct yparse *p, const struct config_server *srv,
+    const struct ynode *m)
+{
 	if (!srv->sweep.enabled)
 		return;
 	if (srv->npools == 0)

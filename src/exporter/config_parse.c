@@ -133,7 +133,7 @@ static const char *const top_keys[] = { "listen", "poll_interval",
     "servers", NULL };
 static const char *const server_keys[] = { "name", "address", "port",
     "timeout", "connect_timeout", "max_message_size", "key", "sweep",
-    "pools", "hosts", NULL };
+    "pools", "hosts", "dhcpd_conf", NULL };
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
@@ -514,6 +514,9 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 		for (i = 0; i < srv->nhosts; i++)
 			parse_host(p, hosts->kids[i], &srv->hosts[i]);
 	config_check_server(p, srv, m, pools, hosts);
+	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
+		config_discover(p, m, srv, pools);
+	config_check_sweep(p, srv, m);
 }
 
 /* One entry of `servers`. */

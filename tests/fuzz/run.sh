@@ -29,7 +29,9 @@ build_target() {
 	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/config_parse.c
 		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
 		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
-		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c -lyaml -lz" ;;
+		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c
+		src/exporter/config_discover.c -Isrc/dhcpdconf src/dhcpdconf/lexer.c
+		src/dhcpdconf/parser.c src/dhcpdconf/model.c -lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/lexer.c
 		src/dhcpdconf/parser.c src/dhcpdconf/model.c" ;;
 	esac

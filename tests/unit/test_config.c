@@ -326,7 +326,7 @@ static const struct errcase errcases[] = {
 	    "mapping; expected one of: listen, poll_interval, servers" },
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
-	    "max_message_size, key, sweep, pools, hosts" },
+	    "max_message_size, key, sweep, pools, hosts, dhcpd_conf" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "
