@@ -255,17 +255,20 @@ config_check_sweep(struct yparse *p, const struct config_server *srv,
  * newline; the family's own label (',within_seconds="86400"', 23 bytes;
  * ',state="abandoned"'; ',reason="connection"'); the mac and ip labels of
  * dhcpd_host_info (a hardware address of 16 bytes is 47 characters);
- * every HELP and TYPE line together (3.6 kB today), and build_info.  The
+ * every HELP and TYPE line together (5.2 kB today), and build_info.  The
  * unit test renders a worst-case snapshot of a configuration and checks
  * that it stays within the estimate.
  */
 #define BODY_SERIES_FIXED	(64 + 3 + 32 + 1)
 #define BODY_OWN_LABEL		32
 #define BODY_HOST_INFO_EXTRA	(sizeof(",mac=\"\",ip=\"\"") + 48 + 40)
-#define BODY_HEADERS		8192
+#define BODY_HEADERS		10240
 #define BODY_BUILD_INFO		1024
-#define BODY_POOL_SERIES	16	/* 3 counters, earliest, 7 states, 5 */
-#define BODY_SERVER_SERIES	13	/* 8 per-server families, 5 reasons */
+/* 3 counters, earliest, 7 states, 5 expiring, resolved, info */
+#define BODY_POOL_SERIES	18
+/* 14 per-server families, 5 reasons */
+#define BODY_SERVER_SERIES	19
+#define BODY_RANGE_TEXT		32	/* "255.255.255.255-255.255.255.255," */
 
 /* Bytes of `,name="value"` with the value escaped as render.c does. */
 static uint64_t
@@ -295,8 +298,16 @@ body_server(const struct config_server *srv)
 		for (j = 0; j < pl->nlabels; j++)
 			pool += body_label(pl->labels[j].name,
 			    pl->labels[j].value);
+		if (pl->shared_network != NULL) {
+			pool += body_label("shared_network",
+			    pl->shared_network);
+			/* its shared network's three sums, at most */
+			total += 3 * (BODY_SERIES_FIXED + sl + body_label(
+			    "shared_network", pl->shared_network));
+		}
 		total += BODY_POOL_SERIES * (BODY_SERIES_FIXED + pool +
-		    BODY_OWN_LABEL);
+		    BODY_OWN_LABEL) + sizeof(",ranges=\"\"") +
+		    pl->nranges * BODY_RANGE_TEXT;
 	}
 	for (i = 0; i < srv->nhosts; i++)
 		total += 2 * (BODY_SERIES_FIXED + sl + body_label("host",

@@ -239,6 +239,7 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	log_info("reloading %s", path);
 	if ((ncfg = load_config(path)) == NULL) {
 		log_error("keeping the running configuration");
+		poller_conf_failed(*p);
 		return;
 	}
 	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {

@@ -5,6 +5,7 @@
  * on the server's connection.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,18 @@
 /* Pools named in one "merged in dhcpd" log line at most. */
 #define MERGED_NAMES_MAX	8
 
+#define ANSWER_LEN	OMAPI_ERRLEN
+/* Ranges of dhcpd.conf dhcpd does not serve, named in its log line. */
+#define UNSERVED_NAMES_MAX	8
+
 /* Shared state of one pipelined step of a poll. */
 struct poll_step {
 	struct server		*s;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
 	size_t			*index;		/* item -> pool or host */
+	size_t			*rindex;	/* item -> range of the pool */
+	char			(*answer)[ANSWER_LEN]; /* per pool resolved */
 	uint8_t			 ip[4];
 	uint8_t			 htype[4];
 	struct omapi_nv		 type;
@@ -49,14 +56,19 @@ reply_status(const struct omapi_msg *m, struct omapi_error *e)
 	return -1;
 }
 
-/* Resolution: the first address of each unresolved pool's first range. */
+/*
+ * Resolution: the lease of a range's first address names its pool
+ * object.  A YAML pool is asked for its first range; a pool from
+ * dhcpd.conf for every range, so that a range dhcpd does not serve (the
+ * file edited, dhcpd not restarted) is seen and counted.
+ */
 static void
 resolve_make(void *arg, size_t i, struct omapi_request *req)
 {
 	struct poll_step *st = arg;
 	const struct config_pool *p = &st->s->cfg->pools[st->index[i]];
 
-	omapi_put_u32(st->ip, p->ranges[0].first);
+	omapi_put_u32(st->ip, p->ranges[st->rindex[i]].first);
 	st->type = (struct omapi_nv){ "type", "lease", 5 };
 	st->keys[0] = (struct omapi_nv){ "ip-address", st->ip, 4 };
 	*req = (struct omapi_request){ OMAPI_OP_OPEN, 0, 0, &st->type, 1,
@@ -95,6 +107,7 @@ resolve_done(void *arg, size_t i, const struct omapi_msg *m,
 {
 	struct poll_step *st = arg;
 	size_t pool = st->index[i];
+	struct pool_result *pr = &st->pools[pool];
 	struct omapi_error se;
 	uint32_t handle = 0;
 
@@ -110,13 +123,69 @@ resolve_done(void *arg, size_t i, const struct omapi_msg *m,
 	if (e == NULL)
 		omapi_list_u32(&m->object, "pool", &handle);
 	if (handle == 0) {
-		pool_unresolved(st, pool, e != NULL ? e->text :
-		    "a lease without a pool");
+		if (st->rindex[i] == 0)
+			snprintf(st->answer[pool], ANSWER_LEN, "%s", e != NULL ?
+			    e->text : "a lease without a pool");
+		if (st->s->cfg->pools[pool].discovered)
+			pr->unserved++;
 		return;
 	}
-	st->pools[pool].handle = handle;
-	st->pools[pool].resolution = POOL_RESOLVED;
-	st->s->unresolved_logged[pool] = 0;
+	if (pr->handle == 0)	/* the pool's first range that answers */
+		pr->handle = handle;
+}
+
+/* After resolution: each pool resolved, or said to be unresolved once. */
+static void
+resolve_finish(struct poll_step *st, const size_t *pools, size_t n)
+{
+	struct pool_result *pr;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pr = &st->pools[pools[i]];
+		if (pr->handle == 0) {
+			pool_unresolved(st, pools[i], st->answer[pools[i]]);
+			continue;
+		}
+		pr->resolution = POOL_RESOLVED;
+		st->s->unresolved_logged[pools[i]] = 0;
+	}
+}
+
+/*
+ * Ranges of dhcpd.conf that dhcpd does not serve: logged when their
+ * number changes, naming the first few (the first time, and after every
+ * edit of the file that dhcpd has not loaded).
+ */
+static void
+log_unserved(struct server *s, const struct pool_result *pools)
+{
+	char names[512];
+	size_t i, len = 0, shown = 0;
+	uint64_t n = 0;
+
+	for (i = 0; i < s->cfg->npools; i++)
+		n += pools[i].unserved;
+	if (n == s->unserved_logged)
+		return;
+	s->unserved_logged = n;
+	if (n == 0) {
+		log_info("server %s: dhcpd serves every range of %s",
+		    s->cfg->name, s->cfg->dhcpd_conf);
+		return;
+	}
+	names[0] = '\0';
+	for (i = 0; i < s->cfg->npools && shown < UNSERVED_NAMES_MAX; i++)
+		if (pools[i].unserved > 0) {
+			len += (size_t)snprintf(names + len, len <
+			    sizeof(names) ? sizeof(names) - len : 0, "%s%s",
+			    shown ? ", " : "", s->cfg->pools[i].name);
+			shown++;
+		}
+	log_warnx("server %s: %" PRIu64 " ranges of %s are not served by "
+	    "dhcpd (edited without restarting dhcpd?), in pools %s%s",
+	    s->cfg->name, n, s->cfg->dhcpd_conf, names,
+	    shown == UNSERVED_NAMES_MAX ? ", ..." : "");
 }
 
 /* Counters: REFRESH of each resolved pool handle. */
@@ -277,8 +346,8 @@ warn_merged_pools(struct server *s, struct pool_result *pools)
 	s->merged_warned = 1;
 	if ((idx = calloc(s->cfg->npools + 1, sizeof(*idx))) == NULL)
 		return;
-	for (i = 0; i < s->cfg->npools; i++)
-		if (pools[i].handle != 0)
+	for (i = 0; i < s->cfg->npools; i++)	/* publish.c merges the rest */
+		if (pools[i].handle != 0 && !s->cfg->pools[i].discovered)
 			idx[n++] = i;
 	qsort_r(idx, n, sizeof(*idx), handle_cmp, pools);
 	for (i = 0; i < n; i = j) {
@@ -305,6 +374,46 @@ pools_where(const struct server *s, const struct pool_result *pools,
 }
 
 /*
+ * The resolution items of this poll: every range (dhcpd.conf pools) or
+ * the first range (YAML pools) of each pool without a handle, and of each
+ * discovered pool with an unserved range.  Returns the number of items;
+ * the pools asked for go to pools_out (npools_out of them).
+ */
+static size_t
+resolve_items(const struct server *s, struct pool_result *pools,
+    size_t *index, size_t *rindex, size_t *pools_out, size_t *npools_out)
+{
+	const struct config_pool *cp;
+	size_t i, k, n = 0, np = 0;
+
+	for (i = 0; i < s->cfg->npools; i++) {
+		cp = &s->cfg->pools[i];
+		if (pools[i].handle != 0 && pools[i].unserved == 0)
+			continue;
+		pools[i].handle = 0;
+		pools[i].unserved = 0;
+		pools_out[np++] = i;
+		for (k = 0; k < (cp->discovered ? cp->nranges : 1); k++) {
+			index[n] = i;
+			rindex[n++] = k;
+		}
+	}
+	*npools_out = np;
+	return n;
+}
+
+/* Ranges over every pool of the server, for the item arrays. */
+static size_t
+server_nranges(const struct config_server *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->npools; i++)
+		n += cfg->pools[i].nranges;
+	return n;
+}
+
+/*
  * One poll: resolve pools that need it, refresh every pool's counters and
  * look up every host, into the caller's arrays.  0 when the server answered
  * everything, -1 when the connection or authentication failed.
@@ -314,26 +423,35 @@ server_poll(struct server *s, struct pool_result *pools,
     struct host_result *hosts)
 {
 	struct poll_step st;
-	size_t n, *index;
+	size_t n, nr = server_nranges(s->cfg), *index, *rindex, *asked, nasked;
 	int rv = -1, first = !s->handles_resolved;
 
 	memset(&st, 0, sizeof(st));
 	st.s = s;
 	st.pools = pools;
 	st.hosts = hosts;
-	if ((index = calloc(s->cfg->npools + 1, sizeof(*index))) == NULL)
-		return -1;
+	index = calloc(nr + s->cfg->npools + 1, sizeof(*index));
+	rindex = calloc(nr + 1, sizeof(*rindex));
+	asked = calloc(s->cfg->npools + 1, sizeof(*asked));
+	st.answer = calloc(s->cfg->npools + 1, sizeof(*st.answer));
+	if (index == NULL || rindex == NULL || asked == NULL ||
+	    st.answer == NULL)
+		goto out;
 	st.index = index;
+	st.rindex = rindex;
 	for (n = 0; n < s->cfg->npools; n++) {
 		if (first)	/* handles may be stale after a reconnect */
 			pools[n].handle = 0;
 		pools[n].counters_known = 0;
 	}
-	n = pools_where(s, pools, 0, index);
+	n = resolve_items(s, pools, index, rindex, asked, &nasked);
 	if (poll_step_run(&st, n, resolve_make, resolve_done) == -1)
 		goto out;
+	resolve_finish(&st, asked, nasked);
 	if (first)
 		warn_merged_pools(s, pools);
+	if (s->cfg->dhcpd_conf != NULL)
+		log_unserved(s, pools);
 	s->handles_resolved = 1;
 	n = pools_where(s, pools, 1, index);
 	if (poll_step_run(&st, n, counters_make, counters_done) == -1)
@@ -344,5 +462,8 @@ server_poll(struct server *s, struct pool_result *pools,
 	rv = 0;
 out:
 	free(index);
+	free(rindex);
+	free(asked);
+	free(st.answer);
 	return rv;
 }

@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dhcpdconf.h"
 #include "log.h"
 #include "poller.h"
 #include "server.h"
@@ -35,7 +37,9 @@ struct poller {
 	pthread_mutex_t		 mtx;		/* results[], stopping */
 	pthread_cond_t		 wake;
 	int			 stopping;
+	int			 serving;	/* started: a daemon, not --once */
 	struct server_result	*results;	/* handed over, per server */
+	uint64_t		*conf_errors;	/* failed dhcpd.conf reads */
 	struct worker		*workers;
 	size_t			 nservers;	/* initialised so far */
 };
@@ -69,7 +73,8 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	p->store = store;
 	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
 	    NULL || (p->workers = calloc(cfg->nservers + 1,
-	    sizeof(*p->workers))) == NULL)
+	    sizeof(*p->workers))) == NULL || (p->conf_errors =
+	    calloc(cfg->nservers + 1, sizeof(*p->conf_errors))) == NULL)
 		goto nomem;
 	if ((p->cancel_fd = cancel_fd_new()) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -113,6 +118,7 @@ poller_free(struct poller *p)
 	pthread_cond_destroy(&p->wake);
 	free(p->results);
 	free(p->workers);
+	free(p->conf_errors);
 	free(p);
 }
 
@@ -134,7 +140,7 @@ poller_publish(struct poller *p)
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
 		if (publish_server(snap, &p->cfg->servers[i],
-		    &p->results[i]) == -1) {
+		    &p->results[i], p->conf_errors[i]) == -1) {
 			log_warn("cannot build a snapshot");
 			break;
 		}
@@ -220,6 +226,12 @@ worker_poll(struct worker *w)
 	}
 	log_outage(s, rc == -1);
 	worker_handover(w);
+	/* An edited dhcpd.conf: the main thread reloads, as on SIGHUP. */
+	if (w->p->serving && server_conf_changed(s)) {
+		log_info("server %s: %s changed; reloading", cfg->name,
+		    cfg->dhcpd_conf);
+		kill(getpid(), SIGHUP);
+	}
 out:
 	free(pools);
 	free(hosts);
@@ -362,6 +374,7 @@ poller_start(struct poller *p, char *err, size_t errlen)
 	size_t i;
 	int rc;
 
+	p->serving = 1;
 	for (i = 0; i < p->nservers; i++) {
 		if ((rc = pthread_create(&p->workers[i].thread, NULL,
 		    worker_main, &p->workers[i])) != 0) {
@@ -482,9 +495,39 @@ poller_adopt(struct poller *p, const struct poller *old)
 				continue;
 			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
 			    old->workers[j].s.unresolved_logged);
+			p->conf_errors[i] = old->conf_errors[j];
 			break;
 		}
 		worker_handover(&p->workers[i]);
+	}
+	poller_publish(p);
+}
+
+/*
+ * A reload failed: count a failed dhcpd.conf read for every server whose
+ * file does not parse now (the running structure stays), and publish.
+ */
+void
+poller_conf_failed(struct poller *p)
+{
+	const struct config_server *cs;
+	struct dhcpdconf_opts o = { "/", 0 };
+	struct dhcpdconf *dc;
+	char err[DHCPDCONF_ERRLEN];
+	size_t i;
+
+	for (i = 0; i < p->nservers; i++) {
+		cs = &p->cfg->servers[i];
+		if (cs->dhcpd_conf == NULL)
+			continue;
+		if (dhcpdconf_load(&dc, cs->dhcpd_conf, &o, err,
+		    sizeof(err)) == 0) {
+			dhcpdconf_free(dc);
+			continue;
+		}
+		pthread_mutex_lock(&p->mtx);
+		p->conf_errors[i]++;
+		pthread_mutex_unlock(&p->mtx);
 	}
 	poller_publish(p);
 }

@@ -24,6 +24,7 @@ struct poller;
 struct poller *poller_new(const struct config *, struct snapshot_store *,
 	    char *err, size_t errlen);
 void	 poller_adopt(struct poller *, const struct poller *old);
+void	 poller_conf_failed(struct poller *);
 int	 poller_start(struct poller *, char *err, size_t errlen);
 void	 poller_stop(struct poller *);
 int	 poller_once(struct poller *);

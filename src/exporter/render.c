@@ -36,22 +36,25 @@ struct render_ctx {
 	int				 started;
 };
 
-#define RENDER_NLBL	(SNAPSHOT_LABELS_MAX + 3)
+#define RENDER_NLBL	(SNAPSHOT_LABELS_MAX + 5)
 #define RENDER_VALLEN	64
 
 #define SWEEP_NOTE " Cached from the last sweep: up to one sweep interval " \
 	"old (see dhcpd_exporter_last_sweep_timestamp_seconds)."
 
 enum render_fid {
-	F_UP, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
-	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
-	F_SWEEP_ENABLED, F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
+	F_UP, F_POOL_INFO, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
+	F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
+	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED, F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
 
 static const struct render_family render_families[F_NFAM] = {
 	[F_UP] = { "dhcpd_up", "gauge",
 	    "Whether the last poll of the dhcpd server over OMAPI succeeded "
 	    "(1) or not (0)." },
+	[F_POOL_INFO] = { "dhcpd_pool_info", "gauge",
+	    "A pool the exporter watches, with its shared network (from "
+	    "dhcpd.conf) and its ranges; always 1." },
 	[F_RESOLVED] = { "dhcpd_pool_resolved", "gauge",
 	    "Whether dhcpd serves the configured pool (1): the lease of its "
 	    "first address names a pool object; 0 when dhcpd answered \"not "
@@ -77,6 +80,15 @@ static const struct render_family render_families[F_NFAM] = {
 	    "gauge",
 	    "Earliest end of an active lease in the pool, in seconds since "
 	    "the epoch; absent when the pool has no active lease." SWEEP_NOTE },
+	[F_SN_ADDRS] = { "dhcpd_shared_network_addresses", "gauge",
+	    "Addresses of the shared network: the sum over its distinct "
+	    "dhcpd pools (dhcpd allocates from any of them)." },
+	[F_SN_FREE] = { "dhcpd_shared_network_free_addresses", "gauge",
+	    "Free addresses of the shared network, over its distinct dhcpd "
+	    "pools." },
+	[F_SN_BACKUP] = { "dhcpd_shared_network_backup_addresses", "gauge",
+	    "Addresses of the shared network kept for the failover peer, "
+	    "over its distinct dhcpd pools." },
 	[F_HOST_PRESENT] = { "dhcpd_host_present", "gauge",
 	    "Whether the configured host (by name or MAC) exists on the "
 	    "server (1) or not (0)." },
@@ -94,6 +106,19 @@ static const struct render_family render_families[F_NFAM] = {
 	    "took." },
 	[F_POLLS] = { "dhcpd_exporter_polls_total", "counter",
 	    "Polls of the server since the exporter started." },
+	[F_CONF_LOADED] = {
+	    "dhcpd_exporter_dhcpd_conf_last_load_timestamp_seconds", "gauge",
+	    "When the server's dhcpd.conf (dhcpd_conf) was last read without "
+	    "error, in seconds since the epoch." },
+	[F_CONF_ERRORS] = { "dhcpd_exporter_dhcpd_conf_load_errors_total",
+	    "counter",
+	    "Reads of the server's dhcpd.conf that failed (the last good "
+	    "structure was kept; the log says why)." },
+	[F_CONF_UNSERVED] = { "dhcpd_exporter_dhcpd_conf_unserved_ranges",
+	    "gauge",
+	    "Ranges in the server's dhcpd.conf that dhcpd does not serve (their "
+	    "addresses get \"not found\"): the file was edited and dhcpd not "
+	    "restarted." },
 	[F_SWEEP_ENABLED] = { "dhcpd_exporter_sweep_enabled", "gauge",
 	    "Whether the server is configured with a lease sweep (1) or "
 	    "not (0)." },
@@ -251,6 +276,10 @@ render_pool_labels(struct render_lbl *l, const struct snapshot_server *sv,
 	l[n++].value = sv->name;
 	l[n].name = "pool";
 	l[n++].value = p->name;
+	if (p->shared_network != NULL) {
+		l[n].name = "shared_network";
+		l[n++].value = p->shared_network;
+	}
 	for (i = 0; i < p->nlabels && n < RENDER_NLBL - 1; i++) {
 		l[n].name = p->labels[i].name;
 		l[n++].value = p->labels[i].value;
@@ -282,6 +311,21 @@ render_server_value(enum render_fid f, const struct snapshot_server *sv,
 		return 0;
 	case F_POLLS:
 		render_fmt_u64(val, len, sv->polls);
+		return 0;
+	case F_CONF_LOADED:
+		if (!sv->has_conf)
+			return 1;
+		render_fmt_double(val, len, sv->conf_loaded);
+		return 0;
+	case F_CONF_ERRORS:
+		if (!sv->has_conf)
+			return 1;
+		render_fmt_u64(val, len, sv->conf_errors);
+		return 0;
+	case F_CONF_UNSERVED:
+		if (!sv->has_conf || !sv->up)
+			return 1;
+		render_fmt_u64(val, len, sv->unserved_ranges);
 		return 0;
 	case F_SWEEP_ENABLED:
 		render_fmt_u64(val, len, sv->sweep_enabled ? 1 : 0);
@@ -370,6 +414,12 @@ render_pool(struct render_ctx *c, enum render_fid f,
 
 	n = render_pool_labels(l, sv, p);
 	switch (f) {
+	case F_POOL_INFO:
+		if (p->ranges == NULL)
+			return 0;	/* no publisher said */
+		l[n].name = "ranges";
+		l[n].value = p->ranges;
+		return render_sample(c, l, n + 1, "1");
 	case F_RESOLVED:
 		if (p->resolution < 0 || !sv->up)
 			return 0;	/* not asked yet, or server down */
@@ -433,6 +483,32 @@ render_pool_family(struct render_ctx *c, const struct snapshot *s,
 	return 0;
 }
 
+/* The shared-network sums publish.c made for every server. */
+static int
+render_shared_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[2] = { { "server", NULL },
+	    { "shared_network", NULL } };
+	const struct snapshot_shared *sh;
+	char val[RENDER_VALLEN];
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		l[0].value = s->servers[i]->name;
+		for (j = 0; j < s->servers[i]->nshared; j++) {
+			sh = &s->servers[i]->shared[j];
+			l[1].value = sh->name;
+			render_fmt_u64(val, sizeof(val), f == F_SN_ADDRS ?
+			    sh->addresses : f == F_SN_FREE ? sh->free :
+			    sh->backup);
+			if (render_sample(c, l, 2, val) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* dhcpd_host_present or dhcpd_host_info for every configured host. */
 static int
 render_host_family(struct render_ctx *c, const struct snapshot *s,
@@ -475,11 +551,14 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 	    { "commit", s->commit } };
 
 	switch (f) {
-	case F_RESOLVED: case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
+	case F_POOL_INFO: case F_RESOLVED: case F_ADDRS: case F_FREE:
+	case F_BACKUP: case F_LEASES:
 	case F_EXPIRING: case F_EARLIEST:
 		return render_pool_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:
 		return render_host_family(&c, s, f);
+	case F_SN_ADDRS: case F_SN_FREE: case F_SN_BACKUP:
+		return render_shared_family(&c, s, f);
 	case F_BUILD:
 		return render_sample(&c, l, 2, "1");
 	case F_ERRORS:

@@ -3,10 +3,13 @@
  * after a failure, and the counters its worker keeps.  Only the worker
  * that owns the struct server calls these (server.h).
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcpdconf.h"
 #include "log.h"
 #include "server.h"
 
@@ -53,6 +56,62 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 	memcpy(hosts, src->hosts, cfg->nhosts * sizeof(*hosts));
 }
 
+/*
+ * A fingerprint of the dhcpd.conf files as they are now (live) or as
+ * they were read (live 0): identity, size and mtime of each, FNV-1a.
+ */
+static uint64_t
+conf_fingerprint(const struct dhcpdconf *dc, int live)
+{
+	const struct dhcpdconf_file *f;
+	uint64_t h = 14695981039346656037ULL, v[5];
+	struct stat st;
+	size_t i, k;
+
+	for (i = 0; i < dc->nfiles; i++) {
+		f = &dc->files[i];
+		memset(v, 0, sizeof(v));
+		if (!live) {
+			v[0] = (uint64_t)f->mtime.tv_sec;
+			v[1] = (uint64_t)f->mtime.tv_nsec;
+			v[2] = (uint64_t)f->size;
+			v[3] = (uint64_t)f->ino;
+			v[4] = (uint64_t)f->dev;
+		} else if (stat(f->path, &st) == 0) {
+			v[0] = (uint64_t)st.st_mtim.tv_sec;
+			v[1] = (uint64_t)st.st_mtim.tv_nsec;
+			v[2] = (uint64_t)st.st_size;
+			v[3] = (uint64_t)st.st_ino;
+			v[4] = (uint64_t)st.st_dev;
+		}
+		for (k = 0; k < 5; k++) {
+			h ^= v[k];
+			h *= 1099511628211ULL;
+		}
+	}
+	return h;
+}
+
+/*
+ * Whether the server's dhcpd.conf (or an include) changed since it was
+ * read and since this was last answered 1: checked every poll, so an
+ * edit is picked up without a signal, and a file that keeps failing to
+ * parse is tried once per change, not once per poll.
+ */
+int
+server_conf_changed(struct server *s)
+{
+	uint64_t now;
+
+	if (s->cfg->dconf == NULL)
+		return 0;
+	now = conf_fingerprint(s->cfg->dconf, 1);
+	if (now == s->conf_seen)
+		return 0;
+	s->conf_seen = now;
+	return 1;
+}
+
 int
 server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
     char *err, size_t errlen)
@@ -61,6 +120,8 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	s->cfg = cfg;
 	s->cancel_fd = cancel_fd;
 	s->key = cfg->key.loaded;	/* read with the config, owned by it */
+	if (cfg->dconf != NULL)
+		s->conf_seen = conf_fingerprint(cfg->dconf, 0);
 	if (server_result_alloc(&s->res, cfg) == -1 ||
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    sweeper_init(&s->sweep, cfg) == -1) {

@@ -42,6 +42,8 @@ struct pool_result {
 	uint64_t		addresses;
 	uint64_t		free;
 	uint64_t		backup;
+	uint32_t		unserved;	/* its ranges dhcpd answers
+						 * "not found" (dhcpd.conf) */
 	struct sweep_agg	sweep;		/* last complete sweep */
 };
 
@@ -123,6 +125,8 @@ struct server {
 	int			 handles_resolved;
 	int			 merged_warned;
 	uint8_t			*unresolved_logged; /* per pool */
+	uint64_t		 unserved_logged; /* dhcpd.conf ranges */
+	uint64_t		 conf_seen;	/* dhcpd.conf files as last seen */
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
 
@@ -140,6 +144,7 @@ size_t	 server_sweep_conns(struct server *, unsigned want,
 void	 server_disconnect(struct server *);
 void	 server_count_error(struct server *, const struct omapi_error *);
 void	 server_sync_counters(struct server *);
+int	 server_conf_changed(struct server *);
 int	 server_result_alloc(struct server_result *,
 	    const struct config_server *);
 void	 server_result_free(struct server_result *);
@@ -152,7 +157,7 @@ int	 server_poll(struct server *, struct pool_result *,
 
 /* ---- publish.c ---- */
 int	 publish_server(struct snapshot *, const struct config_server *,
-	    const struct server_result *);
+	    const struct server_result *, uint64_t conf_errors);
 
 /* ---- sweeper.c ---- */
 int	 sweeper_init(struct sweeper *, const struct config_server *);

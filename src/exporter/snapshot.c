@@ -196,6 +196,8 @@ snapshot_pool_free(struct snapshot_pool *p)
 	}
 	free(p->labels);
 	free(p->name);
+	free(p->shared_network);
+	free(p->ranges);
 	free(p);
 }
 
@@ -217,6 +219,9 @@ snapshot_server_free(struct snapshot_server *sv)
 		snapshot_pool_free(sv->pools[i]);
 	for (i = 0; i < sv->nhosts; i++)
 		snapshot_host_free(sv->hosts[i]);
+	for (i = 0; i < sv->nshared; i++)
+		free(sv->shared[i].name);
+	free(sv->shared);
 	free(sv->pools);
 	free(sv->hosts);
 	free(sv->name);
@@ -279,6 +284,50 @@ snapshot_server_add_pool(struct snapshot_server *sv, const char *name)
 	p->resolution = -1;
 	sv->pools[sv->npools++] = p;
 	return p;
+}
+
+/* A shared network's sums, added in name order by the publisher. */
+struct snapshot_shared *
+snapshot_server_add_shared(struct snapshot_server *sv, const char *name)
+{
+	struct snapshot_shared *n;
+
+	if (sv->nshared >= SNAPSHOT_POOLS_MAX) {
+		errno = E2BIG;
+		return NULL;
+	}
+	if ((n = reallocarray(sv->shared, sv->nshared + 1, sizeof(*n))) ==
+	    NULL)
+		return NULL;
+	sv->shared = n;
+	n = &sv->shared[sv->nshared];
+	memset(n, 0, sizeof(*n));
+	if ((n->name = snapshot_strdup(name)) == NULL)
+		return NULL;
+	sv->nshared++;
+	return n;
+}
+
+/*
+ * What dhcpd.conf says of a pool: its shared network (NULL: unknown) and
+ * its ranges as text.  The ranges may pass SNAPSHOT_STR_MAX (a pool of
+ * many ranges); they are checked as UTF-8 only.
+ */
+int
+snapshot_pool_set_info(struct snapshot_pool *p, const char *shared_network,
+    const char *ranges)
+{
+	if (ranges == NULL ||
+	    !snapshot_utf8_valid((const unsigned char *)ranges)) {
+		errno = EILSEQ;
+		return -1;
+	}
+	if (shared_network != NULL && (p->shared_network =
+	    snapshot_strdup(shared_network)) == NULL)
+		return -1;
+	if ((p->ranges = strdup(ranges)) == NULL)
+		return -1;
+	return 0;
 }
 
 /*

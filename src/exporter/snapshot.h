@@ -62,6 +62,8 @@ struct snapshot_label {
 
 struct snapshot_pool {
 	char			*name;
+	char			*shared_network; /* NULL: unknown (YAML pool) */
+	char			*ranges;	/* "FIRST-LAST,..." ascending */
 	struct snapshot_label	*labels;	/* kept sorted by name */
 	size_t			 nlabels;
 
@@ -87,6 +89,14 @@ struct snapshot_host {
 	char	*ip;		/* fixed address, NULL when none */
 };
 
+/* A shared network's sums over its distinct dhcpd pools (publish.c). */
+struct snapshot_shared {
+	char		*name;
+	uint64_t	 addresses;
+	uint64_t	 free;
+	uint64_t	 backup;
+};
+
 struct snapshot_server {
 	char			 *name;
 	int			  up;
@@ -110,6 +120,15 @@ struct snapshot_server {
 	struct snapshot_host	**hosts;
 	size_t			  nhosts;
 	size_t			  hostcap;
+
+	struct snapshot_shared	 *shared;	/* sorted by name */
+	size_t			  nshared;
+
+	/* dhcpd.conf discovery (config_discover.c); has_conf 0: none. */
+	int			  has_conf;
+	double			  conf_loaded;	/* epoch s of the last good read */
+	uint64_t		  conf_errors;	/* reads that failed, ever */
+	uint64_t		  unserved_ranges;
 };
 
 struct snapshot {
@@ -155,6 +174,10 @@ struct snapshot_pool *snapshot_server_add_pool(struct snapshot_server *,
 		    const char *name);
 int		 snapshot_pool_add_label(struct snapshot_pool *,
 		    const char *name, const char *value);
+int		 snapshot_pool_set_info(struct snapshot_pool *,
+		    const char *shared_network, const char *ranges);
+struct snapshot_shared *snapshot_server_add_shared(struct snapshot_server *,
+		    const char *name);
 struct snapshot_host *snapshot_server_add_host(struct snapshot_server *,
 		    const char *name);
 int		 snapshot_host_found(struct snapshot_host *, const char *mac,

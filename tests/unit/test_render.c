@@ -653,11 +653,59 @@ test_promtool(void **state)
 	snapshot_release(s);
 }
 
+/*
+ * A pool from dhcpd.conf: shared_network after pool on every series, its
+ * ranges on dhcpd_pool_info, and the shared network's sums.
+ */
+static void
+test_discovered_pool(void **state)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct snapshot_pool *p;
+	struct snapshot_shared *sh;
+	char *text;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "d1"));
+	sv->up = 1;
+	assert_non_null(p = snapshot_server_add_pool(sv, "10.1.0.10-10.1.0.20"));
+	assert_int_equal(snapshot_pool_add_label(p, "site", "hq"), 0);
+	assert_int_equal(snapshot_pool_set_info(p, "campus \"a\"",
+	    "10.1.0.10-10.1.0.20,10.2.0.5-10.2.0.5"), 0);
+	p->counters_known = 1;
+	p->addresses = 12;
+	p->free = 3;
+	assert_non_null(sh = snapshot_server_add_shared(sv, "campus \"a\""));
+	sh->addresses = 12;
+	sh->free = 3;
+	sv->has_conf = 1;
+	sv->conf_loaded = 1700000000;
+	sv->conf_errors = 2;
+	sv->unserved_ranges = 1;
+	text = render_to_string(s);
+	assert_non_null(strstr(text, "dhcpd_pool_info{server=\"d1\","
+	    "pool=\"10.1.0.10-10.1.0.20\",shared_network=\"campus \\\"a\\\"\","
+	    "site=\"hq\",ranges=\"10.1.0.10-10.1.0.20,10.2.0.5-10.2.0.5\"} 1\n"));
+	assert_non_null(strstr(text, "dhcpd_pool_free_addresses{server=\"d1\","
+	    "pool=\"10.1.0.10-10.1.0.20\",shared_network=\"campus \\\"a\\\"\","
+	    "site=\"hq\"} 3\n"));
+	assert_non_null(strstr(text, "dhcpd_shared_network_free_addresses{"
+	    "server=\"d1\",shared_network=\"campus \\\"a\\\"\"} 3\n"));
+	assert_non_null(strstr(text, "dhcpd_exporter_dhcpd_conf_load_errors_total"
+	    "{server=\"d1\"} 2\n"));
+	assert_non_null(strstr(text, "dhcpd_exporter_dhcpd_conf_unserved_ranges"
+	    "{server=\"d1\"} 1\n"));
+	free(text);
+	snapshot_release(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_discovered_pool),
 		cmocka_unit_test(test_empty_snapshot),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_help_escaping),

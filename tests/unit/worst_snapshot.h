@@ -10,6 +10,7 @@
 #define WORST_SNAPSHOT_H
 
 #include <float.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ worst_pool(struct snapshot_pool *sp)
 {
 	size_t k;
 
+	sp->resolution = 1;
 	sp->counters_known = 1;
 	sp->addresses = sp->free = sp->backup = UINT64_MAX;
 	sp->sweep_known = 1;
@@ -29,6 +31,37 @@ worst_pool(struct snapshot_pool *sp)
 	for (k = 0; k < SNAPSHOT_NEXPIRY; k++)
 		sp->expiring[k] = UINT64_MAX;
 	sp->earliest_end = INT64_MAX;
+}
+
+/* The pool's ranges at their widest text, and its shared network. */
+static int
+worst_info(struct snapshot_pool *sp, const struct config_pool *cp)
+{
+	char *text;
+	size_t k;
+	int rc;
+
+	if ((text = malloc(cp->nranges * 32 + 1)) == NULL)
+		return -1;
+	text[0] = '\0';
+	for (k = 0; k < cp->nranges; k++)
+		strcat(text, k ? ",255.255.255.255-255.255.255.255" :
+		    "255.255.255.255-255.255.255.255");
+	rc = snapshot_pool_set_info(sp, cp->shared_network, text);
+	free(text);
+	return rc;
+}
+
+/* Every pool its own shared network's sums: the most there can be. */
+static int
+worst_shared(struct snapshot_server *ss, const char *name)
+{
+	struct snapshot_shared *sh;
+
+	if ((sh = snapshot_server_add_shared(ss, name)) == NULL)
+		return -1;
+	sh->addresses = sh->free = sh->backup = UINT64_MAX;
+	return 0;
 }
 
 static int
@@ -44,6 +77,12 @@ worst_server(struct snapshot *snap, const struct config_server *cs)
 	if ((ss = snapshot_add_server(snap, cs->name)) == NULL)
 		return -1;
 	ss->up = 1;
+	ss->sweep_enabled = 1;
+	ss->sweep_rate_limit = -DBL_MAX;
+	ss->sweep_connections = UINT32_MAX;
+	ss->has_conf = 1;
+	ss->conf_loaded = -DBL_MAX;
+	ss->conf_errors = ss->unserved_ranges = UINT64_MAX;
 	ss->last_poll = ss->last_sweep = -DBL_MAX;
 	ss->poll_duration = ss->sweep_duration = -DBL_MAX;
 	ss->polls = ss->requests = ss->resets = UINT64_MAX;
@@ -59,6 +98,10 @@ worst_server(struct snapshot *snap, const struct config_server *cs)
 			    cs->pools[i].labels[j].value) == -1)
 				return -1;
 		worst_pool(sp);
+		if (worst_info(sp, &cs->pools[i]) == -1 ||
+		    (cs->pools[i].shared_network != NULL && worst_shared(ss,
+		    cs->pools[i].shared_network) == -1))
+			return -1;
 	}
 	for (i = 0; i < cs->nhosts; i++) {
 		if ((sh = snapshot_server_add_host(ss,
