@@ -42,7 +42,7 @@
 #define FAKE_AUTHID	5
 
 #define FAKE_LEASES_MAX	4096
-#define FAKE_POOLS_MAX	64
+#define FAKE_POOLS_MAX	256
 #define FAKE_HOSTS_MAX	64
 #define FAKE_SEEN_MAX	4096	/* addresses whose lookups are counted */
 
