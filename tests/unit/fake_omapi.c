@@ -405,7 +405,8 @@ dhcpd_pool(struct fake *f, struct omapi_buf *b, const struct omapi_msg *m)
 	obj[1] = (struct omapi_nv){ "free-leases", fr, 4 };
 	obj[2] = (struct omapi_nv){ "backup-leases", bk, 4 };
 	return encode(b, OMAPI_OP_UPDATE, p->handle, m->hdr.tid, NULL, 0, obj,
-	    p->no_backup ? 2 : 3, f->signer ? FAKE_AUTHID : 0, f->signer);
+	    p->no_counts ? 0 : p->no_backup ? 2 : 3,
+	    f->signer ? FAKE_AUTHID : 0, f->signer);
 }
 
 static int

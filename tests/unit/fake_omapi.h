@@ -68,6 +68,7 @@ struct fake_pool {
 	uint32_t	free_leases;
 	uint32_t	backup_leases;
 	int		no_backup;	/* leave backup-leases out */
+	int		no_counts;	/* leave every counter out */
 	uint32_t	status;
 };
 
