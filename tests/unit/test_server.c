@@ -22,6 +22,7 @@
 #include "config.h"
 #include "fake_omapi.h"
 #include "server.h"
+#include "unit_util.h"
 
 /* 10.0.0.10 etc. in host byte order. */
 #define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
@@ -48,21 +49,10 @@ struct rig {
 static struct config *
 load_config(const char *body, uint16_t port)
 {
-	struct config_errors e;
-	struct config *cfg = NULL;
 	char yaml[8192];
-	size_t i;
 
 	snprintf(yaml, sizeof(yaml), HEAD "%s", port, body);
-	memset(&e, 0, sizeof(e));
-	if (config_load_buffer("t.yml", yaml, strlen(yaml), &cfg, &e) == -1) {
-		for (i = 0; i < e.n; i++)
-			print_message("config: %s\n", e.msg[i]);
-		config_errors_free(&e);
-		fail_msg("the test's configuration does not load");
-	}
-	config_errors_free(&e);
-	return cfg;
+	return unit_config(yaml);
 }
 
 /* Start the fake (set up by the caller), load body, init the server. */
@@ -127,51 +117,6 @@ assert_errors(const struct server *s, uint64_t timeout, uint64_t auth,
 	assert_int_equal(e[SNAPSHOT_ERR_PROTOCOL], protocol);
 	assert_int_equal(e[SNAPSHOT_ERR_STATUS], status);
 	assert_int_equal(e[SNAPSHOT_ERR_CONNECTION], connection);
-}
-
-/* ---- standard error, captured (log.c writes to fd 2) ---- */
-
-static int saved_stderr = -1;
-static FILE *captured;
-
-static void
-capture_start(void)
-{
-	assert_non_null(captured = tmpfile());
-	fflush(stderr);
-	saved_stderr = dup(STDERR_FILENO);
-	assert_true(dup2(fileno(captured), STDERR_FILENO) != -1);
-}
-
-/* The log since capture_start, as a string to free. */
-static char *
-capture_end(void)
-{
-	char *buf;
-	long n;
-
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	fseek(captured, 0, SEEK_END);
-	n = ftell(captured);
-	rewind(captured);
-	assert_non_null(buf = calloc(1, (size_t)n + 1));
-	assert_int_equal(fread(buf, 1, (size_t)n, captured), (size_t)n);
-	fclose(captured);
-	fprintf(stderr, "%s", buf);	/* still shown, for failures */
-	return buf;
-}
-
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle)) != NULL) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
 }
 
 /* ---- polls ---- */
@@ -288,10 +233,10 @@ test_unresolved_logged_once(void **state)
 	fake_add_lease(r.f, IP(10, 0, 4, 10), OMAPI_LEASE_FREE, 0);
 	rig_start(&r, FOUR_POOLS);
 	p = r.s.res.pools;
-	capture_start();
+	unit_capture_start();
 	for (i = 0; i < 3; i++)
 		assert_int_equal(poll_once(&r), 0);
-	log = capture_end();
+	log = unit_capture_end();
 	assert_int_equal(p[0].resolution, POOL_RESOLVED);
 	assert_true(p[0].counters_known);
 	for (i = 1; i < 4; i++) {
@@ -299,14 +244,14 @@ test_unresolved_logged_once(void **state)
 		assert_int_equal(p[i].handle, 0);
 		assert_false(p[i].counters_known);
 	}
-	assert_int_equal(count_of(log, "is not resolved"), 3);
-	assert_int_equal(count_of(log, "server s1: pool gone is not resolved: "
+	assert_int_equal(unit_count(log, "is not resolved"), 3);
+	assert_int_equal(unit_count(log, "server s1: pool gone is not resolved: "
 	    "dhcpd answered the lease of 10.0.2.10 with \\\""
 	    FAKE_NOTFOUND_TEXT "\\\"; is the range in dhcpd.conf?"), 1);
-	assert_int_equal(count_of(log, "pool refused is not resolved: dhcpd "
+	assert_int_equal(unit_count(log, "pool refused is not resolved: dhcpd "
 	    "answered the lease of 10.0.3.10 with \\\"simulated failure\\\""),
 	    1);
-	assert_int_equal(count_of(log, "pool orphan is not resolved: dhcpd "
+	assert_int_equal(unit_count(log, "pool orphan is not resolved: dhcpd "
 	    "answered the lease of 10.0.4.10 with \\\"a lease without a "
 	    "pool\\\""), 1);
 	free(log);
@@ -323,10 +268,10 @@ test_unresolved_logged_once(void **state)
 	fake_add_lease(r.f, IP(10, 0, 2, 10), OMAPI_LEASE_FREE, 11);
 	fake_add_pool(r.f, 11, 10, 9, 0);
 	fake_unlock(r.f);
-	capture_start();
+	unit_capture_start();
 	assert_int_equal(poll_once(&r), 0);
-	log = capture_end();
-	assert_int_equal(count_of(log, "is not resolved"), 0);
+	log = unit_capture_end();
+	assert_int_equal(unit_count(log, "is not resolved"), 0);
 	free(log);
 	assert_int_equal(p[1].resolution, POOL_RESOLVED);
 	assert_int_equal(p[1].free, 9);
@@ -337,12 +282,12 @@ test_unresolved_logged_once(void **state)
 	r.f->nleases--;
 	r.f->npools--;
 	fake_unlock(r.f);
-	capture_start();
+	unit_capture_start();
 	for (i = 0; i < 3; i++)
 		assert_int_equal(poll_once(&r), 0);
-	log = capture_end();
-	assert_int_equal(count_of(log, "is not resolved"), 1);
-	assert_int_equal(count_of(log, "pool gone is not resolved"), 1);
+	log = unit_capture_end();
+	assert_int_equal(unit_count(log, "is not resolved"), 1);
+	assert_int_equal(unit_count(log, "pool gone is not resolved"), 1);
 	free(log);
 	assert_int_equal(p[1].resolution, POOL_UNRESOLVED);
 	assert_false(p[1].counters_known);
@@ -371,16 +316,16 @@ test_merged_pools_warned_once(void **state)
 	fake_add_pool(r.f, 7, 20, 20, 0);
 	fake_add_pool(r.f, 8, 10, 10, 0);
 	rig_start(&r, MERGED);
-	capture_start();
+	unit_capture_start();
 	assert_int_equal(poll_once(&r), 0);
 	assert_int_equal(poll_once(&r), 0);
 	server_disconnect(&r.s);		/* a new connection resolves */
 	assert_int_equal(poll_once(&r), 0);
-	log = capture_end();
-	assert_int_equal(count_of(log, "server s1: 2 configured pools are one "
+	log = unit_capture_end();
+	assert_int_equal(unit_count(log, "server s1: 2 configured pools are one "
 	    "pool in dhcpd (same permit list in one shared network), each "
 	    "reporting its counters: m1, m2\""), 1);
-	assert_int_equal(count_of(log, "level="), 1);
+	assert_int_equal(unit_count(log, "level="), 1);
 	free(log);
 	assert_int_equal(r.s.res.pools[0].addresses, 20);
 	assert_int_equal(r.s.res.pools[1].addresses, 20);
