@@ -296,6 +296,10 @@ test_publish_series(void **state)
 	char line[256], *text;
 
 	rig_start(&r, now);
+	fake_lock(r.f);			/* one sweep answer is an error */
+	fake_add_lease(r.f, IP(10, 0, 1, 12), OMAPI_LEASE_FREE, 8)->status =
+	    0x60001;
+	fake_unlock(r.f);
 	assert_int_equal(poller_once(r.p), 0);
 	assert_non_null(snap = snapshot_store_acquire(&r.store));
 	assert_non_null(ss = server_of(snap, "s1"));
@@ -312,7 +316,9 @@ test_publish_series(void **state)
 	ASSERT_LINE(text,
 	    "dhcpd_exporter_omapi_requests_total{server=\"s1\"} 24");
 	ASSERT_LINE(text, "dhcpd_exporter_omapi_errors_total{server=\"s1\","
-	    "reason=\"status\"} 0");
+	    "reason=\"status\"} 1");
+	ASSERT_LINE(text, "dhcpd_exporter_omapi_errors_total{server=\"s1\","
+	    "reason=\"timeout\"} 0");
 	ASSERT_LINE(text, "dhcpd_pool_resolved{server=\"s1\",pool=\"office\","
 	    "site=\"hq\"} 1");
 	ASSERT_LINE(text, "dhcpd_pool_resolved{server=\"s1\",pool=\"ghost\"} "

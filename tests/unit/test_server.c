@@ -200,6 +200,49 @@ test_poll_counters(void **state)
 	rig_stop(&r);
 }
 
+#define KEYED(secret) \
+    "    key: { name: " FAKE_KEY_NAME ", algorithm: hmac-sha256, " \
+    "secret: \"" secret "\" }\n" TWO_POOLS
+
+/*
+ * With a key: the poll is signed and the signed answers verify.  When the
+ * server signs with another secret, every answer is refused: counted
+ * under auth, one each, and the poll stops at that step.
+ */
+static void
+test_poll_signed(void **state)
+{
+	static const char *const b64[] = { FAKE_KEY_B64,
+	    "c29tZSBvdGhlciBzZWNyZXQ=" };
+	struct rig r;
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		memset(&r, 0, sizeof(r));
+		r.f = fake_dhcpd();
+		r.f->auth = FAKE_AUTH_OK;
+		r.f->signer = fake_signer(b64[k], OMAPI_ALG_HMAC_SHA256);
+		two_pools(r.f);
+		rig_start(&r, KEYED(FAKE_KEY_B64));
+		assert_int_equal(poll_once(&r), k == 0 ? 0 : -1);
+		fake_lock(r.f);
+		assert_int_equal(r.f->ops[OMAPI_OP_REFRESH], k == 0 ? 2 : 0);
+		fake_unlock(r.f);
+		if (k == 0) {
+			assert_int_equal(r.s.res.pools[0].free, 4);
+			assert_true(r.s.res.hosts[0].present);
+			assert_errors(&r.s, 0, 0, 0, 0, 0);
+			/* and the authenticator open */
+			assert_int_equal(requests(&r), 1 + 7);
+		} else {
+			assert_errors(&r.s, 0, 2, 0, 0, 0);
+			assert_non_null(strstr(r.s.last_error,
+			    "does not verify"));
+		}
+		rig_stop(&r);
+	}
+}
+
 #define FOUR_POOLS \
     "    pools:\n" \
     "      - name: ok\n" \
@@ -734,6 +777,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poll_counters),
+		cmocka_unit_test(test_poll_signed),
 		cmocka_unit_test(test_unresolved_logged_once),
 		cmocka_unit_test(test_merged_pools_warned_once),
 		cmocka_unit_test(test_status_errors_counted),
