@@ -557,37 +557,91 @@ test_adopt_after_reload(void **state)
 	fake_stop(f3);
 }
 
-/*
- * Started, the workers poll and sweep on their own schedule and publish
- * after each step.
- */
-static void
-test_start_publishes(void **state)
+/* The current snapshot's s1 once pred holds for it (5 s at most). */
+static struct snapshot *
+wait_for_s1(struct snapshot_store *store,
+    int (*pred)(const struct snapshot_server *, double), double arg)
 {
-	struct rig r;
 	struct snapshot *snap;
-	const struct snapshot_server *ss = NULL;
-	char err[256];
-	int64_t end;
+	int64_t end = fake_ms_now() + 5000;
 
-	rig_start(&r, (uint32_t)time(NULL));
-	assert_int_equal(poller_start(r.p, err, sizeof(err)), 0);
-	end = fake_ms_now() + 5000;
 	for (;;) {
 		assert_true(fake_ms_now() < end);
-		if ((snap = snapshot_store_acquire(&r.store)) != NULL) {
-			ss = server_of(snap, "s1");
-			if (ss->last_sweep > 0)
-				break;
+		if ((snap = snapshot_store_acquire(store)) != NULL) {
+			if (pred(server_of(snap, "s1"), arg))
+				return snap;
 			snapshot_release(snap);
 		}
 		usleep(10000);
 	}
-	assert_true(ss->up);
+}
+
+static int
+swept_after(const struct snapshot_server *ss, double t)
+{
+	return ss->last_sweep > t;
+}
+
+/*
+ * Started, a worker polls, sweeps and publishes on its own.  Then a
+ * reload as main.c does it, with the workers running: stop (prompt),
+ * adopt, start.  The published state carries over, then the new worker
+ * polls and sweeps on a new connection and the counters go on from where
+ * they were, exactly.
+ */
+static void
+test_reload_running(void **state)
+{
+	struct rig r;
+	struct snapshot *snap;
+	const struct snapshot_server *ss;
+	struct config *ncfg;
+	struct poller *np;
+	char yaml[2048], err[256];
+	double swept;
+	int64_t t0;
+
+	rig_start(&r, (uint32_t)time(NULL));
+	assert_int_equal(poller_start(r.p, err, sizeof(err)), 0);
+	snap = wait_for_s1(&r.store, swept_after, 0);
+	ss = server_of(snap, "s1");
 	assert_int_equal(ss->polls, 1);
+	assert_int_equal(ss->requests, 24);
+	assert_true(ss->up);
 	assert_int_equal(pool_of(ss, "office")->states[OMAPI_LEASE_FREE], 8);
+	swept = ss->last_sweep;
 	snapshot_release(snap);
+
+	snprintf(yaml, sizeof(yaml), PUBLISH_YAML, r.f->port);
+	ncfg = unit_config(yaml);
+	np = new_poller(ncfg, &r.store);
+	t0 = fake_ms_now();
 	poller_stop(r.p);
+	assert_true(fake_ms_now() - t0 < 1000);
+	poller_adopt(np, r.p);
+	poller_free(r.p);
+	config_free(r.cfg);
+	r.p = np;
+	r.cfg = ncfg;
+	assert_non_null(snap = snapshot_store_acquire(&r.store));
+	ss = server_of(snap, "s1");
+	assert_int_equal(ss->polls, 1);
+	assert_int_equal(ss->requests, 24);
+	assert_true(ss->up);
+	assert_int_equal(ss->last_sweep, swept);
+	assert_int_equal(pool_of(ss, "office")->states[OMAPI_LEASE_ACTIVE], 2);
+	snapshot_release(snap);
+
+	assert_int_equal(poller_start(np, err, sizeof(err)), 0);
+	snap = wait_for_s1(&r.store, swept_after, swept);
+	ss = server_of(snap, "s1");
+	assert_int_equal(ss->polls, 2);
+	assert_int_equal(ss->requests, 24 + 24);
+	assert_int_equal(ss->resets, 0);
+	assert_int_equal(pool_of(ss, "office")->states[OMAPI_LEASE_ACTIVE], 2);
+	snapshot_release(snap);
+	assert_int_equal(fake_get(r.f, &r.f->accepted), 2);
+	poller_stop(np);
 	rig_stop(&r);
 }
 
@@ -600,7 +654,7 @@ main(void)
 		cmocka_unit_test(test_publish_series),
 		cmocka_unit_test(test_broken_sweep_keeps_previous),
 		cmocka_unit_test(test_adopt_after_reload),
-		cmocka_unit_test(test_start_publishes),
+		cmocka_unit_test(test_reload_running),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
