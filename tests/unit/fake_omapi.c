@@ -500,6 +500,15 @@ serve_answers(struct fake *f, int fd)
 		rc = f->mode == FAKE_DHCPD ? answer_dhcpd(f, &b, &m) :
 		    answer_echo(f, &b, &m);
 		f->answered++;
+		if (rc == 0 && f->duplicates > 0) {
+			f->duplicates--;
+			/* reserve first: it may move b.data */
+			rc = omapi_buf_reserve(&b, b.len);
+			if (rc == 0) {
+				memcpy(b.data + b.len, b.data, b.len);
+				b.len *= 2;
+			}
+		}
 		fake_unlock(f);
 		if (rc == -1 || send_all(fd, b.data, b.len) == -1)
 			break;

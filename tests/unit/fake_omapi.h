@@ -22,7 +22,8 @@
  *
  * Faults, for every answering mode: no_startup (accept and never greet),
  * mute_at N (from the Nth request on, read and never answer), close_at N
- * (close the connection on reading the Nth request, unanswered; once).
+ * (close the connection on reading the Nth request, unanswered; once),
+ * duplicates N (send the next N answers twice: replies to no request).
  * Requests are numbered from 1 over the fake's whole life.
  *
  * Fields the thread reads or writes after fake_start (the model, the
@@ -106,6 +107,7 @@ struct fake {
 	char			 status_text[128]; /* of every error status */
 	uint64_t		 mute_at;
 	uint64_t		 close_at;
+	unsigned		 duplicates;	/* answers to send twice */
 	uint64_t		 requests;	/* read, all connections */
 	uint64_t		 answered;
 	uint64_t		 ops[OMAPI_OP_DELETE + 1]; /* requests by opcode */

@@ -242,7 +242,8 @@ test_break_midway(void **state)
 	free(r);
 }
 
-/* The server stops answering after 30 requests: the reply timeout. */
+/* The server stops answering after 30 requests: the reply timeout (1 s,
+ * so that answers slowed by valgrind on a busy machine are not late). */
 static void
 test_silent_midway(void **state)
 {
@@ -255,8 +256,8 @@ test_silent_midway(void **state)
 	f->mute_at = 31;
 	fake_start(f);
 	t0 = fake_ms_now();
-	assert_int_equal(run_on(f, r, FAKE_POOLS_MAX, 16, 300, &err), -1);
-	assert_true(fake_ms_now() - t0 < 2000);
+	assert_int_equal(run_on(f, r, FAKE_POOLS_MAX, 16, 1000, &err), -1);
+	assert_true(fake_ms_now() - t0 >= 1000 && fake_ms_now() - t0 < 5000);
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
 	check_broken_run(r, FAKE_POOLS_MAX, 16, 30, OMAPI_ERR_TIMEOUT);
 	omapi_conn_close(r->c);

@@ -35,10 +35,28 @@ unit_config(const char *yaml)
 static int saved_stderr = -1;
 static FILE *captured;
 
-/* From now on, what log.c writes (to fd 2) goes to a file of ours. */
+/* Put standard error back (also after a test that failed mid-capture). */
+static void
+capture_restore(void)
+{
+	if (saved_stderr == -1)
+		return;
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
+}
+
+/*
+ * From now on, what log.c writes (to fd 2) goes to a file of ours.  CMocka
+ * reports failures on fd 2 too: assert after unit_capture_end.
+ */
 void
 unit_capture_start(void)
 {
+	if (saved_stderr != -1) {
+		capture_restore();
+		fclose(captured);
+	}
 	assert_non_null(captured = tmpfile());
 	fflush(stderr);
 	saved_stderr = dup(STDERR_FILENO);
@@ -53,8 +71,7 @@ unit_capture_end(void)
 	char *buf;
 	long n;
 
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
+	capture_restore();
 	fseek(captured, 0, SEEK_END);
 	n = ftell(captured);
 	rewind(captured);
