@@ -33,11 +33,15 @@ EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
+# Other .c files under tests/unit are helpers (the fake OMAPI server),
+# linked into every unit test.
+UNIT_HELPER_SRC	= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS	= $(BUILD)/omapictl $(BUILD)/tests/dhcpdconf_dump
@@ -81,10 +85,17 @@ $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 $(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
-# Every unit test links against the libraries; the linker takes what it needs.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
+	$(AR) rcs $@ $^
+
+# Every unit test links against the test helpers and both libraries; the
+# linker takes what it needs.  (Its .d file adds the headers it includes
+# as prerequisites: they rebuild it, and stay off the command line.)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
+    $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 deps:
 	@tests/deps.sh
@@ -204,4 +215,5 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
--include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(UNIT_HELPER_OBJ:.o=.d) $(UNIT_BIN:=.d)

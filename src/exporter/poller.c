@@ -411,6 +411,25 @@ poller_stop(struct poller *p)
 		}
 }
 
+/*
+ * Whether two pools cover the same addresses, range by range.  Only the
+ * addresses: a range also remembers where it was written, and a pool that
+ * merely moved in the file is the same pool.
+ */
+static int
+same_ranges(const struct config_pool *a, const struct config_pool *b)
+{
+	size_t i;
+
+	if (a->nranges != b->nranges)
+		return 0;
+	for (i = 0; i < a->nranges; i++)
+		if (a->ranges[i].first != b->ranges[i].first ||
+		    a->ranges[i].last != b->ranges[i].last)
+			return 0;
+	return 1;
+}
+
 /* The configured pool of old with the same name and the same ranges. */
 static const struct config_pool *
 same_pool(const struct config_server *old, const struct config_pool *np,
@@ -421,10 +440,7 @@ same_pool(const struct config_server *old, const struct config_pool *np,
 
 	for (i = 0; i < old->npools; i++) {
 		op = &old->pools[i];
-		if (strcmp(op->name, np->name) != 0 ||
-		    op->nranges != np->nranges ||
-		    memcmp(op->ranges, np->ranges, np->nranges *
-		    sizeof(*np->ranges)) != 0)
+		if (strcmp(op->name, np->name) != 0 || !same_ranges(op, np))
 			continue;
 		*at = i;
 		return op;

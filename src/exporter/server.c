@@ -278,6 +278,11 @@ server_connect(struct server *s, double now)
 	struct omapi_conn *c;
 	struct omapi_error e;
 
+	/* An idle connection that dhcpd closed (a restart) shows as such
+	 * only when read: look before reusing it, so a restarted dhcpd is
+	 * one reconnect, not a failed poll. */
+	if (s->conn != NULL && !omapi_conn_is_broken(s->conn))
+		omapi_conn_pump_us(s->conn, 0, NULL);
 	if (s->conn != NULL && !omapi_conn_is_broken(s->conn))
 		return 0;
 	if (s->conn != NULL) {

@@ -98,6 +98,8 @@ struct sweeper {
 	struct sweep_agg	*work;		/* per pool */
 	uint64_t		 status_errors;	/* answers neither lease nor
 						 * "not found", this slice */
+	unsigned		 slice_cap;	/* addresses per slice at most;
+						 * 0: by the rate alone */
 	uint64_t		 retried;	/* asked again: a connection
 						 * broke (all sweeps) */
 	/* Connections: configured, or grown while each one more helps. */

@@ -177,11 +177,14 @@ static unsigned
 slice_size(const struct sweeper *s)
 {
 	double n = s->rate / 4;
+	unsigned size;
 
 	if (s->rate <= 0)
-		return SLICE_UNTHROTTLED;
-	return n < SLICE_MIN ? SLICE_MIN : n > SLICE_UNTHROTTLED ?
-	    SLICE_UNTHROTTLED : (unsigned)n;
+		size = SLICE_UNTHROTTLED;
+	else
+		size = n < SLICE_MIN ? SLICE_MIN : n > SLICE_UNTHROTTLED ?
+		    SLICE_UNTHROTTLED : (unsigned)n;
+	return s->slice_cap && s->slice_cap < size ? s->slice_cap : size;
 }
 
 /*
