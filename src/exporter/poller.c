@@ -473,6 +473,7 @@ adopt_server(struct server *s, const struct config_server *ocfg,
 	if (cfg->sweep.enabled) {
 		r->last_sweep = or->last_sweep;
 		r->sweep_duration = or->sweep_duration;
+		r->sweep_connections = or->sweep_connections;
 	}
 	for (i = 0; i < cfg->npools; i++) {
 		if (same_pool(ocfg, &cfg->pools[i], &j) == NULL)
