@@ -1,6 +1,11 @@
 /*
  * webauth.c: basic-auth checks with bcrypt and a cache of the last good
- * password per user (see webauth.h).
+ * password per user, and the thread that runs the bcrypts for the HTTP
+ * server (see webauth.h).
+ *
+ * Two locks that are never held together: mu guards the cache, for a
+ * copy of 32 bytes, so a cached check never waits behind a bcrypt; qmu
+ * guards the queue and the stop flag.
  */
 #include <crypt.h>
 #include <pthread.h>
@@ -22,12 +27,31 @@ struct webauth_user {
 	int		 good_set;
 };
 
+struct webauth_job {
+	struct webauth_job	*next;
+	char			*user;
+	char			*password;
+	webauth_done_fn		*done;
+	void			*arg;
+};
+
 struct webauth {
 	pthread_mutex_t		 mu;		/* guards good, good_set */
 	unsigned char		 key[WEBAUTH_DIGEST];
 	struct webauth_user	*users;
 	size_t			 nusers;
+
+	pthread_mutex_t		 qmu;		/* guards the rest */
+	pthread_cond_t		 qcv;
+	pthread_t		 thread;
+	int			 running;	/* thread made, not joined */
+	int			 stop;
+	struct webauth_job	*head;
+	struct webauth_job	*tail;
+	size_t			 qlen;
 };
+
+static void	*webauth_run(void *);
 
 struct webauth *
 webauth_new(const struct webconfig *w)
@@ -44,6 +68,19 @@ webauth_new(const struct webconfig *w)
 		free(a);
 		return NULL;
 	}
+	if (pthread_mutex_init(&a->qmu, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		free(a->users);
+		free(a);
+		return NULL;
+	}
+	if (pthread_cond_init(&a->qcv, NULL) != 0) {
+		pthread_mutex_destroy(&a->qmu);
+		pthread_mutex_destroy(&a->mu);
+		free(a->users);
+		free(a);
+		return NULL;
+	}
 	a->nusers = w->nusers;
 	for (i = 0; i < w->nusers; i++)
 		if ((a->users[i].name = strdup(w->users[i].name)) == NULL ||
@@ -51,7 +88,48 @@ webauth_new(const struct webconfig *w)
 			webauth_free(a);
 			return NULL;
 		}
+	if (pthread_create(&a->thread, NULL, webauth_run, a) != 0) {
+		webauth_free(a);
+		return NULL;
+	}
+	a->running = 1;
 	return a;
+}
+
+static void
+webauth_job_free(struct webauth_job *j)
+{
+	if (j->password != NULL) {
+		explicit_bzero(j->password, strlen(j->password));
+		free(j->password);
+	}
+	free(j->user);
+	free(j);
+}
+
+void
+webauth_stop(struct webauth *a)
+{
+	struct webauth_job *j;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->qmu);
+	a->stop = 1;
+	pthread_cond_signal(&a->qcv);
+	pthread_mutex_unlock(&a->qmu);
+	if (a->running) {
+		pthread_join(a->thread, NULL);
+		a->running = 0;
+	}
+	/* The thread is gone: nobody else touches the queue now. */
+	while ((j = a->head) != NULL) {
+		a->head = j->next;
+		j->done(j->arg, -1);
+		webauth_job_free(j);
+	}
+	a->tail = NULL;
+	a->qlen = 0;
 }
 
 void
@@ -61,6 +139,9 @@ webauth_free(struct webauth *a)
 
 	if (a == NULL)
 		return;
+	webauth_stop(a);
+	pthread_cond_destroy(&a->qcv);
+	pthread_mutex_destroy(&a->qmu);
 	for (i = 0; i < a->nusers; i++) {
 		free(a->users[i].name);
 		free(a->users[i].hash);
@@ -124,14 +205,30 @@ webauth_find(struct webauth *a, const char *user)
 
 /* Whether the digest is the user's last good password. */
 static int
-webauth_cached(struct webauth *a, struct webauth_user *u,
+webauth_hit(struct webauth *a, struct webauth_user *u,
     const unsigned char d[WEBAUTH_DIGEST])
 {
 	int hit;
 
+	if (u == NULL)
+		return 0;
 	pthread_mutex_lock(&a->mu);
 	hit = u->good_set && CRYPTO_memcmp(u->good, d, WEBAUTH_DIGEST) == 0;
 	pthread_mutex_unlock(&a->mu);
+	return hit;
+}
+
+int
+webauth_cached(struct webauth *a, const char *user, const char *pw)
+{
+	unsigned char d[WEBAUTH_DIGEST];
+	int hit;
+
+	if (a == NULL || user == NULL || pw == NULL ||
+	    webauth_digest(a, user, pw, d) == -1)
+		return 0;
+	hit = webauth_hit(a, webauth_find(a, user), d);
+	explicit_bzero(d, sizeof(d));
 	return hit;
 }
 
@@ -146,7 +243,7 @@ webauth_check(struct webauth *a, const char *user, const char *pw)
 	    webauth_digest(a, user, pw, d) == -1)
 		return 0;
 	u = webauth_find(a, user);
-	if (u != NULL && webauth_cached(a, u, d)) {
+	if (webauth_hit(a, u, d)) {
 		explicit_bzero(d, sizeof(d));
 		return 1;
 	}
@@ -161,4 +258,64 @@ webauth_check(struct webauth *a, const char *user, const char *pw)
 	}
 	explicit_bzero(d, sizeof(d));
 	return ok;
+}
+
+/* The checker's thread: one queued check at a time until stopped. */
+static void *
+webauth_run(void *arg)
+{
+	struct webauth *a = arg;
+	struct webauth_job *j;
+	int ok;
+
+	for (;;) {
+		pthread_mutex_lock(&a->qmu);
+		while (!a->stop && a->head == NULL)
+			pthread_cond_wait(&a->qcv, &a->qmu);
+		if (a->stop) {
+			pthread_mutex_unlock(&a->qmu);
+			return NULL;
+		}
+		j = a->head;
+		if ((a->head = j->next) == NULL)
+			a->tail = NULL;
+		a->qlen--;
+		pthread_mutex_unlock(&a->qmu);
+		ok = webauth_check(a, j->user, j->password);
+		j->done(j->arg, ok);
+		webauth_job_free(j);
+	}
+}
+
+int
+webauth_submit(struct webauth *a, const char *user, const char *pw,
+    webauth_done_fn *done, void *arg)
+{
+	struct webauth_job *j;
+
+	if (a == NULL || user == NULL || pw == NULL ||
+	    (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	j->done = done;
+	j->arg = arg;
+	if ((j->user = strdup(user)) == NULL ||
+	    (j->password = strdup(pw)) == NULL) {
+		webauth_job_free(j);
+		return -1;
+	}
+	pthread_mutex_lock(&a->qmu);
+	if (a->stop || !a->running || a->qlen >= WEBAUTH_QUEUE_MAX) {
+		pthread_mutex_unlock(&a->qmu);
+		webauth_job_free(j);
+		return -1;
+	}
+	if (a->tail != NULL)
+		a->tail->next = j;
+	else
+		a->head = j;
+	a->tail = j;
+	a->qlen++;
+	pthread_cond_signal(&a->qcv);
+	pthread_mutex_unlock(&a->qmu);
+	return 0;
 }
