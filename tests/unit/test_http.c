@@ -25,6 +25,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "authlimit.h"
 #include "http.h"
 #include "webconfig.h"
 #include "render.h"
@@ -411,11 +412,26 @@ test_head(void **state)
 	reply_free(&h);
 }
 
+/* One request on a new connection must get the status want. */
+static void
+assert_status(uint16_t port, const char *method, const char *path,
+    const char *headers, int want)
+{
+	struct reply r;
+
+	assert_int_equal(client_request(port, method, path, headers, &r), 0);
+	assert_int_equal(r.status, want);
+	reply_free(&r);
+}
+
 static void
 test_methods_and_paths(void **state)
 {
 	static const char *const bad[] = { "POST", "PUT", "DELETE", "PATCH",
 	    "OPTIONS" };
+	static const char *const nul[] = { "/metrics%00anything",
+	    "/metrics%00", "/%00", "/-/healthy%00x", "/-/ready%00",
+	    "/metrics%2500" };
 	struct fixture *f = *state;
 	struct reply r;
 	size_t i;
@@ -442,6 +458,11 @@ test_methods_and_paths(void **state)
 	assert_int_equal(client_request(f->port, "POST", "/nope", NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	reply_free(&r);
+	/* The decoded path counts whole: a NUL in it is no route. */
+	for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++)
+		assert_status(f->port, "GET", nul[i], NULL, 404);
+	assert_status(f->port, "GET", "/%6detrics", NULL, 200);
+	assert_status(f->port, "GET", "/metrics?a=%00", NULL, 200);
 }
 
 static void
@@ -731,19 +752,11 @@ basic_header(const char *user, const char *pass, char *out, size_t len)
 	snprintf(out + o, len - o, "\r\n");
 }
 
-/* One request on a new connection must get the status want. */
-static void
-assert_status(uint16_t port, const char *method, const char *path,
-    const char *headers, int want)
-{
-	struct reply r;
-
-	assert_int_equal(client_request(port, method, path, headers, &r), 0);
-	assert_int_equal(r.status, want);
-	reply_free(&r);
-}
-
-/* Basic auth guards every path: 401 with a challenge, 200 when right. */
+/*
+ * Basic auth guards every path: 401 with a challenge, 200 when right.
+ * An address that has spent its AUTHLIMIT_BURST failures gets 429 with
+ * Retry-After, whatever it sends (a cached password included).
+ */
 static void
 test_basic_auth(void **state)
 {
@@ -762,6 +775,11 @@ test_basic_auth(void **state)
 	basic_header("prom", "s3cret", good, sizeof(good));
 	basic_header("prom", "s3cret!", bad, sizeof(bad));
 	basic_header("nobody", "s3cret", nouser, sizeof(nouser));
+	/* Twice: the second is answered from the cache, the same way. */
+	for (i = 0; i < 2; i++)
+		assert_status(f.port, "GET", "/-/healthy", good, 200);
+	assert_status(f.port, "POST", "/metrics", good, 405);
+	/* Ten failures: every one checked, each a 401. */
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_int_equal(client_request(f.port, "GET", paths[i], NULL,
 		    &r), 0);
@@ -769,15 +787,18 @@ test_basic_auth(void **state)
 		assert_non_null(strstr(reply_header(&r, "WWW-Authenticate"),
 		    "Basic realm=\"dhcpd_exporter\""));
 		reply_free(&r);
+		/* The wrong password after a right one is still wrong. */
 		assert_status(f.port, "GET", paths[i], bad, 401);
 		assert_status(f.port, "GET", paths[i], nouser, 401);
 	}
-	/* Twice: the second is answered from the cache, the same way. */
-	for (i = 0; i < 2; i++)
-		assert_status(f.port, "GET", "/-/healthy", good, 200);
-	/* The wrong password after a right one is still wrong. */
-	assert_status(f.port, "GET", "/-/healthy", bad, 401);
-	assert_status(f.port, "POST", "/metrics", good, 405);
+	assert_int_equal(AUTHLIMIT_BURST, 10);
+	assert_int_equal(client_request(f.port, "GET", "/metrics", bad, &r), 0);
+	assert_int_equal(r.status, 429);
+	assert_string_equal(reply_header(&r, "Retry-After"), "6");
+	reply_free(&r);
+	assert_status(f.port, "GET", "/-/healthy", good, 429);
+	/* No credentials at all cost nothing: still the challenge. */
+	assert_status(f.port, "GET", "/-/healthy", NULL, 401);
 	http_stop(f.srv);
 	snapshot_store_destroy(&f.store);
 	webconfig_free(w);
