@@ -1,11 +1,11 @@
 /*
  * http.c: the HTTP server on libmicrohttpd, run in MHD's own thread pool.
  *
- * /metrics is rendered at most once per snapshot (and gzipped at most once)
- * under the snapshot's cache mutex; every scrape of the same snapshot sends
- * the same bytes, holding a snapshot reference until MHD has sent them.
- * So many concurrent scrapes cost one render, and a poll publishing a new
- * snapshot never waits for scrapes of the old one.
+ * /metrics sends the snapshot's cached body (bodycache.c), holding a
+ * snapshot reference until MHD has sent it.  MHD's threads never run a
+ * bcrypt: a password that is not cached suspends its request until the
+ * checker's thread has a verdict (webauth.c), and failed logins are
+ * limited per client address (authlimit.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +22,7 @@
 #include <microhttpd.h>
 
 #include "authlimit.h"
+#include "bodycache.h"
 #include "http.h"
 #include "httpguard.h"
 #include "httptls.h"
@@ -338,7 +339,7 @@ http_metrics(struct http_server *h, struct MHD_Connection *c)
 	gz = http_accepts_gzip(MHD_lookup_connection_value(c,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	s = http_snapshot(h, &ready);
-	if (render_cached(s, h->max_body, &gz, &data, &len) == -1) {
+	if (bodycache_get(s, h->max_body, &gz, &data, &len) == -1) {
 		snapshot_release(s);
 		return http_canned(h, c, C_TOOBIG);
 	}
