@@ -18,6 +18,8 @@ struct authlimit_entry {
 	double		 tokens;	/* as of at */
 	double		 at;
 	int		 busy;		/* a spent check is under way */
+	int		 proven;
+	unsigned char	 proof[AUTHLIMIT_PROOF];	/* last success */
 };
 
 struct authlimit {
@@ -98,22 +100,31 @@ authlimit_find(struct authlimit *l, const unsigned char *key)
 }
 
 /*
- * A new entry with a full bucket, in a free slot or the fullest idle
- * one's (a busy one only when all are: a late settle then finds none).
+ * How good an entry is to forget: the fuller, the better (a full bucket
+ * is as good as none); a busy one (its settle would find nothing) or a
+ * proven one (flooding the table must not cost a client its proof) only
+ * when all are.
  */
+static double
+authlimit_score(const struct authlimit_entry *e, double now)
+{
+	return authlimit_tokens(e, now) - (e->busy ? AUTHLIMIT_BURST + 1 : 0) -
+	    (e->proven ? 2 * AUTHLIMIT_BURST + 2 : 0);
+}
+
+/* A new entry with a full bucket, in a free slot or the best to forget. */
 static struct authlimit_entry *
 authlimit_add(struct authlimit *l, const unsigned char *key, double now)
 {
 	struct authlimit_entry *e;
-	double best = -AUTHLIMIT_BURST - 2, t;
+	double best = -4 * AUTHLIMIT_BURST, t;
 	size_t i, pick = 0;
 
 	if (l->n < AUTHLIMIT_ADDRS)
 		e = &l->e[l->n++];
 	else {
 		for (i = 0; i < l->n; i++)
-			if ((t = authlimit_tokens(&l->e[i], now) -
-			    (l->e[i].busy ? AUTHLIMIT_BURST + 1 : 0)) > best) {
+			if ((t = authlimit_score(&l->e[i], now)) > best) {
 				best = t;
 				pick = i;
 			}
@@ -123,6 +134,7 @@ authlimit_add(struct authlimit *l, const unsigned char *key, double now)
 	e->tokens = AUTHLIMIT_BURST;
 	e->at = now;
 	e->busy = 0;
+	e->proven = 0;
 	return e;
 }
 
@@ -177,4 +189,33 @@ authlimit_settle(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
 		e->at = now;
 	}
 	pthread_mutex_unlock(&l->mu);
+}
+
+void
+authlimit_prove(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
+    const unsigned char proof[AUTHLIMIT_PROOF], double now)
+{
+	struct authlimit_entry *e;
+
+	pthread_mutex_lock(&l->mu);
+	if ((e = authlimit_find(l, key)) == NULL)
+		e = authlimit_add(l, key, now);
+	memcpy(e->proof, proof, AUTHLIMIT_PROOF);
+	e->proven = 1;
+	pthread_mutex_unlock(&l->mu);
+}
+
+int
+authlimit_proven(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
+    const unsigned char proof[AUTHLIMIT_PROOF])
+{
+	struct authlimit_entry *e;
+	int ok;
+
+	pthread_mutex_lock(&l->mu);
+	e = authlimit_find(l, key);
+	ok = e != NULL && e->proven &&
+	    memcmp(e->proof, proof, AUTHLIMIT_PROOF) == 0;
+	pthread_mutex_unlock(&l->mu);
+	return ok;
 }

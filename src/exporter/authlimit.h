@@ -8,12 +8,18 @@
  * only failures count.  An address has one check at a time: while its
  * bcrypt waits or runs, its other unknown passwords are refused, so a
  * new client waits behind at most one bcrypt per flooding address.  An
- * address with no token left is answered 429
- * before anything else is looked at (the password cache included, or it
- * would be a free oracle for guessing).  IPv4 addresses count one by one,
- * IPv6 ones by /64, the block one host usually holds.  Up to
+ * address with no token left is answered 429 with one exception: the
+ * credentials it last used with success (its proof) still pass, so one
+ * stale Prometheus job with a wrong password does not lock out the right
+ * one beside it.  Anything else is refused, a cached password included,
+ * or the cache would be a free oracle for guessing.  (Behind
+ * a shared address, such as a NAT, that proof is such an oracle for the
+ * others: it only confirms the right password.)  IPv4 addresses count
+ * one by one, IPv6 ones by /64, the block one host usually holds.  Up to
  * AUTHLIMIT_ADDRS addresses are remembered; when the table is full the
- * one closest to a full bucket (which is as good as forgotten) makes room.
+ * unproven one closest to a full bucket (as good as forgotten) makes
+ * room.  So a flood from more addresses than that can win fresh bursts,
+ * but never more than the one checker thread's bcrypts (webauth.h).
  * Times are the caller's monotonic seconds, so tests can drive the clock.
  */
 #ifndef AUTHLIMIT_H
@@ -25,6 +31,7 @@
 #define AUTHLIMIT_EVERY_S	6	/* then one more every 6 s */
 #define AUTHLIMIT_ADDRS		1024	/* addresses remembered */
 #define AUTHLIMIT_KEY		16
+#define AUTHLIMIT_PROOF		32
 
 struct authlimit;
 
@@ -39,6 +46,17 @@ int	 authlimit_allowed(struct authlimit *,
 /* Spend one check: 0, or -1 when none is left or one is under way. */
 int	 authlimit_spend(struct authlimit *,
 	    const unsigned char key[AUTHLIMIT_KEY], double now);
+/*
+ * The address used these credentials (proof: webauth's digest of them)
+ * with success.  A locked address may go on using them, never anything
+ * else.
+ */
+void	 authlimit_prove(struct authlimit *,
+	    const unsigned char key[AUTHLIMIT_KEY],
+	    const unsigned char proof[AUTHLIMIT_PROOF], double now);
+int	 authlimit_proven(struct authlimit *,
+	    const unsigned char key[AUTHLIMIT_KEY],
+	    const unsigned char proof[AUTHLIMIT_PROOF]);
 /* The spent check is over; refund: give it back (the password was
  * right, or it was never checked). */
 void	 authlimit_settle(struct authlimit *,

@@ -407,26 +407,33 @@ http_now(void)
 
 /*
  * The basic-auth part of http_access, on MHD's thread, so without a
- * bcrypt: an address out of failures gets 429 whatever it sends; a
- * cached password goes on; any other spends one of the address's
- * failures and is checked later (http_verify).
+ * bcrypt: a cached password goes on, unless its address is out of
+ * failures and has not used it with success before (authlimit.h); an
+ * address out of failures gets 429; any other password spends one of its
+ * address's failures and is checked later (http_verify).
  */
 static enum http_canned
 http_authorized(struct http_server *h, struct MHD_Connection *c,
     struct http_req *r)
 {
+	unsigned char d[WEBAUTH_DIGEST];
 	char *user, *pass = NULL;
 	enum http_canned ret = C_NCANNED;
 	double now = http_now();
+	int allowed, hit;
 
 	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
 		return C_UNAUTHORIZED;
-	if (!authlimit_allowed(h->limit, r->addr, now))
+	allowed = authlimit_allowed(h->limit, r->addr, now);
+	hit = pass != NULL && webauth_cached(h->auth, user, pass, d);
+	if (hit && (allowed || authlimit_proven(h->limit, r->addr, d))) {
+		if (allowed)
+			authlimit_prove(h->limit, r->addr, d, now);
+		r->auth = A_OK;
+	} else if (!allowed)
 		ret = C_TOOMANY;
 	else if (pass == NULL)
 		ret = C_UNAUTHORIZED;
-	else if (webauth_cached(h->auth, user, pass))
-		r->auth = A_OK;
 	else if (authlimit_spend(h->limit, r->addr, now) == -1)
 		ret = C_TOOMANY;
 	else
@@ -436,6 +443,7 @@ http_authorized(struct http_server *h, struct MHD_Connection *c,
 		MHD_free(pass);
 	}
 	MHD_free(user);
+	explicit_bzero(d, sizeof(d));
 	return ret;
 }
 
@@ -467,6 +475,26 @@ http_verified(void *arg, int ok)
 	MHD_resume_connection(r->c);
 }
 
+/* A request's password passed its bcrypt: its address has proven it. */
+static void
+http_prove(struct http_server *h, struct MHD_Connection *c,
+    struct http_req *r)
+{
+	unsigned char d[WEBAUTH_DIGEST];
+	char *user, *pass = NULL;
+
+	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
+		return;
+	if (pass != NULL && webauth_cached(h->auth, user, pass, d))
+		authlimit_prove(h->limit, r->addr, d, http_now());
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	explicit_bzero(d, sizeof(d));
+}
+
 /*
  * The bcrypt a request needs, on the checker's thread: the connection is
  * suspended meanwhile (MHD's thread serves others) and this is called
@@ -484,6 +512,8 @@ http_verify(struct http_server *h, struct MHD_Connection *c,
 	if (r->auth == A_WAITING) {
 		v = atomic_load(&r->verdict);
 		authlimit_settle(h->limit, r->addr, http_now(), v != 0);
+		if (v == 1)
+			http_prove(h, c, r);
 		r->auth = v == 1 ? A_OK : A_DENIED;
 		*answer = v == 0 ? C_UNAUTHORIZED : C_TOOMANY;
 		return v == 1;

@@ -18,7 +18,6 @@
 
 #include "webauth.h"
 
-#define WEBAUTH_DIGEST	32	/* SHA-256 */
 
 struct webauth_user {
 	char		*name;
@@ -219,7 +218,8 @@ webauth_hit(struct webauth *a, struct webauth_user *u,
 }
 
 int
-webauth_cached(struct webauth *a, const char *user, const char *pw)
+webauth_cached(struct webauth *a, const char *user, const char *pw,
+    unsigned char digest[WEBAUTH_DIGEST])
 {
 	unsigned char d[WEBAUTH_DIGEST];
 	int hit;
@@ -227,7 +227,8 @@ webauth_cached(struct webauth *a, const char *user, const char *pw)
 	if (a == NULL || user == NULL || pw == NULL ||
 	    webauth_digest(a, user, pw, d) == -1)
 		return 0;
-	hit = webauth_hit(a, webauth_find(a, user), d);
+	if ((hit = webauth_hit(a, webauth_find(a, user), d)) && digest != NULL)
+		memcpy(digest, d, sizeof(d));
 	explicit_bzero(d, sizeof(d));
 	return hit;
 }

@@ -21,6 +21,7 @@
 #include "webconfig.h"
 
 #define WEBAUTH_QUEUE_MAX	32	/* checks waiting for the thread */
+#define WEBAUTH_DIGEST		32	/* the cache's keyed SHA-256 */
 
 struct webauth;
 
@@ -39,9 +40,13 @@ void		 webauth_free(struct webauth *);
  * a bcrypt, unless cached, on the calling thread. */
 int		 webauth_check(struct webauth *, const char *user,
 		    const char *password);
-/* 1 when password is the user's cached good one: no bcrypt.  Any thread. */
+/*
+ * 1 when password is the user's cached good one: no bcrypt.  Any thread.
+ * On a hit, digest (when not NULL) gets the cache's keyed digest of user
+ * and password: it names them without revealing them.
+ */
 int		 webauth_cached(struct webauth *, const char *user,
-		    const char *password);
+		    const char *password, unsigned char digest[WEBAUTH_DIGEST]);
 /*
  * Queue a full check (webauth_check) for the checker's thread, which
  * calls done(arg, ok) when it is over.  0, or -1 when the queue is full

@@ -147,6 +147,43 @@ test_full_table(void **state)
 	authlimit_free(l);
 }
 
+/* A locked address may go on with the credentials it proved, only. */
+static void
+test_proof(void **state)
+{
+	struct authlimit *l;
+	unsigned char a[AUTHLIMIT_KEY], b[AUTHLIMIT_KEY];
+	unsigned char p1[AUTHLIMIT_PROOF], p2[AUTHLIMIT_PROOF];
+	int i;
+
+	assert_non_null(l = authlimit_new());
+	key_of("192.0.2.1", a);
+	key_of("192.0.2.2", b);
+	memset(p1, 1, sizeof(p1));
+	memset(p2, 2, sizeof(p2));
+	assert_false(authlimit_proven(l, a, p1));
+	authlimit_prove(l, a, p1, 0);
+	for (i = 0; i < AUTHLIMIT_BURST; i++)
+		assert_int_equal(fail_once(l, a, 0), 0);
+	assert_false(authlimit_allowed(l, a, 0));
+	assert_true(authlimit_proven(l, a, p1));
+	assert_false(authlimit_proven(l, a, p2));
+	assert_false(authlimit_proven(l, b, p1));
+	/* A table flooded with new addresses keeps the proof. */
+	for (i = 0; i < 2 * AUTHLIMIT_ADDRS; i++) {
+		char addr[64];
+		unsigned char k[AUTHLIMIT_KEY];
+
+		snprintf(addr, sizeof(addr), "2001:db8:%x:%x::1", i >> 16,
+		    i & 0xffff);
+		key_of(addr, k);
+		assert_int_equal(authlimit_spend(l, k, 0), 0);
+		authlimit_settle(l, k, 0, 0);
+	}
+	assert_true(authlimit_proven(l, a, p1));
+	authlimit_free(l);
+}
+
 int
 main(void)
 {
@@ -155,6 +192,7 @@ main(void)
 		cmocka_unit_test(test_one_at_a_time_and_refund),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_full_table),
+		cmocka_unit_test(test_proof),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

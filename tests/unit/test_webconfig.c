@@ -278,7 +278,7 @@ test_webauth_submit(void **state)
 	load(yml, &r);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(a = webauth_new(r.w));
-	assert_false(webauth_cached(a, "ann", "alpha"));
+	assert_false(webauth_cached(a, "ann", "alpha", NULL));
 	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
 	    (void *)(intptr_t)0), 0);
 	assert_int_equal(webauth_submit(a, "ann", "beta", verdict_note,
@@ -289,8 +289,8 @@ test_webauth_submit(void **state)
 	pthread_mutex_unlock(&vs.mu);
 	assert_int_equal(vs.got[0], 1);
 	assert_int_equal(vs.got[1], 0);
-	assert_true(webauth_cached(a, "ann", "alpha"));
-	assert_false(webauth_cached(a, "ann", "beta"));
+	assert_true(webauth_cached(a, "ann", "alpha", NULL));
+	assert_false(webauth_cached(a, "ann", "beta", NULL));
 	/* Queued at stop: called back with -1, none lost. */
 	for (i = 2; i < 8; i++)
 		assert_int_equal(webauth_submit(a, "ann", "gamma",
@@ -302,7 +302,7 @@ test_webauth_submit(void **state)
 	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
 	    (void *)(intptr_t)0), -1);
 	/* The cache still answers. */
-	assert_true(webauth_cached(a, "ann", "alpha"));
+	assert_true(webauth_cached(a, "ann", "alpha", NULL));
 	webauth_free(a);
 	result_free(&r);
 	free(ha);
