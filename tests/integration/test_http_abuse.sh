@@ -25,8 +25,9 @@
 #    passwords as fast as they are answered, while scrapes with the right
 #    (cached) password from a third address are timed: each answers
 #    within 100 ms (p99), the flooding addresses get 429 once their
-#    failures are spent, the bcrypts they cost stay bounded, and another
-#    address with a wrong password still gets 401.
+#    failures are spent (even for the right password, which they never
+#    used), the bcrypts they cost stay bounded, and another address with
+#    a wrong password still gets 401.
 # Needs root. BUILD selects the binaries.
 set -u
 cd "$(dirname "$0")/../.."
@@ -288,6 +289,19 @@ check "flood: the flooding addresses get 429 once their failures are spent ($r)"
 	[ "$(field s429 "$r")" -gt 0 ]
 check "flood: at most $((2 * (10 + FLOOD_S / 6 + 2))) wrong passwords checked ($r)" \
 	[ "$(field s401 "$r")" -le $((2 * (10 + FLOOD_S / 6 + 2))) ]
+# A flooding address, once out of failures (the flood may not have spent
+# them all: it has one check at a time), is refused even with the right
+# password: it never used it, so the cache must not answer its guesses.
+for _ in $(seq 1 $((10 + 2))); do
+	r=$(inns curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+		--interface 127.0.0.2 -u "prometheus:wrong" "http://127.0.0.1:$AUTH_PORT/metrics")
+	[ "$r" = 429 ] && break
+done
+check "a flooding address runs out of failures: 429 ($r)" [ "$r" = 429 ]
+r=$(inns curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+	--interface 127.0.0.2 -u "prometheus:$AUTH_PASSWORD" "http://127.0.0.1:$AUTH_PORT/metrics")
+check "a flooding address gets 429 even for the right password ($r)" [ "$r" = 429 ]
+check "... while the address that used it is still served" auth_scrape
 check "the exporter with basic auth is alive" kill -0 "$auth_pid"
 
 if [ "$failed" -ne 0 ]; then
