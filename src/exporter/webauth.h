@@ -31,8 +31,10 @@ typedef void	webauth_done_fn(void *arg, int ok);
 /* ---- webauth.c ---- */
 struct webauth	*webauth_new(const struct webconfig *);
 /*
- * Stop the checker's thread: the check it is running finishes, every
- * queued one is called back with -1 and later submissions are refused.
+ * Stop the checker: the check under way and every queued one are called
+ * back with -1 before this returns, none after, and later submissions
+ * are refused.  It never waits for a bcrypt: the thread finishes the one
+ * it is running on its own and ends.
  */
 void		 webauth_stop(struct webauth *);
 void		 webauth_free(struct webauth *);
