@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@
 
 enum http_canned {
 	C_NOTFOUND, C_METHOD, C_HEALTHY, C_READY, C_NOTREADY, C_TOOBIG,
-	C_UNAUTHORIZED, C_FORBIDDEN, C_TOOMANY, C_NCANNED
+	C_UNAUTHORIZED, C_FORBIDDEN, C_TOOMANY, C_RATELIMITED, C_NCANNED
 };
 
 static const struct {
@@ -60,6 +61,17 @@ static const struct {
 	    "Forbidden: this exporter needs a valid client certificate.\n" },
 	[C_TOOMANY] = { MHD_HTTP_TOO_MANY_REQUESTS,
 	    "Too many failed logins from this address: retry later.\n" },
+	[C_RATELIMITED] = { MHD_HTTP_TOO_MANY_REQUESTS,
+	    "Too many requests (the web config's rate_limit): retry later.\n" },
+};
+
+/* The web config's rate_limit: one bucket for every request. */
+struct http_rate {
+	pthread_mutex_t	 mu;
+	double		 every;		/* s per token; 0: no limit */
+	double		 burst;
+	double		 tokens;	/* as of at */
+	double		 at;
 };
 
 /* What a request's decoded path names; anything else is a 404. */
@@ -110,6 +122,7 @@ struct http_server {
 	struct http_tls		 tls;		/* when use_tls */
 	struct webauth		*auth;		/* NULL: no basic auth */
 	struct authlimit	*limit;		/* with auth */
+	struct http_rate	 rate;
 	struct http_guard	*guard;		/* request deadlines */
 };
 
@@ -447,15 +460,39 @@ http_authorized(struct http_server *h, struct MHD_Connection *c,
 	return ret;
 }
 
+/* Whether the rate limit lets one more request in (and count it). */
+static int
+http_rate_take(struct http_rate *rl)
+{
+	double now = http_now(), t;
+	int ok;
+
+	if (rl->every == 0)
+		return 1;
+	pthread_mutex_lock(&rl->mu);
+	t = rl->tokens + (now - rl->at) / rl->every;
+	if (t > rl->burst)
+		t = rl->burst;
+	if ((ok = t >= 1))
+		t -= 1;
+	rl->tokens = t;
+	rl->at = now;
+	pthread_mutex_unlock(&rl->mu);
+	return ok;
+}
+
 /*
  * What the web config asks of every request, before anything else:
  * C_NCANNED when it may go on (r->auth says whether a bcrypt must pass
- * first), else the answer it gets.
+ * first), else the answer it gets.  rate_limit comes first, as in
+ * exporter-toolkit.
  */
 static enum http_canned
 http_access(struct http_server *h, struct MHD_Connection *c,
     struct http_req *r)
 {
+	if (!http_rate_take(&h->rate))
+		return C_RATELIMITED;
 	if (h->use_tls && !http_tls_client_ok(&h->tls, c))
 		return C_FORBIDDEN;
 	if (h->auth == NULL) {
@@ -833,6 +870,7 @@ http_free(struct http_server *h)
 	http_tls_free(&h->tls);
 	webauth_free(h->auth);
 	authlimit_free(h->limit);
+	pthread_mutex_destroy(&h->rate.mu);
 	free(h);
 }
 
@@ -843,6 +881,11 @@ http_web_setup(struct http_server *h, const struct webconfig *w, char *err,
 {
 	if (w == NULL)
 		return 0;
+	if (w->rate_interval_ms > 0) {
+		h->rate.every = w->rate_interval_ms / 1000.0;
+		h->rate.burst = h->rate.tokens = w->rate_burst;
+		h->rate.at = http_now();
+	}
 	if (w->tls) {
 		if (http_tls_load(&h->tls, &w->tls_cfg, err, errlen) == -1)
 			return -1;
@@ -872,6 +915,11 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 		return NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "http: %s", strerror(errno));
+		return NULL;
+	}
+	if (pthread_mutex_init(&h->rate.mu, NULL) != 0) {
+		snprintf(err, errlen, "http: %s", strerror(errno));
+		free(h);
 		return NULL;
 	}
 	h->store = store;

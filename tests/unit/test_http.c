@@ -871,6 +871,37 @@ test_cached_not_behind_bcrypt(void **state)
 	webconfig_free(w);
 }
 
+/* rate_limit: a burst of 2, then 429 for every request, auth or not. */
+static void
+test_rate_limit(void **state)
+{
+	static const char yml[] = "rate_limit:\n  interval: 1h\n  burst: 2\n";
+	struct config_errors errs;
+	struct webconfig *w = NULL;
+	struct fixture f;
+	struct http_opts o;
+	struct reply r;
+
+	memset(&errs, 0, sizeof(errs));
+	assert_int_equal(webconfig_load_buffer("web.yml", yml, strlen(yml),
+	    &w, &errs), 0);
+	config_errors_free(&errs);
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	fixture_start(&f, &o);
+	assert_status(f.port, "GET", "/-/healthy", NULL, 200);
+	assert_status(f.port, "GET", "/metrics", NULL, 200);
+	assert_int_equal(client_request(f.port, "GET", "/-/healthy", NULL, &r),
+	    0);
+	assert_int_equal(r.status, 429);
+	assert_non_null(strstr(r.body, "rate_limit"));
+	reply_free(&r);
+	assert_status(f.port, "GET", "/nope", NULL, 429);
+	http_stop(f.srv);
+	snapshot_store_destroy(&f.store);
+	webconfig_free(w);
+}
+
 /* max_body caps /metrics: 500 rather than an unbounded body. */
 static void
 test_max_body(void **state)
@@ -969,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_cached_not_behind_bcrypt),
+		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_max_body),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_connection_limit),

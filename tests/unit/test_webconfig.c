@@ -238,6 +238,36 @@ test_webauth(void **state)
 	free(hb);
 }
 
+/* rate_limit as exporter-toolkit reads it: interval and burst. */
+static void
+test_rate_limit(void **state)
+{
+	struct result r;
+
+	load("rate_limit:\n  interval: 250ms\n  burst: 20\n", &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 250);
+	assert_int_equal(r.w->rate_burst, 20);
+	result_free(&r);
+	load("rate_limit:\n  interval: 0s\n", &r);	/* off */
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 0);
+	result_free(&r);
+	load("rate_limit:\n", &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 0);
+	result_free(&r);
+	assert_error("rate_limit:\n  interval: 1s\n", "web.yml:2:3:",
+	    "needs a burst of at least 1");
+	assert_error("rate_limit:\n  interval: 1s\n  burst: 0\n",
+	    "web.yml:2:3:", "needs a burst");
+	assert_error("rate_limit:\n  interval: 1\n  burst: 5\n",
+	    "web.yml:2:13:", "interval");
+	assert_error("rate_limit:\n  interval: 1s\n  bursts: 5\n",
+	    "web.yml:3:3:", "bursts");
+	assert_error("rate_limit: 5\n", "web.yml:1:13:", "rate_limit");
+}
+
 /* What the checker's callbacks said, for test_webauth_submit. */
 struct verdicts {
 	pthread_mutex_t	 mu;
@@ -320,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_bad_hashes),
 		cmocka_unit_test(test_webauth),
 		cmocka_unit_test(test_webauth_submit),
+		cmocka_unit_test(test_rate_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
