@@ -142,8 +142,9 @@ struct snapshot {
 
 	/*
 	 * The /metrics body, rendered at most once per snapshot on first
-	 * use (see http.c); the only part that changes after publishing,
-	 * always under cache_mtx.  state: 0 not yet, 1 done, -1 failed.
+	 * use; the only part that changes after publishing, only in
+	 * bodycache.c, always under cache_mtx.  state: 0 not yet, 1 done,
+	 * -1 failed.
 	 */
 	pthread_mutex_t		  cache_mtx;
 	int			  text_state;

@@ -1,6 +1,6 @@
 /*
  * test_render.c: the snapshot builders and store, the Prometheus text
- * rendering (golden output, escaping, zeros, the size cap), gzip, the
+ * rendering (golden output, escaping, zeros, the size cap), the
  * status page, and promtool's opinion of the output when it is installed.
  */
 #include <errno.h>
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 #include <cmocka.h>
 
 #include "render.h"
@@ -392,66 +391,6 @@ test_max_enforced(void **state)
 	snapshot_release(s);
 }
 
-/* gzip output inflates back to the input. */
-static void
-test_gzip_roundtrip(void **state)
-{
-	static uint8_t out[1 << 16];
-	struct omapi_buf gz;
-	uLongf n = sizeof(out);
-	z_stream z;
-
-	omapi_buf_init(&gz, 1 << 20);
-	assert_int_equal(render_gzip(&gz, golden_text, strlen(golden_text)), 0);
-	assert_true(gz.len > 18 && gz.len < strlen(golden_text));
-	assert_int_equal(gz.data[0], 0x1f);
-	assert_int_equal(gz.data[1], 0x8b);
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = gz.data;
-	z.avail_in = (uInt)gz.len;
-	z.next_out = out;
-	z.avail_out = (uInt)n;
-	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(z.total_out, strlen(golden_text));
-	assert_memory_equal(out, golden_text, z.total_out);
-	inflateEnd(&z);
-	omapi_buf_free(&gz);
-
-	omapi_buf_init(&gz, 10);
-	assert_int_equal(render_gzip(&gz, golden_text, strlen(golden_text)),
-	    -1);
-	assert_int_equal(errno, EMSGSIZE);
-	omapi_buf_free(&gz);
-}
-
-/* The per-snapshot cache renders once and hands out the same bytes. */
-static void
-test_cached(void **state)
-{
-	struct snapshot *s = golden_snapshot(), *t = golden_snapshot();
-	const uint8_t *d1, *d2, *g;
-	size_t l1, l2, lg;
-	int gz = 0;
-
-	assert_int_equal(render_cached(s, 1 << 20, &gz, &d1, &l1), 0);
-	assert_int_equal(l1, strlen(golden_text));
-	assert_memory_equal(d1, golden_text, l1);
-	assert_int_equal(render_cached(s, 1 << 20, &gz, &d2, &l2), 0);
-	assert_ptr_equal(d1, d2);
-	gz = 1;
-	assert_int_equal(render_cached(s, 1 << 20, &gz, &g, &lg), 0);
-	assert_int_equal(gz, 1);
-	assert_true(lg < l1 && g[0] == 0x1f && g[1] == 0x8b);
-	snapshot_release(s);
-
-	/* too big: fails now and later, never a partial body */
-	gz = 1;
-	assert_int_equal(render_cached(t, 100, &gz, &d1, &l1), -1);
-	assert_int_equal(render_cached(t, 1 << 20, &gz, &d1, &l1), -1);
-	snapshot_release(t);
-}
-
 static void
 test_builder_checks(void **state)
 {
@@ -713,8 +652,6 @@ main(void)
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_zeros_included),
 		cmocka_unit_test(test_max_enforced),
-		cmocka_unit_test(test_gzip_roundtrip),
-		cmocka_unit_test(test_cached),
 		cmocka_unit_test(test_builder_checks),
 		cmocka_unit_test(test_server_cap),
 		cmocka_unit_test(test_store),
