@@ -35,6 +35,8 @@ publish_pools(struct snapshot_server *ss, const struct config_server *cfg,
 		memcpy(sp->expiring, pr->sweep.expiring,
 		    sizeof(sp->expiring));
 		sp->earliest_end = pr->sweep.earliest_end;
+		memcpy(sp->seen, pr->sweep.seen, sizeof(sp->seen));
+		sp->last_cltt = pr->sweep.last_cltt;
 	}
 	return 0;
 }

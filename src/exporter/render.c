@@ -44,6 +44,7 @@ struct render_ctx {
 
 enum render_fid {
 	F_UP, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
+	F_SEEN, F_LAST_CLTT,
 	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
 	F_SWEEP_ENABLED, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
@@ -77,6 +78,15 @@ static const struct render_family render_families[F_NFAM] = {
 	    "gauge",
 	    "Earliest end of an active lease in the pool, in seconds since "
 	    "the epoch; absent when the pool has no active lease." SWEEP_NOTE },
+	[F_SEEN] = { "dhcpd_pool_active_leases_seen", "gauge",
+	    "Active leases in the pool whose client's last transaction "
+	    "(cltt) lies at most within_seconds before the sweep read them "
+	    "(cumulative: the 3600 count includes the 300 count)." SWEEP_NOTE },
+	[F_LAST_CLTT] = {
+	    "dhcpd_pool_last_client_transaction_timestamp_seconds", "gauge",
+	    "Newest client last transaction time (cltt) of any lease in the "
+	    "pool, in seconds since the epoch; absent when no lease has one."
+	    SWEEP_NOTE },
 	[F_HOST_PRESENT] = { "dhcpd_host_present", "gauge",
 	    "Whether the configured host (by name or MAC) exists on the "
 	    "server (1) or not (0)." },
@@ -341,13 +351,33 @@ render_errors(struct render_ctx *c, const struct snapshot *s)
 	return 0;
 }
 
+/* One series per horizon, labelled within_seconds, after the n labels. */
+static int
+render_horizons(struct render_ctx *c, struct render_lbl *l, size_t n,
+    const uint32_t *secs, const uint64_t *counts, size_t ncounts)
+{
+	char val[RENDER_VALLEN], within[16];
+	size_t i;
+	int ret = 0;
+
+	l[n].name = "within_seconds";
+	l[n].value = within;
+	for (i = 0; i < ncounts && ret == 0; i++) {
+		snprintf(within, sizeof(within), "%" PRIu32, secs[i]);
+		render_fmt_u64(val, sizeof(val), counts[i]);
+		ret = render_sample(c, l, n + 1, val);
+	}
+	l[n].value = NULL;	/* within goes out of scope */
+	return ret;
+}
+
 /* The series of one pool in one pool family. */
 static int
 render_pool(struct render_ctx *c, enum render_fid f,
     const struct snapshot_server *sv, const struct snapshot_pool *p)
 {
 	struct render_lbl l[RENDER_NLBL];
-	char val[RENDER_VALLEN], within[16];
+	char val[RENDER_VALLEN];
 	size_t n;
 	unsigned i;
 
@@ -379,20 +409,22 @@ render_pool(struct render_ctx *c, enum render_fid f,
 	case F_EXPIRING:
 		if (!p->sweep_known)
 			return 0;
-		l[n].name = "within_seconds";
-		l[n].value = within;
-		for (i = 0; i < SNAPSHOT_NEXPIRY; i++) {
-			snprintf(within, sizeof(within), "%" PRIu32,
-			    snapshot_expiry_secs[i]);
-			render_fmt_u64(val, sizeof(val), p->expiring[i]);
-			if (render_sample(c, l, n + 1, val) == -1)
-				return -1;
-		}
-		return 0;
+		return render_horizons(c, l, n, snapshot_expiry_secs,
+		    p->expiring, SNAPSHOT_NEXPIRY);
 	case F_EARLIEST:
 		if (!p->sweep_known || p->earliest_end <= 0)
 			return 0;
 		snprintf(val, sizeof(val), "%" PRId64, p->earliest_end);
+		return render_sample(c, l, n, val);
+	case F_SEEN:
+		if (!p->sweep_known)
+			return 0;
+		return render_horizons(c, l, n, snapshot_seen_secs, p->seen,
+		    SNAPSHOT_NSEEN);
+	case F_LAST_CLTT:
+		if (!p->sweep_known || p->last_cltt <= 0)
+			return 0;
+		snprintf(val, sizeof(val), "%" PRId64, p->last_cltt);
 		return render_sample(c, l, n, val);
 	default:
 		return 0;
@@ -459,7 +491,7 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 
 	switch (f) {
 	case F_RESOLVED: case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
-	case F_EXPIRING: case F_EARLIEST:
+	case F_EXPIRING: case F_EARLIEST: case F_SEEN: case F_LAST_CLTT:
 		return render_pool_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:
 		return render_host_family(&c, s, f);

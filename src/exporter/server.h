@@ -32,6 +32,8 @@ struct sweep_agg {
 	uint64_t	states[SNAPSHOT_NSTATES];
 	uint64_t	expiring[SNAPSHOT_NEXPIRY];
 	int64_t		earliest_end;
+	uint64_t	seen[SNAPSHOT_NSEEN];	/* active, by cltt */
+	int64_t		last_cltt;	/* newest cltt of any lease; 0: none */
 };
 
 struct pool_result {

@@ -13,6 +13,8 @@ const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY] = {
 	300, 900, 3600, 14400, 86400
 };
 
+const uint32_t snapshot_seen_secs[SNAPSHOT_NSEEN] = { 300, 900, 3600 };
+
 static const char *const snapshot_states[SNAPSHOT_NSTATES] = {
 	NULL, "free", "active", "expired", "released", "abandoned", "reset",
 	"backup"

@@ -45,6 +45,10 @@
 #define SNAPSHOT_NEXPIRY	5
 extern const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY];
 
+/* Client activity horizons, cltt before the sweep read a lease: 5m-1h. */
+#define SNAPSHOT_NSEEN		3
+extern const uint32_t snapshot_seen_secs[SNAPSHOT_NSEEN];
+
 /* Why an OMAPI exchange failed, as counted in the error metric. */
 enum snapshot_reason {
 	SNAPSHOT_ERR_TIMEOUT,
@@ -78,6 +82,8 @@ struct snapshot_pool {
 	uint64_t		 states[SNAPSHOT_NSTATES];
 	uint64_t		 expiring[SNAPSHOT_NEXPIRY]; /* cumulative */
 	int64_t			 earliest_end;	/* epoch s; 0: no active */
+	uint64_t		 seen[SNAPSHOT_NSEEN];	/* active, cumulative */
+	int64_t			 last_cltt;	/* epoch s; 0: no lease has one */
 };
 
 struct snapshot_host {

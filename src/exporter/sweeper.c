@@ -1,7 +1,7 @@
 /*
  * sweeper.c: the full per-address sweep of a server's configured ranges,
- * aggregated per pool into binding-state counts and the expiry picture of
- * active leases.  Nothing is kept per lease.
+ * aggregated per pool into binding-state counts, the expiry picture of
+ * active leases and client activity (cltt).  Nothing is kept per lease.
  *
  * A sweep of a large pool takes seconds at a friendly rate, so it runs a
  * slice at a time and the poller keeps pool counters and hosts on schedule
@@ -112,6 +112,28 @@ slice_agg(struct slice *sl, uint32_t ip)
 	return &sl->s->work[rg[sl->hint].pool];
 }
 
+/*
+ * Client activity: the newest cltt of any lease, and active leases whose
+ * cltt is at most h seconds before now.  A cltt a little ahead of our
+ * clock (dhcpd's runs fast) is recent, not old.  0 is "never".
+ */
+static void
+slice_activity(const struct slice *sl, struct sweep_agg *a,
+    const struct omapi_lease *l)
+{
+	size_t k;
+
+	if (l->cltt == 0)
+		return;
+	if ((int64_t)l->cltt > a->last_cltt)
+		a->last_cltt = l->cltt;
+	if (l->state != OMAPI_LEASE_ACTIVE)
+		return;
+	for (k = 0; k < SNAPSHOT_NSEEN; k++)
+		if ((int64_t)l->cltt + snapshot_seen_secs[k] >= sl->now)
+			a->seen[k]++;
+}
+
 /* Count one lease into its pool's aggregate. */
 static void
 slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
@@ -124,6 +146,7 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
 	    (a = slice_agg(sl, ip)) == NULL)
 		return;
 	a->states[l->state]++;
+	slice_activity(sl, a, l);
 	if (l->state != OMAPI_LEASE_ACTIVE || l->ends == 0 ||
 	    l->ends == UINT32_MAX)	/* 0: unset, ~0: never ends */
 		return;

@@ -60,6 +60,10 @@ golden_snapshot(void)
 	p->expiring[3] = 50;
 	p->expiring[4] = 190;
 	p->earliest_end = 1700000123;
+	p->seen[0] = 7;
+	p->seen[1] = 30;
+	p->seen[2] = 120;
+	p->last_cltt = 1699999985;
 
 	/* not resolved, no sweep yet: only dhcpd_pool_resolved 0 */
 	assert_non_null(p = snapshot_server_add_pool(sv, "lab"));
@@ -115,6 +119,14 @@ static const char golden_text[] =
 "# HELP dhcpd_pool_earliest_lease_end_timestamp_seconds Earliest end of an active lease in the pool, in seconds since the epoch; absent when the pool has no active lease. Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
 "# TYPE dhcpd_pool_earliest_lease_end_timestamp_seconds gauge\n"
 "dhcpd_pool_earliest_lease_end_timestamp_seconds{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 1700000123\n"
+"# HELP dhcpd_pool_active_leases_seen Active leases in the pool whose client's last transaction (cltt) lies at most within_seconds before the sweep read them (cumulative: the 3600 count includes the 300 count). Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
+"# TYPE dhcpd_pool_active_leases_seen gauge\n"
+"dhcpd_pool_active_leases_seen{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"300\"} 7\n"
+"dhcpd_pool_active_leases_seen{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"900\"} 30\n"
+"dhcpd_pool_active_leases_seen{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\",within_seconds=\"3600\"} 120\n"
+"# HELP dhcpd_pool_last_client_transaction_timestamp_seconds Newest client last transaction time (cltt) of any lease in the pool, in seconds since the epoch; absent when no lease has one. Cached from the last sweep: up to one sweep interval old (see dhcpd_exporter_last_sweep_timestamp_seconds).\n"
+"# TYPE dhcpd_pool_last_client_transaction_timestamp_seconds gauge\n"
+"dhcpd_pool_last_client_transaction_timestamp_seconds{server=\"dhcp1\",pool=\"office\",site=\"hq\",zone=\"a\"} 1699999985\n"
 "# HELP dhcpd_host_present Whether the configured host (by name or MAC) exists on the server (1) or not (0).\n"
 "# TYPE dhcpd_host_present gauge\n"
 "dhcpd_host_present{server=\"dhcp1\",host=\"printer-1\"} 1\n"
@@ -324,6 +336,7 @@ test_zeros_included(void **state)
 	    "released", "abandoned", "reset", "backup" };
 	static const char *const reasons[] = { "timeout", "auth", "protocol",
 	    "status", "connection" };
+	static const char *const seen[] = { "300", "900", "3600" };
 	struct snapshot *s;
 	struct snapshot_server *sv;
 	struct snapshot_pool *p;
@@ -345,8 +358,16 @@ test_zeros_included(void **state)
 		    "{server=\"s\",reason=\"%s\"} 0\n", reasons[i]);
 		assert_non_null(strstr(text, want));
 	}
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "dhcpd_pool_active_leases_seen"
+		    "{server=\"s\",pool=\"p\",within_seconds=\"%s\"} 0\n",
+		    seen[i]);
+		assert_non_null(strstr(text, want));
+	}
 	/* no active lease: no earliest-end series, no header either */
 	assert_null(strstr(text, "earliest"));
+	/* no lease with a cltt: no last-transaction series */
+	assert_null(strstr(text, "last_client_transaction"));
 	free(text);
 	snapshot_release(s);
 }
