@@ -614,6 +614,15 @@ test_page(void **state)
 	    "0.000%\" title=\"backup 0\"></span>"));
 	assert_null(strstr(html, "title=\"expired/released/reset 0\""));
 	assert_non_null(strstr(html, "site=hq, zone=a"));
+	/* client activity of office: 7 within 5 min, 120 within 1 h, the
+	 * last 27 s before now; a pool without a sweep shows none */
+	assert_non_null(strstr(html, "<td class=\"n\" title=\"active leases "
+	    "seen within 5 min\">7</td><td class=\"n\" title=\"active "
+	    "leases seen within 1 h\">120</td><td><span title=\"2023-11-14 "
+	    "22:13:05 UTC\">27 s ago</span></td></tr>"));
+	assert_non_null(strstr(html, "<td>lab</td>"));
+	assert_non_null(strstr(html, "<td class=\"n muted\">?</td><td "
+	    "class=\"n muted\">?</td><td class=\"muted\">?</td></tr>"));
 	assert_non_null(strstr(html, "</html>\n"));
 	free(html);
 	omapi_buf_free(&b);
