@@ -18,7 +18,9 @@
 #    set to 0s (nothing else changed) plus a per-pool threshold override, and
 #    /api/v1/alerts must show exactly the expected firing set on the lab
 #    (nearfull, 3 of 100 free, is low; staff, 24 % free, is low only through
-#    the override; the watched host "ghost" does not exist) and nothing else;
+#    the override; the watched host "ghost" does not exist; lan, campus-known,
+#    campus-b and staff have active leases whose clients last talked to dhcpd
+#    a day ago, while the other pools' did within the hour) and nothing else;
 #    then dhcpd is killed and the unreachable alert must fire, alone; then
 #    dhcpd comes back with a key the exporter does not have, and the OMAPI
 #    authentication alert must join it.
@@ -42,7 +44,11 @@ DASH=${DASH:-dashboards/dhcpd.json}
 EXPECT_HEALTHY="DhcpdPoolFreeRatioLow:pool=nearfull
 DhcpdPoolFreeRatioLow:pool=staff
 DhcpdPoolFreeAddressesLow:pool=nearfull
-DhcpdHostMissing:host=ghost"
+DhcpdHostMissing:host=ghost
+DhcpdPoolNoClientActivity:pool=lan
+DhcpdPoolNoClientActivity:pool=campus-known
+DhcpdPoolNoClientActivity:pool=campus-b
+DhcpdPoolNoClientActivity:pool=staff"
 EXPECT_DOWN="DhcpdUnreachable:server=lab"
 EXPECT_REKEY="DhcpdUnreachable:server=lab
 DhcpdOmapiAuthFailures:server=lab"
@@ -176,6 +182,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--metrics "http://127.0.0.1:$EXP_PORT/metrics" \
 	--dashboard "$DASH" --rules "$lab/rules-for0.yml" "$lab/thresholds.yml" \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
+	dhcpd_pool_client_idle_seconds_threshold \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "dashboard and rule queries on live data ($(echo "$out" | tail -1))" \
