@@ -256,6 +256,9 @@ worker_sweep_done(struct worker *w)
 	}
 	s->res.sweep_duration = now - s->sweep.started;
 	s->res.last_sweep = now;
+	leasetab_release(s->res.leases);	/* lease_info: the new table */
+	s->res.leases = s->sweep.leases;
+	s->sweep.leases = NULL;
 	log_debug("server %s: sweep done in %.3f s", s->cfg->name,
 	    s->res.sweep_duration);
 	sweeper_abort(&s->sweep);

@@ -81,6 +81,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->requests = r->counters.requests;
 	memcpy(ss->errors, r->counters.errors, sizeof(ss->errors));
 	ss->resets = r->counters.resets;
+	ss->lease_info = cfg->lease_info.enabled;
+	ss->leases = leasetab_ref(r->leases);
 	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1)
 		return -1;
 	return 0;

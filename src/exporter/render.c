@@ -44,7 +44,7 @@ struct render_ctx {
 
 enum render_fid {
 	F_UP, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
-	F_SEEN, F_LAST_CLTT,
+	F_SEEN, F_LAST_CLTT, F_LEASE_INFO, F_LEASE_END, F_LEASE_DROPPED,
 	F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
 	F_SWEEP_ENABLED, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
@@ -87,6 +87,20 @@ static const struct render_family render_families[F_NFAM] = {
 	    "Newest client last transaction time (cltt) of any lease in the "
 	    "pool, in seconds since the epoch; absent when no lease has one."
 	    SWEEP_NOTE },
+	[F_LEASE_INFO] = { "dhcpd_lease_info", "gauge",
+	    "One series per lease in state active, abandoned or backup that "
+	    "the last sweep read, with its hardware address and client "
+	    "hostname (empty when none), for servers with lease_info enabled "
+	    "(at most max_series leases each: see "
+	    "dhcpd_exporter_lease_info_dropped); always 1." SWEEP_NOTE },
+	[F_LEASE_END] = { "dhcpd_lease_end_timestamp_seconds", "gauge",
+	    "End of each lease of dhcpd_lease_info, in seconds since the "
+	    "epoch; absent for a lease without an end or one that never "
+	    "ends." SWEEP_NOTE },
+	[F_LEASE_DROPPED] = { "dhcpd_exporter_lease_info_dropped", "gauge",
+	    "Leases of the last sweep left without dhcpd_lease_info and "
+	    "dhcpd_lease_end_timestamp_seconds series because lease_info's "
+	    "max_series was reached." },
 	[F_HOST_PRESENT] = { "dhcpd_host_present", "gauge",
 	    "Whether the configured host (by name or MAC) exists on the "
 	    "server (1) or not (0)." },
@@ -448,6 +462,81 @@ render_pool_family(struct render_ctx *c, const struct snapshot *s,
 	return 0;
 }
 
+/* The ip and mac labels of a lease row, formatted. */
+static void
+render_fmt_lease(const struct leasetab_row *r, char *ip, size_t iplen,
+    char *mac, size_t maclen)
+{
+	size_t i, n = 0;
+
+	snprintf(ip, iplen, "%u.%u.%u.%u", r->ip >> 24, (r->ip >> 16) & 0xff,
+	    (r->ip >> 8) & 0xff, r->ip & 0xff);
+	mac[0] = '\0';
+	for (i = 0; i < r->hwlen && n + 3 < maclen; i++)
+		n += (size_t)snprintf(mac + n, maclen - n, i ? ":%02x" : "%02x",
+		    r->hw[i]);
+}
+
+/* One lease's series in dhcpd_lease_info or dhcpd_lease_end_*. */
+static int
+render_lease(struct render_ctx *c, enum render_fid f,
+    const struct snapshot_server *sv, const struct leasetab *t,
+    const struct leasetab_row *r)
+{
+	struct render_lbl l[6] = { { "server", sv->name }, { "pool", NULL },
+	    { "ip", NULL }, { "mac", NULL }, { "hostname", NULL },
+	    { "state", NULL } };
+	char ip[16], mac[3 * sizeof(r->hw)], val[RENDER_VALLEN];
+	int ret;
+
+	if (r->pool >= sv->npools ||
+	    (l[5].value = snapshot_state_name(r->state)) == NULL)
+		return 0;
+	render_fmt_lease(r, ip, sizeof(ip), mac, sizeof(mac));
+	l[1].value = sv->pools[r->pool]->name;
+	l[2].value = ip;
+	if (f == F_LEASE_INFO) {
+		l[3].value = mac;
+		l[4].value = t->text + r->hostname;
+		ret = render_sample(c, l, 6, "1");
+	} else if (r->ends == 0 || r->ends == UINT32_MAX) {
+		ret = 0;
+	} else {
+		render_fmt_u64(val, sizeof(val), r->ends);
+		ret = render_sample(c, l, 3, val);
+	}
+	return ret;
+}
+
+/* A per-lease family, or the dropped count, for every lease_info server. */
+static int
+render_lease_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[1] = { { "server", NULL } };
+	const struct snapshot_server *sv;
+	char val[RENDER_VALLEN];
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		sv = s->servers[i];
+		if (!sv->lease_info || sv->leases == NULL)
+			continue;
+		if (f == F_LEASE_DROPPED) {
+			l[0].value = sv->name;
+			render_fmt_u64(val, sizeof(val), sv->leases->dropped);
+			if (render_sample(c, l, 1, val) == -1)
+				return -1;
+			continue;
+		}
+		for (j = 0; j < sv->leases->nrows; j++)
+			if (render_lease(c, f, sv, sv->leases,
+			    &sv->leases->rows[j]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
 /* dhcpd_host_present or dhcpd_host_info for every configured host. */
 static int
 render_host_family(struct render_ctx *c, const struct snapshot *s,
@@ -493,6 +582,8 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 	case F_RESOLVED: case F_ADDRS: case F_FREE: case F_BACKUP: case F_LEASES:
 	case F_EXPIRING: case F_EARLIEST: case F_SEEN: case F_LAST_CLTT:
 		return render_pool_family(&c, s, f);
+	case F_LEASE_INFO: case F_LEASE_END: case F_LEASE_DROPPED:
+		return render_lease_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:
 		return render_host_family(&c, s, f);
 	case F_BUILD:

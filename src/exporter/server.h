@@ -74,6 +74,8 @@ struct server_result {
 	struct server_counters	 counters;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
+	struct leasetab		*leases;	/* lease_info: last complete
+						 * sweep's (a reference) */
 };
 
 /* One address range of one pool, in sweep order. */
@@ -93,6 +95,7 @@ struct sweeper {
 	uint64_t		 next;		/* next address within it */
 	double			 started;
 	struct sweep_agg	*work;		/* per pool */
+	struct leasetab		*leases;	/* lease_info, this run */
 	uint64_t		 status_errors;	/* answers neither lease nor
 						 * "not found", this slice */
 };

@@ -227,6 +227,7 @@ snapshot_server_free(struct snapshot_server *sv)
 	free(sv->pools);
 	free(sv->hosts);
 	free(sv->name);
+	leasetab_release(sv->leases);
 	free(sv);
 }
 

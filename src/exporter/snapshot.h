@@ -93,6 +93,32 @@ struct snapshot_host {
 	char	*ip;		/* fixed address, NULL when none */
 };
 
+/*
+ * The leases of one complete sweep that get per-lease series (leasetab.c):
+ * immutable once handed over, shared by reference.
+ */
+struct leasetab_row {
+	uint32_t	ip;		/* host order */
+	uint32_t	ends;		/* epoch s; 0 unset, ~0 never */
+	uint32_t	pool;		/* index into the server's pools */
+	uint32_t	hostname;	/* offset into text; 0: none */
+	uint8_t		state;
+	uint8_t		hwlen;
+	uint8_t		hw[16];
+};
+
+struct leasetab {
+	atomic_uint		 refs;
+	uint32_t		 max;		/* rows kept at most */
+	uint64_t		 dropped;	/* leases past max (or ENOMEM) */
+	struct leasetab_row	*rows;
+	size_t			 nrows;
+	size_t			 cap;
+	char			*text;		/* hostnames, NUL-terminated */
+	size_t			 textlen;
+	size_t			 textcap;
+};
+
 struct snapshot_server {
 	char			 *name;
 	int			  up;
@@ -114,6 +140,11 @@ struct snapshot_server {
 	struct snapshot_host	**hosts;
 	size_t			  nhosts;
 	size_t			  hostcap;
+
+	/* lease_info: enabled, and the last sweep's table (a reference,
+	 * released with the snapshot; NULL before the first sweep). */
+	int			  lease_info;
+	struct leasetab		 *leases;
 };
 
 struct snapshot {
@@ -170,5 +201,13 @@ void		 snapshot_store_publish(struct snapshot_store *,
 		    struct snapshot *);
 struct snapshot	*snapshot_store_acquire(struct snapshot_store *);
 int		 snapshot_store_ready(struct snapshot_store *);
+
+/* ---- leasetab.c ---- */
+struct leasetab	*leasetab_new(uint32_t max);
+struct leasetab	*leasetab_ref(struct leasetab *);
+void		 leasetab_release(struct leasetab *);
+void		 leasetab_add(struct leasetab *, uint32_t ip, size_t pool,
+		    const struct omapi_lease *);
+int		 leasetab_wants(uint32_t state);
 
 #endif /* SNAPSHOT_H */

@@ -64,6 +64,11 @@ sweeper_start(struct sweeper *s, double now)
 	if ((s->work = calloc(s->cfg->npools ? s->cfg->npools : 1,
 	    sizeof(*s->work))) == NULL)
 		return -1;
+	if (s->cfg->lease_info.enabled && (s->leases =
+	    leasetab_new(s->cfg->lease_info.max_series)) == NULL) {
+		sweeper_abort(s);
+		return -1;
+	}
 	s->active = 1;
 	s->range = 0;
 	s->next = s->nranges ? s->ranges[0].first : 0;
@@ -76,6 +81,8 @@ sweeper_abort(struct sweeper *s)
 {
 	free(s->work);
 	s->work = NULL;
+	leasetab_release(s->leases);
+	s->leases = NULL;
 	s->active = 0;
 }
 
@@ -147,6 +154,9 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
 		return;
 	a->states[l->state]++;
 	slice_activity(sl, a, l);
+	if (sl->s->leases != NULL && leasetab_wants(l->state))
+		leasetab_add(sl->s->leases, ip, sl->s->ranges[sl->hint].pool,
+		    l);
 	if (l->state != OMAPI_LEASE_ACTIVE || l->ends == 0 ||
 	    l->ends == UINT32_MAX)	/* 0: unset, ~0: never ends */
 		return;

@@ -398,6 +398,10 @@ struct omapi_lease {
 	uint8_t		hw[16];
 	uint8_t		hwlen;
 	uint32_t	htype;
+	/* client-hostname, not NUL-terminated, as dhcpd sent it (any bytes);
+	 * points into the decoded message: valid only while it is. */
+	const uint8_t	*hostname;
+	uint32_t	hostnamelen;
 };
 
 const char *omapi_lease_state_name(uint32_t);
@@ -409,6 +413,7 @@ int	 omapi_attr_format(const struct omapi_pair *, int json, char *,
 	    size_t);
 int	 omapi_lease_decode(const struct omapi_list *, struct omapi_lease *);
 int	 omapi_parse_ipv4(const char *, uint8_t[4]);
+uint32_t omapi_utf8_seq(const uint8_t *, uint32_t left);
 int	 omapi_parse_hex(const char *, uint8_t *, size_t, size_t *);
 
 /* ---- sweep.c: look up every address of a range, many in flight ---- */

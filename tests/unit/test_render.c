@@ -629,6 +629,103 @@ test_page(void **state)
 	snapshot_release(s);
 }
 
+static void promtool_check(const char *);
+
+/* One lease for leasetab_add. */
+static void
+add_lease(struct leasetab *t, uint32_t ip, size_t pool, uint32_t state,
+    uint32_t ends, const char *host, size_t hostlen)
+{
+	struct omapi_lease l;
+
+	memset(&l, 0, sizeof(l));
+	l.state = state;
+	l.ends = ends;
+	l.hwlen = 6;
+	memcpy(l.hw, "\x02\x00\x5e\x10\x00\xff", 6);
+	l.hostname = (const uint8_t *)host;
+	l.hostnamelen = (uint32_t)hostlen;
+	leasetab_add(t, ip, pool, &l);
+}
+
+/* A snapshot whose server dhcp1 has a lease table: t (taken over). */
+static struct snapshot *
+lease_snapshot(struct leasetab *t)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
+	assert_non_null(snapshot_server_add_pool(sv, "office"));
+	assert_non_null(snapshot_server_add_pool(sv, "lab"));
+	sv->lease_info = 1;
+	sv->leases = t;
+	return s;
+}
+
+/*
+ * dhcpd_lease_info and its end time: every kept lease, hostnames escaped
+ * and made UTF-8, no end for a lease that never ends, the cap and the
+ * dropped count exact.
+ */
+static void
+test_lease_info(void **state)
+{
+	static const char bad[] = "a\xff\x00" "b\xc3"; /* invalid, NUL, cut */
+	struct leasetab *t;
+	struct snapshot *s;
+	char *text;
+
+	assert_non_null(t = leasetab_new(3));
+	add_lease(t, 0x0a000105, 0, OMAPI_LEASE_ACTIVE, 1700000100,
+	    "say \"hi\"\\\nthere", 15);
+	add_lease(t, 0x0a000106, 1, OMAPI_LEASE_ABANDONED, UINT32_MAX, bad,
+	    sizeof(bad) - 1);
+	add_lease(t, 0x0a000107, 1, OMAPI_LEASE_BACKUP, 1700000200, NULL, 0);
+	add_lease(t, 0x0a000108, 1, OMAPI_LEASE_ACTIVE, 1700000300, "x", 1);
+	add_lease(t, 0x0a000109, 1, OMAPI_LEASE_ACTIVE, 1700000400, "y", 1);
+	assert_int_equal(t->nrows, 3);
+	assert_int_equal(t->dropped, 2);
+	s = lease_snapshot(t);
+	text = render_to_string(s);
+	assert_non_null(strstr(text, "# TYPE dhcpd_lease_info gauge\n"
+	    "dhcpd_lease_info{server=\"dhcp1\",pool=\"office\","
+	    "ip=\"10.0.1.5\",mac=\"02:00:5e:10:00:ff\",hostname=\"say "
+	    "\\\"hi\\\"\\\\\\nthere\",state=\"active\"} 1\n"
+	    "dhcpd_lease_info{server=\"dhcp1\",pool=\"lab\","
+	    "ip=\"10.0.1.6\",mac=\"02:00:5e:10:00:ff\",hostname=\"a"
+	    "\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd\",state=\"abandoned\"} 1\n"
+	    "dhcpd_lease_info{server=\"dhcp1\",pool=\"lab\","
+	    "ip=\"10.0.1.7\",mac=\"02:00:5e:10:00:ff\",hostname=\"\","
+	    "state=\"backup\"} 1\n# HELP"));
+	assert_non_null(strstr(text, "# TYPE dhcpd_lease_end_timestamp_seconds "
+	    "gauge\n"
+	    "dhcpd_lease_end_timestamp_seconds{server=\"dhcp1\","
+	    "pool=\"office\",ip=\"10.0.1.5\"} 1700000100\n"
+	    "dhcpd_lease_end_timestamp_seconds{server=\"dhcp1\","
+	    "pool=\"lab\",ip=\"10.0.1.7\"} 1700000200\n# HELP"));
+	assert_non_null(strstr(text, "# TYPE dhcpd_exporter_lease_info_dropped "
+	    "gauge\ndhcpd_exporter_lease_info_dropped{server=\"dhcp1\"} 2\n"));
+	assert_null(strstr(text, "10.0.1.8"));
+	promtool_check(text);
+	free(text);
+	snapshot_release(s);	/* releases t */
+
+	/* Enabled, nothing kept yet: no series; a table of none: dropped 0 */
+	s = lease_snapshot(NULL);
+	text = render_to_string(s);
+	assert_null(strstr(text, "lease_info"));
+	free(text);
+	s->servers[0]->leases = leasetab_new(10);
+	text = render_to_string(s);
+	assert_null(strstr(text, "# TYPE dhcpd_lease_info "));
+	assert_non_null(strstr(text,
+	    "dhcpd_exporter_lease_info_dropped{server=\"dhcp1\"} 0\n"));
+	free(text);
+	snapshot_release(s);
+}
+
 /* promtool check metrics on text; skipped when promtool is missing. */
 static void
 promtool_check(const char *text)
@@ -680,6 +777,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_lease_info),
 		cmocka_unit_test(test_empty_snapshot),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_help_escaping),
