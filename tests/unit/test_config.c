@@ -1291,6 +1291,8 @@ test_example_conf(void **state)
 	assert_string_equal(s->name, "dhcp1");
 	assert_int_equal(s->key.src, CONFIG_SECRET_FILE);
 	assert_true(s->sweep.enabled);
+	assert_false(s->lease_info.enabled);
+	assert_int_equal(s->lease_info.max_series, 10000);
 	assert_int_equal(s->npools, 2);
 	assert_int_equal(s->pools[1].nlabels, 2);
 	assert_int_equal(s->nhosts, 3);
