@@ -1,10 +1,14 @@
 #!/bin/bash
 # Opt-in per-lease series (lease_info) against a real dhcpd (default lab):
+#  - three real clients (perfdhcp in its own namespace on the lab's veth)
+#    take leases with a hostname holding a quote, a backslash, a tab, a
+#    newline and a byte that is not UTF-8;
 #  - --once with a cap above the lab's leases: dhcpd_lease_info and
 #    dhcpd_lease_end_timestamp_seconds agree with independent pypureomapi
 #    sweeps (before and after) on every address of every pool: which
 #    addresses have a series, and their pool, MAC, hostname, state and end;
-#    dropped is 0; promtool check metrics accepts the output;
+#    dropped is 0; promtool check metrics accepts the output; the odd
+#    hostname is escaped and its bad byte is U+FFFD;
 #  - --once with max_series 500: exactly the first 500 such leases in
 #    address order, and the dropped count is exactly the rest;
 #  - live: the same series over HTTP, and none at all without lease_info.
@@ -16,10 +20,20 @@ BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 PORT=19440
 lab=$(mktemp -d /tmp/dxlinfo.XXXXXX)
+cns=
 exporter_pid=
+# A client hostname (option 12) with what a label value must escape, a
+# tab, and a byte that is not UTF-8; and how /metrics must spell it.
+ODD_HOST=$'we"ird\\host\tx\ny\xffz'
+ODD_LABEL=$'hostname="we\\"ird\\\\host\tx\\ny\xef\xbf\xbdz"'
 
 . tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
+cleanup() {
+	# the lab first: deleting its namespace takes v0 and with it v1
+	stop_lab_and_exporter
+	[ -n "$cns" ] && ip netns del "$cns" 2>/dev/null
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
@@ -40,6 +54,11 @@ value() { awk -v s="$1" 'index($0, s" ") == 1 { print $NF }' "$2"; }
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
 
+# Three real clients (perfdhcp) send that hostname.
+dhcp_clients_up || { echo "cannot make perfdhcp's namespace"; exit 1; }
+n=$(dora 3 "$lab/perfdhcp.txt" -o "12,$(printf '%s' "$ODD_HOST" | od -An -tx1 | tr -d ' \n')")
+check "3 clients with an odd hostname got leases (${n:-none})" [ "${n:-0}" = 3 ]
+
 # Every lease, no cap reached.
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 	--lease-info 100000 >"$lab/all.yml"
@@ -54,6 +73,8 @@ check "dropped 0 below the cap ($n_all leases)" \
 	[ "$(value 'dhcpd_exporter_lease_info_dropped{server="lab"}' "$lab/all.txt")" = 0 ]
 check "promtool check metrics accepts the lease series" \
 	sh -c "promtool check metrics <'$lab/all.txt' >/dev/null 2>&1"
+check "the clients' hostname is escaped and made UTF-8 in all 3 series" \
+	[ "$(grep -c -F "$ODD_LABEL" "$lab/all.txt")" = 3 ]
 check "the UTF-8 hostname is a label value as it is" \
 	grep -q $'hostname="caf\xc3\xa9-lab"' "$lab/all.txt"
 
