@@ -24,6 +24,8 @@
 #    then dhcpd is killed and the unreachable alert must fire, alone; then
 #    dhcpd comes back with a key the exporter does not have, and the OMAPI
 #    authentication alert must join it.
+# The exporter runs with lease_info on, so the dashboard's lease table has
+# data to query too.
 # The Prometheus it runs is configured from deploy/prometheus/prometheus.yml:
 # same job, relabelling and rule files, with the target, intervals (1 s) and
 # paths made local.  Needs root. BUILD selects the binaries (default build);
@@ -152,7 +154,8 @@ check "test copy of the rules passes promtool" \
 	sh -c "promtool check rules $lab/rules-for0.yml $lab/thresholds.yml >/dev/null 2>&1"
 
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
-	--poll-interval 1s --sweep-interval 2s --extra-host ghost >"$lab/exp.yml"
+	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
+	--lease-info 100000 >"$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
 	2>"$lab/exporter.err" &
