@@ -712,6 +712,23 @@ test_lease_info(void **state)
 	free(text);
 	snapshot_release(s);	/* releases t */
 
+	/* A hostname is cut at 255 bytes; a sequence the cut splits is not
+	 * UTF-8 any more and becomes U+FFFD like any other bad byte. */
+	{
+		char longname[300];
+
+		memset(longname, 'h', sizeof(longname));
+		memcpy(longname + 253, "\xc3\xa9", 2);	/* bytes 254-255 */
+		assert_non_null(t = leasetab_new(2));
+		add_lease(t, 1, 0, OMAPI_LEASE_ACTIVE, 0, longname, 300);
+		add_lease(t, 2, 0, OMAPI_LEASE_ACTIVE, 0, longname, 254);
+		assert_int_equal(strlen(t->text + t->rows[0].hostname), 255);
+		assert_int_equal(strlen(t->text + t->rows[1].hostname), 256);
+		assert_memory_equal(t->text + t->rows[1].hostname + 253,
+		    "\xef\xbf\xbd", 3);
+		leasetab_release(t);
+	}
+
 	/* Enabled, nothing kept yet: no series; a table of none: dropped 0 */
 	s = lease_snapshot(NULL);
 	text = render_to_string(s);
