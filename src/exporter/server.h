@@ -6,6 +6,9 @@
  * --once), from server_init to server_free.  Nothing else reads or writes
  * it.  What the rest of the exporter may see is struct server_result, a
  * plain copy the worker hands over (poller.c) at the end of every step.
+ * The one thing a copy shares is the lease table of a finished sweep
+ * (lease_info): nobody changes it once handed over, and each holder keeps
+ * a reference (leasetab.c).
  *
  *   server.c    the connection (backoff, reconnect) and the counters
  *   poll.c      one poll: pool handles, pool counters, hosts

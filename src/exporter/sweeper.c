@@ -1,7 +1,8 @@
 /*
  * sweeper.c: the full per-address sweep of a server's configured ranges,
  * aggregated per pool into binding-state counts, the expiry picture of
- * active leases and client activity (cltt).  Nothing is kept per lease.
+ * active leases and client activity (cltt).  Nothing is kept per lease,
+ * unless lease_info asks for a table of them (leasetab.c).
  *
  * A sweep of a large pool takes seconds at a friendly rate, so it runs a
  * slice at a time and the poller keeps pool counters and hosts on schedule
