@@ -316,7 +316,9 @@ http_metrics(struct http_server *h, struct MHD_Connection *c)
 	gz = http_accepts_gzip(MHD_lookup_connection_value(c,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	s = http_snapshot(h, &ready);
-	if (bodycache_get(s, h->max_body, &gz, &data, &len) == -1) {
+	/* The configuration's worst case, when it passes the default. */
+	if (bodycache_get(s, s != NULL && s->body_max > h->max_body ?
+	    s->body_max : h->max_body, &gz, &data, &len) == -1) {
 		snapshot_release(s);
 		return http_canned(h, c, C_TOOBIG);
 	}

@@ -22,13 +22,13 @@ static const char page_head[] =
 "h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin:1.4em 0 .3em}\n"
 "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
 "th,td{text-align:left;padding:.25em .6em;border-bottom:1px solid #ddd;"
-"vertical-align:middle}\n"
+"vertical-align:middle}\ntd{white-space:nowrap}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 ".st{display:inline-block;padding:0 .5em;border-radius:.3em;color:#fff;"
 "font-size:.85em}\n"
 ".st.up{background:#2e7d32}.st.down{background:#c62828}\n"
 ".muted{color:#666}.lbl{font-size:.85em;color:#555}\n"
-".bar{display:flex;width:22em;max-width:40vw;height:1.1em;"
+".bar{display:flex;width:16em;max-width:30vw;height:1.1em;"
 "background:#eee;border:1px solid #bbb}\n"
 ".bar span{display:block;height:100%}\n"
 ".active{background:#1565c0}.free{background:#a5d6a7}"
@@ -45,7 +45,9 @@ static const char page_key[] =
 "<span class=\"other\"></span>expired, released, reset"
 "<span class=\"free\"></span>free. "
 "Without a sweep the bar shows the pool counters: in use, backup, free."
-"</p>\n";
+"</p>\n<p class=\"muted\">Clients: active leases whose client last "
+"talked to the server (cltt) within 5 minutes and within an hour before "
+"the sweep read them; last client: the newest cltt of any lease.</p>\n";
 
 static int
 page_str(struct omapi_buf *b, const char *s)
@@ -171,9 +173,29 @@ page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
 	return page_str(b, "</div>");
 }
 
+/*
+ * The client activity cells of a pool: active leases whose client talked
+ * to the server within 5 minutes and within an hour, and the last time any
+ * client did (all from the sweep).
+ */
+static int
+page_activity(struct omapi_buf *b, const struct snapshot_pool *p, double now)
+{
+	if (!p->sweep_known)
+		return page_str(b, "<td class=\"n muted\">?</td>"
+		    "<td class=\"n muted\">?</td><td class=\"muted\">?</td>");
+	if (page_printf(b, "<td class=\"n\" title=\"active leases seen "
+	    "within 5 min\">%" PRIu64 "</td><td class=\"n\" title=\"active "
+	    "leases seen within 1 h\">%" PRIu64 "</td><td>", p->seen[0],
+	    p->seen[SNAPSHOT_NSEEN - 1]) == -1 ||
+	    page_age(b, (double)p->last_cltt, now) == -1)
+		return -1;
+	return page_str(b, "</td>");
+}
+
 /* One table row per pool. */
 static int
-page_pool(struct omapi_buf *b, const struct snapshot_pool *p)
+page_pool(struct omapi_buf *b, const struct snapshot_pool *p, double now)
 {
 	size_t i;
 
@@ -199,9 +221,10 @@ page_pool(struct omapi_buf *b, const struct snapshot_pool *p)
 	    "<td class=\"n muted\">?</td><td class=\"n muted\">?</td><td>")
 	    == -1)
 		return -1;
-	if (page_bar(b, p) == -1)
+	if (page_bar(b, p) == -1 || page_str(b, "</td>") == -1 ||
+	    page_activity(b, p, now) == -1)
 		return -1;
-	return page_str(b, "</td></tr>\n");
+	return page_str(b, "</tr>\n");
 }
 
 /* The hosts of a server, when any are configured. */
@@ -255,10 +278,13 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 	if (sv->npools > 0) {
 		if (page_str(b, "<table><tr><th>Pool</th><th>Labels</th>"
 		    "<th class=\"n\">Addresses</th><th class=\"n\">Free</th>"
-		    "<th class=\"n\">Used</th><th>Use</th></tr>\n") == -1)
+		    "<th class=\"n\">Used</th><th>Use</th>"
+		    "<th class=\"n\">Clients 5 min</th>"
+		    "<th class=\"n\">Clients 1 h</th>"
+		    "<th>Last client</th></tr>\n") == -1)
 			return -1;
 		for (i = 0; i < sv->npools; i++)
-			if (page_pool(b, sv->pools[i]) == -1)
+			if (page_pool(b, sv->pools[i], now) == -1)
 				return -1;
 		if (page_str(b, "</table>\n") == -1)
 			return -1;

@@ -38,6 +38,7 @@ struct poller {
 	pthread_cond_t		 wake;
 	int			 stopping;
 	int			 serving;	/* started: a daemon, not --once */
+	size_t			 body_max;	/* of every snapshot published */
 	struct server_result	*results;	/* handed over, per server */
 	uint64_t		*conf_errors;	/* failed dhcpd.conf reads */
 	struct worker		*workers;
@@ -71,6 +72,7 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	pthread_cond_init(&p->wake, NULL);
 	p->cfg = cfg;
 	p->store = store;
+	p->body_max = (size_t)config_body_max(cfg);	/* 0..default: default */
 	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
 	    NULL || (p->workers = calloc(cfg->nservers + 1,
 	    sizeof(*p->workers))) == NULL || (p->conf_errors =
@@ -137,6 +139,7 @@ poller_publish(struct poller *p)
 		log_warnx("cannot build a snapshot: out of memory");
 		return;
 	}
+	snap->body_max = p->body_max;
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
 		if (publish_server(snap, &p->cfg->servers[i],
@@ -252,6 +255,10 @@ worker_sweep_done(struct worker *w)
 	}
 	s->res.sweep_duration = now - s->sweep.started;
 	s->res.last_sweep = now;
+	leasetab_release(s->res.leases);	/* lease_info: the new table */
+	leasetab_finish(s->sweep.leases);
+	s->res.leases = s->sweep.leases;
+	s->sweep.leases = NULL;
 	log_debug("server %s: sweep done in %.3f s", s->cfg->name,
 	    s->res.sweep_duration);
 	sweeper_abort(&s->sweep);

@@ -37,8 +37,10 @@ server_result_free(struct server_result *r)
 {
 	free(r->pools);
 	free(r->hosts);
+	leasetab_release(r->leases);
 	r->pools = NULL;
 	r->hosts = NULL;
+	r->leases = NULL;
 }
 
 /* Copy a result into another of the same configuration's size. */
@@ -48,10 +50,14 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 {
 	struct pool_result *pools = dst->pools;
 	struct host_result *hosts = dst->hosts;
+	struct leasetab *old = dst->leases;
 
 	*dst = *src;
 	dst->pools = pools;
 	dst->hosts = hosts;
+	/* the table is immutable once handed over: shared, not copied */
+	dst->leases = leasetab_ref(src->leases);
+	leasetab_release(old);
 	memcpy(pools, src->pools, cfg->npools * sizeof(*pools));
 	memcpy(hosts, src->hosts, cfg->nhosts * sizeof(*hosts));
 }

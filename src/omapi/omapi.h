@@ -408,6 +408,10 @@ struct omapi_lease {
 	uint8_t		hw[16];
 	uint8_t		hwlen;
 	uint32_t	htype;
+	/* client-hostname, not NUL-terminated, as dhcpd sent it (any bytes);
+	 * points into the decoded message: valid only while it is. */
+	const uint8_t	*hostname;
+	uint32_t	hostnamelen;
 };
 
 const char *omapi_lease_state_name(uint32_t);
@@ -432,6 +436,7 @@ int	 omapi_parse_port(const char *, uint16_t *);
 int	 omapi_parse_host(const char *);
 int	 omapi_parse_hostport(const char *, unsigned flags, char *host,
 	    size_t hostlen, uint16_t *port, struct omapi_error *);
+uint32_t omapi_utf8_seq(const uint8_t *, uint32_t left);
 
 /* ---- sweep.c: look up every address of a range, many in flight ---- */
 struct omapi_range {

@@ -7,6 +7,8 @@
 #  - one bar per configured pool, each with a free, active, abandoned and
 #    backup segment whose counts (titles) equal what /metrics says for that
 #    pool and state, and whose widths add up to the whole bar;
+#  - per pool, the active leases seen within 5 min and 1 h and the age of
+#    the last client transaction, as /metrics says (some pools non-zero);
 #  - a screenshot by headless Chromium (inside the lab's namespace), which
 #    must be a 1280x900 PNG where the bar colours, the up badge and text
 #    actually show; its path is printed.
@@ -72,6 +74,42 @@ for pool in pools:
                   file=sys.stderr); bad = 1
 print("  %d pools, %d bars" % (len(pools), len(bars)))
 sys.exit(bad or len(bars) != len(pools))
+EOF
+}
+# Every pool's client activity cells say what /metrics says: active leases
+# seen within 5 min and within 1 h, and the last client's age.
+activity_matches_metrics() {
+	$PY - "$lab/page.html" "$lab/metrics.txt" "$LAB_TRUTH" <<'EOF'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+metrics = open(sys.argv[2]).read()
+pools = [p["name"] for p in json.load(open(sys.argv[3]))["pools"]]
+rows = re.findall(r'<tr><td>([^<]*)</td>.*?'
+                  r'<td class="n" title="active leases seen within 5 min">(\d+)</td>'
+                  r'<td class="n" title="active leases seen within 1 h">(\d+)</td>'
+                  r'<td>(.*?)</td></tr>', page)
+cells = {html.unescape(n): (int(a), int(b), last) for n, a, b, last in rows}
+def metric(name, pool, extra=""):
+    for m in re.finditer(r'^%s\{server="lab",pool="%s"([,}][^ ]*) (\S+)$'
+                         % (name, re.escape(pool)), metrics, re.M):
+        if extra in m.group(1):
+            return int(float(m.group(2)))
+    return None
+bad = 0
+for pool in pools:
+    if pool not in cells:
+        print("  no activity cells for pool %s" % pool, file=sys.stderr); bad = 1; continue
+    a, b, last = cells[pool]
+    want = (metric("dhcpd_pool_active_leases_seen", pool, 'within_seconds="300"'),
+            metric("dhcpd_pool_active_leases_seen", pool, 'within_seconds="3600"'))
+    if (a, b) != want:
+        print("  %s: page %s, /metrics %s" % (pool, (a, b), want), file=sys.stderr); bad = 1
+    ts = metric("dhcpd_pool_last_client_transaction_timestamp_seconds", pool)
+    if ts is None and last != "never" or ts is not None and "ago" not in last:
+        print("  %s: last client %r, /metrics %s" % (pool, last, ts), file=sys.stderr); bad = 1
+print("  %d pools with activity cells, %d with some in the last hour" %
+      (len(cells), sum(1 for c in cells.values() if c[1])))
+sys.exit(bad or len(cells) != len(pools) or not any(c[0] for c in cells.values()))
 EOF
 }
 # The PNG is 1280x900 and shows the page's colours: pixels of each bar
@@ -144,6 +182,7 @@ check "the sweep's age" grep -q -E \
 	'Last sweep: <span title="[0-9-]+ [0-9:]+ UTC">[0-9]+ s ago</span>' "$lab/page.html"
 check "a bar per pool: free, active, abandoned, backup, as in /metrics" \
 	bars_match_metrics
+check "client activity per pool, as in /metrics" activity_matches_metrics
 
 # The screenshot, from inside the lab's namespace.
 rm -f "$SHOT"
