@@ -77,6 +77,9 @@ int	 output_object(const struct cli *, const struct omapi_object *);
 int	 output_list(const struct cli *, const struct omapi_list *);
 int	 output_pool(const struct cli *, const struct omapi_pool_counters *);
 int	 output_json_string(const char *, char *, size_t);
+#define OUTPUT_QUOTE_CUT	64	/* characters of a word in a message */
+#define OUTPUT_QUOTE_MAX	(OUTPUT_QUOTE_CUT * 6 + 8)
+const char *output_quote(const char *, char[OUTPUT_QUOTE_MAX]);
 
 /* ---- parse.c: command words into wire values ---- */
 int	 parse_ipv4_arg(const char *, uint8_t[4]);

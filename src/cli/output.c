@@ -41,6 +41,44 @@ output_json_string(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
+/* 1 if s is printable ASCII without quotes or backslashes. */
+static int
+output_is_plain(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/*
+ * A word from the command line or a script, fit to quote in a message:
+ * itself when it is plain and short, else its first characters
+ * JSON-quoted (so no newline or control byte reaches a terminal or a log)
+ * and "..." when cut.  out holds OUTPUT_QUOTE_MAX bytes.
+ */
+const char *
+output_quote(const char *s, char out[OUTPUT_QUOTE_MAX])
+{
+	char part[OUTPUT_QUOTE_CUT + 1];
+	size_t n = strlen(s);
+
+	if (n <= OUTPUT_QUOTE_CUT && output_is_plain(s)) {
+		memcpy(out, s, n + 1);
+		return out;
+	}
+	memcpy(part, s, n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n);
+	part[n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n] = '\0';
+	/* at most 6 bytes for each input byte, and room for the quotes */
+	if (output_json_string(part, out, OUTPUT_QUOTE_MAX - 3) == -1)
+		snprintf(out, OUTPUT_QUOTE_MAX, "(unprintable)");
+	else if (n > OUTPUT_QUOTE_CUT)
+		strcat(out, "...");
+	return out;
+}
+
 /* An attribute's name as a C string (names are short; longer are cut). */
 static void
 output_name(const struct omapi_pair *p, char *out, size_t outlen)

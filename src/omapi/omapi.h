@@ -337,6 +337,9 @@ int	 omapi_failover_by_name(struct omapi_conn *, const char *,
 int	 omapi_class_by_name(struct omapi_conn *, const char *,
 	    struct omapi_object **, struct omapi_error *);
 
+/* ---- hostname.c: the host names dhcpd can keep across a restart ---- */
+int	 omapi_host_name_check(const char *, struct omapi_error *);
+
 /* ---- attr.c: typed view of attributes ---- */
 enum omapi_lease_state {
 	OMAPI_LEASE_FREE = 1,

@@ -149,7 +149,11 @@ omapi_host_by_client_id(struct omapi_conn *c, const uint8_t *id, size_t len,
 	return omapi_open_object(c, "host", &key, 1, 0, 0, out, err);
 }
 
-/* Create a host; the server refuses one whose name or MAC exists. */
+/*
+ * Create a host; the server refuses one whose name or MAC exists.  A name
+ * dhcpd could not keep across a restart is refused before anything is
+ * sent (hostname.c).
+ */
 int
 omapi_host_create(struct omapi_conn *c, const struct omapi_host_spec *h,
     struct omapi_object **out, struct omapi_error *err)
@@ -158,9 +162,8 @@ omapi_host_create(struct omapi_conn *c, const struct omapi_host_spec *h,
 	uint8_t ht[4];
 	size_t n = 0;
 
-	if (h->name == NULL || *h->name == '\0')
-		return omapi_seterr(err, OMAPI_ERR_INVALID,
-		    "a host needs a name");
+	if (omapi_host_name_check(h->name, err) == -1)
+		return -1;
 	obj[n++] = (struct omapi_nv){ "name", h->name,
 	    (uint32_t)strlen(h->name) };
 	if (h->hw != NULL) {
