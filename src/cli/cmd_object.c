@@ -1,5 +1,5 @@
 /*
- * cmd_object.c: objects opened by name (failover NAME, class NAME) and
+ * cmd_object.c: objects opened by name (class NAME) and
  * the generic get TYPE ATTR=VALUE...
  */
 #include <stdio.h>
@@ -18,21 +18,6 @@ struct get_attr {
 	uint8_t		value[GET_VALUE_MAX];
 	uint32_t	len;
 };
-
-int
-cmd_failover(struct cli *cli, int argc, char **argv)
-{
-	struct omapi_object *o = NULL;
-	struct omapi_error err;
-	int rv;
-
-	if (argc != 1 || *argv[0] == '\0')
-		return args_usage_error("usage: failover NAME");
-	if ((rv = session_connect(cli)) != CLI_OK)
-		return rv;
-	rv = omapi_failover_by_name(cli->conn, argv[0], &o, &err);
-	return cmd_show(cli, rv, o, &err, "failover %s", argv[0]);
-}
 
 int
 cmd_class(struct cli *cli, int argc, char **argv)

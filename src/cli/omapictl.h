@@ -75,6 +75,10 @@ int	 server_parse(const char *, char *, size_t, uint16_t *);
 /* ---- output.c: text and JSON ---- */
 int	 output_object(const struct cli *, const struct omapi_object *);
 int	 output_list(const struct cli *, const struct omapi_list *);
+typedef int output_pair_fn(const struct omapi_pair *, int json, int first);
+output_pair_fn	 output_pair;
+int	 output_list_with(const struct cli *, const struct omapi_list *,
+	    output_pair_fn *);
 int	 output_pool(const struct cli *, const struct omapi_pool_counters *);
 int	 output_json_string(const char *, char *, size_t);
 #define OUTPUT_QUOTE_CUT	64	/* characters of a word in a message */
@@ -96,6 +100,9 @@ int	 cmd_failover(struct cli *, int, char **);
 int	 cmd_class(struct cli *, int, char **);
 int	 cmd_get(struct cli *, int, char **);
 int	 cmd_sweep(struct cli *, int, char **);
+
+/* ---- cmd_failover.c ---- */
+const char *failover_role_name(uint32_t);
 
 /* shared by the lookup commands: print the object, free it, map errors */
 int	 cmd_show(struct cli *, int, struct omapi_object *,

@@ -93,8 +93,8 @@ output_name(const struct omapi_pair *p, char *out, size_t outlen)
 			out[i] = '?';
 }
 
-/* Print one pair: "name = value" or, in JSON, "name":value. */
-static int
+/* Print one pair: "name = value" or, in JSON, "name":value; 1 or -1. */
+int
 output_pair(const struct omapi_pair *p, int json, int first)
 {
 	char name[1024], jname[sizeof(name) * 6 + 3], *value;
@@ -112,7 +112,7 @@ output_pair(const struct omapi_pair *p, int json, int first)
 		printf("%s%s:%s", first ? "" : ",", jname, value);
 	else
 		goto out_free;
-	rv = 0;
+	rv = 1;
 out_free:
 	free(value);
 	return rv;
@@ -122,14 +122,27 @@ out_free:
 int
 output_list(const struct cli *cli, const struct omapi_list *l)
 {
+	return output_list_with(cli, l, output_pair);
+}
+
+/*
+ * Print a list as one result, each pair through fn (output_pair, or one
+ * that skips or adds pairs: 0 skipped, 1 printed, -1 out of memory).
+ */
+int
+output_list_with(const struct cli *cli, const struct omapi_list *l,
+    output_pair_fn *fn)
+{
 	struct omapi_pair p;
 	size_t pos = 0;
-	int json = cli->opts->json, first = 1;
+	int json = cli->opts->json, first = 1, rv;
 
 	if (json)
 		putchar('{');
 	while (omapi_list_next(l, &pos, &p) == 1) {
-		if (output_pair(&p, json, first) == -1) {
+		if ((rv = fn(&p, json, first)) == 0)
+			continue;
+		if (rv == -1) {
 			fprintf(stderr, "%s: out of memory\n", CLI_NAME);
 			return CLI_SERVER;
 		}

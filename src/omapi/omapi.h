@@ -334,6 +334,10 @@ int	 omapi_pool_of_ip(struct omapi_conn *, const uint8_t ip[4],
 	    struct omapi_pool_counters *, struct omapi_error *);
 int	 omapi_failover_by_name(struct omapi_conn *, const char *,
 	    struct omapi_object **, struct omapi_error *);
+#define OMAPI_FAILOVER_PARTNER_DOWN	4
+int	 omapi_failover_set_state(struct omapi_conn *,
+	    const struct omapi_object *, uint32_t,
+	    struct omapi_object **, struct omapi_error *);
 int	 omapi_class_by_name(struct omapi_conn *, const char *,
 	    struct omapi_object **, struct omapi_error *);
 
