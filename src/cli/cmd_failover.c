@@ -24,7 +24,7 @@ pair_is(const struct omapi_pair *p, const char *name)
 }
 
 /* 1 for the attributes that hold pointer bytes, not data. */
-static int
+int
 failover_is_pointer(const struct omapi_pair *p)
 {
 	return pair_is(p, "local-address") || pair_is(p, "partner-address");
@@ -102,7 +102,7 @@ failover_pair(const struct omapi_pair *p, int json, int first)
 	return rv;
 }
 
-static int
+int
 failover_print(const struct cli *cli, const struct omapi_object *o)
 {
 	return output_list_with(cli, &o->attrs, failover_pair);

@@ -9,7 +9,7 @@
 static const char synopsis[] =
 "usage: omapictl [-s HOST[:PORT]] [-k NAME:BASE64 | -K KEYFILE |\n"
 "                --secret-file FILE --key-name NAME] [-a ALGORITHM]\n"
-"                [--json] [--timeout MS] COMMAND ...\n";
+"                [--json] [--timeout MS] [--stop-on-error] COMMAND ...\n";
 
 static const char commands_text[] =
 "\n"
@@ -63,6 +63,18 @@ static const char commands_text[] =
 "                           group; otherwise a decimal number is a 32-bit\n"
 "                           integer, a dotted quad an address, and anything\n"
 "                           else text.  Write ATTR:=TEXT to force text.\n"
+"  shell [FILE]             run omshell's commands from FILE (or standard\n"
+"                           input): server, port, key NAME SECRET,\n"
+"                           key-algorithm, connect, new TYPE, close,\n"
+"                           set NAME = VALUE, unset NAME, open, create,\n"
+"                           update, refresh, remove.  Prints what omshell\n"
+"                           prints; each failed command also writes\n"
+"                           'omapictl: LINE: message' on standard error, and\n"
+"                           the exit status is the first failure's.\n"
+"                           --json: the server's objects as JSON lines;\n"
+"                           --stop-on-error: stop at the first failure.\n"
+"                           A key from -K or OMAPI_KEY_FILE serves when the\n"
+"                           script has no key line\n"
 "\n"
 "  MAC and HEX are hex bytes separated by ':' or '-' (00:16:3e:0a:0b:0c)\n"
 "  or one even-length hex string (00163e0a0b0c).\n";
@@ -90,6 +102,8 @@ static const char options_text[] =
 "                           state names (\"active\"), dotted addresses,\n"
 "                           lower-case colon MACs, times as epoch seconds\n"
 "  -t, --timeout MS         connect and per-reply timeout (default 5000)\n"
+"      --stop-on-error      shell only: stop at the first failed command,\n"
+"                           sending nothing after it\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n";
 
@@ -117,6 +131,7 @@ static const char tail_text[] =
 "  omapictl -K omapi.key host delete name printer\n"
 "  omapictl -K omapi.key --json pool 10.0.0.15\n"
 "  omapictl -K omapi.key --json lease sweep 10.0.0.1 10.0.0.254 | jq .state\n"
+"  omapictl -K omapi.key --stop-on-error shell add-hosts.omshell\n"
 "\n"
 "The secret never appears in output or error messages.\n";
 

@@ -109,6 +109,12 @@ check "dhcpd_exporter.8 names every option of --help" sh -c "
 		man -l '$root/usr/share/man/man8/dhcpd_exporter.8' 2>/dev/null |
 			grep -q -- \"\$o\" || { echo \"  missing \$o\" >&2; exit 1; }
 	done"
+check "omapictl.1 names every option of --help" sh -c "
+	'$BIN/omapictl' --help | grep -o -- '--[a-z.-]*' | sort -u |
+	while read -r o; do
+		man -l '$root/usr/share/man/man1/omapictl.1' 2>/dev/null |
+			grep -q -- \"\$o\" || { echo \"  missing \$o\" >&2; exit 1; }
+	done"
 
 # --- the systemd unit --------------------------------------------------------
 check "the unit runs /usr/bin/dhcpd_exporter, no @BINDIR@ left" sh -c \
