@@ -159,6 +159,16 @@ args_parse(int argc, char **argv, struct cli_opts *o)
 
 	if ((rv = args_defaults(o)) != 0)
 		return rv;
+	/*
+	 * getopt moves "--" in front of the words it skipped, so set
+	 * (TYPE KEY=VALUE... -- ATTR=VALUE...) finds its split by the word
+	 * that followed "--", noted before getopt permutes argv.
+	 */
+	for (c = 1; c < argc; c++)
+		if (strcmp(argv[c], "--") == 0) {
+			o->after_dashes = c + 1 < argc ? argv[c + 1] : "";
+			break;
+		}
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "s:k:K:a:jt:hV", long_opts,
 	    NULL)) != -1)

@@ -53,6 +53,23 @@ failover_role_name(uint32_t hierarchy)
 	}
 }
 
+/*
+ * 0 if a local-state value is a failover state dhcpd can be put in; -1
+ * otherwise: dhcpd 4.4.3 takes any number and then exits ("Impossible
+ * case at failover.c:1716", seen live with 99).
+ */
+int
+failover_state_check(const uint8_t *v, uint32_t len, struct omapi_error *err)
+{
+	uint32_t s;
+
+	if (len == 4 && (s = omapi_get_u32(v)) != 0 &&
+	    omapi_failover_state_name(s) != NULL)
+		return 0;
+	return omapi_seterr(err, OMAPI_ERR_INVALID, "local-state is not a "
+	    "failover state (1-11 or 254): dhcpd would exit");
+}
+
 /* "NAME = SECONDS (DATE)" for a time in text; 0 is never. */
 static void
 failover_print_time(const struct omapi_pair *p)
@@ -102,6 +119,7 @@ failover_pair(const struct omapi_pair *p, int json, int first)
 	return rv;
 }
 
+/* Print a failover-state object (output_object comes here for them). */
 int
 failover_print(const struct cli *cli, const struct omapi_object *o)
 {

@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	{ "class", cmd_class },
 	{ "get", cmd_get },
 	{ "shell", cmd_shell },
+	{ "set", cmd_set },
+	{ "delete", cmd_delete },
 };
 
 /* Options that belong to one command only; CLI_OK or CLI_USAGE. */

@@ -41,6 +41,7 @@ struct cli_opts {
 	int		 stop_on_error;	/* shell --stop-on-error */
 	unsigned	 window;	/* lease sweep --window */
 	double		 rate;		/* lease sweep --rate */
+	const char	*after_dashes;	/* the word after the first "--" */
 	int		 argc;		/* the command and its words */
 	char		**argv;
 };
@@ -51,6 +52,9 @@ struct cli {
 	struct omapi_key	 key;
 	int			 have_key;
 	struct omapi_conn	*conn;	/* opened on first use */
+	const char		*type;	/* of the objects get, set and delete
+					   print: failover-state prints as
+					   failover NAME does */
 };
 
 /* ---- args.c: the command line into struct cli_opts ---- */
@@ -92,6 +96,21 @@ int	 parse_mac_arg(const char *, uint8_t *, size_t, size_t *);
 int	 parse_hex_arg(const char *, const char *, uint8_t *, size_t,
 	    size_t *);
 
+/* ---- cmd_object.c: ATTR=VALUE words ---- */
+#define OBJECT_MAX_ATTRS	16
+#define OBJECT_NAME_MAX		128
+#define OBJECT_VALUE_MAX	255
+
+/* One ATTR=VALUE, as the wire wants it. */
+struct object_attr {
+	char		name[OBJECT_NAME_MAX];
+	uint8_t		value[OBJECT_VALUE_MAX];
+	uint32_t	len;
+};
+
+int	 object_attrs_parse(int, char **, struct object_attr *,
+	    struct omapi_nv *);
+
 /* ---- command handlers, each returns an exit status ---- */
 int	 cmd_lease(struct cli *, int, char **);
 int	 cmd_host(struct cli *, int, char **);
@@ -100,6 +119,8 @@ int	 cmd_pool(struct cli *, int, char **);
 int	 cmd_failover(struct cli *, int, char **);
 int	 cmd_class(struct cli *, int, char **);
 int	 cmd_get(struct cli *, int, char **);
+int	 cmd_set(struct cli *, int, char **);
+int	 cmd_delete(struct cli *, int, char **);
 int	 cmd_sweep(struct cli *, int, char **);
 
 /* ---- shell_parse.c: omshell's command language, one line at a time ---- */
@@ -175,6 +196,8 @@ int	 shell_run_command(struct shell *, struct shell_line *);
 /* ---- cmd_failover.c ---- */
 const char *failover_role_name(uint32_t);
 int	 failover_is_pointer(const struct omapi_pair *);
+int	 failover_state_check(const uint8_t *, uint32_t,
+	    struct omapi_error *);
 int	 failover_print(const struct cli *, const struct omapi_object *);
 
 /* shared by the lookup commands: print the object, free it, map errors */

@@ -156,6 +156,8 @@ output_list_with(const struct cli *cli, const struct omapi_list *l,
 int
 output_object(const struct cli *cli, const struct omapi_object *o)
 {
+	if (cli->type != NULL && strcmp(cli->type, "failover-state") == 0)
+		return failover_print(cli, o);
 	return output_list(cli, &o->attrs);
 }
 

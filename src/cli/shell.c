@@ -169,12 +169,13 @@ shell_obj_from_reply(struct shell *sh, const struct omapi_object *o)
 	size_t pos = 0, i;
 	int is_failover = strcmp(sh->type, "failover-state") == 0;
 
+	sh->cli->type = sh->type;
 	for (i = 0; i < sh->nattrs; i++)
 		sh->attrs[i].changed = 0;
 	if (o->handle != 0)
 		sh->handle = o->handle;
 	if (sh->cli->opts->json && o->attrs.len > 0)
-		(is_failover ? failover_print : output_object)(sh->cli, o);
+		output_object(sh->cli, o);
 	while (omapi_list_next(&o->attrs, &pos, &p) == 1) {
 		if (p.namelen == 0 || p.namelen >= sizeof(name) ||
 		    (is_failover && failover_is_pointer(&p)))

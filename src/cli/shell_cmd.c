@@ -59,27 +59,12 @@ shell_not_connected(struct shell *sh)
 static const char *
 shell_result_text(const struct omapi_error *err)
 {
-	static const struct { uint32_t result; const char *text; } texts[] = {
-		{ 6, "permission denied" },
-		{ 18, "already exists" },
-		{ 23, "not found" },
-		{ 25, "failure" },
-		{ 27, "not implemented" },
-		{ 29, "no more" },
-		{ 0x60002, "protocol error" },
-		{ 0x60003, "invalid argument" },
-		{ 0x60007, "key conflict" },
-		{ 0x60009, "no key specified" },
-		{ 0x6000a, "unknown key" },
-		{ 0x6000b, "invalid key" },
-	};
-	size_t i;
+	const char *text;
 
 	if (err->code == OMAPI_ERR_NOTFOUND)
 		return "not found";
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (texts[i].result == err->result)
-			return texts[i].text;
+	if ((text = omapi_result_text(err->result)) != NULL)
+		return text;
 	return err->text;
 }
 
@@ -349,7 +334,6 @@ shell_guard(const struct shell *sh, int creating, struct omapi_error *err)
 {
 	const struct shell_attr *a;
 	char name[SHELL_VALUE_MAX + 1];
-	uint32_t s;
 
 	if (creating && strcmp(sh->type, "host") == 0 &&
 	    (a = shell_attr(sh, "name")) != NULL && a->kind != SHELL_V_NULL &&
@@ -362,11 +346,8 @@ shell_guard(const struct shell *sh, int creating, struct omapi_error *err)
 		return omapi_host_name_check(name, err);
 	}
 	if (strcmp(sh->type, "failover-state") == 0 &&
-	    (a = shell_attr(sh, "local-state")) != NULL && a->changed &&
-	    (a->len != 4 || (s = omapi_get_u32(a->val)) == 0 ||
-	    omapi_failover_state_name(s) == NULL))
-		return omapi_seterr(err, OMAPI_ERR_INVALID, "local-state is "
-		    "not a failover state (1-11 or 254): dhcpd would exit");
+	    (a = shell_attr(sh, "local-state")) != NULL && a->changed)
+		return failover_state_check(a->val, a->len, err);
 	return 0;
 }
 

@@ -59,6 +59,7 @@ const char	*omapi_errcode_name(enum omapi_errcode);
 int		 omapi_seterr(struct omapi_error *, enum omapi_errcode,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		 omapi_clearerr(struct omapi_error *);
+const char	*omapi_result_text(uint32_t);
 
 /* ---- buf.c: a growable byte buffer that never grows past its max ---- */
 struct omapi_buf {

@@ -261,6 +261,54 @@ EOF2
 	check "host delete name '': usage error" 2 "cannot be empty"
 }
 
+# The last record dhcpd wrote for host NAME in its leases file.
+last_host_record() {
+	awk -v h="host $1 {" '$0 == h { r = ""; on = 1 } on { r = r $0 "\n" } on && /^}/ { on = 0; last = r } END { printf "%s", last }' "$LABDIR/dhcpd.leases"
+}
+
+# Issue 15: set and delete for any object, the "change group" case first.
+test_set_delete() {
+	runk group add g-s1 'option domain-name "s1.example";'
+	runk group add g-s2 'option domain-name "s2.example";'
+	runk host add t-set 02:00:00:00:0a:31 --group g-s1
+	check "host add t-set in g-s1" 0
+	runk set host name=t-set -- group=g-s2
+	if [ $RC = 0 ] && grep -qx "name = t-set" "$TMP/out" &&
+		last_host_record t-set | grep -q 'group "g-s2";'; then
+		ok "set host name=t-set -- group=g-s2: dhcpd moved it"
+	else
+		not_ok "set host -- group=g-s2: exit $RC"
+		last_host_record t-set | sed 's/^/     /'
+	fi
+	runk set host name=t-set hardware-address=02:00:00:00:0a:31 -- 'statements:=option host-name "t-set";'
+	if [ $RC = 0 ] && last_host_record t-set | grep -q 'host-name = "t-set"'; then
+		ok "set host by two keys -- statements"
+	else
+		not_ok "set host -- statements: exit $RC"
+	fi
+	runk set host name=t-set -- 'name=bad"name'
+	check "set host -- a name dhcpd cannot keep: refused" 2 "leases file"
+	runk set host name=no-such-host -- group=g-s2
+	check "set host missing: not found" 1 "not found"
+	for a in "set host name=t-set" "set host -- group=g-s2" "set -- group=x" "delete host" \
+		"set host name=t-set -- group" "delete host name"; do
+		# shellcheck disable=SC2086
+		runk $a
+		check "usage error: omapictl $a" 2 "usage\|ATTR=VALUE"
+	done
+	runk --json delete host name=t-set
+	jcheck "delete host name=t-set prints the host" "d['name'] == 't-set'"
+	runk host get name t-set
+	check "t-set is gone" 1 "not found"
+	runk delete host name=t-set
+	check "delete host missing: not found" 1 "not found"
+	runk delete lease ip-address=10.99.1.9
+	check "delete lease: dhcpd refuses" 4 "not implemented"
+	runk delete group name=g-s1
+	check "delete group g-s1" 0
+	runk delete group name=g-s2
+}
+
 test_pool_class() {
 	local ip
 	ip=$(truth '[p["ranges"][0].split("-")[0] for p in truth["pools"] if p["name"] == "lan"][0]')
@@ -432,6 +480,14 @@ sys.exit(0 if d["local-state"] in names and d["partner-state"] in names
 	else
 		not_ok "failover $peer: not in partner-down afterwards"
 	fi
+	run_in "$FODIR" -K "$FODIR/omapi.key" set failover-state name="$peer" -- local-state=99
+	check "set failover-state -- local-state=99 (dhcpd would exit): refused" 2 "would exit"
+	run_in "$FODIR" -K "$FODIR/omapi.key" --json set failover-state name="$peer" -- local-state=1
+	if [ $RC = 0 ] && grep -q '"local-state":"startup"' "$TMP/out" && ! grep -q address "$TMP/out"; then
+		ok "set failover-state -- local-state=1: startup"
+	else
+		not_ok "set failover-state -- local-state=1: exit $RC"
+	fi
 	run_in "$FODIR" -K "$FODIR/omapi.key" failover "$peer" partner-up
 	check "failover $peer partner-up: usage error" 2 "usage"
 	run_in "$FODIR" -K "$FODIR/omapi.key" failover no-such-peer partner-down
@@ -451,6 +507,7 @@ test_lease_lookups
 test_host_lookups
 test_host_changes
 test_host_names
+test_set_delete
 test_pool_class
 test_sweep
 test_key_sources
