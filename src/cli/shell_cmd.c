@@ -124,20 +124,32 @@ sh_port(struct shell *sh, struct shell_line *l)
 	return 0;
 }
 
-/* key NAME SECRET: kept until connect; the secret is never printed. */
+/*
+ * key NAME SECRET: kept until connect; the secret is never printed.  An
+ * unquoted base64 secret ends in '=' words of its own (the lexer splits at
+ * '='): they are put back.
+ */
 static int
 sh_key(struct shell *sh, struct shell_line *l)
 {
-	if (l->nwords != 3 || shell_words_plain(sh, l) == -1 ||
-	    *l->words[1] == '\0' ||
+	size_t i, n;
+
+	for (i = 3; i < l->nwords; i++)
+		if (l->quoted[i] || strcmp(l->words[i], "=") != 0)
+			break;
+	if (l->nwords < 3 || i != l->nwords ||
+	    shell_words_plain(sh, l) == -1 || *l->words[1] == '\0' ||
 	    strlen(l->words[1]) >= sizeof(sh->key_name) ||
-	    strlen(l->words[2]) >= sizeof(sh->key_b64)) {
+	    (n = strlen(l->words[2])) + l->nwords - 3 >= sizeof(sh->key_b64)) {
 		shell_say(sh, "usage: key <name> <value>");
 		shell_print(sh);
 		return shell_fail(sh, CLI_USAGE, "usage: key NAME SECRET");
 	}
 	snprintf(sh->key_name, sizeof(sh->key_name), "%s", l->words[1]);
-	snprintf(sh->key_b64, sizeof(sh->key_b64), "%s", l->words[2]);
+	memcpy(sh->key_b64, l->words[2], n);
+	for (i = 3; i < l->nwords; i++)
+		sh->key_b64[n++] = '=';
+	sh->key_b64[n] = '\0';
 	return 0;
 }
 

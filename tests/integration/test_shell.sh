@@ -328,6 +328,10 @@ test_usage() {
 	printf 'connect\nnew lease\nset ip-address = 10.99.1.1\nopen\n' >"$TMP/k.txt"
 	ours "$LABDIR" "$TMP/k.txt" -K "$LAB_KEYFILE"
 	status "key from -K, script without one" 0
+	{ printf 'key %s %s\n' "$LAB_KEY_NAME" "$LAB_KEY_SECRET"; cat "$TMP/k.txt"; } >"$TMP/bare.txt"
+	ours "$LABDIR" "$TMP/bare.txt"
+	status "an unquoted secret ending in '='" 0
+	no_secret "an unquoted secret" "$LAB_KEY_SECRET"
 	"$LAB" exec "$LABDIR" "$BIN" shell "$TMP/k.txt" extra >/dev/null 2>&1
 	[ $? = 2 ] && ok "shell FILE extra: usage error" || not_ok "shell with two files"
 	"$LAB" exec "$LABDIR" "$BIN" --stop-on-error lease ip 10.99.1.1 >/dev/null 2>&1
