@@ -45,6 +45,12 @@ UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS	= $(BUILD)/omapictl $(BUILD)/tests/dhcpdconf_dump
+# libomapi for other programs (make install): see "libomapi" below.
+LIB_SOVERSION	= 0
+LIB_SO		= libomapi.so.$(LIB_SOVERSION)
+LIB_REAL	= libomapi.so.$(VERSION)
+OMAPI_PIC_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/pic/%.o)
+LIBS_OMAPI	= $(BUILD)/$(LIB_REAL)
 ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
@@ -52,7 +58,7 @@ endif
 .PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
 	programs-and-tests
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(LIBS_OMAPI)
 
 # Everything check runs, built in parallel first (the suites then run one
 # at a time).
@@ -64,6 +70,19 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
 	$(AR) rcs $@ $^
+
+# libomapi: the shared library has position-independent objects of its
+# own, a versioned soname and a version script that exports only omapi_*
+# (what omapi.h declares).  omapictl and the exporter link the static
+# library above.
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SO) \
+		-Wl,--version-script=src/omapi/libomapi.map -o $@ \
+		$(OMAPI_PIC_OBJ) $(LDLIBS_OMAPI)
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
@@ -173,8 +192,8 @@ demo: deps
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
-# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, the manual
-# pages, the example configuration (never over a configuration of yours),
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libomapi
+# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages, the example configuration (never over a configuration of yours),
 # the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
 # unit.  make uninstall removes them and leaves your configuration and keys.
 PREFIX		?= /usr/local
@@ -182,6 +201,9 @@ BINDIR		= $(PREFIX)/bin
 MANDIR		= $(PREFIX)/share/man
 DOCDIR		= $(PREFIX)/share/doc/dhcpd_exporter
 DATADIR		= $(PREFIX)/share/dhcpd_exporter
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 SYSCONFDIR	?= /etc
 SYSTEMDUNITDIR	?= /lib/systemd/system
 INSTALL		?= install
@@ -203,6 +225,18 @@ install: all
 	$(INSTALL) -m 0644 $(PROM_FILES) dashboards/dhcpd.json $(DESTDIR)$(DATADIR)/
 	sed 's|@BINDIR@|$(BINDIR)|g' deploy/systemd/$(UNIT) >$(BUILD)/$(UNIT)
 	$(INSTALL) -m 0644 $(BUILD)/$(UNIT) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	$(INSTALL) -m 0755 $(BUILD)/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SO)
+	ln -sf $(LIB_SO) $(DESTDIR)$(LIBDIR)/libomapi.so
+	$(INSTALL) -m 0644 $(BUILD)/libomapi.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0644 src/omapi/omapi.h $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
+	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 0644 deploy/man/omapi.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
@@ -211,9 +245,13 @@ uninstall:
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
 		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT) \
+		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
+		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
--include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
-	$(UNIT_HELPER_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(UNIT_BIN:=.d)

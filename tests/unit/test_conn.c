@@ -856,7 +856,9 @@ test_call_status_mapping(void **state)
 		{ OMAPI_RESULT_NOAUTH, NULL, OMAPI_ERR_AUTH,
 		    "server requires a key" },
 		{ 0x60001, "object exists", OMAPI_ERR_STATUS, "object exists" },
-		{ 0x60002, NULL, OMAPI_ERR_STATUS, "server status 0x60002" },
+		{ 0x60002, NULL, OMAPI_ERR_STATUS, "protocol error" },
+		{ 27, NULL, OMAPI_ERR_STATUS, "not implemented" },
+		{ 0x60042, NULL, OMAPI_ERR_STATUS, "server status 0x60042" },
 	};
 	static const uint8_t ip[4] = { 10, 0, 0, 5 };
 	struct fake *f = fake_new();
