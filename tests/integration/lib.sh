@@ -194,6 +194,7 @@ tsan_verdict() {
 	check "ThreadSanitizer: no report ($n processes reported, in $keep)" [ "$n" -eq 0 ]
 	grep -h '^SUMMARY: ThreadSanitizer' "$keep"/report.* 2>/dev/null |
 		sort | uniq -c | sed 's/^/  /'
+}
 
 # Real DHCP clients for the lab ($lab, its env sourced): a namespace of
 # their own ($cns, derived from the lab's directory) that takes the lab's
