@@ -114,7 +114,7 @@ $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
     $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out %.h,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 deps:
 	@tests/deps.sh

@@ -296,9 +296,18 @@ int	 omapi_secret_load_file(struct omapi_key *, const char *path,
 /* Overwrite a key's secret (explicit_bzero); call it when done with a key. */
 void	 omapi_key_wipe(struct omapi_key *);
 #define OMAPI_SECRET_FILE_MAX	(64 * 1024)	/* bytes in a key file */
+/*
+ * Read a whole regular file of at most max bytes into *out (NUL added),
+ * opened so that a FIFO or a device cannot block; its mode in *mode.
+ */
 int	 omapi_file_read(const char *path, size_t max, char **out,
 	    size_t *len, mode_t *mode, struct omapi_error *);
+/* Whether a file of this mode may hold a secret: others have no access. */
 int	 omapi_secret_mode_ok(mode_t);
+/*
+ * omapi_file_read for a file that holds a secret: refused unless
+ * omapi_secret_mode_ok; the caller wipes and frees *out.
+ */
 int	 omapi_secret_read(const char *path, size_t max, char **out,
 	    size_t *len, struct omapi_error *);
 
@@ -405,6 +414,11 @@ void	 omapi_conn_abandon(struct omapi_conn *, const struct omapi_error *);
  * connection, OMAPI_SIGNED_INFLIGHT_BYTES), else 0.
  */
 int	 omapi_conn_can_send(const struct omapi_conn *);
+/*
+ * Wait up to timeout_us (-1: no limit) until one of n connections can be
+ * pumped (omapi_conn_pump_us with 0); -1 when the first one's cancel_fd
+ * fired (every one is then broken) or none is left.
+ */
 int	 omapi_conn_wait_many(struct omapi_conn *const *, size_t n,
 	    int64_t timeout_us, struct omapi_error *);
 /* Counters of requests, replies and bytes since the connection opened. */
@@ -418,9 +432,11 @@ const struct omapi_conn_stats *omapi_conn_stats(const struct omapi_conn *);
  * connection broke (err says why). */
 typedef void omapi_pipeline_make_fn(void *arg, size_t i,
     struct omapi_request *req);
+/* The reply (or failure, reply NULL) of item i. */
 typedef void omapi_pipeline_done_fn(void *arg, size_t i,
     const struct omapi_msg *, const struct omapi_error *);
 
+/* Send n requests (make), up to window in flight; replies to done. */
 int	 omapi_pipeline_run(struct omapi_conn *, size_t n, unsigned window,
 	    omapi_pipeline_make_fn *, omapi_pipeline_done_fn *, void *arg,
 	    struct omapi_error *);
@@ -667,15 +683,27 @@ int	 omapi_lease_decode(const struct omapi_list *, struct omapi_lease *);
 #define OMAPI_HOST_MAX			253	/* characters in a host name */
 #define OMAPI_HOSTPORT_HOST_OPTIONAL	0x1	/* ":PORT": every address */
 #define OMAPI_HOSTPORT_PORT_OPTIONAL	0x2	/* "HOST", "[V6]", bare V6 */
+/* A strict dotted quad (no leading zeros) into 4 bytes; 0 or -1. */
 int	 omapi_parse_ipv4(const char *, uint8_t[4]);
+/* The same for len bytes of s, into a host-order number; 0 or -1. */
 int	 omapi_parse_ipv4n(const char *, size_t, uint32_t *host_order);
+/* A host-order address, dotted, into buf. */
 void	 omapi_format_ipv4(uint32_t host_order, char *, size_t);
+/* Hex bytes, colon- or dash-separated or not, at most max; 0 or -1. */
 int	 omapi_parse_hex(const char *, uint8_t *, size_t max, size_t *len);
+/* Six hex bytes (a MAC address); 0 or -1. */
 int	 omapi_parse_mac(const char *, uint8_t[6]);
+/* A decimal port 1 to 65535; 0 or -1. */
 int	 omapi_parse_port(const char *, uint16_t *);
+/* Whether s is an IPv4 or IPv6 address or a valid host name: 0 or -1. */
 int	 omapi_parse_host(const char *);
+/*
+ * HOST:PORT, [V6]:PORT (and, by flags, :PORT or HOST alone) into host and
+ * port; 0, or -1 with why in err.
+ */
 int	 omapi_parse_hostport(const char *, unsigned flags, char *host,
 	    size_t hostlen, uint16_t *port, struct omapi_error *);
+/* The length of the valid UTF-8 sequence at s (left bytes), 0 if none. */
 uint32_t omapi_utf8_seq(const uint8_t *, uint32_t left);
 
 /* ---- sweep.c: look up every address of a range, many in flight ---- */
@@ -755,9 +783,11 @@ int	 omapi_sweep(struct omapi_conn *, const struct omapi_sweep_opts *,
  * addresses go to the others; the sweep fails only when none is left.
  */
 #define OMAPI_SWEEP_CONNS_MAX	16
+/* omapi_sweep over n (1 to OMAPI_SWEEP_CONNS_MAX) connections. */
 int	 omapi_sweep_many(struct omapi_conn *const *, size_t n,
 	    const struct omapi_sweep_opts *, omapi_sweep_fn *, void *,
 	    struct omapi_sweep_result *, struct omapi_error *);
+/* The reply time (us) under which a share q of a sweep's replies came. */
 uint64_t omapi_sweep_rtt_quantile(const struct omapi_sweep_result *,
 	    double q);
 
