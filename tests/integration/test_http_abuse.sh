@@ -250,13 +250,13 @@ ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/auth.yml" \
 auth_pid=$!
 disown
 auth_scrape() {
-	inns curl -sf --max-time 5 -u "prometheus:$AUTH_PASSWORD" \
+	in_lab curl -sf --max-time 5 -u "prometheus:$AUTH_PASSWORD" \
 		"http://127.0.0.1:$AUTH_PORT/metrics" | grep -q '^dhcpd_up{server="lab"} 1$'
 }
 # The first scrape pays the bcrypt; later ones hit the cache.
 for _ in $(seq 1 50); do auth_scrape && break; sleep 0.2; done
 check "basic auth at cost 12: the right password gets the metrics" auth_scrape
-timed() { inns $PY tests/integration/http_abuse.py --port "$AUTH_PORT" \
+timed() { in_lab $PY tests/integration/http_abuse.py --port "$AUTH_PORT" \
 	--src 127.0.0.1 --wait 2 timed "$1" "prometheus:$AUTH_PASSWORD"; }
 quiet=$(timed 20)
 echo "  scrapes with the cached password, no flood: $quiet (ms)"
@@ -276,7 +276,7 @@ check "flood: a scrape with the cached password takes < 100 ms, p99 ($under)" \
 # A password that is not cached waits for the bcrypts under way: at most
 # one per flooding address, then its own (seconds on a loaded machine:
 # the flood and the checker share its cores; not a timing check).
-r=$(inns curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 15 \
+r=$(in_lab curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 15 \
 	--interface 127.0.0.9 -u "prometheus:wrong" "http://127.0.0.1:$AUTH_PORT/metrics")
 check "flood: a wrong password from another address still gets 401 (${r% *}, in ${r#* } s)" \
 	[ "${r% *}" = 401 ]
@@ -292,12 +292,12 @@ check "flood: at most $((2 * (10 + FLOOD_S / 6 + 2))) wrong passwords checked ($
 # password: it never used it, so the cache must not answer its guesses.
 sleep 2		# the flood's last checks over: a 429 now means out of failures
 for _ in $(seq 1 15); do
-	r=$(inns curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+	r=$(in_lab curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
 		--interface 127.0.0.2 -u "prometheus:wrong" "http://127.0.0.1:$AUTH_PORT/metrics")
 	[ "$r" = 429 ] && break
 done
 check "a flooding address runs out of failures: 429 ($r)" [ "$r" = 429 ]
-r=$(inns curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+r=$(in_lab curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
 	--interface 127.0.0.2 -u "prometheus:$AUTH_PASSWORD" "http://127.0.0.1:$AUTH_PORT/metrics")
 check "a flooding address gets 429 even for the right password ($r)" [ "$r" = 429 ]
 check "... while the address that used it is still served" auth_scrape
