@@ -194,6 +194,14 @@ test_groups(void **state)
 	assert_int_not_equal(range_at(c, IP(10, 3, 0, 1))->pool,
 	    range_at(c, IP(10, 4, 0, 1))->pool);
 	dhcpdconf_free(c);
+	/* the same for a subnet inside a pool of a shared network */
+	c = ok("shared-network p { subnet 10.5.0.0 netmask 255.255.0.0 { }\n"
+	    "  pool { range 10.5.0.1; subnet 10.6.0.0 netmask 255.255.0.0 { "
+	    "range 10.6.0.1; } } }\n");
+	assert_string_equal(shared_of(c, range_at(c, IP(10, 5, 0, 1))), "p");
+	assert_string_equal(shared_of(c, range_at(c, IP(10, 6, 0, 1))),
+	    "10.6.0.0/16");
+	dhcpdconf_free(c);
 }
 
 /* range LOW [HIGH]: one address, swapped ends, dynamic-bootp. */
@@ -509,6 +517,25 @@ test_include(void **state)
 	assert_int_equal(range_at(c, IP(10, 3, 0, 1))->pool,
 	    range_at(c, IP(10, 4, 0, 1))->pool);
 	assert_int_equal(dhcpdconf_changed(c), 0);
+	dhcpdconf_free(c);
+	/*
+	 * A permit in a file included in a pool is a plain statement there
+	 * (seen live: a pool of its own), not one of the pool's permits.
+	 */
+	put(tmpdir, "inc/permit.conf", "allow unknown-clients;\n");
+	put(tmpdir, "pp.conf", "subnet 10.0.0.0 netmask 255.0.0.0 {\n"
+	    "pool { include \"inc/permit.conf\"; range 10.0.0.1; }\n"
+	    "pool { allow unknown-clients; range 10.0.0.2; }\n"
+	    "pool { allow unknown-clients; range 10.0.0.3; } }\n");
+	if (load(&c, "pp.conf", 0) == -1)
+		fail_msg("%s", errbuf);
+	assert_int_not_equal(range_at(c, IP(10, 0, 0, 1))->pool,
+	    range_at(c, IP(10, 0, 0, 2))->pool);
+	assert_int_equal(range_at(c, IP(10, 0, 0, 2))->pool,
+	    range_at(c, IP(10, 0, 0, 3))->pool);
+	dhcpdconf_free(c);
+	if (load(&c, "top.conf", 0) == -1)
+		fail_msg("%s", errbuf);
 	/* an include's mtime changes: reload */
 	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 	assert_int_equal(dhcpdconf_changed(c), 1);
@@ -819,7 +846,7 @@ test_corpus(void **state)
 {
 	static const char *files[] = { "lexical.conf", "include.conf",
 	    "shared.conf", "pools.conf", "ranges.conf", "failover.conf",
-	    "dhcpv6.conf" };
+	    "dhcpv6.conf", "edge.conf" };
 	struct dhcpdconf_opts o = { "tests/dhcpdconf/corpus", 0 };
 	struct dhcpdconf *c;
 	size_t i;
