@@ -176,4 +176,5 @@ uninstall:
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
--include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) \
+	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d

@@ -124,6 +124,7 @@ struct dhcpdconf {
 	size_t			 npools;
 	struct dhcpdconf_range	*ranges;	/* in declaration order */
 	size_t			 nranges;
+	size_t			*by_first;	/* range indexes, ascending */
 	struct dhcpdconf_peer	*peers;
 	size_t			 npeers;
 	struct dhcpdconf_class	*classes;

@@ -1458,56 +1458,58 @@ finish_pools(struct dcf_parser *p)
 	return 0;
 }
 
+/* qsort_r order of range indexes: by first address, then declaration. */
 static int
-range_cmp(const void *a, const void *b)
+range_cmp(const void *a, const void *b, void *arg)
 {
-	const struct dhcpdconf_range *x = *(const struct dhcpdconf_range *
-	    const *)a, *y = *(const struct dhcpdconf_range * const *)b;
+	const struct dhcpdconf_range *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (v[i].first != v[j].first)
+		return v[i].first < v[j].first ? -1 : 1;
+	return i < j ? -1 : i > j;
 }
 
-/* Two ranges sharing an address: dhcpd's "lease X is declared twice!". */
+/*
+ * Sort the ranges into c->by_first, and refuse two sharing an address:
+ * dhcpd's "lease X is declared twice!".
+ */
 static int
-check_overlaps(struct dcf_parser *p)
+sort_ranges(struct dcf_parser *p)
 {
 	struct dhcpdconf *c = p->c;
-	const struct dhcpdconf_range **v, *a, *b;
+	const struct dhcpdconf_range *a, *b;
 	char x[16], y[16], z[16], w[16];
 	size_t i;
-	int rv = 0;
 
-	if (c->nranges < 2)
-		return 0;
-	if ((v = calloc(c->nranges, sizeof(*v))) == NULL) {
+	if ((c->by_first = calloc(c->nranges + 1, sizeof(size_t))) == NULL) {
 		snprintf(p->err, p->errlen, "%s: out of memory", c->name);
 		return -1;
 	}
 	for (i = 0; i < c->nranges; i++)
-		v[i] = &c->ranges[i];
-	qsort(v, c->nranges, sizeof(*v), range_cmp);
-	for (i = 1; i < c->nranges && rv == 0; i++) {
-		a = v[i - 1];
-		b = v[i];
+		c->by_first[i] = i;
+	qsort_r(c->by_first, c->nranges, sizeof(size_t), range_cmp,
+	    c->ranges);
+	for (i = 1; i < c->nranges; i++) {
+		a = &c->ranges[c->by_first[i - 1]];
+		b = &c->ranges[c->by_first[i]];
 		if (b->first > a->last)
 			continue;
-		if (b < a) {	/* report at the later declaration */
-			a = v[i];
-			b = v[i - 1];
+		if (c->by_first[i] < c->by_first[i - 1]) {
+			/* report at the later declaration */
+			a = &c->ranges[c->by_first[i]];
+			b = &c->ranges[c->by_first[i - 1]];
 		}
 		dcf_ip_text(b->first, x);
 		dcf_ip_text(b->last, y);
 		dcf_ip_text(a->first, z);
 		dcf_ip_text(a->last, w);
 		p->file = b->where.file;
-		rv = perr_at(p, b->where.line, b->where.column, "range %s-%s "
+		return perr_at(p, b->where.line, b->where.column, "range %s-%s "
 		    "overlaps range %s-%s declared at %s:%u:%u", x, y, z, w,
 		    a->where.file, a->where.line, a->where.column);
 	}
-	free(v);
-	return rv;
+	return 0;
 }
 
 static void
@@ -1556,7 +1558,7 @@ parse_run(struct dhcpdconf **out, const char *name, const char *path,
 	if (rv == 0)
 		rv = finish_pools(&p);
 	if (rv == 0)
-		rv = check_overlaps(&p);
+		rv = sort_ranges(&p);
 	parser_free(&p);
 	if (rv == -1) {
 		if (err[0] == '\0') {

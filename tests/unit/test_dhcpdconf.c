@@ -237,6 +237,40 @@ test_ranges(void **state)
 	dhcpdconf_free(c);
 }
 
+/* dhcpdconf_find_range: a binary search, whatever the declaration order. */
+static void
+test_find_range(void **state)
+{
+	struct dhcpdconf *c = ok(
+	    "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.0.200 10.0.0.250; range 10.0.0.1;\n"
+	    "  range 10.0.0.100 10.0.0.110; range 10.0.0.50 10.0.0.60;\n"
+	    "}\n");
+	static const struct {
+		uint32_t	ip;
+		size_t		want;
+	} cases[] = {
+		{ IP(10, 0, 0, 0), DHCPDCONF_NONE }, { IP(10, 0, 0, 1), 1 },
+		{ IP(10, 0, 0, 2), DHCPDCONF_NONE }, { IP(10, 0, 0, 50), 3 },
+		{ IP(10, 0, 0, 60), 3 }, { IP(10, 0, 0, 61), DHCPDCONF_NONE },
+		{ IP(10, 0, 0, 105), 2 }, { IP(10, 0, 0, 200), 0 },
+		{ IP(10, 0, 0, 250), 0 }, { IP(10, 0, 0, 251), DHCPDCONF_NONE },
+		{ IP(255, 255, 255, 255), DHCPDCONF_NONE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(dhcpdconf_find_range(c, cases[i].ip),
+		    cases[i].want);
+	for (i = 1; i < c->nranges; i++)
+		assert_true(c->ranges[c->by_first[i - 1]].last <
+		    c->ranges[c->by_first[i]].first);
+	dhcpdconf_free(c);
+	c = ok("");
+	assert_int_equal(dhcpdconf_find_range(c, 0), DHCPDCONF_NONE);
+	dhcpdconf_free(c);
+}
+
 /* Bare ranges of the subnets of one shared network: one dhcpd pool. */
 static void
 test_shared_bare_ranges(void **state)
@@ -869,6 +903,7 @@ main(void)
 		cmocka_unit_test(test_subnet_names),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_find_range),
 		cmocka_unit_test(test_shared_bare_ranges),
 		cmocka_unit_test(test_pool_merging),
 		cmocka_unit_test(test_bare_range_quirk),
