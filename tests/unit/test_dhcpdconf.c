@@ -577,6 +577,20 @@ test_include(void **state)
 	if (load(&c, "top.conf", 0) == -1)
 		fail_msg("%s", errbuf);
 	assert_int_equal(dhcpdconf_changed(c), 0);
+	/* an editor's save: a new file renamed over, same size and mtime */
+	{
+		char tmp[PATH_MAX + 8];
+		struct stat st;
+
+		snprintf(tmp, sizeof(tmp), "%s.new", path);
+		assert_int_equal(stat(path, &st), 0);
+		put(tmpdir, "inc/b.conf.new", "subnet 10.2.0.0 netmask "
+		    "255.255.0.0 { range 10.2.0.1; }\n");
+		ts[0] = ts[1] = st.st_mtim;
+		assert_int_equal(utimensat(AT_FDCWD, tmp, ts, 0), 0);
+		assert_int_equal(rename(tmp, path), 0);
+		assert_int_equal(dhcpdconf_changed(c), 1);
+	}
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(dhcpdconf_changed(c), 1);
 	dhcpdconf_free(c);
