@@ -21,6 +21,7 @@
 #define DHCPDCONF_NONE		((size_t)-1)
 #define DHCPDCONF_ERRLEN	512
 #define DHCPDCONF_MAX_DEPTH	16		/* include nesting */
+#define DHCPDCONF_MAX_NEST	64		/* group { group { ... */
 #define DHCPDCONF_MAX_BYTES	(64u << 20)	/* per file */
 
 /* Where something was declared; file points into the owning dhcpdconf. */

@@ -75,7 +75,8 @@ struct dcf_parser {
 	size_t			 errlen;
 	struct dcf_lexer	*lx;
 	const char		*file;
-	unsigned		 depth;
+	unsigned		 depth;		/* includes */
+	unsigned		 nest;		/* declaration blocks */
 	struct dcf_wpool	*pools;
 	size_t			 npools;
 	size_t			 cappools;
@@ -1272,24 +1273,35 @@ parse_stmts(struct dcf_parser *p, const struct dcf_ctx *ctx,
     const struct dcf_token *open)
 {
 	struct dcf_token t;
+	int rv = -1;
 
+	/* each level is a few C frames: bound them (skipped blocks are not) */
+	if (open != NULL && p->nest >= DHCPDCONF_MAX_NEST)
+		return perr(p, open, "declarations nested more than %d deep",
+		    DHCPDCONF_MAX_NEST);
+	p->nest += open != NULL;
 	for (;;) {
 		if (next(p, &t) == -1)
-			return -1;
+			break;
 		if (t.type == DCF_EOF) {
 			if (open != NULL)
-				return perr(p, open, "end of file inside this "
-				    "'{'");
-			return 0;
+				perr(p, open, "end of file inside this '{'");
+			else
+				rv = 0;
+			break;
 		}
 		if (dcf_tok_ch(&t, '}')) {
 			if (open != NULL)
-				return 0;
-			return perr(p, &t, "unexpected '}'");
+				rv = 0;
+			else
+				perr(p, &t, "unexpected '}'");
+			break;
 		}
 		if (parse_stmt(p, ctx, &t) == -1)
-			return -1;
+			break;
 	}
+	p->nest -= open != NULL;
+	return rv;
 }
 
 /* Parse text as file name (already in p->c) in context ctx. */

@@ -833,7 +833,7 @@ test_errors(void **state)
 static void
 test_long_tokens(void **state)
 {
-	size_t n = 9000;
+	size_t n = 9000, i;
 	char *s = malloc(n + 32);
 
 	static_assert(PATH_MAX + 32 < 9000, "the buffer holds a long path");
@@ -852,6 +852,12 @@ test_long_tokens(void **state)
 	strcpy(s + 15 + 1100, " { }");
 	assert_string_equal(bad(s), "t.conf:1:16: shared-network name too "
 	    "long");
+	/* deep nesting is refused, not a stack overflow */
+	for (i = 0; i < 65; i++)
+		memcpy(s + 8 * i, "group { ", 8);
+	s[8 * 65] = '\0';
+	assert_string_equal(bad(s), "t.conf:1:519: declarations nested more "
+	    "than 64 deep");
 	memcpy(s, "include \"", 9);
 	memset(s + 9, 'a', PATH_MAX + 10);
 	strcpy(s + 9 + PATH_MAX + 10, "\";");
