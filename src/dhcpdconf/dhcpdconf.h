@@ -47,14 +47,14 @@ struct dhcpdconf_file {
 struct dhcpdconf_shared {
 	char		*name;
 	int		 implicit;	/* 1: a lone subnet's own */
-	size_t		 peer;		/* `failover peer "X";` in it, or NONE */
+	size_t		 peer;		/* its `failover peer "X";`, or NONE */
 	struct dhcpdconf_where where;
 };
 
 struct dhcpdconf_subnet {
 	uint32_t	 net;
 	uint32_t	 mask;
-	unsigned	 prefix;	/* as dhcpd prints it (lowest set bit) */
+	unsigned	 prefix;	/* as dhcpd prints it: lowest set bit */
 	char		 cidr[19];	/* "255.255.255.255/32" */
 	size_t		 shared;
 	struct dhcpdconf_where where;
@@ -68,12 +68,12 @@ struct dhcpdconf_subnet {
 struct dhcpdconf_pool {
 	size_t		 shared;
 	size_t		 peer;		/* failover peer, or NONE */
-	int		 implicit;	/* made by dhcpd for ranges outside pools */
+	int		 implicit;	/* dhcpd's, for ranges outside pools */
 	struct dhcpdconf_where where;	/* the first pool { or range */
 };
 
 struct dhcpdconf_range {
-	uint32_t	 first;		/* first <= last: dhcpd swaps LOW > HIGH */
+	uint32_t	 first;		/* <= last: dhcpd swaps LOW > HIGH */
 	uint32_t	 last;
 	int		 dynamic_bootp;
 	size_t		 subnet;

@@ -28,8 +28,7 @@ build_target() {
 	case $1 in
 	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/yamlread.c src/exporter/webconfig.c
 		src/exporter/duration.c -lyaml" ;;
-	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/lexer.c
-		src/dhcpdconf/parser.c src/dhcpdconf/model.c" ;;
+	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $CFLAGS -o "$out/$1" "tests/fuzz/$1.c" src/omapi/*.c \
