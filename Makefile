@@ -254,4 +254,5 @@ uninstall:
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
 	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
-	$(UNIT_BIN:=.d)
+	$(UNIT_BIN:=.d) \
+	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d

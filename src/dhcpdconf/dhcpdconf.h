@@ -21,6 +21,7 @@
 #define DHCPDCONF_NONE		((size_t)-1)
 #define DHCPDCONF_ERRLEN	512
 #define DHCPDCONF_MAX_DEPTH	16		/* include nesting */
+#define DHCPDCONF_MAX_NEST	64		/* group { group { ... */
 #define DHCPDCONF_MAX_BYTES	(64u << 20)	/* per file */
 
 /* Where something was declared; file points into the owning dhcpdconf. */
@@ -46,14 +47,14 @@ struct dhcpdconf_file {
 struct dhcpdconf_shared {
 	char		*name;
 	int		 implicit;	/* 1: a lone subnet's own */
-	size_t		 peer;		/* `failover peer "X";` in it, or NONE */
+	size_t		 peer;		/* its `failover peer "X";`, or NONE */
 	struct dhcpdconf_where where;
 };
 
 struct dhcpdconf_subnet {
 	uint32_t	 net;
 	uint32_t	 mask;
-	unsigned	 prefix;	/* as dhcpd prints it (lowest set bit) */
+	unsigned	 prefix;	/* as dhcpd prints it: lowest set bit */
 	char		 cidr[19];	/* "255.255.255.255/32" */
 	size_t		 shared;
 	struct dhcpdconf_where where;
@@ -67,12 +68,12 @@ struct dhcpdconf_subnet {
 struct dhcpdconf_pool {
 	size_t		 shared;
 	size_t		 peer;		/* failover peer, or NONE */
-	int		 implicit;	/* made by dhcpd for ranges outside pools */
+	int		 implicit;	/* dhcpd's, for ranges outside pools */
 	struct dhcpdconf_where where;	/* the first pool { or range */
 };
 
 struct dhcpdconf_range {
-	uint32_t	 first;		/* first <= last: dhcpd swaps LOW > HIGH */
+	uint32_t	 first;		/* <= last: dhcpd swaps LOW > HIGH */
 	uint32_t	 last;
 	int		 dynamic_bootp;
 	size_t		 subnet;
@@ -124,6 +125,7 @@ struct dhcpdconf {
 	size_t			 npools;
 	struct dhcpdconf_range	*ranges;	/* in declaration order */
 	size_t			 nranges;
+	size_t			*by_first;	/* range indexes, ascending */
 	struct dhcpdconf_peer	*peers;
 	size_t			 npeers;
 	struct dhcpdconf_class	*classes;

@@ -346,7 +346,8 @@ dcf_quote(const char *s, char *out, size_t outlen)
 		if (c >= 0x20 && c < 0x7f && c != '\\')
 			out[n++] = (char)c;
 		else
-			n += (size_t)snprintf(out + n, outlen - n, "\\x%02x", c);
+			n += (size_t)snprintf(out + n, outlen - n, "\\x%02x",
+			    c);
 	}
 	if (s[i] != '\0' && n + 4 < outlen) {
 		memcpy(out + n, "...", 3);

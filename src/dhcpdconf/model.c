@@ -82,6 +82,7 @@ dhcpdconf_free(struct dhcpdconf *c)
 	free(c->subnets);
 	free(c->pools);
 	free(c->ranges);
+	free(c->by_first);
 	free(c->peers);
 	free(c->classes);
 	free(c);
@@ -124,14 +125,25 @@ dhcpdconf_find_peer(const struct dhcpdconf *c, const char *name)
 	return DHCPDCONF_NONE;
 }
 
-/* The index of the range holding ip, or DHCPDCONF_NONE (linear). */
+/*
+ * The index of the range holding ip, or DHCPDCONF_NONE: a binary search
+ * over by_first (ranges never overlap).
+ */
 size_t
 dhcpdconf_find_range(const struct dhcpdconf *c, uint32_t ip)
 {
-	size_t i;
+	const struct dhcpdconf_range *r;
+	size_t lo = 0, hi = c->nranges, mid;
 
-	for (i = 0; i < c->nranges; i++)
-		if (ip >= c->ranges[i].first && ip <= c->ranges[i].last)
-			return i;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		r = &c->ranges[c->by_first[mid]];
+		if (ip < r->first)
+			hi = mid;
+		else if (ip > r->last)
+			lo = mid + 1;
+		else
+			return c->by_first[mid];
+	}
 	return DHCPDCONF_NONE;
 }

@@ -215,8 +215,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (count)
-		printf("%zu files, %zu subnets, %zu shared networks, %zu pools, "
-		    "%zu ranges, %zu peers, %zu classes\n", c->nfiles,
+		printf("%zu files, %zu subnets, %zu shared networks, %zu "
+		    "pools, %zu ranges, %zu peers, %zu classes\n", c->nfiles,
 		    c->nsubnets, c->nshared, c->npools, c->nranges, c->npeers,
 		    c->nclasses);
 	else

@@ -30,10 +30,9 @@ build_target() {
 		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
 		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
 		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c
-		src/exporter/config_discover.c -Isrc/dhcpdconf src/dhcpdconf/lexer.c
-		src/dhcpdconf/parser.c src/dhcpdconf/model.c -lyaml -lz" ;;
-	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/lexer.c
-		src/dhcpdconf/parser.c src/dhcpdconf/model.c" ;;
+		src/exporter/config_discover.c -Isrc/dhcpdconf src/dhcpdconf/*.c
+		-lyaml -lz" ;;
+	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $CFLAGS -o "$out/$1" "tests/fuzz/$1.c" src/omapi/*.c \

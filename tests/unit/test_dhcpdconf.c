@@ -194,6 +194,14 @@ test_groups(void **state)
 	assert_int_not_equal(range_at(c, IP(10, 3, 0, 1))->pool,
 	    range_at(c, IP(10, 4, 0, 1))->pool);
 	dhcpdconf_free(c);
+	/* the same for a subnet inside a pool of a shared network */
+	c = ok("shared-network p { subnet 10.5.0.0 netmask 255.255.0.0 { }\n"
+	    "  pool { range 10.5.0.1; subnet 10.6.0.0 netmask 255.255.0.0 { "
+	    "range 10.6.0.1; } } }\n");
+	assert_string_equal(shared_of(c, range_at(c, IP(10, 5, 0, 1))), "p");
+	assert_string_equal(shared_of(c, range_at(c, IP(10, 6, 0, 1))),
+	    "10.6.0.0/16");
+	dhcpdconf_free(c);
 }
 
 /* range LOW [HIGH]: one address, swapped ends, dynamic-bootp. */
@@ -226,6 +234,40 @@ test_ranges(void **state)
 	    range_at(c, IP(10, 0, 0, 30))->pool);
 	assert_int_not_equal(range_at(c, IP(10, 0, 0, 7))->pool,
 	    range_at(c, IP(10, 0, 0, 100))->pool);
+	dhcpdconf_free(c);
+}
+
+/* dhcpdconf_find_range: a binary search, whatever the declaration order. */
+static void
+test_find_range(void **state)
+{
+	struct dhcpdconf *c = ok(
+	    "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.0.200 10.0.0.250; range 10.0.0.1;\n"
+	    "  range 10.0.0.100 10.0.0.110; range 10.0.0.50 10.0.0.60;\n"
+	    "}\n");
+	static const struct {
+		uint32_t	ip;
+		size_t		want;
+	} cases[] = {
+		{ IP(10, 0, 0, 0), DHCPDCONF_NONE }, { IP(10, 0, 0, 1), 1 },
+		{ IP(10, 0, 0, 2), DHCPDCONF_NONE }, { IP(10, 0, 0, 50), 3 },
+		{ IP(10, 0, 0, 60), 3 }, { IP(10, 0, 0, 61), DHCPDCONF_NONE },
+		{ IP(10, 0, 0, 105), 2 }, { IP(10, 0, 0, 200), 0 },
+		{ IP(10, 0, 0, 250), 0 }, { IP(10, 0, 0, 251), DHCPDCONF_NONE },
+		{ IP(255, 255, 255, 255), DHCPDCONF_NONE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(dhcpdconf_find_range(c, cases[i].ip),
+		    cases[i].want);
+	for (i = 1; i < c->nranges; i++)
+		assert_true(c->ranges[c->by_first[i - 1]].last <
+		    c->ranges[c->by_first[i]].first);
+	dhcpdconf_free(c);
+	c = ok("");
+	assert_int_equal(dhcpdconf_find_range(c, 0), DHCPDCONF_NONE);
 	dhcpdconf_free(c);
 }
 
@@ -509,6 +551,25 @@ test_include(void **state)
 	assert_int_equal(range_at(c, IP(10, 3, 0, 1))->pool,
 	    range_at(c, IP(10, 4, 0, 1))->pool);
 	assert_int_equal(dhcpdconf_changed(c), 0);
+	dhcpdconf_free(c);
+	/*
+	 * A permit in a file included in a pool is a plain statement there
+	 * (seen live: a pool of its own), not one of the pool's permits.
+	 */
+	put(tmpdir, "inc/permit.conf", "allow unknown-clients;\n");
+	put(tmpdir, "pp.conf", "subnet 10.0.0.0 netmask 255.0.0.0 {\n"
+	    "pool { include \"inc/permit.conf\"; range 10.0.0.1; }\n"
+	    "pool { allow unknown-clients; range 10.0.0.2; }\n"
+	    "pool { allow unknown-clients; range 10.0.0.3; } }\n");
+	if (load(&c, "pp.conf", 0) == -1)
+		fail_msg("%s", errbuf);
+	assert_int_not_equal(range_at(c, IP(10, 0, 0, 1))->pool,
+	    range_at(c, IP(10, 0, 0, 2))->pool);
+	assert_int_equal(range_at(c, IP(10, 0, 0, 2))->pool,
+	    range_at(c, IP(10, 0, 0, 3))->pool);
+	dhcpdconf_free(c);
+	if (load(&c, "top.conf", 0) == -1)
+		fail_msg("%s", errbuf);
 	/* an include's mtime changes: reload */
 	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
 	assert_int_equal(dhcpdconf_changed(c), 1);
@@ -516,6 +577,20 @@ test_include(void **state)
 	if (load(&c, "top.conf", 0) == -1)
 		fail_msg("%s", errbuf);
 	assert_int_equal(dhcpdconf_changed(c), 0);
+	/* an editor's save: a new file renamed over, same size and mtime */
+	{
+		char tmp[PATH_MAX + 8];
+		struct stat st;
+
+		snprintf(tmp, sizeof(tmp), "%s.new", path);
+		assert_int_equal(stat(path, &st), 0);
+		put(tmpdir, "inc/b.conf.new", "subnet 10.2.0.0 netmask "
+		    "255.255.0.0 { range 10.2.0.1; }\n");
+		ts[0] = ts[1] = st.st_mtim;
+		assert_int_equal(utimensat(AT_FDCWD, tmp, ts, 0), 0);
+		assert_int_equal(rename(tmp, path), 0);
+		assert_int_equal(dhcpdconf_changed(c), 1);
+	}
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(dhcpdconf_changed(c), 1);
 	dhcpdconf_free(c);
@@ -758,7 +833,7 @@ test_errors(void **state)
 static void
 test_long_tokens(void **state)
 {
-	size_t n = 9000;
+	size_t n = 9000, i;
 	char *s = malloc(n + 32);
 
 	static_assert(PATH_MAX + 32 < 9000, "the buffer holds a long path");
@@ -777,6 +852,12 @@ test_long_tokens(void **state)
 	strcpy(s + 15 + 1100, " { }");
 	assert_string_equal(bad(s), "t.conf:1:16: shared-network name too "
 	    "long");
+	/* deep nesting is refused, not a stack overflow */
+	for (i = 0; i < 65; i++)
+		memcpy(s + 8 * i, "group { ", 8);
+	s[8 * 65] = '\0';
+	assert_string_equal(bad(s), "t.conf:1:519: declarations nested more "
+	    "than 64 deep");
 	memcpy(s, "include \"", 9);
 	memset(s + 9, 'a', PATH_MAX + 10);
 	strcpy(s + 9 + PATH_MAX + 10, "\";");
@@ -819,7 +900,7 @@ test_corpus(void **state)
 {
 	static const char *files[] = { "lexical.conf", "include.conf",
 	    "shared.conf", "pools.conf", "ranges.conf", "failover.conf",
-	    "dhcpv6.conf" };
+	    "dhcpv6.conf", "edge.conf" };
 	struct dhcpdconf_opts o = { "tests/dhcpdconf/corpus", 0 };
 	struct dhcpdconf *c;
 	size_t i;
@@ -842,6 +923,7 @@ main(void)
 		cmocka_unit_test(test_subnet_names),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_find_range),
 		cmocka_unit_test(test_shared_bare_ranges),
 		cmocka_unit_test(test_pool_merging),
 		cmocka_unit_test(test_bare_range_quirk),
