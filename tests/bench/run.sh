@@ -116,7 +116,8 @@ mkdir -p "$OUT" || exit 1
 rm -f "$OUT"/*.json "$OUT"/*.txt "$OUT"/cg.*
 CF="-O2 -g $WARN -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter"
 # shellcheck disable=SC2086
-cc $CF -o "$OUT/bench_drv" tests/bench/bench_drv.c "$BUILD/libexporter.a" \
+cc $CF -Isrc/dhcpdconf -o "$OUT/bench_drv" tests/bench/bench_drv.c "$BUILD/libexporter.a" \
+	"$BUILD/libdhcpdconf.a" \
 	"$BUILD/libomapi.a" -lmicrohttpd -lyaml -lz -lcrypt -lpthread \
 	-lcrypto || die "cannot build bench_drv"
 # shellcheck disable=SC2086
