@@ -11,7 +11,8 @@
 
 /*
  * The names render.c writes on some series itself (server, pool, state,
- * within_seconds on pool series; host, mac, ip on host series; reason;
+ * within_seconds, failover_peer on pool series; host, mac, ip on host
+ * series; peer, side, role on failover series; class; reason;
  * version and commit on build_info), the target labels Prometheus adds
  * (job, instance: a pool label of that name would be renamed
  * exported_job), and those with a meaning to Prometheus' histograms and
@@ -20,7 +21,7 @@
 static const char *const label_reserved[] = {
 	"server", "pool", "state", "within_seconds", "host", "mac", "ip",
 	"reason", "version", "commit", "job", "instance", "le", "quantile",
-	NULL
+	"failover_peer", "peer", "side", "role", "class", NULL
 };
 
 /* 0 when s may name a configured label; -1 with why in err (if any). */

@@ -208,6 +208,8 @@ worker_poll(struct worker *w)
 	memcpy(pools, s->res.pools, cfg->npools * sizeof(*pools));
 	if (server_connect(s, start) == 0)
 		rc = server_poll(s, pools, hosts);
+	if (rc == 0)
+		rc = server_poll_failover(s);
 	if (stopping(w->p))
 		goto out;
 	s->res.up = rc == 0;

@@ -24,6 +24,10 @@ publish_pools(struct snapshot_server *ss, const struct config_server *cfg,
 			    cfg->pools[i].labels[j].name,
 			    cfg->pools[i].labels[j].value) == -1)
 				return -1;
+		if (cfg->pools[i].failover_peer != NULL &&
+		    snapshot_pool_set_peer(sp,
+		    cfg->pools[i].failover_peer) == -1)
+			return -1;
 		sp->resolution = pr->resolution == POOL_RESOLVED ? 1 :
 		    pr->resolution == POOL_UNRESOLVED ? 0 : -1;
 		sp->counters_known = r->up && pr->counters_known;
@@ -60,6 +64,31 @@ publish_hosts(struct snapshot_server *ss, const struct config_server *cfg,
 	return 0;
 }
 
+/* The watched failover peers and classes; only a server that is up. */
+static int
+publish_failover(struct snapshot_server *ss, const struct config_server *cfg,
+    const struct server_result *r)
+{
+	struct snapshot_peer *sp;
+	struct snapshot_class *sc;
+	size_t i;
+
+	for (i = 0; i < cfg->npeers; i++) {
+		if ((sp = snapshot_server_add_peer(ss, cfg->peers[i])) == NULL)
+			return -1;
+		if (r->up)
+			sp->fo = r->peers[i];
+	}
+	for (i = 0; i < cfg->nclasses; i++) {
+		if ((sc = snapshot_server_add_class(ss, cfg->classes[i])) ==
+		    NULL)
+			return -1;
+		if (r->up)
+			sc->c = r->classes[i];
+	}
+	return 0;
+}
+
 /* Add one server, its pools and its hosts to snap; -1 with errno. */
 int
 publish_server(struct snapshot *snap, const struct config_server *cfg,
@@ -81,7 +110,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->requests = r->counters.requests;
 	memcpy(ss->errors, r->counters.errors, sizeof(ss->errors));
 	ss->resets = r->counters.resets;
-	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1)
+	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1 ||
+	    publish_failover(ss, cfg, r) == -1)
 		return -1;
 	return 0;
 }

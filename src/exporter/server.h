@@ -9,6 +9,7 @@
  *
  *   server.c    the connection (backoff, reconnect) and the counters
  *   poll.c      one poll: pool handles, pool counters, hosts
+ *   poll_failover.c  the failover peers and the classes of that poll
  *   sweeper.c   the sweep of every configured range, a slice at a time
  *   sweeprate.c the sweep's rate, adapted to dhcpd's reply times
  *   publish.c   a handed-over result as snapshot series
@@ -75,6 +76,8 @@ struct server_result {
 	struct server_counters	 counters;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
+	struct snapshot_fo	*peers;		/* per cfg->peers */
+	struct snapshot_cls	*classes;	/* per cfg->classes */
 };
 
 /* One address range of one pool, in sweep order. */
@@ -123,6 +126,8 @@ struct server {
 	int			 handles_resolved;
 	int			 merged_warned;
 	uint8_t			*unresolved_logged; /* per pool */
+	uint8_t			*peer_logged;	/* per peer: "not found" */
+	uint8_t			*class_logged;	/* per class: "not found" */
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
 
@@ -149,6 +154,9 @@ void	 server_result_copy(struct server_result *dst,
 /* ---- poll.c ---- */
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
+
+/* ---- poll_failover.c ---- */
+int	 server_poll_failover(struct server *);
 
 /* ---- publish.c ---- */
 int	 publish_server(struct snapshot *, const struct config_server *,
