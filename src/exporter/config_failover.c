@@ -64,8 +64,8 @@ namelist_add(struct yparse *p, struct namelist *l, const char *name,
 }
 
 /*
- * A YAML list of names (key in the server's mapping m): each a non-empty
- * string, none twice in the list.
+ * A YAML list of names (key in the server's mapping m): each a string
+ * (yget_str refuses an empty one), none twice in the list.
  */
 static void
 yaml_names(struct yparse *p, const struct ynode *m, const char *key,
@@ -81,10 +81,6 @@ yaml_names(struct yparse *p, const struct ynode *m, const char *key,
 		k = v->kids[i];
 		if (yget_str(p, k, key, CONFIG_STR_MAX, &s) == -1)
 			continue;
-		if (*s == '\0') {
-			yerrn(p, k, "'%s' entries must not be empty", key);
-			continue;
-		}
 		for (j = 0; j < i; j++)
 			if (v->kids[j]->kind == Y_SCALAR &&
 			    strcmp(v->kids[j]->str, s) == 0)
