@@ -14,9 +14,12 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 PACKAGES_FAULT="gdb"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd man-db strace"
+# the failover pair test (perfdhcp takes a server's share; omshell, in
+# isc-dhcp-server, sets partner-down),
+PACKAGES_FAILOVER="kea-admin"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk kea-admin prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_BENCH"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_FAILOVER $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do
