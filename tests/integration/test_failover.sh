@@ -174,6 +174,35 @@ alerts=$(firing | tr '\n' ' ')
 check "1: normal: no alert fires (own share silent: free 10 + backup 10)${alerts:+: $alerts}" \
 	[ -z "$alerts" ]
 
+# The dashboard's failover row and the failover and class rules return
+# data on the pair (on the one-server lab of test_prometheus.sh they
+# cannot); what the pair has not (sweep, hosts, thresholds) is optional.
+out=$(in_lab $PY tests/integration/check_queries.py \
+	--prom "http://127.0.0.1:$PROM_PORT" \
+	--metrics "http://127.0.0.1:$PORT/metrics" \
+	--dashboard dashboards/dhcpd.json --rules "$lab/rules.yml" \
+	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
+	dhcpd_class_used_ratio_threshold dhcpd_pool_leases \
+	dhcpd_pool_active_leases_expiring dhcpd_exporter_last_sweep_timestamp_seconds \
+	dhcpd_exporter_sweep_duration_seconds dhcpd_host_present dhcpd_host_info \
+	dhcpd_pool_earliest_lease_end_timestamp_seconds ALERTS \
+	--one-server primary --one-pool 10.77.0.100-10.77.0.119 --rate-interval 5s 2>&1)
+echo "$out" | grep -v '^ok' | sed 's/^/  /'
+check "1: dashboard and rule queries on the pair ($(echo "$out" | tail -1))" \
+	[ "$(echo "$out" | grep -c '^FAIL')" -eq 0 ]
+for q in "panel 'Failover pairs' A: returns data" \
+	"panel 'Own share per failover pool' A: returns data" \
+	"panel 'Own share per failover pool' B: returns data" \
+	"panel 'Class lease limits' A: returns data" \
+	'record dhcpd_pool:own_free_addresses evaluates (2 series' \
+	'record dhcpd_class:leases_used_ratio evaluates (2 series' \
+	'alert DhcpdFailoverPairDisagree evaluates'; do
+	case $out in
+	*"ok: $q"*) ok "1: on the pair: $q" ;;
+	*) fail "1: on the pair: $q" ;;
+	esac
+done
+
 # ---- 2: the secondary killed
 tests/lab/lab.sh kill "$S" KILL
 check "2: primary reports local communications-interrupted" \

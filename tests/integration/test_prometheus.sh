@@ -145,7 +145,8 @@ check "test copy of the rules passes promtool" \
 	sh -c "promtool check rules $lab/rules-for0.yml $lab/thresholds.yml >/dev/null 2>&1"
 
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
-	--poll-interval 1s --sweep-interval 2s --extra-host ghost >"$lab/exp.yml"
+	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
+	--class limited >"$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
@@ -173,6 +174,9 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--metrics "http://127.0.0.1:$EXP_PORT/metrics" \
 	--dashboard "$DASH" --rules "$lab/rules-for0.yml" "$lab/thresholds.yml" \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
+	dhcpd_class_used_ratio_threshold \
+	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
+	dhcpd_failover_state_change_timestamp_seconds \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "dashboard and rule queries on live data ($(echo "$out" | tail -1))" \

@@ -3,7 +3,7 @@
 
   exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
-                     [--window N]
+                     [--window N] [--class NAME]
 
 Every pool of the truth file becomes a configured pool with its ranges,
 every declared host a watched host; the key is read from the lab's key file.
@@ -22,6 +22,8 @@ def main():
     ap.add_argument("--max-rate", default="0")
     ap.add_argument("--extra-host", action="append", default=[])
     ap.add_argument("--window", default=None)
+    ap.add_argument("--class", dest="classes", action="append", default=[],
+                    help="a class to watch (classes: [NAME, ...])")
     a = ap.parse_args()
     truth = json.load(open(os.path.join(a.labdir, "truth.json")))
     keyfile = os.path.join(a.labdir, "omapi.key")
@@ -43,6 +45,8 @@ def main():
     ]
     if a.window:
         out.append("      window: %s" % a.window)
+    if a.classes:
+        out.append("    classes: [%s]" % ", ".join(a.classes))
     out.append("    pools:")
     for p in truth["pools"]:
         out.append("      - name: %s" % p["name"])
