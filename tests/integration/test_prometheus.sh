@@ -176,7 +176,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
 	dhcpd_class_used_ratio_threshold \
 	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
-	dhcpd_failover_state_change_timestamp_seconds \
+	dhcpd_failover_state_change_timestamp_seconds --optional-label failover_peer \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "dashboard and rule queries on live data ($(echo "$out" | tail -1))" \

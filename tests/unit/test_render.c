@@ -734,6 +734,31 @@ test_failover(void **state)
 	assert_null(strstr(text, "partner-address"));
 	promtool_check(text);
 	free(text);
+
+	/* The status page: the same per server. */
+	{
+		struct omapi_buf b;
+
+		omapi_buf_init(&b, 1 << 20);
+		assert_int_equal(page_render(&b, s, 1, 1700000060.0), 0);
+		assert_int_equal(omapi_buf_add(&b, "", 1), 0);
+		text = (char *)b.data;
+		assert_non_null(strstr(text, "<tr><td>pair</td><td>secondary"
+		    "</td><td><span class=\"st down\">communications-"
+		    "interrupted</span> since <span title=\"2023-11-14 "
+		    "22:13:20 UTC\">60 s ago</span></td><td><span class=\"st "
+		    "warn\">unknown</span> </td></tr>"));
+		assert_non_null(strstr(text, "<tr><td>ghost</td><td colspan="
+		    "\"3\" class=\"muted\">not on the server</td></tr>"));
+		/* own share of a secondary: backup */
+		assert_non_null(strstr(text, "<tr><td>fo</td><td>pair</td><td "
+		    "class=\"n\">0 (backup)</td><td class=\"n\">7</td>"));
+		assert_non_null(strstr(text, "<tr><td>limited</td><td class="
+		    "\"n\">3</td><td class=\"n\">4</td></tr>"));
+		assert_non_null(strstr(text, "<tr><td>gone</td><td colspan="
+		    "\"2\" class=\"muted\">not on the server</td></tr>"));
+		omapi_buf_free(&b);
+	}
 	snapshot_release(s);
 }
 
