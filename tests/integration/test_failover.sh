@@ -256,9 +256,13 @@ check "4: the failover alerts resolve" \
 	until_ok '! firing | grep -q "^DhcpdFailover"' 15
 
 kill -TERM "$prom_pid" "$exporter_pid"
-wait "$prom_pid" "$exporter_pid"
+wait "$exporter_pid"
+exit_rc=$?
+wait "$prom_pid"
 prom_pid=
 exporter_pid=
+check "the exporter exits 0 on SIGTERM, no sanitizer report (rc $exit_rc)" \
+	sh -c "[ $exit_rc -eq 0 ] && ! grep -Eq 'Sanitizer|runtime error' '$lab/exporter.err'"
 check "no Prometheus errors in its log" \
 	sh -c "! grep 'level=error' '$lab/prometheus.log'"
 echo "  (suite took $(($(date +%s) - t_start)) s)"
