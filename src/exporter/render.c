@@ -51,6 +51,9 @@ enum render_fid {
 	F_SWEEP_ENABLED, F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
 };
 
+_Static_assert(F_FO_LBMS - F_FO_MCLT == SNAPSHOT_FO_LBMS,
+    "the failover parameter families are in snapshot_fo_param order");
+
 static const struct render_family render_families[F_NFAM] = {
 	[F_UP] = { "dhcpd_up", "gauge",
 	    "Whether the last poll of the dhcpd server over OMAPI succeeded "
@@ -563,8 +566,6 @@ render_peer(struct render_ctx *c, enum render_fid f,
 		l[2].value = fo->role == 0 ? "primary" : "secondary";
 		return render_sample(c, l, 3, "1");
 	default:
-		_Static_assert(F_FO_LBMS - F_FO_MCLT == SNAPSHOT_FO_LBMS,
-		    "failover parameter families in snapshot_fo_param order");
 		i = f - F_FO_MCLT;
 		if (!fo->param_known[i])
 			return 0;
