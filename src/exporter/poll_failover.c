@@ -6,6 +6,8 @@
  * the server lacks looks like is found = 0, said once in the log; it is
  * not a failure of the server.
  */
+#include <sys/types.h>
+
 #include <string.h>
 
 #include "log.h"
@@ -174,4 +176,48 @@ server_poll_failover(struct server *s)
 		return -1;
 	}
 	return st.fatal ? -1 : 0;
+}
+
+/* The index of name in names, or -1. */
+static ssize_t
+name_index(char *const *names, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/*
+ * After a reload, when s is still the dhcpd that os polled (same address
+ * and port): take over what it knew of each peer and class still watched
+ * (by name), and whether their absence was logged, so that no series
+ * drops out for a poll and no "not on the server" line repeats.  or is
+ * the result os handed over last.
+ */
+void
+server_adopt_failover(struct server *s, const struct server *os,
+    const struct server_result *or)
+{
+	const struct config_server *cfg = s->cfg, *ocfg = os->cfg;
+	size_t i;
+	ssize_t j;
+
+	if (strcmp(ocfg->address, cfg->address) != 0 ||
+	    ocfg->port != cfg->port)
+		return;
+	for (i = 0; i < cfg->npeers; i++)
+		if ((j = name_index(ocfg->peers, ocfg->npeers,
+		    cfg->peers[i])) >= 0) {
+			s->res.peers[i] = or->peers[j];
+			s->peer_logged[i] = os->peer_logged[j];
+		}
+	for (i = 0; i < cfg->nclasses; i++)
+		if ((j = name_index(ocfg->classes, ocfg->nclasses,
+		    cfg->classes[i])) >= 0) {
+			s->res.classes[i] = or->classes[j];
+			s->class_logged[i] = os->class_logged[j];
+		}
 }

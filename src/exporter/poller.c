@@ -484,6 +484,8 @@ poller_adopt(struct poller *p, const struct poller *old)
 				continue;
 			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
 			    old->workers[j].s.unresolved_logged);
+			server_adopt_failover(&p->workers[i].s,
+			    &old->workers[j].s, &old->results[j]);
 			break;
 		}
 		worker_handover(&p->workers[i]);

@@ -157,6 +157,8 @@ int	 server_poll(struct server *, struct pool_result *,
 
 /* ---- poll_failover.c ---- */
 int	 server_poll_failover(struct server *);
+void	 server_adopt_failover(struct server *, const struct server *old,
+	    const struct server_result *);
 
 /* ---- publish.c ---- */
 int	 publish_server(struct snapshot *, const struct config_server *,

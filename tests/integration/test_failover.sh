@@ -168,6 +168,17 @@ check "1: a listed peer and class the server lacks: *_found 0, dhcpd_up still 1"
 check "1: ... and logged once each" sh -c \
 	"[ \$(grep -c 'failover peer \\\\\"ghost\\\\\" is not on the server' '$lab/exporter.err') -eq 1 -a \
 	   \$(grep -c 'class \\\\\"ghost-class\\\\\" is not on the server' '$lab/exporter.err') -eq 1 ]"
+# A reload keeps what each server's peers and classes showed, and what was
+# logged: the series stay on /metrics, the "not on the server" lines do not
+# repeat.
+kill -HUP "$exporter_pid"
+check "1: SIGHUP reloads the configuration" \
+	until_ok "grep -q 'configuration reloaded' '$lab/exporter.err'" 5
+check "1: after the reload: both normal at once, ghost still 0" [ \
+	"$(fo_state primary local)/$(fo_state secondary local)/$(metric 'dhcpd_failover_peer_found{server="primary",peer="ghost"}')" = normal/normal/0 ]
+sleep 2.5	# two polls of the new configuration
+check "1: after the reload and two polls: each missing name still logged once" \
+	[ "$(grep -c 'failover peer \\"ghost\\" is not on the server' "$lab/exporter.err")/$(grep -c 'class \\"ghost-class\\" is not on the server' "$lab/exporter.err")" = 1/1 ]
 until_ok "api '/api/v1/query?query=dhcpd_failover_state' | grep -q secondary" 20
 sleep 4	# a few evaluations past every for: 2s
 alerts=$(firing | tr '\n' ' ')
