@@ -111,7 +111,7 @@ for a in sorted(json.load(sys.stdin)["data"]["alerts"], key=str):
 until_ok() {
 	local t0 i
 	t0=$(date +%s%N)
-	for i in $(seq 1 $(($2 * 5))); do
+	for _ in $(seq 1 $(($2 * 5))); do
 		if eval "$1"; then
 			took=$((($(date +%s%N) - t0) / 1000000))
 			return 0
