@@ -11,6 +11,7 @@
 
 #include "config_priv.h"
 #include "dhcpdconf.h"
+#include "snapshot.h"
 
 /* The list being built, and its cap. */
 struct namelist {
@@ -18,6 +19,7 @@ struct namelist {
 	size_t		  *n;
 	size_t		   max;
 	const char	  *what;	/* "failover peers", "classes" */
+	const char	  *one;		/* "failover peer", "class" */
 };
 
 static int
@@ -43,9 +45,12 @@ namelist_add(struct yparse *p, struct namelist *l, const char *name,
 
 	if (namelist_has(l, name))
 		return 0;
-	if (strlen(name) > CONFIG_STR_MAX) {
-		yerrn(p, n, "%s names are at most %d bytes long", l->what,
-		    CONFIG_STR_MAX);
+	/* YAML is UTF-8 already; dhcpd.conf's strings may be any bytes. */
+	if (strlen(name) > CONFIG_STR_MAX ||
+	    !snapshot_utf8_valid((const unsigned char *)name)) {
+		yerrn(p, n, "%s names must be UTF-8 text of at most %d bytes; "
+		    "one from %s is not", l->one, CONFIG_STR_MAX,
+		    n->kind == Y_MAP ? "dhcpd.conf" : "here");
 		return -1;
 	}
 	if (*l->n >= l->max) {
@@ -102,9 +107,9 @@ config_failover(struct yparse *p, const struct ynode *m,
     struct config_server *srv)
 {
 	struct namelist peers = { &srv->peers, &srv->npeers,
-	    CONFIG_PEERS_MAX, "failover peers" };
+	    CONFIG_PEERS_MAX, "failover peers", "failover peer" };
 	struct namelist classes = { &srv->classes, &srv->nclasses,
-	    CONFIG_CLASSES_MAX, "classes" };
+	    CONFIG_CLASSES_MAX, "classes", "class" };
 	const struct dhcpdconf *dc = srv->dconf;
 	size_t i;
 

@@ -77,7 +77,7 @@ snapshot_now(void)
 }
 
 /* Whether s is well-formed UTF-8 (no overlongs, no surrogates). */
-static int
+int
 snapshot_utf8_valid(const unsigned char *s)
 {
 	unsigned need, cp, min;

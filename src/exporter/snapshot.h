@@ -201,6 +201,7 @@ const char	*snapshot_state_name(unsigned);
 const char	*snapshot_reason_name(enum snapshot_reason);
 int		 snapshot_reason_from_omapi(enum omapi_errcode);
 double		 snapshot_now(void);
+int		 snapshot_utf8_valid(const unsigned char *);
 
 struct snapshot	*snapshot_new(const char *version, const char *commit);
 struct snapshot	*snapshot_ref(struct snapshot *);

@@ -1503,6 +1503,24 @@ test_failover_lists(void **state)
 		    "peer \"pair\""));
 		config_errors_free(&e);
 	}
+
+	/*
+	 * dhcpd.conf's strings may be any bytes, a label value may not: a
+	 * name that is not UTF-8 is refused at load, not at every publish.
+	 */
+	put_file(t, "bad.conf", "class \"c\\303\" {\n  lease limit 3;\n}\n",
+	    0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n", dpath);
+	{
+		struct config_errors e;
+
+		assert_int_equal(load(yaml, &cfg, &e), -1);
+		assert_int_equal(e.n, 1);
+		assert_string_equal(e.msg[0], "t.yml:2:5: class names must be "
+		    "UTF-8 text of at most 256 bytes; one from dhcpd.conf is "
+		    "not");
+		config_errors_free(&e);
+	}
 }
 
 /* The most peers and classes, names at their longest, within the cap. */
