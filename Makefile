@@ -164,7 +164,7 @@ TSAN_OPTS = suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=0 exitcode=66 \
 	second_deadlock_stack=1
 TSAN_SUITES = test_exporter.sh test_servers.sh test_faults.sh test_hostile.sh \
 	test_http_abuse.sh test_secrets.sh test_web.sh test_status_page.sh \
-	test_prometheus.sh
+	test_prometheus.sh test_failover.sh
 
 tsan:
 	$(MAKE) -j$(NPROC) BUILD=build-tsan $(TSAN_FLAGS) programs-and-tests

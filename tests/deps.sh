@@ -14,8 +14,8 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 PACKAGES_FAULT="gdb"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd man-db strace"
-# real DHCP clients (perfdhcp) for the client activity, lease_info and
-# Prometheus tests and the benchmarks,
+# real DHCP clients (perfdhcp) for the client activity, lease_info,
+# failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk prometheus-node-exporter"

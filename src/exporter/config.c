@@ -136,6 +136,12 @@ config_free(struct config *cfg)
 			free(s->hosts[j].name);
 		}
 		free(s->hosts);
+		for (j = 0; j < s->npeers; j++)
+			free(s->peers[j]);
+		free(s->peers);
+		for (j = 0; j < s->nclasses; j++)
+			free(s->classes[j]);
+		free(s->classes);
 		keypage_free(s->key.loaded);
 		if (s->key.secret != NULL) {
 			explicit_bzero(s->key.secret, strlen(s->key.secret));

@@ -43,6 +43,8 @@ struct dhcpdconf;
 #define CONFIG_POOLS_MAX	16384	/* per server */
 #define CONFIG_HOSTS_MAX	16384	/* per server */
 #define CONFIG_RANGES_MAX	4096	/* per pool */
+#define CONFIG_PEERS_MAX	256	/* failover peers per server */
+#define CONFIG_CLASSES_MAX	4096	/* classes per server */
 #define CONFIG_SWEEP_MAX_ADDRS	(1u << 24)	/* addresses per server */
 #define CONFIG_DEFAULT_LEASE_SERIES	10000	/* lease_info.max_series */
 #define CONFIG_FILE_MAX		(16 * 1024 * 1024)
@@ -72,7 +74,7 @@ struct config_pool {
 	/* From dhcpd.conf (config_discover.c); NULL/0 for a YAML pool. */
 	int			 discovered;
 	char			*shared_network;
-	char			*failover_peer;
+	char			*failover_peer;	/* or the YAML's */
 	int			 named;		/* a YAML pool gave its name */
 	const char		*yaml_name;	/* that name (== name) */
 };
@@ -144,6 +146,15 @@ struct config_server {
 	char			*dhcpd_conf;	/* path, or NULL */
 	struct dhcpdconf	*dconf;		/* what it declares */
 	double			 dconf_loaded;	/* epoch s of that read */
+	/*
+	 * Failover peers and classes to watch (config_failover.c): those
+	 * dhcpd.conf declares (classes with a lease limit), those the YAML
+	 * lists, and the pools' failover_peer, each name once.
+	 */
+	char			**peers;
+	size_t			 npeers;
+	char			**classes;
+	size_t			 nclasses;
 };
 
 struct config {

@@ -283,6 +283,15 @@ config_check_sweep(struct yparse *p, const struct config_server *srv,
 /* 14 per-server families, 5 reasons */
 #define BODY_SERVER_SERIES	19
 #define BODY_RANGE_TEXT		32	/* "255.255.255.255-255.255.255.255," */
+/*
+ * A failover peer: found, info, 2 state change times, 5 parameters, and
+ * per side 12 states and `unknown`; its own labels at their longest:
+ * ',side="partner",state="communications-interrupted"' (51 bytes) or
+ * ',role="secondary"'.  A class: found, limit, used.
+ */
+#define BODY_PEER_SERIES	(9 + 2 * 13)
+#define BODY_PEER_OWN		64
+#define BODY_CLASS_SERIES	3
 
 /* Bytes of `,name="value"` with the value escaped as render.c does. */
 static uint64_t
@@ -309,6 +318,8 @@ body_server(const struct config_server *srv)
 	for (i = 0; i < srv->npools; i++) {
 		pl = &srv->pools[i];
 		pool = sl + body_label("pool", pl->name);
+		if (pl->failover_peer != NULL)
+			pool += body_label("failover_peer", pl->failover_peer);
 		for (j = 0; j < pl->nlabels; j++)
 			pool += body_label(pl->labels[j].name,
 			    pl->labels[j].value);
@@ -326,6 +337,12 @@ body_server(const struct config_server *srv)
 	for (i = 0; i < srv->nhosts; i++)
 		total += 2 * (BODY_SERIES_FIXED + sl + body_label("host",
 		    srv->hosts[i].label)) + BODY_HOST_INFO_EXTRA;
+	for (i = 0; i < srv->npeers; i++)
+		total += BODY_PEER_SERIES * (BODY_SERIES_FIXED + sl +
+		    body_label("peer", srv->peers[i]) + BODY_PEER_OWN);
+	for (i = 0; i < srv->nclasses; i++)
+		total += BODY_CLASS_SERIES * (BODY_SERIES_FIXED + sl +
+		    body_label("class", srv->classes[i]));
 	return total;
 }
 

@@ -140,6 +140,18 @@ name_discovered(struct yparse *p, const struct ynode *yn,
 			    d->yaml_name);
 			return -1;
 		}
+		if (y->failover_peer != NULL && d->failover_peer != NULL &&
+		    strcmp(y->failover_peer, d->failover_peer) != 0) {
+			yerrn(p, yn, "pool '%s' has failover_peer '%s', but "
+			    "%s serves it under failover peer \"%s\"",
+			    y->name, y->failover_peer, conf, d->failover_peer);
+			return -1;
+		}
+		if (d->failover_peer == NULL) {
+			d->failover_peer = y->failover_peer;
+			y->failover_peer = NULL;
+		}
+		free(y->failover_peer);
 		free(d->name);
 		d->name = y->name;
 		d->yaml_name = d->name;

@@ -133,12 +133,14 @@ static const char *const top_keys[] = { "listen", "poll_interval",
     "servers", NULL };
 static const char *const server_keys[] = { "name", "address", "port",
     "timeout", "connect_timeout", "max_message_size", "key", "sweep",
-    "lease_info", "pools", "hosts", "dhcpd_conf", NULL };
+    "lease_info", "pools", "hosts", "dhcpd_conf", "failover_peers", "classes",
+    NULL };
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
     "max_rate", "window", "connections", NULL };
-static const char *const pool_keys[] = { "name", "ranges", "labels", NULL };
+static const char *const pool_keys[] = { "name", "ranges", "labels",
+    "failover_peer", NULL };
 static const char *const host_keys[] = { "name", "mac", NULL };
 
 /* Check that an inline base64 secret decodes, without showing it. */
@@ -388,6 +390,9 @@ parse_pool(struct yparse *p, const struct ynode *m, struct config_pool *pool)
 		    "label)");
 	if ((v = ymap_get(m, "labels")) != NULL)
 		parse_labels(p, v, pool);
+	if ((v = ymap_get(m, "failover_peer")) != NULL)
+		ydup_str(p, v, "failover_peer", CONFIG_STR_MAX,
+		    &pool->failover_peer);
 	if ((v = ymap_get(m, "ranges")) == NULL) {
 		yerrn(p, m, "pool needs 'ranges', e.g. [\"10.0.0.10-"
 		    "10.0.0.200\"]");
@@ -544,6 +549,7 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
 		config_discover(p, m, srv, pools);
 	config_check_sweep(p, srv, m);
+	config_failover(p, m, srv);
 }
 
 /* One entry of `servers`. */

@@ -26,6 +26,10 @@ void	 config_check_body(struct yparse *, const struct config *);
 void	 config_discover(struct yparse *, const struct ynode *m,
 	    struct config_server *, const struct ynode *yaml_pools);
 
+/* ---- config_failover.c ---- */
+void	 config_failover(struct yparse *, const struct ynode *m,
+	    struct config_server *);
+
 /* ---- config_key.c ---- */
 void	 config_load_keys(struct yparse *, struct config *);
 

@@ -11,8 +11,9 @@
 
 /*
  * The names render.c writes on some series itself (server, pool, state,
- * within_seconds, shared_network, ranges on pool series; host, mac, ip
- * on host series; reason;
+ * within_seconds, shared_network, ranges, failover_peer on pool series;
+ * host, mac, ip on host series; peer, side, role on failover series;
+ * class; reason;
  * version and commit on build_info), the target labels Prometheus adds
  * (job, instance: a pool label of that name would be renamed
  * exported_job), and those with a meaning to Prometheus' histograms and
@@ -21,8 +22,8 @@
 static const char *const label_reserved[] = {
 	"server", "pool", "state", "within_seconds", "host", "mac", "ip",
 	"reason", "version", "commit", "job", "instance", "le", "quantile",
-	"shared_network", "ranges",
-	NULL
+	"shared_network", "ranges", "failover_peer", "peer", "side", "role",
+	"class", NULL
 };
 
 /* 0 when s may name a configured label; -1 with why in err (if any). */

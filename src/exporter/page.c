@@ -34,6 +34,7 @@ static const char page_head[] =
 ".active{background:#1565c0}.free{background:#a5d6a7}"
 ".abandoned{background:#e53935}.backup{background:#ffb300}"
 ".other{background:#90a4ae}\n"
+".st.warn{background:#ef6c00}\n"
 ".key span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;"
 "vertical-align:middle;border:1px solid #bbb}\n"
 "</style></head><body>\n";
@@ -254,6 +255,133 @@ page_hosts(struct omapi_buf *b, const struct snapshot_server *sv)
 	return page_str(b, "</table>\n");
 }
 
+/* A failover state by name, coloured: green normal, red the bad ones. */
+static int
+page_fo_state(struct omapi_buf *b, const struct snapshot_fo *fo, int side,
+    double now)
+{
+	const char *name, *cls;
+	uint32_t st = fo->state[side];
+
+	if (!fo->state_known[side])
+		return page_str(b, "<td class=\"muted\">?</td>");
+	if ((name = omapi_failover_state_name(st)) == NULL || st == 0)
+		name = "unknown";
+	cls = st == 2 ? "up" : (st == 3 || st == 4 || st == 5 || st == 10) ?
+	    "down" : "warn";
+	if (page_printf(b, "<td><span class=\"st %s\">%s</span> ", cls,
+	    name) == -1)
+		return -1;
+	if (fo->stos[side] != 0 && (page_str(b, "since ") == -1 ||
+	    page_age(b, fo->stos[side], now) == -1))
+		return -1;
+	return page_str(b, "</td>");
+}
+
+/* The role a server has for peer name, or -1 (not watched, not known). */
+static int
+page_role(const struct snapshot_server *sv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sv->npeers; i++)
+		if (strcmp(sv->peers[i]->name, name) == 0)
+			return sv->peers[i]->fo.found == 1 ?
+			    sv->peers[i]->fo.role : -1;
+	return -1;
+}
+
+/* Each failover pool's own share on this server (free or backup). */
+static int
+page_shares(struct omapi_buf *b, const struct snapshot_server *sv)
+{
+	const struct snapshot_pool *p;
+	size_t i, n = 0;
+	int role;
+
+	for (i = 0; i < sv->npools; i++) {
+		p = sv->pools[i];
+		if (p->failover_peer == NULL || !p->counters_known)
+			continue;
+		if (n++ == 0 && page_str(b, "<table><tr><th>Failover pool"
+		    "</th><th>Peer</th><th class=\"n\">Own share</th>"
+		    "<th class=\"n\">Free</th><th class=\"n\">Backup</th>"
+		    "</tr>\n") == -1)
+			return -1;
+		role = page_role(sv, p->failover_peer);
+		if (page_str(b, "<tr><td>") == -1 ||
+		    page_escape(b, p->name) == -1 ||
+		    page_str(b, "</td><td>") == -1 ||
+		    page_escape(b, p->failover_peer) == -1 ||
+		    (role < 0 ? page_str(b, "</td><td class=\"n muted\">?") :
+		    page_printf(b, "</td><td class=\"n\">%" PRIu64 " (%s)",
+		    role == 0 ? p->free : p->backup, role == 0 ? "free" :
+		    "backup")) == -1 ||
+		    page_printf(b, "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%" PRIu64 "</td></tr>\n", p->free,
+		    p->backup) == -1)
+			return -1;
+	}
+	return n > 0 ? page_str(b, "</table>\n") : 0;
+}
+
+/* The watched failover peers and classes of a server, when any. */
+static int
+page_failover(struct omapi_buf *b, const struct snapshot_server *sv,
+    double now)
+{
+	const struct snapshot_fo *fo;
+	const struct snapshot_cls *c;
+	size_t i;
+
+	if (sv->npeers > 0 && page_str(b, "<table><tr><th>Failover peer</th>"
+	    "<th>Role</th><th>Local state</th><th>Partner state</th></tr>\n")
+	    == -1)
+		return -1;
+	for (i = 0; i < sv->npeers; i++) {
+		fo = &sv->peers[i]->fo;
+		if (page_str(b, "<tr><td>") == -1 ||
+		    page_escape(b, sv->peers[i]->name) == -1)
+			return -1;
+		if (fo->found != 1) {
+			if (page_str(b, fo->found == 0 ? "</td><td colspan=\"3\" "
+			    "class=\"muted\">not on the server</td></tr>\n" :
+			    "</td><td colspan=\"3\" class=\"muted\">?</td></tr>"
+			    "\n") == -1)
+				return -1;
+			continue;
+		}
+		if (page_str(b, fo->role == 0 ? "</td><td>primary</td>" :
+		    fo->role == 1 ? "</td><td>secondary</td>" :
+		    "</td><td class=\"muted\">?</td>") == -1 ||
+		    page_fo_state(b, fo, SNAPSHOT_FO_LOCAL, now) == -1 ||
+		    page_fo_state(b, fo, SNAPSHOT_FO_PARTNER, now) == -1 ||
+		    page_str(b, "</tr>\n") == -1)
+			return -1;
+	}
+	if ((sv->npeers > 0 && page_str(b, "</table>\n") == -1) ||
+	    page_shares(b, sv) == -1)
+		return -1;
+	if (sv->nclasses > 0 && page_str(b, "<table><tr><th>Class</th>"
+	    "<th class=\"n\">Leases used</th><th class=\"n\">Lease limit</th>"
+	    "</tr>\n") == -1)
+		return -1;
+	for (i = 0; i < sv->nclasses; i++) {
+		c = &sv->classes[i]->c;
+		if (page_str(b, "<tr><td>") == -1 ||
+		    page_escape(b, sv->classes[i]->name) == -1 ||
+		    (c->found != 1 ? page_str(b, "</td><td colspan=\"2\" "
+		    "class=\"muted\">") == -1 || page_str(b, c->found == 0 ?
+		    "not on the server" : "?") == -1 :
+		    page_printf(b, "</td><td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%" PRIu64, c->leases_used,
+		    c->lease_limit) == -1) ||
+		    page_str(b, "</td></tr>\n") == -1)
+			return -1;
+	}
+	return sv->nclasses > 0 ? page_str(b, "</table>\n") : 0;
+}
+
 /* A server's heading, state line, pools and hosts. */
 static int
 page_server(struct omapi_buf *b, const struct snapshot_server *sv,
@@ -289,7 +417,7 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 		if (page_str(b, "</table>\n") == -1)
 			return -1;
 	}
-	if (page_hosts(b, sv) == -1)
+	if (page_hosts(b, sv) == -1 || page_failover(b, sv, now) == -1)
 		return -1;
 	return page_str(b, "</section>\n");
 }

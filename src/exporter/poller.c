@@ -217,6 +217,8 @@ worker_poll(struct worker *w)
 	memcpy(pools, s->res.pools, cfg->npools * sizeof(*pools));
 	if (server_connect(s, start) == 0)
 		rc = server_poll(s, pools, hosts);
+	if (rc == 0)
+		rc = server_poll_failover(s);
 	if (stopping(w->p))
 		goto out;
 	s->res.up = rc == 0;
@@ -520,6 +522,8 @@ poller_adopt(struct poller *p, const struct poller *old)
 			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
 			    old->workers[j].s.unresolved_logged);
 			p->conf_errors[i] = old->conf_errors[j];
+			server_adopt_failover(&p->workers[i].s,
+			    &old->workers[j].s, &old->results[j]);
 			break;
 		}
 		worker_handover(&p->workers[i]);

@@ -158,7 +158,8 @@ publish_pool(struct snapshot_server *ss, const struct config_server *cfg,
 		return NULL;
 	rc = snapshot_pool_set_info(sp, cp->shared_network, ranges);
 	free(ranges);
-	if (rc == -1)
+	if (rc == -1 || (cp->failover_peer != NULL &&
+	    snapshot_pool_set_peer(sp, cp->failover_peer) == -1))
 		return NULL;
 	for (j = lead; j != GROUP_END; j = next[j])
 		publish_results(sp, &r->pools[j], r->up, j == lead);
@@ -256,6 +257,31 @@ publish_hosts(struct snapshot_server *ss, const struct config_server *cfg,
 	return 0;
 }
 
+/* The watched failover peers and classes; only a server that is up. */
+static int
+publish_failover(struct snapshot_server *ss, const struct config_server *cfg,
+    const struct server_result *r)
+{
+	struct snapshot_peer *sp;
+	struct snapshot_class *sc;
+	size_t i;
+
+	for (i = 0; i < cfg->npeers; i++) {
+		if ((sp = snapshot_server_add_peer(ss, cfg->peers[i])) == NULL)
+			return -1;
+		if (r->up)
+			sp->fo = r->peers[i];
+	}
+	for (i = 0; i < cfg->nclasses; i++) {
+		if ((sc = snapshot_server_add_class(ss, cfg->classes[i])) ==
+		    NULL)
+			return -1;
+		if (r->up)
+			sc->c = r->classes[i];
+	}
+	return 0;
+}
+
 /*
  * Add one server, its pools and its hosts to snap; conf_errors is the
  * count of failed dhcpd.conf reads (main.c keeps it).  -1 with errno.
@@ -285,7 +311,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->conf_errors = conf_errors;
 	ss->lease_info = cfg->lease_info.enabled;
 	ss->leases = leasetab_ref(r->leases);
-	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1)
+	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1 ||
+	    publish_failover(ss, cfg, r) == -1)
 		return -1;
 	return 0;
 }

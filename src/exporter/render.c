@@ -35,7 +35,8 @@ struct render_ctx {
 	int				 started;
 };
 
-#define RENDER_NLBL	(SNAPSHOT_LABELS_MAX + 5)
+#define RENDER_NLBL	(SNAPSHOT_LABELS_MAX + 6)
+
 #define RENDER_VALLEN	64
 
 #define SWEEP_NOTE " Cached from the last sweep: up to one sweep interval " \
@@ -45,11 +46,16 @@ enum render_fid {
 	F_UP, F_POOL_INFO, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES,
 	F_EXPIRING, F_EARLIEST, F_SEEN, F_LAST_CLTT, F_LEASE_INFO, F_LEASE_END,
 	F_LEASE_DROPPED, F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT,
-	F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS, F_CONF_LOADED,
-	F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED, F_SWEEP_RATE,
-	F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS,
-	F_NFAM
+	F_HOST_INFO, F_FO_FOUND, F_FO_STATE, F_FO_STOS, F_FO_INFO, F_FO_MCLT,
+	F_FO_UNACKED, F_FO_MAX_UNACKED, F_FO_MRD, F_FO_LBMS, F_CLASS_FOUND,
+	F_CLASS_LIMIT, F_CLASS_USED, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
+	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED,
+	F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS,
+	F_ERRORS, F_RESETS, F_NFAM
 };
+
+_Static_assert(F_FO_LBMS - F_FO_MCLT == SNAPSHOT_FO_LBMS,
+    "the failover parameter families are in snapshot_fo_param order");
 
 static const struct render_family render_families[F_NFAM] = {
 	[F_UP] = { "dhcpd_up", "gauge",
@@ -121,6 +127,40 @@ static const struct render_family render_families[F_NFAM] = {
 	[F_HOST_INFO] = { "dhcpd_host_info", "gauge",
 	    "Hardware address and fixed address (empty when none) of a "
 	    "configured host found on the server; always 1." },
+	[F_FO_FOUND] = { "dhcpd_failover_peer_found", "gauge",
+	    "Whether the server has the watched failover peer (1) or answered "
+	    "\"not found\" for it (0: see the log)." },
+	[F_FO_STATE] = { "dhcpd_failover_state", "gauge",
+	    "Failover state of the local server or of its partner as the "
+	    "server sees it: 1 for the current state, 0 for the others "
+	    "(local-state, partner-state)." },
+	[F_FO_STOS] = { "dhcpd_failover_state_change_timestamp_seconds",
+	    "gauge",
+	    "When that side entered its current failover state, in seconds "
+	    "since the epoch (local-stos, partner-stos)." },
+	[F_FO_INFO] = { "dhcpd_failover_info", "gauge",
+	    "The server's role in the failover pair (hierarchy); always 1." },
+	[F_FO_MCLT] = { "dhcpd_failover_mclt_seconds", "gauge",
+	    "Maximum client lead time of the failover pair (mclt)." },
+	[F_FO_UNACKED] = { "dhcpd_failover_unacked_updates", "gauge",
+	    "Binding updates sent to the partner and not acknowledged yet "
+	    "(cur-unacked-updates)." },
+	[F_FO_MAX_UNACKED] = { "dhcpd_failover_max_unacked_updates", "gauge",
+	    "Binding updates the server may have unacknowledged "
+	    "(max-outstanding-updates)." },
+	[F_FO_MRD] = { "dhcpd_failover_max_response_delay_seconds", "gauge",
+	    "Seconds without a message from the partner after which the "
+	    "server calls the connection lost (max-response-delay)." },
+	[F_FO_LBMS] = { "dhcpd_failover_load_balance_max_seconds", "gauge",
+	    "Seconds a client may retry before either server answers it, "
+	    "whatever the load balancing (load-balance-max-secs)." },
+	[F_CLASS_FOUND] = { "dhcpd_class_found", "gauge",
+	    "Whether the server has the watched class (1) or answered \"not "
+	    "found\" for it (0: see the log)." },
+	[F_CLASS_LIMIT] = { "dhcpd_class_lease_limit", "gauge",
+	    "Leases the class may hold at once (lease-limit)." },
+	[F_CLASS_USED] = { "dhcpd_class_leases_used", "gauge",
+	    "Leases billed to the class now (leases-used)." },
 	[F_BUILD] = { "dhcpd_exporter_build_info", "gauge",
 	    "Version and commit the exporter was built from; always 1." },
 	[F_LAST_POLL] = { "dhcpd_exporter_last_poll_timestamp_seconds",
@@ -305,6 +345,10 @@ render_pool_labels(struct render_lbl *l, const struct snapshot_server *sv,
 	if (p->shared_network != NULL) {
 		l[n].name = "shared_network";
 		l[n++].value = p->shared_network;
+	}
+	if (p->failover_peer != NULL) {
+		l[n].name = "failover_peer";
+		l[n++].value = p->failover_peer;
 	}
 	for (i = 0; i < p->nlabels && n < RENDER_NLBL - 1; i++) {
 		l[n].name = p->labels[i].name;
@@ -664,6 +708,122 @@ render_host_family(struct render_ctx *c, const struct snapshot *s,
 	return 0;
 }
 
+/* dhcpd_failover_state of one side: every state, and unknown ones. */
+static int
+render_fo_states(struct render_ctx *c, struct render_lbl *l, uint32_t cur)
+{
+	static const uint32_t states[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+	    254 };
+	size_t i;
+	int known = 0;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		l[3].value = omapi_failover_state_name(states[i]);
+		known |= states[i] == cur;
+		if (render_sample(c, l, 4, states[i] == cur ? "1" : "0") == -1)
+			return -1;
+	}
+	l[3].value = "unknown";
+	return known ? 0 : render_sample(c, l, 4, "1");
+}
+
+/* The series of one failover peer in one failover family. */
+static int
+render_peer(struct render_ctx *c, enum render_fid f,
+    const struct snapshot_fo *fo, struct render_lbl *l)
+{
+	static const char *const side[] = { "local", "partner" };
+	char val[RENDER_VALLEN];
+	int i;
+
+	if (f == F_FO_FOUND)
+		return fo->found < 0 ? 0 : render_sample(c, l, 2,
+		    fo->found ? "1" : "0");
+	if (fo->found != 1)
+		return 0;
+	switch (f) {
+	case F_FO_STATE:
+	case F_FO_STOS:
+		l[2].name = "side";
+		l[3].name = "state";
+		for (i = 0; i < SNAPSHOT_FO_NSIDES; i++) {
+			l[2].value = side[i];
+			if (f == F_FO_STATE && fo->state_known[i] &&
+			    render_fo_states(c, l, fo->state[i]) == -1)
+				return -1;
+			if (f == F_FO_STATE || fo->stos[i] == 0)
+				continue;
+			render_fmt_u64(val, sizeof(val), fo->stos[i]);
+			if (render_sample(c, l, 3, val) == -1)
+				return -1;
+		}
+		return 0;
+	case F_FO_INFO:
+		if (fo->role < 0)
+			return 0;
+		l[2].name = "role";
+		l[2].value = fo->role == 0 ? "primary" : "secondary";
+		return render_sample(c, l, 3, "1");
+	default:
+		i = f - F_FO_MCLT;
+		if (!fo->param_known[i])
+			return 0;
+		render_fmt_u64(val, sizeof(val), fo->param[i]);
+		return render_sample(c, l, 2, val);
+	}
+}
+
+/* A family with series per watched failover peer of every server. */
+static int
+render_peer_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[4] = { { "server", NULL }, { "peer", NULL } };
+	const struct snapshot_server *sv;
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		sv = s->servers[i];
+		l[0].value = sv->name;
+		for (j = 0; j < sv->npeers; j++) {
+			l[1].value = sv->peers[j]->name;
+			if (render_peer(c, f, &sv->peers[j]->fo, l) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* A family with one series per watched class of every server. */
+static int
+render_class_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[2] = { { "server", NULL }, { "class", NULL } };
+	const struct snapshot_cls *k;
+	char val[RENDER_VALLEN];
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		l[0].value = s->servers[i]->name;
+		for (j = 0; j < s->servers[i]->nclasses; j++) {
+			k = &s->servers[i]->classes[j]->c;
+			l[1].value = s->servers[i]->classes[j]->name;
+			if (f == F_CLASS_FOUND && k->found >= 0)
+				snprintf(val, sizeof(val), "%d", k->found);
+			else if (f == F_CLASS_LIMIT && k->limit_known)
+				render_fmt_u64(val, sizeof(val), k->lease_limit);
+			else if (f == F_CLASS_USED && k->used_known)
+				render_fmt_u64(val, sizeof(val), k->leases_used);
+			else
+				continue;
+			if (render_sample(c, l, 2, val) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* One family, whichever kind it is. */
 static int
 render_family(struct omapi_buf *b, const struct snapshot *s,
@@ -684,6 +844,12 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 		return render_host_family(&c, s, f);
 	case F_SN_ADDRS: case F_SN_FREE: case F_SN_BACKUP:
 		return render_shared_family(&c, s, f);
+	case F_FO_FOUND: case F_FO_STATE: case F_FO_STOS: case F_FO_INFO:
+	case F_FO_MCLT: case F_FO_UNACKED: case F_FO_MAX_UNACKED: case F_FO_MRD:
+	case F_FO_LBMS:
+		return render_peer_family(&c, s, f);
+	case F_CLASS_FOUND: case F_CLASS_LIMIT: case F_CLASS_USED:
+		return render_class_family(&c, s, f);
 	case F_BUILD:
 		return render_sample(&c, l, 2, "1");
 	case F_ERRORS:

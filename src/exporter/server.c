@@ -20,15 +20,26 @@
 int
 server_result_alloc(struct server_result *r, const struct config_server *cfg)
 {
+	size_t i;
+
 	memset(r, 0, sizeof(*r));
 	r->sweep_enabled = cfg->sweep.enabled;
 	r->sweep_rate_limit = cfg->sweep.max_rate;
 	r->pools = calloc(cfg->npools ? cfg->npools : 1, sizeof(*r->pools));
 	r->hosts = calloc(cfg->nhosts ? cfg->nhosts : 1, sizeof(*r->hosts));
-	if (r->pools == NULL || r->hosts == NULL) {
+	r->peers = calloc(cfg->npeers + 1, sizeof(*r->peers));
+	r->classes = calloc(cfg->nclasses + 1, sizeof(*r->classes));
+	if (r->pools == NULL || r->hosts == NULL || r->peers == NULL ||
+	    r->classes == NULL) {
 		server_result_free(r);
 		return -1;
 	}
+	for (i = 0; i < cfg->npeers; i++) {
+		r->peers[i].found = -1;	/* not asked yet */
+		r->peers[i].role = -1;
+	}
+	for (i = 0; i < cfg->nclasses; i++)
+		r->classes[i].found = -1;
 	return 0;
 }
 
@@ -41,6 +52,12 @@ server_result_free(struct server_result *r)
 	r->pools = NULL;
 	r->hosts = NULL;
 	r->leases = NULL;
+	free(r->peers);
+	free(r->classes);
+	r->pools = NULL;
+	r->hosts = NULL;
+	r->peers = NULL;
+	r->classes = NULL;
 }
 
 /* Copy a result into another of the same configuration's size. */
@@ -51,6 +68,8 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 	struct pool_result *pools = dst->pools;
 	struct host_result *hosts = dst->hosts;
 	struct leasetab *old = dst->leases;
+	struct snapshot_fo *peers = dst->peers;
+	struct snapshot_cls *classes = dst->classes;
 
 	*dst = *src;
 	dst->pools = pools;
@@ -58,8 +77,12 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 	/* the table is immutable once handed over: shared, not copied */
 	dst->leases = leasetab_ref(src->leases);
 	leasetab_release(old);
+	dst->peers = peers;
+	dst->classes = classes;
 	memcpy(pools, src->pools, cfg->npools * sizeof(*pools));
 	memcpy(hosts, src->hosts, cfg->nhosts * sizeof(*hosts));
+	memcpy(peers, src->peers, cfg->npeers * sizeof(*peers));
+	memcpy(classes, src->classes, cfg->nclasses * sizeof(*classes));
 }
 
 /*
@@ -130,6 +153,8 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 		s->conf_seen = conf_fingerprint(cfg->dconf, 0);
 	if (server_result_alloc(&s->res, cfg) == -1 ||
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
+	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||
+	    (s->class_logged = calloc(cfg->nclasses + 1, 1)) == NULL ||
 	    sweeper_init(&s->sweep, cfg) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -147,7 +172,10 @@ server_free(struct server *s)
 	sweeper_free(&s->sweep);
 	s->key = NULL;
 	free(s->unresolved_logged);
+	free(s->peer_logged);
+	free(s->class_logged);
 	s->unresolved_logged = NULL;
+	s->peer_logged = s->class_logged = NULL;
 	server_result_free(&s->res);
 }
 

@@ -12,6 +12,7 @@
  *
  *   server.c    the connection (backoff, reconnect) and the counters
  *   poll.c      one poll: pool handles, pool counters, hosts
+ *   poll_failover.c  the failover peers and the classes of that poll
  *   sweeper.c   the sweep of every configured range, a slice at a time
  *   sweeprate.c the sweep's rate, adapted to dhcpd's reply times
  *   publish.c   a handed-over result as snapshot series
@@ -84,6 +85,8 @@ struct server_result {
 	struct host_result	*hosts;
 	struct leasetab		*leases;	/* lease_info: last complete
 						 * sweep's (a reference) */
+	struct snapshot_fo	*peers;		/* per cfg->peers */
+	struct snapshot_cls	*classes;	/* per cfg->classes */
 };
 
 /* One address range of one pool, in sweep order. */
@@ -137,6 +140,8 @@ struct server {
 	uint8_t			*unresolved_logged; /* per pool */
 	uint64_t		 unserved_logged; /* dhcpd.conf ranges */
 	uint64_t		 conf_seen;	/* dhcpd.conf files as last seen */
+	uint8_t			*peer_logged;	/* per peer: "not found" */
+	uint8_t			*class_logged;	/* per class: "not found" */
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
 
@@ -164,6 +169,11 @@ void	 server_result_copy(struct server_result *dst,
 /* ---- poll.c ---- */
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
+
+/* ---- poll_failover.c ---- */
+int	 server_poll_failover(struct server *);
+void	 server_adopt_failover(struct server *, const struct server *old,
+	    const struct server_result *);
 
 /* ---- publish.c ---- */
 int	 publish_server(struct snapshot *, const struct config_server *,

@@ -79,7 +79,7 @@ snapshot_now(void)
 }
 
 /* Whether s is well-formed UTF-8 (no overlongs, no surrogates). */
-static int
+int
 snapshot_utf8_valid(const unsigned char *s)
 {
 	unsigned need, cp, min;
@@ -197,6 +197,7 @@ snapshot_pool_free(struct snapshot_pool *p)
 		free(p->labels[i].value);
 	}
 	free(p->labels);
+	free(p->failover_peer);
 	free(p->name);
 	free(p->shared_network);
 	free(p->ranges);
@@ -224,8 +225,18 @@ snapshot_server_free(struct snapshot_server *sv)
 	for (i = 0; i < sv->nshared; i++)
 		free(sv->shared[i].name);
 	free(sv->shared);
+	for (i = 0; i < sv->npeers; i++) {
+		free(sv->peers[i]->name);
+		free(sv->peers[i]);
+	}
+	for (i = 0; i < sv->nclasses; i++) {
+		free(sv->classes[i]->name);
+		free(sv->classes[i]);
+	}
 	free(sv->pools);
 	free(sv->hosts);
+	free(sv->peers);
+	free(sv->classes);
 	free(sv->name);
 	leasetab_release(sv->leases);
 	free(sv);
@@ -418,6 +429,60 @@ snapshot_host_found(struct snapshot_host *h, const char *mac, const char *ip)
 	h->ip = a;
 	h->present = 1;
 	return 0;
+}
+
+/* The failover peer a pool is served under (its failover_peer label). */
+int
+snapshot_pool_set_peer(struct snapshot_pool *p, const char *peer)
+{
+	char *v;
+
+	if ((v = snapshot_strdup(peer)) == NULL)
+		return -1;
+	free(p->failover_peer);
+	p->failover_peer = v;
+	return 0;
+}
+
+/* Append a watched failover peer: not asked yet. */
+struct snapshot_peer *
+snapshot_server_add_peer(struct snapshot_server *sv, const char *name)
+{
+	struct snapshot_peer *fp;
+
+	if (snapshot_grow(&sv->peers, sv->npeers, &sv->peercap,
+	    SNAPSHOT_PEERS_MAX) == -1)
+		return NULL;
+	if ((fp = calloc(1, sizeof(*fp))) == NULL)
+		return NULL;
+	if ((fp->name = snapshot_strdup(name)) == NULL) {
+		free(fp);
+		return NULL;
+	}
+	fp->fo.found = -1;
+	fp->fo.role = -1;
+	sv->peers[sv->npeers++] = fp;
+	return fp;
+}
+
+/* Append a watched class: not asked yet. */
+struct snapshot_class *
+snapshot_server_add_class(struct snapshot_server *sv, const char *name)
+{
+	struct snapshot_class *c;
+
+	if (snapshot_grow(&sv->classes, sv->nclasses, &sv->classcap,
+	    SNAPSHOT_CLASSES_MAX) == -1)
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->name = snapshot_strdup(name)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->c.found = -1;
+	sv->classes[sv->nclasses++] = c;
+	return c;
 }
 
 /* An empty store: not ready until the first publish. */

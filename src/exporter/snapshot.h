@@ -37,6 +37,8 @@
 #define SNAPSHOT_SERVERS_MAX	256
 #define SNAPSHOT_POOLS_MAX	16384	/* per server */
 #define SNAPSHOT_HOSTS_MAX	16384	/* per server */
+#define SNAPSHOT_PEERS_MAX	256	/* failover peers per server */
+#define SNAPSHOT_CLASSES_MAX	4096	/* classes per server */
 
 /* Lease binding states 1 (free) .. 7 (backup); index 0 is unused. */
 #define SNAPSHOT_NSTATES	8
@@ -78,6 +80,7 @@ struct snapshot_pool {
 	uint64_t		 addresses;	/* lease-count */
 	uint64_t		 free;		/* free-leases */
 	uint64_t		 backup;	/* backup-leases */
+	char			*failover_peer;	/* the pool's peer, or NULL */
 
 	/* From the last complete sweep (may be older than this poll). */
 	int			 sweep_known;	/* 0: no sweep result yet */
@@ -86,6 +89,53 @@ struct snapshot_pool {
 	int64_t			 earliest_end;	/* epoch s; 0: no active */
 	uint64_t		 seen[SNAPSHOT_NSEEN];	/* active, cumulative */
 	int64_t			 last_cltt;	/* epoch s; 0: no lease has one */
+};
+
+/* Values of a failover peer with the {server,peer} labels alone. */
+enum snapshot_fo_param {
+	SNAPSHOT_FO_MCLT,		/* mclt */
+	SNAPSHOT_FO_UNACKED,		/* cur-unacked-updates */
+	SNAPSHOT_FO_MAX_UNACKED,	/* max-outstanding-updates */
+	SNAPSHOT_FO_MRD,		/* max-response-delay */
+	SNAPSHOT_FO_LBMS,		/* load-balance-max-secs */
+	SNAPSHOT_FO_NPARAMS
+};
+
+enum snapshot_fo_side { SNAPSHOT_FO_LOCAL, SNAPSHOT_FO_PARTNER,
+	SNAPSHOT_FO_NSIDES };
+
+/*
+ * A failover peer as dhcpd's failover-state object tells it: plain
+ * values, copied as they are from the worker to the snapshot.  Never the
+ * local-address/partner-address, which are bytes of a C pointer.
+ */
+struct snapshot_fo {
+	int		 found;		/* 1 dhcpd has it, 0 not, -1 not asked */
+	int		 state_known[SNAPSHOT_FO_NSIDES];
+	uint32_t	 state[SNAPSHOT_FO_NSIDES];	/* dhcpd's numbers */
+	uint32_t	 stos[SNAPSHOT_FO_NSIDES];	/* epoch s; 0: unsent */
+	int		 role;		/* 0 primary, 1 secondary, -1 unsent */
+	int		 param_known[SNAPSHOT_FO_NPARAMS];
+	uint64_t	 param[SNAPSHOT_FO_NPARAMS];
+};
+
+struct snapshot_peer {
+	char			*name;
+	struct snapshot_fo	 fo;
+};
+
+/* A class as dhcpd's class object tells it. */
+struct snapshot_cls {
+	int		 found;		/* 1 dhcpd has it, 0 not, -1 not asked */
+	int		 limit_known;
+	int		 used_known;
+	uint64_t	 lease_limit;	/* lease-limit */
+	uint64_t	 leases_used;	/* leases-used */
+};
+
+struct snapshot_class {
+	char			*name;
+	struct snapshot_cls	 c;
 };
 
 struct snapshot_host {
@@ -165,6 +215,12 @@ struct snapshot_server {
 	 * released with the snapshot; NULL before the first sweep). */
 	int			  lease_info;
 	struct leasetab		 *leases;
+	struct snapshot_peer	**peers;
+	size_t			  npeers;
+	size_t			  peercap;
+	struct snapshot_class	**classes;
+	size_t			  nclasses;
+	size_t			  classcap;
 };
 
 struct snapshot {
@@ -203,6 +259,7 @@ const char	*snapshot_state_name(unsigned);
 const char	*snapshot_reason_name(enum snapshot_reason);
 int		 snapshot_reason_from_omapi(enum omapi_errcode);
 double		 snapshot_now(void);
+int		 snapshot_utf8_valid(const unsigned char *);
 
 struct snapshot	*snapshot_new(const char *version, const char *commit);
 struct snapshot	*snapshot_ref(struct snapshot *);
@@ -221,6 +278,12 @@ struct snapshot_host *snapshot_server_add_host(struct snapshot_server *,
 		    const char *name);
 int		 snapshot_host_found(struct snapshot_host *, const char *mac,
 		    const char *ip);
+int		 snapshot_pool_set_peer(struct snapshot_pool *,
+		    const char *peer);
+struct snapshot_peer *snapshot_server_add_peer(struct snapshot_server *,
+		    const char *name);
+struct snapshot_class *snapshot_server_add_class(struct snapshot_server *,
+		    const char *name);
 
 int		 snapshot_store_init(struct snapshot_store *);
 void		 snapshot_store_destroy(struct snapshot_store *);

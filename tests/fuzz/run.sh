@@ -30,7 +30,8 @@ build_target() {
 		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
 		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
 		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c
-		src/exporter/config_discover.c -Isrc/dhcpdconf src/dhcpdconf/*.c
+		src/exporter/config_discover.c src/exporter/config_failover.c
+		-Isrc/dhcpdconf src/dhcpdconf/*.c
 		-lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;
 	esac

@@ -3,7 +3,8 @@
 that scrapes a live dhcpd_exporter.
 
   check_queries.py --prom URL --metrics URL --dashboard FILE --rules FILE...
-                   [--optional NAME...] [--all-server RE] [--one-server V]
+                   [--optional NAME...] [--optional-label LABEL...]
+                   [--all-server RE] [--one-server V]
                    [--one-pool V] [--rate-interval D]
 
 Prints one "ok: ..." or "FAIL: ..." line per check and a final
@@ -20,9 +21,12 @@ variable, and every expression of every rule:
     the --optional threshold inputs an operator may define;
   - every vector selector in it selects at least one live series (so no
     misspelled label value or matcher leaves an alert that cannot fire),
-    except selectors of --optional inputs;
-  - dashboard queries and recording rules return data; every {{label}} of a
-    panel's legend is a label of every series the query returns;
+    except selectors of --optional inputs and selectors that match on an
+    --optional-label (failover_peer!="" on a lab without failover pools);
+  - dashboard queries and recording rules return data, unless they read an
+    --optional input (a lab without failover has no failover series: the
+    failover suite checks those on a pair); every {{label}} of a panel's
+    legend is a label of every series the query returns;
   - alert expressions need not return anything on a healthy lab (they are
     comparisons), which is why their selectors are checked one by one.
 """
@@ -176,6 +180,7 @@ class Checker:
         # up and ALERTS: Prometheus' own series for the target and the rules.
         self.allowed = served | recorded | {"up", "ALERTS"} | set(a.optional)
         self.optional = set(a.optional)
+        self.optional_labels = set(a.optional_label)
         self.served = served
         self.selector_seen = {}
 
@@ -197,7 +202,7 @@ class Checker:
                 fail("%s: %s is not served by the exporter nor recorded"
                      % (where, name))
                 continue
-            if name in self.optional:
+            if self.optional_selector(name, sel):
                 continue
             if sel not in self.selector_seen:
                 st, data = self.instant(sel)
@@ -206,8 +211,18 @@ class Checker:
             if not self.selector_seen[sel]:
                 fail("%s: %s selects no live series" % (where, sel))
 
+    def optional_selector(self, name, sel):
+        return name in self.optional or any(
+            re.search(r"[{,]\s*%s\s*(=|!=|=~|!~)" % re.escape(l), sel)
+            for l in self.optional_labels)
+
+    def reads_optional(self, expr):
+        return any(self.optional_selector(name, sel)
+                   for name, sel in selectors(expr))
+
     def check_query(self, where, expr, use_range, legend=None,
                     need_data=True):
+        need_data = need_data and not self.reads_optional(expr)
         st, data = self.range(expr) if use_range else self.instant(expr)
         if st != "success":
             fail("%s: %s: %s" % (where, expr, data))
@@ -343,6 +358,7 @@ def main():
     ap.add_argument("--dashboard", required=True)
     ap.add_argument("--rules", nargs="+", default=[])
     ap.add_argument("--optional", nargs="*", default=[])
+    ap.add_argument("--optional-label", nargs="*", default=[])
     ap.add_argument("--all-server", default=".*")
     ap.add_argument("--one-server", required=True)
     ap.add_argument("--one-pool", required=True)

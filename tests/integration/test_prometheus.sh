@@ -158,7 +158,7 @@ check "test copy of the rules passes promtool" \
 
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
 	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
-	--lease-info 100000 >"$lab/exp.yml"
+	--lease-info 100000 --class limited >"$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
@@ -187,6 +187,9 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--dashboard "$DASH" --rules "$lab/rules-for0.yml" "$lab/thresholds.yml" \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
 	dhcpd_pool_client_idle_seconds_threshold \
+	dhcpd_class_used_ratio_threshold \
+	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
+	dhcpd_failover_state_change_timestamp_seconds --optional-label failover_peer \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "dashboard and rule queries on live data ($(echo "$out" | tail -1))" \

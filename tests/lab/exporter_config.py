@@ -3,7 +3,7 @@
 
   exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
-                     [--window N] [--lease-info MAX_SERIES]
+                     [--window N] [--lease-info MAX_SERIES] [--class NAME]
 
 Every pool of the truth file becomes a configured pool with its ranges,
 every declared host a watched host; the key is read from the lab's key file.
@@ -23,6 +23,8 @@ def main():
     ap.add_argument("--extra-host", action="append", default=[])
     ap.add_argument("--window", default=None)
     ap.add_argument("--lease-info", type=int, default=None)
+    ap.add_argument("--class", dest="classes", action="append", default=[],
+                    help="a class to watch (classes: [NAME, ...])")
     a = ap.parse_args()
     truth = json.load(open(os.path.join(a.labdir, "truth.json")))
     keyfile = os.path.join(a.labdir, "omapi.key")
@@ -47,6 +49,8 @@ def main():
     if a.lease_info is not None:
         out.append("    lease_info: { enabled: true, max_series: %d }"
                    % a.lease_info)
+    if a.classes:
+        out.append("    classes: [%s]" % ", ".join(a.classes))
     out.append("    pools:")
     for p in truth["pools"]:
         out.append("      - name: %s" % p["name"])

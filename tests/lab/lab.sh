@@ -9,6 +9,10 @@
 #   lab.sh kill DIR SIGNAL          send SIGNAL to dhcpd (fault tests)
 #   lab.sh rekey DIR [ALG]          new secret (and algorithm), restart dhcpd
 #   lab.sh status DIR               exit 0 when dhcpd runs and OMAPI answers
+#   lab.sh start-pair DIR [--no-key]  a failover pair: DIR/primary and
+#                    DIR/secondary, two labs (each usable with the commands
+#                    above) in two namespaces joined by a veth pair
+#   lab.sh stop-pair DIR            stop both sides (idempotent)
 #
 # After start, DIR/env is shell-sourceable: LAB_NETNS LAB_PID LAB_KEY_NAME
 # LAB_KEY_ALG LAB_KEY_SECRET LAB_KEYFILE LAB_HOST LAB_PORT LAB_TRUTH LAB_DIR
@@ -34,7 +38,7 @@ die() {
 }
 
 usage() {
-	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -148,7 +152,8 @@ lab_dhcpd_up() {
 	off=$(($(stat -c %s "$dir/dhcpd.log" 2>/dev/null || echo 0) + 1))
 	[ -e "$dir/dhcpd.leases" ] || : >"$dir/dhcpd.leases"
 	ip netns exec "$ns" "$DHCPD" -4 -d -cf "$dir/dhcpd.conf" \
-		-lf "$dir/dhcpd.leases" -pf "$dir/dhcpd.pid" v0 \
+		-lf "$dir/dhcpd.leases" -pf "$dir/dhcpd.pid" \
+		"$(cat "$dir/iface" 2>/dev/null || echo v0)" \
 		>>"$dir/dhcpd.log" 2>&1 </dev/null &
 	bg=$!
 	lab_wait_omapi "$ns" "$bg"
@@ -264,7 +269,8 @@ cmd_start() {
 	fi
 	[ -n "$leases" ] && gen_args+=(--leases "$leases")
 
-	rm -f "$dir/dhcpd.leases" "$dir/dhcpd.leases~" "$dir/omapi.key" "$dir/env"
+	rm -f "$dir/dhcpd.leases" "$dir/dhcpd.leases~" "$dir/omapi.key" "$dir/env" \
+		"$dir/iface"
 	"$PY" "$LAB_HOME/gen_lab.py" "$dir" "${gen_args[@]}" ||
 		die "start: gen_lab.py failed"
 	printf '%s\n' "${gen_args[@]}" >"$dir/gen.args"
@@ -377,6 +383,58 @@ cmd_status() {
 	TIMEOUT=1 lab_wait_omapi "$ns" "$pid"
 }
 
+# A failover pair (gen_pair.py): each side a lab of its own, dhcpd on
+# fo0 10.77.0.1/24 (primary) or fo1 10.77.0.2/24 (secondary), the two
+# joined by one veth pair; the failover connection, and OMAPI from one
+# side to the other, run over it.  Deleting either namespace deletes it.
+cmd_start_pair() {
+	local dir=$1 side ns nsp nss gen_args=()
+	shift
+	[ "${1:-}" = --no-key ] && gen_args+=(--no-key)
+	[ "$(id -u)" -eq 0 ] || die "start-pair: must run as root (network namespaces)"
+	mkdir -p "$dir" || die "cannot create $dir"
+	dir=$(lab_absdir "$dir")
+	"$PY" "$LAB_HOME/gen_pair.py" "$dir" "${gen_args[@]}" ||
+		die "start-pair: gen_pair.py failed"
+	nsp=$(lab_nsname "$dir/primary")
+	nss=$(lab_nsname "$dir/secondary")
+	for side in primary secondary; do
+		ns=$(lab_nsname "$dir/$side")
+		lab_net_down "$ns"
+		ip netns add "$ns" || die "ip netns add $ns failed"
+		echo "$ns" >"$dir/$side/netns"
+		ip netns exec "$ns" ip link set lo up
+		: >"$dir/$side/dhcpd.log"
+		printf '%s\n' --pair "$side" >"$dir/$side/gen.args"
+	done
+	echo fo0 >"$dir/primary/iface"
+	echo fo1 >"$dir/secondary/iface"
+	if ! ip link add fo0 netns "$nsp" type veth peer name fo1 netns "$nss" ||
+		! ip netns exec "$nsp" sh -ec 'ip addr add 10.77.0.1/24 dev fo0
+			ip link set fo0 up' ||
+		! ip netns exec "$nss" sh -ec 'ip addr add 10.77.0.2/24 dev fo1
+			ip link set fo1 up'; then
+		cmd_stop_pair "$dir"
+		die "start-pair: could not join $nsp and $nss"
+	fi
+	lab_set_timeout "$dir/primary"
+	for side in primary secondary; do
+		ns=$(lab_nsname "$dir/$side")
+		if ! lab_dhcpd_up "$dir/$side" "$ns"; then
+			cmd_stop_pair "$dir"
+			exit 1
+		fi
+		lab_write_env "$dir/$side" "$ns" "$(cat "$dir/$side/dhcpd.pid")" ||
+			die "start-pair: cannot write $dir/$side/env"
+	done
+}
+
+cmd_stop_pair() {
+	[ -d "$1" ] || return 0
+	cmd_stop "$1/primary"
+	cmd_stop "$1/secondary"
+}
+
 [ $# -ge 2 ] || usage
 cmd=$1
 shift
@@ -388,5 +446,7 @@ restart) cmd_restart "$1" ;;
 kill) cmd_kill "$1" "${2:-TERM}" ;;
 rekey) cmd_rekey "$1" "${2:-}" ;;
 status) cmd_status "$1" ;;
+start-pair) cmd_start_pair "$@" ;;
+stop-pair) cmd_stop_pair "$1" ;;
 *) usage ;;
 esac

@@ -352,7 +352,8 @@ static const struct errcase errcases[] = {
 	    "mapping; expected one of: listen, poll_interval, servers" },
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
-	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf" },
+	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf, "
+	    "failover_peers, classes" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "
@@ -502,7 +503,15 @@ static const struct errcase errcases[] = {
 	    "after the last" },
 	{ BASE "    pools: [{ name: p, ranges: [10.0.0.0/24], rangez: 1 }]\n",
 	    "t.yml:4:47: unknown key 'rangez' in pool; expected one of: name, "
-	    "ranges, labels" },
+	    "ranges, labels, failover_peer" },
+	{ BASE "    failover_peers: fo\n", "t.yml:4:21: 'failover_peers' must "
+	    "be a list, not a single value" },
+	{ BASE "    failover_peers: [a, b, a]\n", "t.yml:4:28: duplicate "
+	    "entry 'a' in 'failover_peers' (first at line 4, column 22)" },
+	{ BASE "    classes: [\"\"]\n", "t.yml:4:15: 'classes' must not be "
+	    "empty" },
+	{ BASE "    classes: [[x]]\n", "t.yml:4:15: 'classes' must be a single "
+	    "value, not a list" },
 	{ BASE "    pools:\n      - { name: p, ranges: [10.0.0.0/24] }\n"
 	    "      - { name: p, ranges: [10.0.1.0/24] }\n", "t.yml:6:9: "
 	    "duplicate pool 'p' (first at line 5, column 9)" },
@@ -927,7 +936,8 @@ test_label_names(void **state)
 	static const char *const bad[] = { "", "2a", "a-b", "a.b", "a b",
 	    "__x", "__", "server", "pool", "state", "within_seconds", "host",
 	    "mac", "ip", "reason", "version", "commit", "le", "quantile",
-	    "job", "instance", "\xc3\xa9t\xc3\xa9" };
+	    "job", "instance", "\xc3\xa9t\xc3\xa9", "peer", "side", "role",
+	    "class", "failover_peer" };
 	char err[256];
 	size_t i;
 
@@ -1467,6 +1477,115 @@ test_example_conf(void **state)
 	config_errors_free(&e);
 }
 
+/*
+ * Issue 13: a server's peers and classes are one list each, from the
+ * YAML, the pools' failover_peer and dhcpd.conf (classes only with a
+ * lease limit), each name once; the size estimate counts their series.
+ */
+static void
+test_failover_lists(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024];
+	const struct config_server *s;
+	struct config *cfg;
+
+	put_file(t, "dhcpd.conf", "failover peer \"pair\" {\n  primary;\n"
+	    "  address 10.0.0.1;\n  peer address 10.0.0.2;\n  mclt 30;\n"
+	    "  split 128;\n}\nclass \"limited\" {\n  lease limit 4;\n}\n"
+	    "class \"plain\" {\n  match hardware;\n}\n"
+	    "subnet 10.0.0.0 netmask 255.255.255.0 {\n  pool {\n"
+	    "    failover peer \"pair\";\n    range 10.0.0.10 10.0.0.20;\n"
+	    "  }\n}\n", 0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    failover_peers: [pair, other]\n    classes: [gold]\n"
+	    "    pools:\n      - { name: own, ranges: [10.1.0.0/24], "
+	    "failover_peer: third }\n", dpath);
+	cfg = must_load(yaml);
+	s = &cfg->servers[0];
+	assert_int_equal(s->npeers, 3);
+	assert_string_equal(s->peers[0], "pair");
+	assert_string_equal(s->peers[1], "other");
+	assert_string_equal(s->peers[2], "third");
+	assert_int_equal(s->nclasses, 2);
+	assert_string_equal(s->classes[0], "gold");
+	assert_string_equal(s->classes[1], "limited");
+	assert_int_equal(s->npools, 2);
+	assert_string_equal(s->pools[0].failover_peer, "pair");
+	assert_string_equal(s->pools[1].failover_peer, "third");
+	check_publishes(cfg);
+	config_free(cfg);
+
+	/* A YAML pool inside a discovered one may name its peer, not
+	 * another one. */
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    pools:\n      - { name: fo, ranges: [10.0.0.10-10.0.0.15], "
+	    "failover_peer: pair }\n", dpath);
+	cfg = must_load(yaml);
+	assert_int_equal(cfg->servers[0].npools, 1);
+	assert_string_equal(cfg->servers[0].pools[0].name, "fo");
+	assert_string_equal(cfg->servers[0].pools[0].failover_peer, "pair");
+	config_free(cfg);
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    pools:\n      - { name: fo, ranges: [10.0.0.10-10.0.0.15], "
+	    "failover_peer: nope }\n", dpath);
+	{
+		struct config_errors e;
+
+		assert_int_equal(load(yaml, &cfg, &e), -1);
+		assert_int_equal(e.n, 1);
+		assert_non_null(strstr(e.msg[0], "t.yml:6:9: pool 'fo' has "
+		    "failover_peer 'nope', but "));
+		assert_non_null(strstr(e.msg[0], "serves it under failover "
+		    "peer \"pair\""));
+		config_errors_free(&e);
+	}
+
+	/*
+	 * dhcpd.conf's strings may be any bytes, a label value may not: a
+	 * name that is not UTF-8 is refused at load, not at every publish.
+	 */
+	put_file(t, "bad.conf", "class \"c\\303\" {\n  lease limit 3;\n}\n",
+	    0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n", dpath);
+	{
+		struct config_errors e;
+
+		assert_int_equal(load(yaml, &cfg, &e), -1);
+		assert_int_equal(e.n, 1);
+		assert_string_equal(e.msg[0], "t.yml:2:5: class names must be "
+		    "UTF-8 text of at most 256 bytes; one from dhcpd.conf is "
+		    "not");
+		config_errors_free(&e);
+	}
+}
+
+/* The most peers and classes, names at their longest, within the cap. */
+static void
+test_failover_body(void **state)
+{
+	size_t cap = 1 << 21, n = 0, i;
+	struct config *cfg;
+	char *y;
+
+	assert_non_null(y = malloc(cap));
+	n += (size_t)snprintf(y + n, cap - n, BASE "    failover_peers:\n");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(y + n, cap - n, "      - \"%0255zu\"\n",
+		    i);
+	n += (size_t)snprintf(y + n, cap - n, "    classes:\n");
+	for (i = 0; i < 4096; i++)
+		n += (size_t)snprintf(y + n, cap - n, "      - \"\\\"%0254zu\"\n",
+		    i);
+	assert_true(n < cap);
+	cfg = must_load(y);
+	assert_int_equal(cfg->servers[0].npeers, 256);
+	assert_int_equal(cfg->servers[0].nclasses, 4096);
+	check_publishes(cfg);
+	config_free(cfg);
+	free(y);
+}
+
 int
 main(void)
 {
@@ -1501,6 +1620,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_errors,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test(test_failover_body),
 		cmocka_unit_test(test_example_conf),
 	};
 

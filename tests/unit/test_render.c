@@ -806,12 +806,122 @@ test_discovered_pool(void **state)
 	snapshot_release(s);
 }
 
+/*
+ * Issue 13: a failover peer's states, one series per known state and
+ * `unknown` for a number dhcpd does not define; its role, times and
+ * parameters; a peer or class not found as *_found 0 and nothing else;
+ * a class's limit and use; a pool's failover_peer label.
+ */
+static void
+test_failover(void **state)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct snapshot_pool *p;
+	struct snapshot_peer *fp;
+	struct snapshot_class *c;
+	char *text;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "b"));
+	sv->up = 1;
+	assert_non_null(p = snapshot_server_add_pool(sv, "fo"));
+	assert_int_equal(snapshot_pool_set_peer(p, "pair"), 0);
+	assert_int_equal(snapshot_pool_add_label(p, "site", "x"), 0);
+	p->counters_known = 1;
+	p->free = 7;
+	assert_non_null(fp = snapshot_server_add_peer(sv, "pair"));
+	fp->fo.found = 1;
+	fp->fo.state_known[0] = fp->fo.state_known[1] = 1;
+	fp->fo.state[0] = 3;
+	fp->fo.state[1] = 99;
+	fp->fo.stos[0] = 1700000000;
+	fp->fo.role = 1;
+	fp->fo.param_known[SNAPSHOT_FO_UNACKED] = 1;
+	fp->fo.param[SNAPSHOT_FO_UNACKED] = 4;
+	assert_non_null(fp = snapshot_server_add_peer(sv, "ghost"));
+	fp->fo.found = 0;
+	assert_non_null(fp = snapshot_server_add_peer(sv, "unasked"));
+	assert_non_null(c = snapshot_server_add_class(sv, "limited"));
+	c->c = (struct snapshot_cls){ 1, 1, 1, 4, 3 };
+	assert_non_null(c = snapshot_server_add_class(sv, "gone"));
+	c->c.found = 0;
+	text = render_to_string(s);
+	assert_non_null(strstr(text, "\ndhcpd_pool_free_addresses{server=\"b\","
+	    "pool=\"fo\",failover_peer=\"pair\",site=\"x\"} 7\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state{server=\"b\","
+	    "peer=\"pair\",side=\"local\",state=\"communications-"
+	    "interrupted\"} 1\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state{server=\"b\","
+	    "peer=\"pair\",side=\"local\",state=\"normal\"} 0\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state{server=\"b\","
+	    "peer=\"pair\",side=\"local\",state=\"recover-wait\"} 0\n"));
+	assert_null(strstr(text, "side=\"local\",state=\"unknown\""));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state{server=\"b\","
+	    "peer=\"pair\",side=\"partner\",state=\"unknown\"} 1\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state{server=\"b\","
+	    "peer=\"pair\",side=\"partner\",state=\"startup\"} 0\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_state_change_timestamp_"
+	    "seconds{server=\"b\",peer=\"pair\",side=\"local\"} "
+	    "1700000000\n"));
+	assert_null(strstr(text, "side=\"partner\"} "));	/* stos 0 */
+	assert_non_null(strstr(text, "\ndhcpd_failover_info{server=\"b\","
+	    "peer=\"pair\",role=\"secondary\"} 1\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_unacked_updates{server="
+	    "\"b\",peer=\"pair\"} 4\n"));
+	assert_null(strstr(text, "dhcpd_failover_mclt_seconds{"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_peer_found{server="
+	    "\"b\",peer=\"pair\"} 1\n"));
+	assert_non_null(strstr(text, "\ndhcpd_failover_peer_found{server="
+	    "\"b\",peer=\"ghost\"} 0\n"));
+	assert_null(strstr(text, "peer=\"ghost\",side"));
+	assert_null(strstr(text, "unasked"));
+	assert_non_null(strstr(text, "\ndhcpd_class_lease_limit{server=\"b\","
+	    "class=\"limited\"} 4\n"));
+	assert_non_null(strstr(text, "\ndhcpd_class_leases_used{server=\"b\","
+	    "class=\"limited\"} 3\n"));
+	assert_non_null(strstr(text, "\ndhcpd_class_found{server=\"b\","
+	    "class=\"gone\"} 0\n"));
+	assert_null(strstr(text, "class=\"gone\"} 0\ndhcpd_class_lease"));
+	assert_null(strstr(text, "local-address"));
+	assert_null(strstr(text, "partner-address"));
+	promtool_check(text);
+	free(text);
+
+	/* The status page: the same per server. */
+	{
+		struct omapi_buf b;
+
+		omapi_buf_init(&b, 1 << 20);
+		assert_int_equal(page_render(&b, s, 1, 1700000060.0), 0);
+		assert_int_equal(omapi_buf_add(&b, "", 1), 0);
+		text = (char *)b.data;
+		assert_non_null(strstr(text, "<tr><td>pair</td><td>secondary"
+		    "</td><td><span class=\"st down\">communications-"
+		    "interrupted</span> since <span title=\"2023-11-14 "
+		    "22:13:20 UTC\">60 s ago</span></td><td><span class=\"st "
+		    "warn\">unknown</span> </td></tr>"));
+		assert_non_null(strstr(text, "<tr><td>ghost</td><td colspan="
+		    "\"3\" class=\"muted\">not on the server</td></tr>"));
+		/* own share of a secondary: backup */
+		assert_non_null(strstr(text, "<tr><td>fo</td><td>pair</td><td "
+		    "class=\"n\">0 (backup)</td><td class=\"n\">7</td>"));
+		assert_non_null(strstr(text, "<tr><td>limited</td><td class="
+		    "\"n\">3</td><td class=\"n\">4</td></tr>"));
+		assert_non_null(strstr(text, "<tr><td>gone</td><td colspan="
+		    "\"2\" class=\"muted\">not on the server</td></tr>"));
+		omapi_buf_free(&b);
+	}
+	snapshot_release(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_discovered_pool),
+		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_lease_info),
 		cmocka_unit_test(test_leasetab_order),
 		cmocka_unit_test(test_empty_snapshot),

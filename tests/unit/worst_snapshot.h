@@ -64,6 +64,40 @@ worst_shared(struct snapshot_server *ss, const char *name)
 	return 0;
 }
 
+/*
+ * Every peer with every series, a state no one knows on both sides (its
+ * 12 zeros and `unknown`), every class with all three.
+ */
+static int
+worst_failover(struct snapshot_server *ss, const struct config_server *cs)
+{
+	struct snapshot_peer *fp;
+	struct snapshot_class *c;
+	size_t i, k;
+
+	for (i = 0; i < cs->npeers; i++) {
+		if ((fp = snapshot_server_add_peer(ss, cs->peers[i])) == NULL)
+			return -1;
+		fp->fo.found = 1;
+		fp->fo.role = 1;
+		for (k = 0; k < SNAPSHOT_FO_NSIDES; k++) {
+			fp->fo.state_known[k] = 1;
+			fp->fo.state[k] = UINT32_MAX;
+			fp->fo.stos[k] = UINT32_MAX;
+		}
+		for (k = 0; k < SNAPSHOT_FO_NPARAMS; k++) {
+			fp->fo.param_known[k] = 1;
+			fp->fo.param[k] = UINT64_MAX;
+		}
+	}
+	for (i = 0; i < cs->nclasses; i++) {
+		if ((c = snapshot_server_add_class(ss, cs->classes[i])) == NULL)
+			return -1;
+		c->c = (struct snapshot_cls){ 1, 1, 1, UINT64_MAX, UINT64_MAX };
+	}
+	return 0;
+}
+
 static int
 worst_server(struct snapshot *snap, const struct config_server *cs)
 {
@@ -97,12 +131,17 @@ worst_server(struct snapshot *snap, const struct config_server *cs)
 			    cs->pools[i].labels[j].name,
 			    cs->pools[i].labels[j].value) == -1)
 				return -1;
+		if (cs->pools[i].failover_peer != NULL &&
+		    snapshot_pool_set_peer(sp, cs->pools[i].failover_peer) == -1)
+			return -1;
 		worst_pool(sp);
 		if (worst_info(sp, &cs->pools[i]) == -1 ||
 		    (cs->pools[i].shared_network != NULL && worst_shared(ss,
 		    cs->pools[i].shared_network) == -1))
 			return -1;
 	}
+	if (worst_failover(ss, cs) == -1)
+		return -1;
 	for (i = 0; i < cs->nhosts; i++) {
 		if ((sh = snapshot_server_add_host(ss,
 		    cs->hosts[i].label)) == NULL ||
