@@ -39,9 +39,15 @@ DASH=${DASH:-dashboards/dhcpd.json}
 # Alerts that must fire (alertname:label=value), and no others: on the
 # healthy lab with `for: 0s` and the override below; once dhcpd is gone; once
 # it is back with a key the exporter does not know.
+# The exporter reads the lab's dhcpd.conf too (a copy, which the rekey
+# leaves alone: an edited file reloads the exporter, key file included).
+# nearfull is a lone subnet, its shared network 10.50.0.0/24 as short as
+# the pool (3 of 100 free), so both page; the others have room.
 EXPECT_HEALTHY="DhcpdPoolFreeRatioLow:pool=nearfull
 DhcpdPoolFreeRatioLow:pool=staff
 DhcpdPoolFreeAddressesLow:pool=nearfull
+DhcpdSharedNetworkFreeRatioLow:shared_network=10.50.0.0/24
+DhcpdSharedNetworkFreeAddressesLow:shared_network=10.50.0.0/24
 DhcpdHostMissing:host=ghost"
 EXPECT_DOWN="DhcpdUnreachable:server=lab"
 EXPECT_REKEY="DhcpdUnreachable:server=lab
@@ -144,8 +150,10 @@ EOF
 check "test copy of the rules passes promtool" \
 	sh -c "promtool check rules $lab/rules-for0.yml $lab/thresholds.yml >/dev/null 2>&1"
 
+cp "$lab/dhcpd.conf" "$lab/exporter-dhcpd.conf"
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
-	--poll-interval 1s --sweep-interval 2s --extra-host ghost >"$lab/exp.yml"
+	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
+	--dhcpd-conf "$lab/exporter-dhcpd.conf" >"$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
@@ -167,6 +175,13 @@ check "Prometheus scrapes the exporter ($(($(date +%s) - start)) s after start)"
 # Rates and predict_linear need a few samples; the rule engine a few runs.
 sleep 6
 check "healthy lab: exactly the expected alerts fire" wait_firing "$EXPECT_HEALTHY" 10
+# A pool whose shared network is short too pages (not a warning).
+nearfull_severity() {
+	api '/api/v1/query?query=ALERTS%7Balertname%3D%22DhcpdPoolFreeAddressesLow%22%2Cpool%3D%22nearfull%22%2Calertstate%3D%22firing%22%7D' |
+		$PY -c 'import json,sys; print(" ".join(sorted(r["metric"]["severity"] for r in json.load(sys.stdin)["data"]["result"])))'
+}
+check "nearfull's DhcpdPoolFreeAddressesLow is critical, once" \
+	[ "$(nearfull_severity)" = critical ]
 
 out=$(in_lab $PY tests/integration/check_queries.py \
 	--prom "http://127.0.0.1:$PROM_PORT" \
