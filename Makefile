@@ -33,14 +33,24 @@ EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
+# Other .c files under tests/unit are helpers (the fake OMAPI server),
+# linked into every unit test.
+UNIT_HELPER_SRC	= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS	= $(BUILD)/omapictl $(BUILD)/tests/dhcpdconf_dump
+# libomapi for other programs (make install): see "libomapi" below.
+LIB_SOVERSION	= 0
+LIB_SO		= libomapi.so.$(LIB_SOVERSION)
+LIB_REAL	= libomapi.so.$(VERSION)
+OMAPI_PIC_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/pic/%.o)
+LIBS_OMAPI	= $(BUILD)/$(LIB_REAL)
 ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
@@ -48,7 +58,7 @@ endif
 .PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
 	programs-and-tests
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(LIBS_OMAPI)
 
 # Everything check runs, built in parallel first (the suites then run one
 # at a time).
@@ -60,6 +70,19 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
 	$(AR) rcs $@ $^
+
+# libomapi: the shared library has position-independent objects of its
+# own, a versioned soname and a version script that exports only omapi_*
+# (what omapi.h declares).  omapictl and the exporter link the static
+# library above.
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SO) \
+		-Wl,--version-script=src/omapi/libomapi.map -o $@ \
+		$(OMAPI_PIC_OBJ) $(LDLIBS_OMAPI)
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
@@ -81,10 +104,17 @@ $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 $(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
-# Every unit test links against the libraries; the linker takes what it needs.
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
+	$(AR) rcs $@ $^
+
+# Every unit test links against the test helpers and both libraries; the
+# linker takes what it needs.  (Its .d file adds the headers it includes
+# as prerequisites: they rebuild it, and stay off the command line.)
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
+    $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 deps:
 	@tests/deps.sh
@@ -162,8 +192,8 @@ demo: deps
 clean:
 	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
-# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, the manual
-# pages, the example configuration (never over a configuration of yours),
+# make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libomapi
+# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages, the example configuration (never over a configuration of yours),
 # the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
 # unit.  make uninstall removes them and leaves your configuration and keys.
 PREFIX		?= /usr/local
@@ -171,6 +201,9 @@ BINDIR		= $(PREFIX)/bin
 MANDIR		= $(PREFIX)/share/man
 DOCDIR		= $(PREFIX)/share/doc/dhcpd_exporter
 DATADIR		= $(PREFIX)/share/dhcpd_exporter
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 SYSCONFDIR	?= /etc
 SYSTEMDUNITDIR	?= /lib/systemd/system
 INSTALL		?= install
@@ -192,6 +225,18 @@ install: all
 	$(INSTALL) -m 0644 $(PROM_FILES) dashboards/dhcpd.json $(DESTDIR)$(DATADIR)/
 	sed 's|@BINDIR@|$(BINDIR)|g' deploy/systemd/$(UNIT) >$(BUILD)/$(UNIT)
 	$(INSTALL) -m 0644 $(BUILD)/$(UNIT) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	$(INSTALL) -m 0755 $(BUILD)/$(LIB_REAL) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SO)
+	ln -sf $(LIB_SO) $(DESTDIR)$(LIBDIR)/libomapi.so
+	$(INSTALL) -m 0644 $(BUILD)/libomapi.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 0644 src/omapi/omapi.h $(DESTDIR)$(INCLUDEDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
+	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 0644 deploy/man/omapi.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
@@ -200,8 +245,13 @@ uninstall:
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
 		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \
-		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT)
+		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT) \
+		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
+		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
--include $(OMAPI_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) $(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(UNIT_BIN:=.d)

@@ -14,9 +14,12 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 PACKAGES_FAULT="gdb"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd man-db strace"
+# real DHCP clients (perfdhcp) for the client activity, lease_info and
+# Prometheus tests and the benchmarks,
+PACKAGES_CLIENTS="kea-admin"
 # and the benchmarks (make bench).
-PACKAGES_BENCH="wrk kea-admin prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_BENCH"
+PACKAGES_BENCH="wrk prometheus-node-exporter"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do

@@ -19,6 +19,7 @@ enum long_only {
 	OPT_GROUP,
 	OPT_WINDOW,
 	OPT_RATE,
+	OPT_STOP_ON_ERROR,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +35,7 @@ static const struct option long_opts[] = {
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "stop-on-error", no_argument, NULL, OPT_STOP_ON_ERROR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -116,6 +118,7 @@ args_option(struct cli_opts *o, int c, char *arg)
 	case 'j': o->json = 1; return 0;
 	case OPT_STATEMENTS: o->statements = arg; return 0;
 	case OPT_GROUP: o->group = arg; return 0;
+	case OPT_STOP_ON_ERROR: o->stop_on_error = 1; return 0;
 	case 't':
 	case OPT_WINDOW:
 	case OPT_RATE:
@@ -156,6 +159,16 @@ args_parse(int argc, char **argv, struct cli_opts *o)
 
 	if ((rv = args_defaults(o)) != 0)
 		return rv;
+	/*
+	 * getopt moves "--" in front of the words it skipped, so set
+	 * (TYPE KEY=VALUE... -- ATTR=VALUE...) finds its split by the word
+	 * that followed "--", noted before getopt permutes argv.
+	 */
+	for (c = 1; c < argc; c++)
+		if (strcmp(argv[c], "--") == 0) {
+			o->after_dashes = c + 1 < argc ? argv[c + 1] : "";
+			break;
+		}
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "s:k:K:a:jt:hV", long_opts,
 	    NULL)) != -1)

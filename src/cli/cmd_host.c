@@ -30,7 +30,11 @@ host_key_parse(const char *kind, const char *arg, int allow_all,
 	k->arg = arg;
 	if (strcmp(kind, "name") == 0) {
 		k->by = HOST_BY_NAME;
-		return 0;
+		if (*arg != '\0')
+			return 0;
+		/* dhcpd would answer an empty name with an empty object */
+		args_usage_error("a host name cannot be empty");
+		return -1;
 	}
 	if (strcmp(kind, "mac") == 0) {
 		k->by = HOST_BY_MAC;
@@ -75,6 +79,7 @@ host_get(struct cli *cli, int argc, char **argv)
 	struct omapi_object *o = NULL;
 	struct omapi_error err;
 	struct host_key k;
+	char q[OUTPUT_QUOTE_MAX];
 	int rv;
 
 	if (argc != 2)
@@ -84,7 +89,8 @@ host_get(struct cli *cli, int argc, char **argv)
 	if ((rv = session_connect(cli)) != CLI_OK)
 		return rv;
 	rv = host_key_lookup(cli, &k, &o, &err);
-	return cmd_show(cli, rv, o, &err, "host %s %s", k.kind, k.arg);
+	return cmd_show(cli, rv, o, &err, "host %s %s", k.kind,
+	    output_quote(k.arg, q));
 }
 
 /* host delete name|mac VALUE: look it up, then delete it by handle. */
@@ -94,6 +100,7 @@ host_delete(struct cli *cli, int argc, char **argv)
 	struct omapi_object *o = NULL;
 	struct omapi_error err;
 	struct host_key k;
+	char q[OUTPUT_QUOTE_MAX];
 	int rv;
 
 	if (argc != 2)
@@ -102,12 +109,13 @@ host_delete(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	if ((rv = session_connect(cli)) != CLI_OK)
 		return rv;
+	output_quote(k.arg, q);
 	if (host_key_lookup(cli, &k, &o, &err) == -1)
-		return session_fail(&err, "host %s %s", k.kind, k.arg);
+		return session_fail(&err, "host %s %s", k.kind, q);
 	rv = omapi_host_delete(cli->conn, o, &err);
 	omapi_object_free(o);
 	if (rv == -1)
-		return session_fail(&err, "host delete %s %s", k.kind, k.arg);
+		return session_fail(&err, "host delete %s %s", k.kind, q);
 	return CLI_OK;
 }
 
@@ -137,6 +145,7 @@ host_add(struct cli *cli, int argc, char **argv)
 	struct omapi_object *o = NULL;
 	struct omapi_error err;
 	uint8_t hw[16], ip[4];
+	char q[OUTPUT_QUOTE_MAX];
 	int rv;
 
 	if (argc != 2 && argc != 3)
@@ -145,6 +154,10 @@ host_add(struct cli *cli, int argc, char **argv)
 	spec.name = argv[0];
 	if (*spec.name == '\0')
 		return args_usage_error("a host needs a name");
+	output_quote(spec.name, q);
+	/* refused here, before anything is sent (issue 17, item 11) */
+	if (omapi_host_name_check(spec.name, &err) == -1)
+		return session_fail(&err, "host add %s", q);
 	if (parse_mac_arg(argv[1], hw, sizeof(hw), &spec.hwlen) == -1)
 		return CLI_USAGE;
 	spec.hw = hw;
@@ -158,7 +171,7 @@ host_add(struct cli *cli, int argc, char **argv)
 		return rv;
 	if ((rv = omapi_host_create(cli->conn, &spec, &o, &err)) == -1)
 		host_add_error(&err, spec.group);
-	return cmd_show(cli, rv, o, &err, "host add %s", spec.name);
+	return cmd_show(cli, rv, o, &err, "host add %s", q);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * cmd_object.c: objects opened by name (failover NAME, class NAME) and
- * the generic get TYPE ATTR=VALUE...
+ * cmd_object.c: objects opened by name (class NAME), the generic
+ * get TYPE ATTR=VALUE..., and how ATTR=VALUE words become wire values
+ * (get, set and delete share it)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,31 +9,6 @@
 
 #include "omapictl.h"
 
-#define GET_MAX_ATTRS	16
-#define GET_NAME_MAX	128
-#define GET_VALUE_MAX	255
-
-/* One ATTR=VALUE of get, as the wire wants it. */
-struct get_attr {
-	char		name[GET_NAME_MAX];
-	uint8_t		value[GET_VALUE_MAX];
-	uint32_t	len;
-};
-
-int
-cmd_failover(struct cli *cli, int argc, char **argv)
-{
-	struct omapi_object *o = NULL;
-	struct omapi_error err;
-	int rv;
-
-	if (argc != 1 || *argv[0] == '\0')
-		return args_usage_error("usage: failover NAME");
-	if ((rv = session_connect(cli)) != CLI_OK)
-		return rv;
-	rv = omapi_failover_by_name(cli->conn, argv[0], &o, &err);
-	return cmd_show(cli, rv, o, &err, "failover %s", argv[0]);
-}
 
 int
 cmd_class(struct cli *cli, int argc, char **argv)
@@ -77,7 +53,7 @@ get_u32(const char *s, uint32_t *out)
 
 /* VALUE as text. */
 static int
-get_text(const char *v, struct get_attr *a)
+get_text(const char *v, struct object_attr *a)
 {
 	size_t n = strlen(v);
 
@@ -90,7 +66,7 @@ get_text(const char *v, struct get_attr *a)
 
 /* Type VALUE by the attribute's name, then by its look (see --help). */
 static int
-get_value(const char *v, int force_text, struct get_attr *a)
+get_value(const char *v, int force_text, struct object_attr *a)
 {
 	static const char *const hex[] = { "hardware-address",
 	    "dhcp-client-identifier", "uid", NULL };
@@ -126,7 +102,7 @@ get_value(const char *v, int force_text, struct get_attr *a)
 
 /* Parse "ATTR=VALUE" or "ATTR:=TEXT". */
 static int
-get_attr_parse(const char *word, struct get_attr *a)
+get_attr_parse(const char *word, struct object_attr *a)
 {
 	const char *eq = strchr(word, '=');
 	size_t n;
@@ -145,25 +121,44 @@ get_attr_parse(const char *word, struct get_attr *a)
 	return get_value(eq + 1, force_text, a);
 }
 
-/* get TYPE ATTR=VALUE...: open any object by its attributes. */
+/*
+ * Parse n ATTR=VALUE words into attrs and the nv list that points at
+ * them; 0, or an exit status (the problem reported).
+ */
 int
-cmd_get(struct cli *cli, int argc, char **argv)
+object_attrs_parse(int n, char **words, struct object_attr *attrs,
+    struct omapi_nv *nv)
 {
-	struct get_attr attrs[GET_MAX_ATTRS];
-	struct omapi_nv nv[GET_MAX_ATTRS];
-	struct omapi_object *o = NULL;
-	struct omapi_error err;
 	int i, rv;
 
-	if (argc < 2 || argc - 1 > GET_MAX_ATTRS || *argv[0] == '\0')
-		return args_usage_error("usage: get TYPE ATTR=VALUE... "
-		    "(at most %d)", GET_MAX_ATTRS);
-	for (i = 0; i < argc - 1; i++) {
-		if ((rv = get_attr_parse(argv[i + 1], &attrs[i])) != 0)
+	if (n > OBJECT_MAX_ATTRS)
+		return args_usage_error("at most %d ATTR=VALUE",
+		    OBJECT_MAX_ATTRS);
+	for (i = 0; i < n; i++) {
+		if ((rv = get_attr_parse(words[i], &attrs[i])) != 0)
 			return rv;
 		nv[i] = (struct omapi_nv){ attrs[i].name, attrs[i].value,
 		    attrs[i].len };
 	}
+	return 0;
+}
+
+/* get TYPE ATTR=VALUE...: open any object by its attributes. */
+int
+cmd_get(struct cli *cli, int argc, char **argv)
+{
+	struct object_attr attrs[OBJECT_MAX_ATTRS];
+	struct omapi_nv nv[OBJECT_MAX_ATTRS];
+	struct omapi_object *o = NULL;
+	struct omapi_error err;
+	int rv;
+
+	if (argc < 2 || argc - 1 > OBJECT_MAX_ATTRS || *argv[0] == '\0')
+		return args_usage_error("usage: get TYPE ATTR=VALUE... "
+		    "(at most %d)", OBJECT_MAX_ATTRS);
+	if ((rv = object_attrs_parse(argc - 1, argv + 1, attrs, nv)) != 0)
+		return rv;
+	cli->type = argv[0];
 	if ((rv = session_connect(cli)) != CLI_OK)
 		return rv;
 	rv = omapi_open_object(cli->conn, argv[0], nv, (size_t)argc - 1, 0, 0,

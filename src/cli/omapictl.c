@@ -24,6 +24,9 @@ static const struct command commands[] = {
 	{ "failover", cmd_failover },
 	{ "class", cmd_class },
 	{ "get", cmd_get },
+	{ "shell", cmd_shell },
+	{ "set", cmd_set },
+	{ "delete", cmd_delete },
 };
 
 /* Options that belong to one command only; CLI_OK or CLI_USAGE. */
@@ -39,6 +42,8 @@ command_check_opts(const struct cli_opts *o)
 	    o->argc < 2 || strcmp(o->argv[1], "sweep") != 0))
 		return args_usage_error("--window and --rate go with "
 		    "lease sweep");
+	if (o->stop_on_error && strcmp(cmd, "shell") != 0)
+		return args_usage_error("--stop-on-error goes with shell");
 	return CLI_OK;
 }
 

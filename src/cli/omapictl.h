@@ -38,8 +38,10 @@ struct cli_opts {
 	const char	*alg;		/* -a ALG, NULL: default */
 	const char	*statements;	/* host add --statements */
 	const char	*group;		/* host add --group */
+	int		 stop_on_error;	/* shell --stop-on-error */
 	unsigned	 window;	/* lease sweep --window */
 	double		 rate;		/* lease sweep --rate */
+	const char	*after_dashes;	/* the word after the first "--" */
 	int		 argc;		/* the command and its words */
 	char		**argv;
 };
@@ -50,6 +52,9 @@ struct cli {
 	struct omapi_key	 key;
 	int			 have_key;
 	struct omapi_conn	*conn;	/* opened on first use */
+	const char		*type;	/* of the objects get, set and delete
+					   print: failover-state prints as
+					   failover NAME does */
 };
 
 /* ---- args.c: the command line into struct cli_opts ---- */
@@ -75,14 +80,36 @@ int	 server_parse(const char *, char *, size_t, uint16_t *);
 /* ---- output.c: text and JSON ---- */
 int	 output_object(const struct cli *, const struct omapi_object *);
 int	 output_list(const struct cli *, const struct omapi_list *);
+typedef int output_pair_fn(const struct omapi_pair *, int json, int first);
+output_pair_fn	 output_pair;
+int	 output_list_with(const struct cli *, const struct omapi_list *,
+	    output_pair_fn *);
 int	 output_pool(const struct cli *, const struct omapi_pool_counters *);
 int	 output_json_string(const char *, char *, size_t);
+#define OUTPUT_QUOTE_CUT	64	/* characters of a word in a message */
+#define OUTPUT_QUOTE_MAX	(OUTPUT_QUOTE_CUT * 6 + 8)
+const char *output_quote(const char *, char[OUTPUT_QUOTE_MAX]);
 
 /* ---- parse.c: command words into wire values ---- */
 int	 parse_ipv4_arg(const char *, uint8_t[4]);
 int	 parse_mac_arg(const char *, uint8_t *, size_t, size_t *);
 int	 parse_hex_arg(const char *, const char *, uint8_t *, size_t,
 	    size_t *);
+
+/* ---- cmd_object.c: ATTR=VALUE words ---- */
+#define OBJECT_MAX_ATTRS	16
+#define OBJECT_NAME_MAX		128
+#define OBJECT_VALUE_MAX	255
+
+/* One ATTR=VALUE, as the wire wants it. */
+struct object_attr {
+	char		name[OBJECT_NAME_MAX];
+	uint8_t		value[OBJECT_VALUE_MAX];
+	uint32_t	len;
+};
+
+int	 object_attrs_parse(int, char **, struct object_attr *,
+	    struct omapi_nv *);
 
 /* ---- command handlers, each returns an exit status ---- */
 int	 cmd_lease(struct cli *, int, char **);
@@ -92,7 +119,86 @@ int	 cmd_pool(struct cli *, int, char **);
 int	 cmd_failover(struct cli *, int, char **);
 int	 cmd_class(struct cli *, int, char **);
 int	 cmd_get(struct cli *, int, char **);
+int	 cmd_set(struct cli *, int, char **);
+int	 cmd_delete(struct cli *, int, char **);
 int	 cmd_sweep(struct cli *, int, char **);
+
+/* ---- shell_parse.c: omshell's command language, one line at a time ---- */
+#define SHELL_MAX_WORDS		16
+#define SHELL_LINE_MAX		16384
+#define SHELL_VALUE_MAX		8192
+
+struct shell_line {
+	char		 buf[SHELL_LINE_MAX * 2];
+	char		*words[SHELL_MAX_WORDS];
+	size_t		 len[SHELL_MAX_WORDS];	/* quoted words may hold NULs */
+	int		 quoted[SHELL_MAX_WORDS];
+	size_t		 nwords;
+};
+
+enum shell_vkind {
+	SHELL_V_NULL,		/* unset: sent as an empty value */
+	SHELL_V_STRING,		/* "text" */
+	SHELL_V_INT,		/* a decimal integer: 4 bytes on the wire */
+	SHELL_V_DATA,		/* hex bytes, an address, or from the server */
+};
+
+struct shell_value {
+	enum shell_vkind kind;
+	uint32_t	 u32;
+	uint8_t		 bytes[SHELL_VALUE_MAX];
+	uint32_t	 len;
+};
+
+int	 shell_lex(const char *, struct shell_line *, const char **);
+int	 shell_value_parse(const char *, size_t, int, struct shell_value *);
+
+/* ---- shell.c, shell_cmd.c: omapictl shell [FILE] ---- */
+#define SHELL_MAX_ATTRS		64
+#define SHELL_NAME_MAX		128
+
+/* One attribute of the object the script is working on. */
+struct shell_attr {
+	char		 name[SHELL_NAME_MAX];
+	enum shell_vkind kind;
+	uint8_t		*val;
+	uint32_t	 len;
+	int		 changed;	/* set or unset since the last reply */
+};
+
+struct shell {
+	struct cli	*cli;
+	char		 host[CLI_HOST_MAX];
+	uint16_t	 port;
+	char		 key_name[OMAPI_KEY_NAME_MAX + 1];
+	char		 key_b64[512];	/* wiped at the end */
+	char		 alg[32];
+	unsigned long	 lineno;
+	int		 status;	/* the first failure's exit status */
+	int		 have_obj;
+	char		 type[SHELL_NAME_MAX];
+	uint32_t	 handle;
+	struct shell_attr attrs[SHELL_MAX_ATTRS];
+	size_t		 nattrs;
+};
+
+int	 cmd_shell(struct cli *, int, char **);
+int	 shell_fail(struct shell *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 shell_say(const struct shell *, const char *);
+void	 shell_print(const struct shell *);
+void	 shell_obj_clear(struct shell *);
+int	 shell_obj_set(struct shell *, const char *, enum shell_vkind,
+	    const uint8_t *, uint32_t, int);
+int	 shell_obj_from_reply(struct shell *, const struct omapi_object *);
+int	 shell_run_command(struct shell *, struct shell_line *);
+
+/* ---- cmd_failover.c ---- */
+const char *failover_role_name(uint32_t);
+int	 failover_is_pointer(const struct omapi_pair *);
+int	 failover_state_check(const uint8_t *, uint32_t,
+	    struct omapi_error *);
+int	 failover_print(const struct cli *, const struct omapi_object *);
 
 /* shared by the lookup commands: print the object, free it, map errors */
 int	 cmd_show(struct cli *, int, struct omapi_object *,

@@ -41,6 +41,44 @@ output_json_string(const char *s, char *out, size_t outlen)
 	return 0;
 }
 
+/* 1 if s is printable ASCII without quotes or backslashes. */
+static int
+output_is_plain(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+/*
+ * A word from the command line or a script, fit to quote in a message:
+ * itself when it is plain and short, else its first characters
+ * JSON-quoted (so no newline or control byte reaches a terminal or a log)
+ * and "..." when cut.  out holds OUTPUT_QUOTE_MAX bytes.
+ */
+const char *
+output_quote(const char *s, char out[OUTPUT_QUOTE_MAX])
+{
+	char part[OUTPUT_QUOTE_CUT + 1];
+	size_t n = strlen(s);
+
+	if (n <= OUTPUT_QUOTE_CUT && output_is_plain(s)) {
+		memcpy(out, s, n + 1);
+		return out;
+	}
+	memcpy(part, s, n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n);
+	part[n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n] = '\0';
+	/* at most 6 bytes for each input byte, and room for the quotes */
+	if (output_json_string(part, out, OUTPUT_QUOTE_MAX - 3) == -1)
+		snprintf(out, OUTPUT_QUOTE_MAX, "(unprintable)");
+	else if (n > OUTPUT_QUOTE_CUT)
+		strcat(out, "...");
+	return out;
+}
+
 /* An attribute's name as a C string (names are short; longer are cut). */
 static void
 output_name(const struct omapi_pair *p, char *out, size_t outlen)
@@ -55,8 +93,8 @@ output_name(const struct omapi_pair *p, char *out, size_t outlen)
 			out[i] = '?';
 }
 
-/* Print one pair: "name = value" or, in JSON, "name":value. */
-static int
+/* Print one pair: "name = value" or, in JSON, "name":value; 1 or -1. */
+int
 output_pair(const struct omapi_pair *p, int json, int first)
 {
 	char name[1024], jname[sizeof(name) * 6 + 3], *value;
@@ -74,7 +112,7 @@ output_pair(const struct omapi_pair *p, int json, int first)
 		printf("%s%s:%s", first ? "" : ",", jname, value);
 	else
 		goto out_free;
-	rv = 0;
+	rv = 1;
 out_free:
 	free(value);
 	return rv;
@@ -84,14 +122,27 @@ out_free:
 int
 output_list(const struct cli *cli, const struct omapi_list *l)
 {
+	return output_list_with(cli, l, output_pair);
+}
+
+/*
+ * Print a list as one result, each pair through fn (output_pair, or one
+ * that skips or adds pairs: 0 skipped, 1 printed, -1 out of memory).
+ */
+int
+output_list_with(const struct cli *cli, const struct omapi_list *l,
+    output_pair_fn *fn)
+{
 	struct omapi_pair p;
 	size_t pos = 0;
-	int json = cli->opts->json, first = 1;
+	int json = cli->opts->json, first = 1, rv;
 
 	if (json)
 		putchar('{');
 	while (omapi_list_next(l, &pos, &p) == 1) {
-		if (output_pair(&p, json, first) == -1) {
+		if ((rv = fn(&p, json, first)) == 0)
+			continue;
+		if (rv == -1) {
 			fprintf(stderr, "%s: out of memory\n", CLI_NAME);
 			return CLI_SERVER;
 		}
@@ -105,6 +156,8 @@ output_list(const struct cli *cli, const struct omapi_list *l)
 int
 output_object(const struct cli *cli, const struct omapi_object *o)
 {
+	if (cli->type != NULL && strcmp(cli->type, "failover-state") == 0)
+		return failover_print(cli, o);
 	return output_list(cli, &o->attrs);
 }
 

@@ -9,7 +9,7 @@
 static const char synopsis[] =
 "usage: omapictl [-s HOST[:PORT]] [-k NAME:BASE64 | -K KEYFILE |\n"
 "                --secret-file FILE --key-name NAME] [-a ALGORITHM]\n"
-"                [--json] [--timeout MS] COMMAND ...\n";
+"                [--json] [--timeout MS] [--stop-on-error] COMMAND ...\n";
 
 static const char commands_text[] =
 "\n"
@@ -40,14 +40,21 @@ static const char commands_text[] =
 "  host get client-id HEX   ... by DHCP client identifier\n"
 "  host add NAME MAC [IP] [--statements TEXT] [--group GROUP]\n"
 "                           create a host (fails if the name or MAC exists);\n"
-"                           prints the new host\n"
+"                           prints the new host.  NAME is labels of letters,\n"
+"                           digits, '-' and '_' joined by '.': dhcpd loses\n"
+"                           other names when it restarts, so they are refused\n"
 "  host delete name NAME    delete a host found by name\n"
 "  host delete mac MAC      ... by hardware address\n"
 "  group add NAME STATEMENTS\n"
 "                           create a group, e.g. 'option domain-name \"x\";'\n"
 "  pool ADDR                the counters of the pool that holds ADDR:\n"
 "                           handle, lease-count, free-leases, backup-leases\n"
-"  failover NAME            the failover-state object of peer NAME\n"
+"  failover NAME            the failover-state object of peer NAME: states\n"
+"                           by name, role (primary, secondary), the times\n"
+"                           the states were entered\n"
+"  failover NAME partner-down\n"
+"                           set local-state to partner-down (take over when\n"
+"                           the peer is known to be down); prints the peer\n"
 "  class NAME               a class (lease-limit, leases-used)\n"
 "  get TYPE ATTR=VALUE...   open any object type by attributes.  VALUE is\n"
 "                           read as an IPv4 address for ip-address, hex for\n"
@@ -56,6 +63,25 @@ static const char commands_text[] =
 "                           group; otherwise a decimal number is a 32-bit\n"
 "                           integer, a dotted quad an address, and anything\n"
 "                           else text.  Write ATTR:=TEXT to force text.\n"
+"  set TYPE KEY=VALUE... -- ATTR=VALUE...\n"
+"                           open an object by its keys, update the\n"
+"                           attributes after --, print it as dhcpd then\n"
+"                           holds it (e.g. set host name=pc1 -- group=lab)\n"
+"  delete TYPE KEY=VALUE... open an object by its keys, delete it, print\n"
+"                           it as it was.  KEY and ATTR values are typed as\n"
+"                           get types them\n"
+"  shell [FILE]             run omshell's commands from FILE (or standard\n"
+"                           input): server, port, key NAME SECRET,\n"
+"                           key-algorithm, connect, new TYPE, close,\n"
+"                           set NAME = VALUE, unset NAME, open, create,\n"
+"                           update, refresh, remove.  Prints what omshell\n"
+"                           prints; each failed command also writes\n"
+"                           'omapictl: LINE: message' on standard error, and\n"
+"                           the exit status is the first failure's.\n"
+"                           --json: the server's objects as JSON lines;\n"
+"                           --stop-on-error: stop at the first failure.\n"
+"                           A key from -K or OMAPI_KEY_FILE serves when the\n"
+"                           script has no key line\n"
 "\n"
 "  MAC and HEX are hex bytes separated by ':' or '-' (00:16:3e:0a:0b:0c)\n"
 "  or one even-length hex string (00163e0a0b0c).\n";
@@ -83,6 +109,8 @@ static const char options_text[] =
 "                           state names (\"active\"), dotted addresses,\n"
 "                           lower-case colon MACs, times as epoch seconds\n"
 "  -t, --timeout MS         connect and per-reply timeout (default 5000)\n"
+"      --stop-on-error      shell only: stop at the first failed command,\n"
+"                           sending nothing after it\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n";
 
@@ -110,6 +138,7 @@ static const char tail_text[] =
 "  omapictl -K omapi.key host delete name printer\n"
 "  omapictl -K omapi.key --json pool 10.0.0.15\n"
 "  omapictl -K omapi.key --json lease sweep 10.0.0.1 10.0.0.254 | jq .state\n"
+"  omapictl -K omapi.key --stop-on-error shell add-hosts.omshell\n"
 "\n"
 "The secret never appears in output or error messages.\n";
 

@@ -44,6 +44,7 @@ struct dhcpdconf;
 #define CONFIG_HOSTS_MAX	16384	/* per server */
 #define CONFIG_RANGES_MAX	4096	/* per pool */
 #define CONFIG_SWEEP_MAX_ADDRS	(1u << 24)	/* addresses per server */
+#define CONFIG_DEFAULT_LEASE_SERIES	10000	/* lease_info.max_series */
 #define CONFIG_FILE_MAX		(16 * 1024 * 1024)
 
 /* An extra label on a pool's series. */
@@ -118,6 +119,12 @@ struct config_sweep {
 	uint64_t	naddrs;		/* addresses of all pools */
 };
 
+/* Opt-in per-lease series (lease_info:), from the sweep. */
+struct config_lease_info {
+	int		enabled;
+	uint32_t	max_series;	/* leases given series, at most */
+};
+
 struct config_server {
 	char			*name;		/* the `server` label */
 	char			*address;	/* IPv4, IPv6 or host name */
@@ -127,6 +134,7 @@ struct config_server {
 	size_t			 max_message_size;
 	struct config_key	 key;
 	struct config_sweep	 sweep;
+	struct config_lease_info lease_info;
 	struct config_pool	*pools;
 	size_t			 npools;
 	struct config_host	*hosts;

@@ -264,8 +264,22 @@ config_check_sweep(struct yparse *p, const struct config_server *srv,
 #define BODY_HOST_INFO_EXTRA	(sizeof(",mac=\"\",ip=\"\"") + 48 + 40)
 #define BODY_HEADERS		10240
 #define BODY_BUILD_INFO		1024
-/* 3 counters, earliest, 7 states, 5 expiring, resolved, info */
-#define BODY_POOL_SERIES	18
+/* 3 counters, earliest, 7 states, 5 expiring, resolved, info, 3 seen,
+ * last client transaction */
+#define BODY_POOL_SERIES	22
+/*
+ * lease_info, per lease: dhcpd_lease_info with ip, mac (16 bytes, 47
+ * characters), hostname (255 bytes kept, each at most 3 once made UTF-8
+ * or escaped) and state, and dhcpd_lease_end_timestamp_seconds with ip.
+ */
+#define BODY_LEASE_ROW		(2 * BODY_SERIES_FIXED + 2 * 24 + 56 + 3 * 255 + \
+				 24)
+/*
+ * The most a configuration may reach at all: lease_info's worst case
+ * beyond RENDER_DEFAULT_MAX raises the limit for that configuration's
+ * snapshots (a scrape of it can be that large), up to this.
+ */
+#define BODY_HARD_MAX		(512ull * 1024 * 1024)
 /* 14 per-server families, 5 reasons */
 #define BODY_SERVER_SERIES	19
 #define BODY_RANGE_TEXT		32	/* "255.255.255.255-255.255.255.255," */
@@ -315,6 +329,23 @@ body_server(const struct config_server *srv)
 	return total;
 }
 
+/* The most bytes one server's lease_info series can take. */
+static uint64_t
+body_leases(const struct config_server *srv)
+{
+	uint64_t pool = 0, n;
+	size_t i;
+
+	if (!srv->lease_info.enabled)
+		return 0;
+	for (i = 0; i < srv->npools; i++)
+		if ((n = body_label("pool", srv->pools[i].name)) > pool)
+			pool = n;
+	return (uint64_t)srv->lease_info.max_series * (BODY_LEASE_ROW +
+	    2 * (body_label("server", srv->name) + pool)) + 2 *
+	    (BODY_SERIES_FIXED + body_label("server", srv->name));
+}
+
 /*
  * The most bytes /metrics can take for this configuration: every series
  * present, every value at its widest.
@@ -326,7 +357,8 @@ config_body_max(const struct config *cfg)
 	size_t i;
 
 	for (i = 0; i < cfg->nservers; i++)
-		total += body_server(&cfg->servers[i]);
+		total += body_server(&cfg->servers[i]) +
+		    body_leases(&cfg->servers[i]);
 	return total;
 }
 
@@ -338,11 +370,20 @@ config_body_max(const struct config *cfg)
 void
 config_check_body(struct yparse *p, const struct config *cfg)
 {
-	uint64_t total = BODY_HEADERS + BODY_BUILD_INFO;
+	uint64_t total = BODY_HEADERS + BODY_BUILD_INFO, leases = 0;
 	size_t i;
 
 	for (i = 0; i < cfg->nservers; i++) {
 		total += body_server(&cfg->servers[i]);
+		leases += body_leases(&cfg->servers[i]);
+		if (total + leases > BODY_HARD_MAX) {
+			yerr(p, cfg->servers[i].line, cfg->servers[i].col,
+			    "with server '%s', /metrics could reach %" PRIu64
+			    " bytes, lease_info included: lower lease_info's "
+			    "max_series", cfg->servers[i].name ?
+			    cfg->servers[i].name : "?", total + leases);
+			return;
+		}
 		if (total <= RENDER_DEFAULT_MAX)
 			continue;
 		yerr(p, cfg->servers[i].line, cfg->servers[i].col, "with server "

@@ -133,7 +133,7 @@ static const char *const top_keys[] = { "listen", "poll_interval",
     "servers", NULL };
 static const char *const server_keys[] = { "name", "address", "port",
     "timeout", "connect_timeout", "max_message_size", "key", "sweep",
-    "pools", "hosts", "dhcpd_conf", NULL };
+    "lease_info", "pools", "hosts", "dhcpd_conf", NULL };
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
@@ -267,6 +267,33 @@ parse_sweep(struct yparse *p, const struct ynode *m, struct config_sweep *sw)
 	if ((v = ymap_get(m, "connections")) != NULL &&
 	    yget_uint(p, v, "connections", 0, OMAPI_SWEEP_CONNS_MAX, &u) == 0)
 		sw->connections = (unsigned)u;
+}
+
+/*
+ * The `lease_info` block of a server (after its sweep: the series come
+ * from the sweep): { enabled: BOOL, max_series: 1 .. 2^24 }, default off.
+ */
+static void
+parse_lease_info(struct yparse *p, const struct ynode *m,
+    struct config_server *srv)
+{
+	static const char *const keys[] = { "enabled", "max_series", NULL };
+	struct config_lease_info *li = &srv->lease_info;
+	const struct ynode *v;
+	uint64_t u;
+
+	li->max_series = CONFIG_DEFAULT_LEASE_SERIES;
+	if (ywant(p, m, Y_MAP, "lease_info") == -1)
+		return;
+	ycheck_keys(p, m, "lease_info", keys, 0);
+	if ((v = ymap_get(m, "enabled")) != NULL)
+		yget_bool(p, v, "enabled", &li->enabled);
+	if ((v = ymap_get(m, "max_series")) != NULL &&
+	    yget_uint(p, v, "max_series", 1, CONFIG_SWEEP_MAX_ADDRS, &u) == 0)
+		li->max_series = (uint32_t)u;
+	if (li->enabled && !srv->sweep.enabled)
+		yerrn(p, m, "lease_info needs a sweep: its series come from "
+		    "the sweep of every lease");
 }
 
 /* One entry of a pool's `ranges`. */
@@ -547,6 +574,8 @@ parse_server(struct yparse *p, const struct ynode *m,
 		parse_key(p, v, &srv->key);
 	if ((v = ymap_get(m, "sweep")) != NULL)
 		parse_sweep(p, v, &srv->sweep);
+	if ((v = ymap_get(m, "lease_info")) != NULL)
+		parse_lease_info(p, v, srv);
 	parse_server_lists(p, m, srv);
 }
 

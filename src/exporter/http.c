@@ -1,24 +1,29 @@
 /*
  * http.c: the HTTP server on libmicrohttpd, run in MHD's own thread pool.
  *
- * /metrics is rendered at most once per snapshot (and gzipped at most once)
- * under the snapshot's cache mutex; every scrape of the same snapshot sends
- * the same bytes, holding a snapshot reference until MHD has sent them.
- * So many concurrent scrapes cost one render, and a poll publishing a new
- * snapshot never waits for scrapes of the old one.
+ * /metrics sends the snapshot's cached body (bodycache.c), holding a
+ * snapshot reference until MHD has sent it.  MHD's threads never run a
+ * bcrypt: a password that is not cached suspends its request until the
+ * checker's thread has a verdict (webauth.c), and failed logins are
+ * limited per client address (authlimit.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
+#include "authlimit.h"
+#include "bodycache.h"
 #include "http.h"
 #include "httpguard.h"
 #include "httptls.h"
@@ -29,10 +34,13 @@
 #define HTTP_TEXT_TYPE	"text/plain; charset=utf-8"
 #define HTTP_PAGE_CSP	"default-src 'none'; style-src 'unsafe-inline'"
 #define HTTP_AUTH_CHALLENGE "Basic realm=\"dhcpd_exporter\", charset=\"UTF-8\""
+#define HTTP_STR(x)	#x
+#define HTTP_XSTR(x)	HTTP_STR(x)
+#define HTTP_RETRY_AFTER HTTP_XSTR(AUTHLIMIT_EVERY_S)
 
 enum http_canned {
 	C_NOTFOUND, C_METHOD, C_HEALTHY, C_READY, C_NOTREADY, C_TOOBIG,
-	C_UNAUTHORIZED, C_FORBIDDEN, C_NCANNED
+	C_UNAUTHORIZED, C_FORBIDDEN, C_TOOMANY, C_RATELIMITED, C_NCANNED
 };
 
 static const struct {
@@ -51,6 +59,53 @@ static const struct {
 	    "Unauthorized: this exporter needs a user name and password.\n" },
 	[C_FORBIDDEN] = { MHD_HTTP_FORBIDDEN,
 	    "Forbidden: this exporter needs a valid client certificate.\n" },
+	[C_TOOMANY] = { MHD_HTTP_TOO_MANY_REQUESTS,
+	    "Too many failed logins from this address: retry later.\n" },
+	[C_RATELIMITED] = { MHD_HTTP_TOO_MANY_REQUESTS,
+	    "Too many requests (the web config's rate_limit): retry later.\n" },
+};
+
+/* The web config's rate_limit: one bucket for every request. */
+struct http_rate {
+	pthread_mutex_t	 mu;
+	double		 every;		/* s per token; 0: no limit */
+	double		 burst;
+	double		 tokens;	/* as of at */
+	double		 at;
+};
+
+/* What a request's decoded path names; anything else is a 404. */
+enum http_route { R_NONE, R_PAGE, R_METRICS, R_HEALTHY, R_READY };
+
+static const struct {
+	const char	*path;
+	enum http_route	 route;
+} http_routes[] = {
+	{ "/", R_PAGE }, { "/metrics", R_METRICS },
+	{ "/-/healthy", R_HEALTHY }, { "/-/ready", R_READY },
+};
+#define HTTP_PATH_MAX	16	/* longer than every route */
+
+/* Where a request stands with basic auth. */
+enum http_auth {
+	A_UNKNOWN,	/* the first call has not looked yet */
+	A_OK,		/* may go on: no auth, or a cached password */
+	A_VERIFY,	/* its password needs a bcrypt */
+	A_WAITING,	/* suspended until the checker's verdict */
+	A_DENIED
+};
+
+/*
+ * One request, from its request line (http_uri) to its completion
+ * (http_completed).  verdict is written by the checker's thread before
+ * it resumes the connection, and read by MHD's after.
+ */
+struct http_req {
+	struct MHD_Connection	*c;
+	enum http_route		 route;
+	enum http_auth		 auth;
+	atomic_int		 verdict;	/* 1 right, 0 wrong, -1 unchecked */
+	unsigned char		 addr[AUTHLIMIT_KEY];
 };
 
 struct http_server {
@@ -66,6 +121,8 @@ struct http_server {
 	int			 use_tls;
 	struct http_tls		 tls;		/* when use_tls */
 	struct webauth		*auth;		/* NULL: no basic auth */
+	struct authlimit	*limit;		/* with auth */
+	struct http_rate	 rate;
 	struct http_guard	*guard;		/* request deadlines */
 };
 
@@ -259,7 +316,9 @@ http_metrics(struct http_server *h, struct MHD_Connection *c)
 	gz = http_accepts_gzip(MHD_lookup_connection_value(c,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	s = http_snapshot(h, &ready);
-	if (render_cached(s, h->max_body, &gz, &data, &len) == -1) {
+	/* The configuration's worst case, when it passes the default. */
+	if (bodycache_get(s, s != NULL && s->body_max > h->max_body ?
+	    s->body_max : h->max_body, &gz, &data, &len) == -1) {
 		snapshot_release(s);
 		return http_canned(h, c, C_TOOBIG);
 	}
@@ -316,67 +375,218 @@ http_page(struct http_server *h, struct MHD_Connection *c)
 	return http_queue(c, MHD_HTTP_OK, r);
 }
 
-/* Whether the request's basic-auth credentials name a configured user. */
-static int
-http_authorized(struct http_server *h, struct MHD_Connection *c)
+static double
+http_now(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The basic-auth part of http_access, on MHD's thread, so without a
+ * bcrypt: a cached password goes on, unless its address is out of
+ * failures and has not used it with success before (authlimit.h); an
+ * address out of failures gets 429; any other password spends one of its
+ * address's failures and is checked later (http_verify).
+ */
+static enum http_canned
+http_authorized(struct http_server *h, struct MHD_Connection *c,
+    struct http_req *r)
+{
+	unsigned char d[WEBAUTH_DIGEST];
 	char *user, *pass = NULL;
-	int ok;
+	enum http_canned ret = C_NCANNED;
+	double now = http_now();
+	int allowed, hit;
 
 	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
-		return 0;
-	ok = pass != NULL && webauth_check(h->auth, user, pass);
+		return C_UNAUTHORIZED;
+	allowed = authlimit_allowed(h->limit, r->addr, now);
+	hit = pass != NULL && webauth_cached(h->auth, user, pass, d);
+	if (hit && (allowed || authlimit_proven(h->limit, r->addr, d))) {
+		if (allowed)
+			authlimit_prove(h->limit, r->addr, d, now);
+		r->auth = A_OK;
+	} else if (!allowed)
+		ret = C_TOOMANY;
+	else if (pass == NULL)
+		ret = C_UNAUTHORIZED;
+	else if (authlimit_spend(h->limit, r->addr, now) == -1)
+		ret = C_TOOMANY;
+	else
+		r->auth = A_VERIFY;
 	if (pass != NULL) {
 		explicit_bzero(pass, strlen(pass));
 		MHD_free(pass);
 	}
 	MHD_free(user);
+	explicit_bzero(d, sizeof(d));
+	return ret;
+}
+
+/* Whether the rate limit lets one more request in (and count it). */
+static int
+http_rate_take(struct http_rate *rl)
+{
+	double now = http_now(), t;
+	int ok;
+
+	if (rl->every == 0)
+		return 1;
+	pthread_mutex_lock(&rl->mu);
+	t = rl->tokens + (now - rl->at) / rl->every;
+	if (t > rl->burst)
+		t = rl->burst;
+	if ((ok = t >= 1))
+		t -= 1;
+	rl->tokens = t;
+	rl->at = now;
+	pthread_mutex_unlock(&rl->mu);
 	return ok;
 }
 
 /*
  * What the web config asks of every request, before anything else:
- * C_NCANNED when it may go on, else the answer it gets.
+ * C_NCANNED when it may go on (r->auth says whether a bcrypt must pass
+ * first), else the answer it gets.  rate_limit comes first, as in
+ * exporter-toolkit.
  */
 static enum http_canned
-http_access(struct http_server *h, struct MHD_Connection *c)
+http_access(struct http_server *h, struct MHD_Connection *c,
+    struct http_req *r)
 {
+	if (!http_rate_take(&h->rate))
+		return C_RATELIMITED;
 	if (h->use_tls && !http_tls_client_ok(&h->tls, c))
 		return C_FORBIDDEN;
-	if (h->auth != NULL && !http_authorized(h, c))
-		return C_UNAUTHORIZED;
-	return C_NCANNED;
+	if (h->auth == NULL) {
+		r->auth = A_OK;
+		return C_NCANNED;
+	}
+	return http_authorized(h, c, r);
+}
+
+/* The checker's verdict on a suspended request (its thread). */
+static void
+http_verified(void *arg, int ok)
+{
+	struct http_req *r = arg;
+
+	atomic_store(&r->verdict, ok);
+	MHD_resume_connection(r->c);
+}
+
+/* A request's password passed its bcrypt: its address has proven it. */
+static void
+http_prove(struct http_server *h, struct MHD_Connection *c,
+    struct http_req *r)
+{
+	unsigned char d[WEBAUTH_DIGEST];
+	char *user, *pass = NULL;
+
+	if ((user = MHD_basic_auth_get_username_password(c, &pass)) == NULL)
+		return;
+	if (pass != NULL && webauth_cached(h->auth, user, pass, d))
+		authlimit_prove(h->limit, r->addr, d, http_now());
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	explicit_bzero(d, sizeof(d));
+}
+
+/*
+ * The bcrypt a request needs, on the checker's thread: the connection is
+ * suspended meanwhile (MHD's thread serves others) and this is called
+ * again once it is resumed.  1: go on; 0: answer *answer; -1: suspended.
+ * A right password, or one that could not be checked (the queue was
+ * full), gives its address's failure back.
+ */
+static int
+http_verify(struct http_server *h, struct MHD_Connection *c,
+    struct http_req *r, enum http_canned *answer)
+{
+	char *user, *pass = NULL;
+	int v, rc = -1;
+
+	if (r->auth == A_WAITING) {
+		v = atomic_load(&r->verdict);
+		authlimit_settle(h->limit, r->addr, http_now(), v != 0);
+		if (v == 1)
+			http_prove(h, c, r);
+		r->auth = v == 1 ? A_OK : A_DENIED;
+		*answer = v == 0 ? C_UNAUTHORIZED : C_TOOMANY;
+		return v == 1;
+	}
+	r->auth = A_WAITING;
+	r->c = c;
+	/* Suspended first: the checker may resume it before submit returns. */
+	MHD_suspend_connection(c);
+	if ((user = MHD_basic_auth_get_username_password(c, &pass)) != NULL &&
+	    pass != NULL)
+		rc = webauth_submit(h->auth, user, pass, http_verified, r);
+	if (pass != NULL) {
+		explicit_bzero(pass, strlen(pass));
+		MHD_free(pass);
+	}
+	MHD_free(user);
+	if (rc == -1)
+		http_verified(r, -1);
+	return -1;
+}
+
+/* The answer to a complete GET or HEAD that may be served. */
+static enum MHD_Result
+http_serve(struct http_server *h, struct MHD_Connection *c,
+    enum http_route route)
+{
+	switch (route) {
+	case R_METRICS:
+		return http_metrics(h, c);
+	case R_PAGE:
+		return http_page(h, c);
+	case R_HEALTHY:
+		return http_canned(h, c, C_HEALTHY);
+	case R_READY:
+		return http_canned(h, c, snapshot_store_ready(h->store) ?
+		    C_READY : C_NOTREADY);
+	default:
+		return http_canned(h, c, C_NOTFOUND);
+	}
 }
 
 /*
  * MHD's request callback.  GET and HEAD are answered on the second call,
  * once the request is complete, so the connection can be kept alive; any
  * body they carry is read and dropped.  Other methods are answered at
- * once (and MHD then closes the connection).
+ * once (and MHD then closes the connection); with a password that is not
+ * cached they get 401, as no bcrypt is spent on a request that would be
+ * refused anyway.
  */
 static enum MHD_Result
 http_handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **con_cls)
 {
-	static int started;
 	struct http_server *h = cls;
-	enum http_canned denied;
-	int page = strcmp(url, "/") == 0, metrics = 0, healthy = 0,
-	    ready = 0;
+	struct http_req *r = *con_cls;
+	enum http_canned answer;
+	int get;
 
-	if (*con_cls == NULL && (denied = http_access(h, c)) != C_NCANNED)
-		return http_canned(h, c, denied);
-	if (!page && !(metrics = strcmp(url, "/metrics") == 0) &&
-	    !(healthy = strcmp(url, "/-/healthy") == 0) &&
-	    !(ready = strcmp(url, "/-/ready") == 0) && *con_cls != NULL)
-		return http_canned(h, c, C_NOTFOUND);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return http_canned(h, c, page || metrics || healthy || ready ?
-		    C_METHOD : C_NOTFOUND);
-	if (*con_cls == NULL) {
-		*con_cls = &started;
+	if (r == NULL)
+		return MHD_NO;		/* http_uri ran out of memory */
+	get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (r->auth == A_UNKNOWN) {
+		if ((answer = http_access(h, c, r)) != C_NCANNED)
+			return http_canned(h, c, answer);
+		if (!get)
+			return http_canned(h, c, r->auth == A_VERIFY ?
+			    C_UNAUTHORIZED : r->route != R_NONE ? C_METHOD :
+			    C_NOTFOUND);
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
@@ -384,14 +594,74 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	http_guard_arm(h->guard, c, 0);		/* the request is in */
-	if (metrics)
-		return http_metrics(h, c);
-	if (page)
-		return http_page(h, c);
-	if (healthy)
-		return http_canned(h, c, C_HEALTHY);
-	return http_canned(h, c, snapshot_store_ready(h->store) ?
-	    C_READY : C_NOTREADY);
+	if (r->auth != A_OK) {
+		switch (http_verify(h, c, r, &answer)) {
+		case -1:
+			return MHD_YES;
+		case 0:
+			return http_canned(h, c, answer);
+		}
+	}
+	return http_serve(h, c, r->route);
+}
+
+/* A hex digit's value, or -1. */
+static int
+http_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The route a raw request target names.  Its path (up to any '?') is
+ * %-decoded as MHD decodes it, and compared whole, length and all: MHD
+ * hands the callback a decoded C string, in which "/metrics%00x" reads
+ * as "/metrics".
+ */
+static enum http_route
+http_route(const char *uri)
+{
+	char path[HTTP_PATH_MAX];
+	size_t n = 0, i;
+	int hi, lo;
+
+	for (; *uri != '\0' && *uri != '?'; uri++) {
+		if (n == sizeof(path))
+			return R_NONE;
+		if (uri[0] == '%' && (hi = http_hex(uri[1])) >= 0 &&
+		    (lo = http_hex(uri[2])) >= 0) {
+			path[n++] = (char)(hi << 4 | lo);
+			uri += 2;
+		} else
+			path[n++] = *uri;
+	}
+	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++)
+		if (strlen(http_routes[i].path) == n &&
+		    memcmp(http_routes[i].path, path, n) == 0)
+			return http_routes[i].route;
+	return R_NONE;
+}
+
+/* MHD's URI log callback: a request line arrived; its state starts. */
+static void *
+http_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct http_req *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->route = http_route(uri);
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	(void)authlimit_key(ci != NULL ? ci->client_addr : NULL, r->addr);
+	atomic_init(&r->verdict, 0);
+	return r;
 }
 
 /* Build the fixed responses once; MHD lets them be queued many times. */
@@ -417,7 +687,9 @@ http_make_canned(struct http_server *h)
 	    MHD_add_response_header(h->canned[C_READY],
 	    MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") == MHD_NO ||
 	    MHD_add_response_header(h->canned[C_UNAUTHORIZED],
-	    MHD_HTTP_HEADER_WWW_AUTHENTICATE, HTTP_AUTH_CHALLENGE) == MHD_NO)
+	    MHD_HTTP_HEADER_WWW_AUTHENTICATE, HTTP_AUTH_CHALLENGE) == MHD_NO ||
+	    MHD_add_response_header(h->canned[C_TOOMANY],
+	    MHD_HTTP_HEADER_RETRY_AFTER, HTTP_RETRY_AFTER) == MHD_NO)
 		return -1;
 	return 0;
 }
@@ -447,13 +719,20 @@ http_notify(void *cls, struct MHD_Connection *c, void **socket_ctx,
 	http_guard_notify(h->guard, c, socket_ctx, code);
 }
 
-/* A response went out: a kept-alive connection's next request starts. */
+/* A request is over (MHD calls this for every one http_uri began): a
+ * kept-alive connection's next one starts. */
 static void
 http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct http_server *h = cls;
+	struct http_req *r = *con_cls;
 
+	/* A check spent but never made (refused method, request cut off). */
+	if (r != NULL && r->auth == A_VERIFY)
+		authlimit_settle(h->limit, r->addr, http_now(), 1);
+	free(r);
+	*con_cls = NULL;
 	http_guard_arm(h->guard, c, 1);
 }
 
@@ -478,7 +757,8 @@ http_daemon(struct http_server *h, const struct http_opts *o,
 	size_t n = 0;
 
 	flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	    MHD_USE_ERROR_LOG | (h->use_tls ? MHD_USE_TLS : 0);
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
+	    (h->use_tls ? MHD_USE_TLS : 0);
 	http_opt(items, &n, MHD_OPTION_SOCK_ADDR, 0, sa);
 	http_opt(items, &n, MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)http_mhd_log,
 	    h);
@@ -500,6 +780,8 @@ http_daemon(struct http_server *h, const struct http_opts *o,
 	    h);
 	http_opt(items, &n, MHD_OPTION_NOTIFY_COMPLETED,
 	    (intptr_t)http_completed, h);
+	http_opt(items, &n, MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)http_uri,
+	    h);
 	if (h->use_tls)
 		http_tls_opts(h, items, &n);
 	http_opt(items, &n, MHD_OPTION_END, 0, NULL);
@@ -542,6 +824,8 @@ http_free(struct http_server *h)
 {
 	int i;
 
+	/* Its verdicts resume every suspended request: MHD requires it. */
+	webauth_stop(h->auth);
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	http_guard_free(h->guard);		/* after MHD's last notify */
@@ -551,6 +835,8 @@ http_free(struct http_server *h)
 	snapshot_release(h->empty);
 	http_tls_free(&h->tls);
 	webauth_free(h->auth);
+	authlimit_free(h->limit);
+	pthread_mutex_destroy(&h->rate.mu);
 	free(h);
 }
 
@@ -561,12 +847,18 @@ http_web_setup(struct http_server *h, const struct webconfig *w, char *err,
 {
 	if (w == NULL)
 		return 0;
+	if (w->rate_interval_ms > 0) {
+		h->rate.every = w->rate_interval_ms / 1000.0;
+		h->rate.burst = h->rate.tokens = w->rate_burst;
+		h->rate.at = http_now();
+	}
 	if (w->tls) {
 		if (http_tls_load(&h->tls, &w->tls_cfg, err, errlen) == -1)
 			return -1;
 		h->use_tls = 1;
 	}
-	if (w->nusers > 0 && (h->auth = webauth_new(w)) == NULL) {
+	if (w->nusers > 0 && ((h->auth = webauth_new(w)) == NULL ||
+	    (h->limit = authlimit_new()) == NULL)) {
 		snprintf(err, errlen, "http: out of memory");
 		return -1;
 	}
@@ -589,6 +881,11 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 		return NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(err, errlen, "http: %s", strerror(errno));
+		return NULL;
+	}
+	if (pthread_mutex_init(&h->rate.mu, NULL) != 0) {
+		snprintf(err, errlen, "http: %s", strerror(errno));
+		free(h);
 		return NULL;
 	}
 	h->store = store;

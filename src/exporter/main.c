@@ -197,7 +197,8 @@ print_metrics(struct snapshot_store *store)
 	struct omapi_buf b;
 	int rv = -1;
 
-	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
+	omapi_buf_init(&b, snap != NULL && snap->body_max > RENDER_DEFAULT_MAX ?
+	    snap->body_max : RENDER_DEFAULT_MAX);
 	if (snap != NULL && render_metrics(&b, snap) == 0 &&
 	    fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0)
 		rv = 0;

@@ -28,7 +28,7 @@ static const char page_head[] =
 "h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin:1.4em 0 .3em}\n"
 "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
 "th,td{text-align:left;padding:.25em .6em;border-bottom:1px solid #ddd;"
-"vertical-align:middle}\n"
+"vertical-align:middle}\ntd{white-space:nowrap}\n"
 "tr.sn td{background:#f3f5f8;border-top:2px solid #bbb}\n"
 "tbody.sn tr:not(.sn) td:first-child{padding-left:1.8em}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
@@ -36,7 +36,7 @@ static const char page_head[] =
 "font-size:.85em}\n"
 ".st.up{background:#2e7d32}.st.down{background:#c62828}\n"
 ".muted{color:#666}.lbl{font-size:.85em;color:#555}\n"
-".bar{display:flex;width:22em;max-width:40vw;height:1.1em;"
+".bar{display:flex;width:16em;max-width:30vw;height:1.1em;"
 "background:#eee;border:1px solid #bbb}\n"
 ".bar span{display:block;height:100%}\n"
 ".active{background:#1565c0}.free{background:#a5d6a7}"
@@ -54,7 +54,9 @@ static const char page_key[] =
 "<span class=\"free\"></span>free. "
 "Without a sweep the bar shows the pool counters: in use, backup, free; "
 "a shared network's bar (its heading row) always does."
-"</p>\n";
+"</p>\n<p class=\"muted\">Clients: active leases whose client last "
+"talked to the server (cltt) within 5 minutes and within an hour before "
+"the sweep read them; last client: the newest cltt of any lease.</p>\n";
 
 static int
 page_str(struct omapi_buf *b, const char *s)
@@ -197,9 +199,29 @@ page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
 	return page_str(b, "</div>");
 }
 
+/*
+ * The client activity cells of a pool: active leases whose client talked
+ * to the server within 5 minutes and within an hour, and the last time any
+ * client did (all from the sweep).
+ */
+static int
+page_activity(struct omapi_buf *b, const struct snapshot_pool *p, double now)
+{
+	if (!p->sweep_known)
+		return page_str(b, "<td class=\"n muted\">?</td>"
+		    "<td class=\"n muted\">?</td><td class=\"muted\">?</td>");
+	if (page_printf(b, "<td class=\"n\" title=\"active leases seen "
+	    "within 5 min\">%" PRIu64 "</td><td class=\"n\" title=\"active "
+	    "leases seen within 1 h\">%" PRIu64 "</td><td>", p->seen[0],
+	    p->seen[SNAPSHOT_NSEEN - 1]) == -1 ||
+	    page_age(b, (double)p->last_cltt, now) == -1)
+		return -1;
+	return page_str(b, "</td>");
+}
+
 /* One table row per pool. */
 static int
-page_pool(struct omapi_buf *b, const struct snapshot_pool *p)
+page_pool(struct omapi_buf *b, const struct snapshot_pool *p, double now)
 {
 	size_t i;
 
@@ -223,9 +245,10 @@ page_pool(struct omapi_buf *b, const struct snapshot_pool *p)
 	    "<td class=\"n muted\">?</td><td class=\"n muted\">?</td><td>")
 	    == -1)
 		return -1;
-	if (page_bar(b, p) == -1)
+	if (page_bar(b, p) == -1 || page_str(b, "</td>") == -1 ||
+	    page_activity(b, p, now) == -1)
 		return -1;
-	return page_str(b, "</td></tr>\n");
+	return page_str(b, "</tr>\n");
 }
 
 /* Pool indexes by shared network (pools without one last), then index. */
@@ -284,7 +307,7 @@ page_group_row(struct omapi_buf *b, const struct snapshot_server *sv,
 
 	if (name == NULL)
 		return page_printf(b, "<tbody class=\"sn\"><tr class=\"sn\">"
-		    "<td colspan=\"6\"><b>Other pools</b> <span class=\"lbl\">"
+		    "<td colspan=\"9\"><b>Other pools</b> <span class=\"lbl\">"
 		    "%zu, shared network unknown (not in dhcpd.conf)</span>"
 		    "</td></tr>\n", npools);
 	if (page_str(b, "<tbody class=\"sn\"><tr class=\"sn\"><td><b>") ==
@@ -294,14 +317,15 @@ page_group_row(struct omapi_buf *b, const struct snapshot_server *sv,
 		return -1;
 	if ((sh = page_shared_find(sv, name)) == NULL)
 		return page_str(b, "<td class=\"n muted\">?</td><td class=\"n "
-		    "muted\">?</td><td class=\"n muted\">?</td><td></td></tr>\n");
+		    "muted\">?</td><td class=\"n muted\">?</td><td colspan=\"4\">"
+		    "</td></tr>\n");
 	if (page_printf(b, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
 	    "%" PRIu64 "</td><td class=\"n\">%.1f%%</td><td><div "
 	    "class=\"bar\">", sh->addresses, sh->free,
 	    page_used_pct(sh->addresses, sh->free)) == -1 ||
 	    page_counters_bar(b, sh->addresses, sh->free, sh->backup) == -1)
 		return -1;
-	return page_str(b, "</div></td></tr>\n");
+	return page_str(b, "</div></td><td colspan=\"3\"></td></tr>\n");
 }
 
 /*
@@ -310,7 +334,8 @@ page_group_row(struct omapi_buf *b, const struct snapshot_server *sv,
  * under its totals, and the pools without one last.
  */
 static int
-page_pools(struct omapi_buf *b, const struct snapshot_server *sv)
+page_pools(struct omapi_buf *b, const struct snapshot_server *sv,
+    double now)
 {
 	const char *sn;
 	size_t *idx, i, j, k;
@@ -323,7 +348,7 @@ page_pools(struct omapi_buf *b, const struct snapshot_server *sv)
 	qsort_r(idx, sv->npools, sizeof(*idx), page_pool_cmp, sv->pools);
 	if (sv->npools > 0 && sv->pools[idx[0]]->shared_network == NULL) {
 		for (i = 0; i < sv->npools; i++)	/* no shared network */
-			if (page_pool(b, sv->pools[i]) == -1)
+			if (page_pool(b, sv->pools[i], now) == -1)
 				goto out;
 		rc = 0;
 		goto out;
@@ -336,7 +361,7 @@ page_pools(struct omapi_buf *b, const struct snapshot_server *sv)
 		if (page_group_row(b, sv, sn, j - i) == -1)
 			goto out;
 		for (k = i; k < j; k++)
-			if (page_pool(b, sv->pools[idx[k]]) == -1)
+			if (page_pool(b, sv->pools[idx[k]], now) == -1)
 				goto out;
 		if (page_str(b, "</tbody>\n") == -1)
 			goto out;
@@ -379,7 +404,6 @@ static int
 page_server(struct omapi_buf *b, const struct snapshot_server *sv,
     double now)
 {
-
 	if (page_str(b, "<section><h2>") == -1 ||
 	    page_escape(b, sv->name) == -1 ||
 	    page_str(b, sv->up ? " <span class=\"st up\">up</span></h2>\n" :
@@ -397,9 +421,13 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 	if (sv->npools > 0) {
 		if (page_str(b, "<table><tr><th>Pool</th><th>Labels</th>"
 		    "<th class=\"n\">Addresses</th><th class=\"n\">Free</th>"
-		    "<th class=\"n\">Used</th><th>Use</th></tr>\n") == -1)
+		    "<th class=\"n\">Used</th><th>Use</th>"
+		    "<th class=\"n\">Clients 5 min</th>"
+		    "<th class=\"n\">Clients 1 h</th>"
+		    "<th>Last client</th></tr>\n") == -1)
 			return -1;
-		if (page_pools(b, sv) == -1 || page_str(b, "</table>\n") == -1)
+		if (page_pools(b, sv, now) == -1 ||
+		    page_str(b, "</table>\n") == -1)
 			return -1;
 	}
 	if (page_hosts(b, sv) == -1)

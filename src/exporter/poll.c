@@ -36,10 +36,16 @@ struct poll_step {
 	int			 fatal;		/* auth failure: stop */
 };
 
+/*
+ * One request failed.  When the connection broke, every request in flight
+ * fails with the same error and the pipeline returns it too: that is one
+ * failure, counted once by poll_step_run (as a sweep counts it once).
+ */
 static void
 step_error(struct poll_step *st, const struct omapi_error *e)
 {
-	server_count_error(st->s, e);
+	if (!omapi_conn_is_broken(st->s->conn))
+		server_count_error(st->s, e);
 	if (e->code == OMAPI_ERR_AUTH || e->code == OMAPI_ERR_CANCELLED)
 		st->fatal = 1;
 }

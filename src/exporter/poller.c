@@ -38,6 +38,7 @@ struct poller {
 	pthread_cond_t		 wake;
 	int			 stopping;
 	int			 serving;	/* started: a daemon, not --once */
+	size_t			 body_max;	/* of every snapshot published */
 	struct server_result	*results;	/* handed over, per server */
 	uint64_t		*conf_errors;	/* failed dhcpd.conf reads */
 	struct worker		*workers;
@@ -71,6 +72,7 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	pthread_cond_init(&p->wake, NULL);
 	p->cfg = cfg;
 	p->store = store;
+	p->body_max = (size_t)config_body_max(cfg);	/* 0..default: default */
 	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
 	    NULL || (p->workers = calloc(cfg->nservers + 1,
 	    sizeof(*p->workers))) == NULL || (p->conf_errors =
@@ -137,6 +139,7 @@ poller_publish(struct poller *p)
 		log_warnx("cannot build a snapshot: out of memory");
 		return;
 	}
+	snap->body_max = p->body_max;
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
 		if (publish_server(snap, &p->cfg->servers[i],
@@ -252,6 +255,10 @@ worker_sweep_done(struct worker *w)
 	}
 	s->res.sweep_duration = now - s->sweep.started;
 	s->res.last_sweep = now;
+	leasetab_release(s->res.leases);	/* lease_info: the new table */
+	leasetab_finish(s->sweep.leases);
+	s->res.leases = s->sweep.leases;
+	s->sweep.leases = NULL;
 	log_debug("server %s: sweep done in %.3f s", s->cfg->name,
 	    s->res.sweep_duration);
 	sweeper_abort(&s->sweep);
@@ -411,6 +418,25 @@ poller_stop(struct poller *p)
 		}
 }
 
+/*
+ * Whether two pools cover the same addresses, range by range.  Only the
+ * addresses: a range also remembers where it was written, and a pool that
+ * merely moved in the file is the same pool.
+ */
+static int
+same_ranges(const struct config_pool *a, const struct config_pool *b)
+{
+	size_t i;
+
+	if (a->nranges != b->nranges)
+		return 0;
+	for (i = 0; i < a->nranges; i++)
+		if (a->ranges[i].first != b->ranges[i].first ||
+		    a->ranges[i].last != b->ranges[i].last)
+			return 0;
+	return 1;
+}
+
 /* The configured pool of old with the same name and the same ranges. */
 static const struct config_pool *
 same_pool(const struct config_server *old, const struct config_pool *np,
@@ -421,10 +447,7 @@ same_pool(const struct config_server *old, const struct config_pool *np,
 
 	for (i = 0; i < old->npools; i++) {
 		op = &old->pools[i];
-		if (strcmp(op->name, np->name) != 0 ||
-		    op->nranges != np->nranges ||
-		    memcmp(op->ranges, np->ranges, np->nranges *
-		    sizeof(*np->ranges)) != 0)
+		if (strcmp(op->name, np->name) != 0 || !same_ranges(op, np))
 			continue;
 		*at = i;
 		return op;
@@ -457,6 +480,7 @@ adopt_server(struct server *s, const struct config_server *ocfg,
 	if (cfg->sweep.enabled) {
 		r->last_sweep = or->last_sweep;
 		r->sweep_duration = or->sweep_duration;
+		r->sweep_connections = or->sweep_connections;
 	}
 	for (i = 0; i < cfg->npools; i++) {
 		if (same_pool(ocfg, &cfg->pools[i], &j) == NULL)

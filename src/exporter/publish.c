@@ -131,6 +131,10 @@ publish_results(struct snapshot_pool *sp, const struct pool_result *pr,
 	if (pr->sweep.earliest_end > 0 && (sp->earliest_end == 0 ||
 	    pr->sweep.earliest_end < sp->earliest_end))
 		sp->earliest_end = pr->sweep.earliest_end;
+	for (k = 0; k < SNAPSHOT_NSEEN; k++)
+		sp->seen[k] += pr->sweep.seen[k];
+	if (pr->sweep.last_cltt > sp->last_cltt)
+		sp->last_cltt = pr->sweep.last_cltt;
 }
 
 /* One published pool: the configured pool lead and those it leads. */
@@ -279,6 +283,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->has_conf = cfg->dhcpd_conf != NULL;
 	ss->conf_loaded = cfg->dconf_loaded;
 	ss->conf_errors = conf_errors;
+	ss->lease_info = cfg->lease_info.enabled;
+	ss->leases = leasetab_ref(r->leases);
 	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1)
 		return -1;
 	return 0;

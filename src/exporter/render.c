@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "render.h"
 
@@ -43,9 +42,13 @@ struct render_ctx {
 	"old (see dhcpd_exporter_last_sweep_timestamp_seconds)."
 
 enum render_fid {
-	F_UP, F_POOL_INFO, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES, F_EXPIRING, F_EARLIEST,
-	F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT, F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
-	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED, F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS, F_NFAM
+	F_UP, F_POOL_INFO, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES,
+	F_EXPIRING, F_EARLIEST, F_SEEN, F_LAST_CLTT, F_LEASE_INFO, F_LEASE_END,
+	F_LEASE_DROPPED, F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT,
+	F_HOST_INFO, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS, F_CONF_LOADED,
+	F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED, F_SWEEP_RATE,
+	F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS, F_ERRORS, F_RESETS,
+	F_NFAM
 };
 
 static const struct render_family render_families[F_NFAM] = {
@@ -80,6 +83,29 @@ static const struct render_family render_families[F_NFAM] = {
 	    "gauge",
 	    "Earliest end of an active lease in the pool, in seconds since "
 	    "the epoch; absent when the pool has no active lease." SWEEP_NOTE },
+	[F_SEEN] = { "dhcpd_pool_active_leases_seen", "gauge",
+	    "Active leases in the pool whose client's last transaction "
+	    "(cltt) lies at most within_seconds before the sweep read them "
+	    "(cumulative: the 3600 count includes the 300 count)." SWEEP_NOTE },
+	[F_LAST_CLTT] = {
+	    "dhcpd_pool_last_client_transaction_timestamp_seconds", "gauge",
+	    "Newest client last transaction time (cltt) of any lease in the "
+	    "pool, in seconds since the epoch; absent when no lease has one."
+	    SWEEP_NOTE },
+	[F_LEASE_INFO] = { "dhcpd_lease_info", "gauge",
+	    "One series per lease in state active, abandoned or backup that "
+	    "the last sweep read, with its hardware address and client "
+	    "hostname (empty when none), for servers with lease_info enabled "
+	    "(at most max_series leases each: see "
+	    "dhcpd_exporter_lease_info_dropped); always 1." SWEEP_NOTE },
+	[F_LEASE_END] = { "dhcpd_lease_end_timestamp_seconds", "gauge",
+	    "End of each lease of dhcpd_lease_info, in seconds since the "
+	    "epoch; absent for a lease without an end or one that never "
+	    "ends." SWEEP_NOTE },
+	[F_LEASE_DROPPED] = { "dhcpd_exporter_lease_info_dropped", "gauge",
+	    "Leases of the last sweep left without dhcpd_lease_info and "
+	    "dhcpd_lease_end_timestamp_seconds series because lease_info's "
+	    "max_series was reached." },
 	[F_SN_ADDRS] = { "dhcpd_shared_network_addresses", "gauge",
 	    "Addresses of the shared network: the sum over its distinct "
 	    "dhcpd pools (dhcpd allocates from any of them)." },
@@ -402,13 +428,33 @@ render_errors(struct render_ctx *c, const struct snapshot *s)
 	return 0;
 }
 
+/* One series per horizon, labelled within_seconds, after the n labels. */
+static int
+render_horizons(struct render_ctx *c, struct render_lbl *l, size_t n,
+    const uint32_t *secs, const uint64_t *counts, size_t ncounts)
+{
+	char val[RENDER_VALLEN], within[16];
+	size_t i;
+	int ret = 0;
+
+	l[n].name = "within_seconds";
+	l[n].value = within;
+	for (i = 0; i < ncounts && ret == 0; i++) {
+		snprintf(within, sizeof(within), "%" PRIu32, secs[i]);
+		render_fmt_u64(val, sizeof(val), counts[i]);
+		ret = render_sample(c, l, n + 1, val);
+	}
+	l[n].value = NULL;	/* within goes out of scope */
+	return ret;
+}
+
 /* The series of one pool in one pool family. */
 static int
 render_pool(struct render_ctx *c, enum render_fid f,
     const struct snapshot_server *sv, const struct snapshot_pool *p)
 {
 	struct render_lbl l[RENDER_NLBL];
-	char val[RENDER_VALLEN], within[16];
+	char val[RENDER_VALLEN];
 	size_t n;
 	unsigned i;
 
@@ -446,20 +492,22 @@ render_pool(struct render_ctx *c, enum render_fid f,
 	case F_EXPIRING:
 		if (!p->sweep_known)
 			return 0;
-		l[n].name = "within_seconds";
-		l[n].value = within;
-		for (i = 0; i < SNAPSHOT_NEXPIRY; i++) {
-			snprintf(within, sizeof(within), "%" PRIu32,
-			    snapshot_expiry_secs[i]);
-			render_fmt_u64(val, sizeof(val), p->expiring[i]);
-			if (render_sample(c, l, n + 1, val) == -1)
-				return -1;
-		}
-		return 0;
+		return render_horizons(c, l, n, snapshot_expiry_secs,
+		    p->expiring, SNAPSHOT_NEXPIRY);
 	case F_EARLIEST:
 		if (!p->sweep_known || p->earliest_end <= 0)
 			return 0;
 		snprintf(val, sizeof(val), "%" PRId64, p->earliest_end);
+		return render_sample(c, l, n, val);
+	case F_SEEN:
+		if (!p->sweep_known)
+			return 0;
+		return render_horizons(c, l, n, snapshot_seen_secs, p->seen,
+		    SNAPSHOT_NSEEN);
+	case F_LAST_CLTT:
+		if (!p->sweep_known || p->last_cltt <= 0)
+			return 0;
+		snprintf(val, sizeof(val), "%" PRId64, p->last_cltt);
 		return render_sample(c, l, n, val);
 	default:
 		return 0;
@@ -509,6 +557,81 @@ render_shared_family(struct render_ctx *c, const struct snapshot *s,
 	return 0;
 }
 
+/* The ip and mac labels of a lease row, formatted. */
+static void
+render_fmt_lease(const struct leasetab_row *r, char *ip, size_t iplen,
+    char *mac, size_t maclen)
+{
+	size_t i, n = 0;
+
+	snprintf(ip, iplen, "%u.%u.%u.%u", r->ip >> 24, (r->ip >> 16) & 0xff,
+	    (r->ip >> 8) & 0xff, r->ip & 0xff);
+	mac[0] = '\0';
+	for (i = 0; i < r->hwlen && n + 3 < maclen; i++)
+		n += (size_t)snprintf(mac + n, maclen - n, i ? ":%02x" : "%02x",
+		    r->hw[i]);
+}
+
+/* One lease's series in dhcpd_lease_info or dhcpd_lease_end_*. */
+static int
+render_lease(struct render_ctx *c, enum render_fid f,
+    const struct snapshot_server *sv, const struct leasetab *t,
+    const struct leasetab_row *r)
+{
+	struct render_lbl l[6] = { { "server", sv->name }, { "pool", NULL },
+	    { "ip", NULL }, { "mac", NULL }, { "hostname", NULL },
+	    { "state", NULL } };
+	char ip[16], mac[3 * sizeof(r->hw)], val[RENDER_VALLEN];
+	int ret;
+
+	if (r->pool >= sv->npools ||
+	    (l[5].value = snapshot_state_name(r->state)) == NULL)
+		return 0;
+	render_fmt_lease(r, ip, sizeof(ip), mac, sizeof(mac));
+	l[1].value = sv->pools[r->pool]->name;
+	l[2].value = ip;
+	if (f == F_LEASE_INFO) {
+		l[3].value = mac;
+		l[4].value = t->text + r->hostname;
+		ret = render_sample(c, l, 6, "1");
+	} else if (r->ends == 0 || r->ends == UINT32_MAX) {
+		ret = 0;
+	} else {
+		render_fmt_u64(val, sizeof(val), r->ends);
+		ret = render_sample(c, l, 3, val);
+	}
+	return ret;
+}
+
+/* A per-lease family, or the dropped count, for every lease_info server. */
+static int
+render_lease_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	struct render_lbl l[1] = { { "server", NULL } };
+	const struct snapshot_server *sv;
+	char val[RENDER_VALLEN];
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++) {
+		sv = s->servers[i];
+		if (!sv->lease_info || sv->leases == NULL)
+			continue;
+		if (f == F_LEASE_DROPPED) {
+			l[0].value = sv->name;
+			render_fmt_u64(val, sizeof(val), sv->leases->dropped);
+			if (render_sample(c, l, 1, val) == -1)
+				return -1;
+			continue;
+		}
+		for (j = 0; j < sv->leases->nrows; j++)
+			if (render_lease(c, f, sv, sv->leases,
+			    &sv->leases->rows[j]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
 /* dhcpd_host_present or dhcpd_host_info for every configured host. */
 static int
 render_host_family(struct render_ctx *c, const struct snapshot *s,
@@ -552,9 +675,11 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 
 	switch (f) {
 	case F_POOL_INFO: case F_RESOLVED: case F_ADDRS: case F_FREE:
-	case F_BACKUP: case F_LEASES:
-	case F_EXPIRING: case F_EARLIEST:
+	case F_BACKUP: case F_LEASES: case F_EXPIRING: case F_EARLIEST:
+	case F_SEEN: case F_LAST_CLTT:
 		return render_pool_family(&c, s, f);
+	case F_LEASE_INFO: case F_LEASE_END: case F_LEASE_DROPPED:
+		return render_lease_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:
 		return render_host_family(&c, s, f);
 	case F_SN_ADDRS: case F_SN_FREE: case F_SN_BACKUP:
@@ -581,87 +706,4 @@ render_metrics(struct omapi_buf *b, const struct snapshot *s)
 		if (render_family(b, s, f) == -1)
 			return -1;
 	return 0;
-}
-
-/*
- * Append the gzip (RFC 1952) compression of in to b, bounded by b's
- * maximum.  -1 with errno EMSGSIZE or ENOMEM on failure.
- */
-int
-render_gzip(struct omapi_buf *b, const void *in, size_t len)
-{
-	unsigned char chunk[16384];
-	z_stream z;
-	int rc, ret = -1;
-
-	if (len > UINT32_MAX) {
-		errno = EMSGSIZE;
-		return -1;
-	}
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK) {
-		errno = ENOMEM;
-		return -1;
-	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof(chunk);
-		rc = deflate(&z, Z_FINISH);
-		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-			errno = ENOMEM;
-			goto out_end;
-		}
-		if (omapi_buf_add(b, chunk, sizeof(chunk) - z.avail_out) == -1)
-			goto out_end;
-	} while (rc != Z_STREAM_END);
-	ret = 0;
-out_end:
-	deflateEnd(&z);
-	return ret;
-}
-
-/*
- * The /metrics body of snapshot s, rendered (and gzipped, when *gz is set)
- * at most once per snapshot, each bounded by max.  *gz is cleared when
- * the gzip form is not available.  The body stays valid while the caller
- * holds its reference to s.  The poller may call this before publishing
- * to spare the first scrape the rendering.
- */
-int
-render_cached(struct snapshot *s, size_t max, int *gz, const uint8_t **data,
-    size_t *len)
-{
-	int ret = -1;
-
-	pthread_mutex_lock(&s->cache_mtx);
-	if (s->text_state == 0) {
-		omapi_buf_init(&s->text, max);
-		s->text_state = render_metrics(&s->text, s) == 0 ? 1 : -1;
-		if (s->text_state == -1)
-			omapi_buf_free(&s->text);
-	}
-	if (s->text_state != 1)
-		goto out_unlock;
-	if (*gz && s->gz_state == 0) {
-		omapi_buf_init(&s->gz, max);
-		s->gz_state = render_gzip(&s->gz, s->text.data,
-		    s->text.len) == 0 ? 1 : -1;
-		if (s->gz_state == -1)
-			omapi_buf_free(&s->gz);
-	}
-	if (*gz && s->gz_state == 1) {
-		*data = s->gz.data;
-		*len = s->gz.len;
-	} else {
-		*gz = 0;
-		*data = s->text.data;
-		*len = s->text.len;
-	}
-	ret = 0;
-out_unlock:
-	pthread_mutex_unlock(&s->cache_mtx);
-	return ret;
 }

@@ -1,6 +1,8 @@
 /*
- * render.h: a snapshot as Prometheus text exposition format 0.0.4, and
- * gzip of a rendered body.  Pure: no I/O, no logging, no globals.
+ * render.h: a snapshot as Prometheus text exposition format 0.0.4, and as
+ * the HTML status page.  Pure: no I/O, no logging, no globals, no locks;
+ * the snapshot is only read (the HTTP side keeps its rendered body:
+ * bodycache.h).
  */
 #ifndef RENDER_H
 #define RENDER_H
@@ -20,9 +22,6 @@ int	 render_metrics(struct omapi_buf *, const struct snapshot *);
 int	 render_label_value(struct omapi_buf *, const char *);
 int	 render_help_text(struct omapi_buf *, const char *);
 int	 render_double(struct omapi_buf *, double);
-int	 render_gzip(struct omapi_buf *, const void *, size_t);
-int	 render_cached(struct snapshot *, size_t max, int *gz,
-	    const uint8_t **, size_t *);
 
 /* ---- page.c: the HTML status page at / ---- */
 int	 page_render(struct omapi_buf *, const struct snapshot *, int ready,

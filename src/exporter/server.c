@@ -37,8 +37,10 @@ server_result_free(struct server_result *r)
 {
 	free(r->pools);
 	free(r->hosts);
+	leasetab_release(r->leases);
 	r->pools = NULL;
 	r->hosts = NULL;
+	r->leases = NULL;
 }
 
 /* Copy a result into another of the same configuration's size. */
@@ -48,10 +50,14 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 {
 	struct pool_result *pools = dst->pools;
 	struct host_result *hosts = dst->hosts;
+	struct leasetab *old = dst->leases;
 
 	*dst = *src;
 	dst->pools = pools;
 	dst->hosts = hosts;
+	/* the table is immutable once handed over: shared, not copied */
+	dst->leases = leasetab_ref(src->leases);
+	leasetab_release(old);
 	memcpy(pools, src->pools, cfg->npools * sizeof(*pools));
 	memcpy(hosts, src->hosts, cfg->nhosts * sizeof(*hosts));
 }
@@ -278,6 +284,11 @@ server_connect(struct server *s, double now)
 	struct omapi_conn *c;
 	struct omapi_error e;
 
+	/* An idle connection that dhcpd closed (a restart) shows as such
+	 * only when read: look before reusing it, so a restarted dhcpd is
+	 * one reconnect, not a failed poll. */
+	if (s->conn != NULL && !omapi_conn_is_broken(s->conn))
+		omapi_conn_pump_us(s->conn, 0, NULL);
 	if (s->conn != NULL && !omapi_conn_is_broken(s->conn))
 		return 0;
 	if (s->conn != NULL) {

@@ -6,6 +6,9 @@
  * --once), from server_init to server_free.  Nothing else reads or writes
  * it.  What the rest of the exporter may see is struct server_result, a
  * plain copy the worker hands over (poller.c) at the end of every step.
+ * The one thing a copy shares is the lease table of a finished sweep
+ * (lease_info): nobody changes it once handed over, and each holder keeps
+ * a reference (leasetab.c).
  *
  *   server.c    the connection (backoff, reconnect) and the counters
  *   poll.c      one poll: pool handles, pool counters, hosts
@@ -33,6 +36,8 @@ struct sweep_agg {
 	uint64_t	states[SNAPSHOT_NSTATES];
 	uint64_t	expiring[SNAPSHOT_NEXPIRY];
 	int64_t		earliest_end;
+	uint64_t	seen[SNAPSHOT_NSEEN];	/* active, by cltt */
+	int64_t		last_cltt;	/* newest cltt of any lease; 0: none */
 };
 
 struct pool_result {
@@ -77,6 +82,8 @@ struct server_result {
 	struct server_counters	 counters;
 	struct pool_result	*pools;
 	struct host_result	*hosts;
+	struct leasetab		*leases;	/* lease_info: last complete
+						 * sweep's (a reference) */
 };
 
 /* One address range of one pool, in sweep order. */
@@ -96,8 +103,11 @@ struct sweeper {
 	uint64_t		 next;		/* next address within it */
 	double			 started;
 	struct sweep_agg	*work;		/* per pool */
+	struct leasetab		*leases;	/* lease_info, this run */
 	uint64_t		 status_errors;	/* answers neither lease nor
 						 * "not found", this slice */
+	unsigned		 slice_cap;	/* addresses per slice at most;
+						 * 0: by the rate alone */
 	uint64_t		 retried;	/* asked again: a connection
 						 * broke (all sweeps) */
 	/* Connections: configured, or grown while each one more helps. */

@@ -14,6 +14,8 @@ const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY] = {
 	300, 900, 3600, 14400, 86400
 };
 
+const uint32_t snapshot_seen_secs[SNAPSHOT_NSEEN] = { 300, 900, 3600 };
+
 static const char *const snapshot_states[SNAPSHOT_NSTATES] = {
 	NULL, "free", "active", "expired", "released", "abandoned", "reset",
 	"backup"
@@ -225,6 +227,7 @@ snapshot_server_free(struct snapshot_server *sv)
 	free(sv->pools);
 	free(sv->hosts);
 	free(sv->name);
+	leasetab_release(sv->leases);
 	free(sv);
 }
 

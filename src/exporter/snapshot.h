@@ -45,6 +45,10 @@
 #define SNAPSHOT_NEXPIRY	5
 extern const uint32_t snapshot_expiry_secs[SNAPSHOT_NEXPIRY];
 
+/* Client activity horizons, cltt before the sweep read a lease: 5m-1h. */
+#define SNAPSHOT_NSEEN		3
+extern const uint32_t snapshot_seen_secs[SNAPSHOT_NSEEN];
+
 /* Why an OMAPI exchange failed, as counted in the error metric. */
 enum snapshot_reason {
 	SNAPSHOT_ERR_TIMEOUT,
@@ -80,6 +84,8 @@ struct snapshot_pool {
 	uint64_t		 states[SNAPSHOT_NSTATES];
 	uint64_t		 expiring[SNAPSHOT_NEXPIRY]; /* cumulative */
 	int64_t			 earliest_end;	/* epoch s; 0: no active */
+	uint64_t		 seen[SNAPSHOT_NSEEN];	/* active, cumulative */
+	int64_t			 last_cltt;	/* epoch s; 0: no lease has one */
 };
 
 struct snapshot_host {
@@ -95,6 +101,32 @@ struct snapshot_shared {
 	uint64_t	 addresses;
 	uint64_t	 free;
 	uint64_t	 backup;
+};
+
+/*
+ * The leases of one complete sweep that get per-lease series (leasetab.c):
+ * immutable once handed over, shared by reference.
+ */
+struct leasetab_row {
+	uint32_t	ip;		/* host order */
+	uint32_t	ends;		/* epoch s; 0 unset, ~0 never */
+	uint32_t	pool;		/* index into the server's pools */
+	uint32_t	hostname;	/* offset into text; 0: none */
+	uint8_t		state;
+	uint8_t		hwlen;
+	uint8_t		hw[16];
+};
+
+struct leasetab {
+	atomic_uint		 refs;
+	uint32_t		 max;		/* rows kept at most */
+	uint64_t		 dropped;	/* leases past max (or ENOMEM) */
+	struct leasetab_row	*rows;
+	size_t			 nrows;
+	size_t			 cap;
+	char			*text;		/* hostnames, NUL-terminated */
+	size_t			 textlen;
+	size_t			 textcap;
 };
 
 struct snapshot_server {
@@ -129,11 +161,17 @@ struct snapshot_server {
 	double			  conf_loaded;	/* epoch s of the last good read */
 	uint64_t		  conf_errors;	/* reads that failed, ever */
 	uint64_t		  unserved_ranges;
+	/* lease_info: enabled, and the last sweep's table (a reference,
+	 * released with the snapshot; NULL before the first sweep). */
+	int			  lease_info;
+	struct leasetab		 *leases;
 };
 
 struct snapshot {
 	atomic_uint		  refs;
 	double			  created;	/* epoch s */
+	size_t			  body_max;	/* its /metrics at most (from the
+						 * configuration); 0: the default */
 	char			 *version;
 	char			 *commit;
 	struct snapshot_server	**servers;
@@ -142,8 +180,9 @@ struct snapshot {
 
 	/*
 	 * The /metrics body, rendered at most once per snapshot on first
-	 * use (see http.c); the only part that changes after publishing,
-	 * always under cache_mtx.  state: 0 not yet, 1 done, -1 failed.
+	 * use; the only part that changes after publishing, only in
+	 * bodycache.c, always under cache_mtx.  state: 0 not yet, 1 done,
+	 * -1 failed.
 	 */
 	pthread_mutex_t		  cache_mtx;
 	int			  text_state;
@@ -189,5 +228,14 @@ void		 snapshot_store_publish(struct snapshot_store *,
 		    struct snapshot *);
 struct snapshot	*snapshot_store_acquire(struct snapshot_store *);
 int		 snapshot_store_ready(struct snapshot_store *);
+
+/* ---- leasetab.c ---- */
+struct leasetab	*leasetab_new(uint32_t max);
+struct leasetab	*leasetab_ref(struct leasetab *);
+void		 leasetab_release(struct leasetab *);
+void		 leasetab_add(struct leasetab *, uint32_t ip, size_t pool,
+		    const struct omapi_lease *);
+void		 leasetab_finish(struct leasetab *);
+int		 leasetab_wants(uint32_t state);
 
 #endif /* SNAPSHOT_H */

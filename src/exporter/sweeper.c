@@ -1,7 +1,8 @@
 /*
  * sweeper.c: the full per-address sweep of a server's configured ranges,
- * aggregated per pool into binding-state counts and the expiry picture of
- * active leases.  Nothing is kept per lease.
+ * aggregated per pool into binding-state counts, the expiry picture of
+ * active leases and client activity (cltt).  Nothing is kept per lease,
+ * unless lease_info asks for a table of them (leasetab.c).
  *
  * A sweep of a large pool takes seconds at a friendly rate, so it runs a
  * slice at a time and the poller keeps pool counters and hosts on schedule
@@ -69,6 +70,11 @@ sweeper_start(struct sweeper *s, double now)
 	if ((s->work = calloc(s->cfg->npools ? s->cfg->npools : 1,
 	    sizeof(*s->work))) == NULL)
 		return -1;
+	if (s->cfg->lease_info.enabled && (s->leases =
+	    leasetab_new(s->cfg->lease_info.max_series)) == NULL) {
+		sweeper_abort(s);
+		return -1;
+	}
 	s->active = 1;
 	s->range = 0;
 	s->next = s->nranges ? s->ranges[0].first : 0;
@@ -82,6 +88,8 @@ sweeper_abort(struct sweeper *s)
 {
 	free(s->work);
 	s->work = NULL;
+	leasetab_release(s->leases);
+	s->leases = NULL;
 	s->active = 0;
 }
 
@@ -118,6 +126,28 @@ slice_agg(struct slice *sl, uint32_t ip)
 	return &sl->s->work[rg[sl->hint].pool];
 }
 
+/*
+ * Client activity: the newest cltt of any lease, and active leases whose
+ * cltt is at most h seconds before now.  A cltt a little ahead of our
+ * clock (dhcpd's runs fast) is recent, not old.  0 is "never".
+ */
+static void
+slice_activity(const struct slice *sl, struct sweep_agg *a,
+    const struct omapi_lease *l)
+{
+	size_t k;
+
+	if (l->cltt == 0)
+		return;
+	if ((int64_t)l->cltt > a->last_cltt)
+		a->last_cltt = l->cltt;
+	if (l->state != OMAPI_LEASE_ACTIVE)
+		return;
+	for (k = 0; k < SNAPSHOT_NSEEN; k++)
+		if ((int64_t)l->cltt + snapshot_seen_secs[k] >= sl->now)
+			a->seen[k]++;
+}
+
 /* Count one lease into its pool's aggregate. */
 static void
 slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
@@ -130,6 +160,10 @@ slice_lease(void *arg, uint32_t ip, const struct omapi_lease *l)
 	    (a = slice_agg(sl, ip)) == NULL)
 		return;
 	a->states[l->state]++;
+	slice_activity(sl, a, l);
+	if (sl->s->leases != NULL && leasetab_wants(l->state))
+		leasetab_add(sl->s->leases, ip, sl->s->ranges[sl->hint].pool,
+		    l);
 	if (l->state != OMAPI_LEASE_ACTIVE || l->ends == 0 ||
 	    l->ends == UINT32_MAX)	/* 0: unset, ~0: never ends */
 		return;
@@ -177,11 +211,14 @@ static unsigned
 slice_size(const struct sweeper *s)
 {
 	double n = s->rate / 4;
+	unsigned size;
 
 	if (s->rate <= 0)
-		return SLICE_UNTHROTTLED;
-	return n < SLICE_MIN ? SLICE_MIN : n > SLICE_UNTHROTTLED ?
-	    SLICE_UNTHROTTLED : (unsigned)n;
+		size = SLICE_UNTHROTTLED;
+	else
+		size = n < SLICE_MIN ? SLICE_MIN : n > SLICE_UNTHROTTLED ?
+		    SLICE_UNTHROTTLED : (unsigned)n;
+	return s->slice_cap && s->slice_cap < size ? s->slice_cap : size;
 }
 
 /*

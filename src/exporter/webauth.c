@@ -1,6 +1,11 @@
 /*
  * webauth.c: basic-auth checks with bcrypt and a cache of the last good
- * password per user (see webauth.h).
+ * password per user, and the thread that runs the bcrypts for the HTTP
+ * server (see webauth.h).
+ *
+ * Two locks that are never held together: mu guards the cache, for a
+ * copy of 32 bytes, so a cached check never waits behind a bcrypt; qmu
+ * guards the queue and the stop flag.
  */
 #include <crypt.h>
 #include <pthread.h>
@@ -13,7 +18,6 @@
 
 #include "webauth.h"
 
-#define WEBAUTH_DIGEST	32	/* SHA-256 */
 
 struct webauth_user {
 	char		*name;
@@ -22,53 +26,171 @@ struct webauth_user {
 	int		 good_set;
 };
 
+struct webauth_job {
+	struct webauth_job	*next;
+	char			*user;
+	char			*password;
+	webauth_done_fn		*done;
+	void			*arg;
+};
+
 struct webauth {
 	pthread_mutex_t		 mu;		/* guards good, good_set */
 	unsigned char		 key[WEBAUTH_DIGEST];
 	struct webauth_user	*users;
 	size_t			 nusers;
+
+	pthread_mutex_t		 qmu;		/* guards the rest */
+	pthread_cond_t		 qcv;
+	int			 refs;		/* the owner's, the thread's */
+	int			 stop;
+	struct webauth_job	*head;
+	struct webauth_job	*tail;
+	size_t			 qlen;
+	struct webauth_job	*current;	/* being checked */
+	int			 abandoned;	/* current's done was called */
 };
 
+static void	*webauth_run(void *);
+
+/* Free a webauth nobody refers to any more. */
+static void
+webauth_destroy(struct webauth *a)
+{
+	size_t i;
+
+	pthread_cond_destroy(&a->qcv);
+	pthread_mutex_destroy(&a->qmu);
+	pthread_mutex_destroy(&a->mu);
+	for (i = 0; i < a->nusers; i++) {
+		free(a->users[i].name);
+		free(a->users[i].hash);
+	}
+	free(a->users);
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+}
+
+/* Drop one reference (under qmu, which it releases); the last frees. */
+static void
+webauth_unref_locked(struct webauth *a)
+{
+	int last = --a->refs == 0;
+
+	pthread_mutex_unlock(&a->qmu);
+	if (last)
+		webauth_destroy(a);
+}
+
+static int
+webauth_init_locks(struct webauth *a)
+{
+	if (pthread_mutex_init(&a->mu, NULL) != 0)
+		return -1;
+	if (pthread_mutex_init(&a->qmu, NULL) != 0) {
+		pthread_mutex_destroy(&a->mu);
+		return -1;
+	}
+	if (pthread_cond_init(&a->qcv, NULL) != 0) {
+		pthread_mutex_destroy(&a->qmu);
+		pthread_mutex_destroy(&a->mu);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The checker's thread is detached and holds a reference of its own, so
+ * stopping never waits for the bcrypt it is running (a second or more
+ * at a high cost): the thread finishes it, finds itself stopped, drops
+ * its reference and ends.
+ */
 struct webauth *
 webauth_new(const struct webconfig *w)
 {
 	struct webauth *a;
+	pthread_t t;
 	size_t i;
 
 	if (w->nusers == 0 || (a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	if ((a->users = calloc(w->nusers, sizeof(*a->users))) == NULL ||
 	    RAND_bytes(a->key, sizeof(a->key)) != 1 ||
-	    pthread_mutex_init(&a->mu, NULL) != 0) {
+	    webauth_init_locks(a) == -1) {
 		free(a->users);
 		free(a);
 		return NULL;
 	}
+	a->refs = 1;
 	a->nusers = w->nusers;
 	for (i = 0; i < w->nusers; i++)
 		if ((a->users[i].name = strdup(w->users[i].name)) == NULL ||
 		    (a->users[i].hash = strdup(w->users[i].hash)) == NULL) {
-			webauth_free(a);
+			webauth_destroy(a);
 			return NULL;
 		}
+	a->refs = 2;
+	if (pthread_create(&t, NULL, webauth_run, a) != 0) {
+		webauth_destroy(a);
+		return NULL;
+	}
+	pthread_detach(t);
 	return a;
+}
+
+static void
+webauth_job_free(struct webauth_job *j)
+{
+	if (j->password != NULL) {
+		explicit_bzero(j->password, strlen(j->password));
+		free(j->password);
+	}
+	free(j->user);
+	free(j);
+}
+
+/*
+ * Stop: every queued check and the one under way are called back with
+ * -1 before this returns, and none is called back after.
+ */
+void
+webauth_stop(struct webauth *a)
+{
+	struct webauth_job *j, *queued;
+	webauth_done_fn *cur_done = NULL;
+	void *cur_arg = NULL;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->qmu);
+	a->stop = 1;
+	queued = a->head;
+	a->head = a->tail = NULL;
+	a->qlen = 0;
+	if (a->current != NULL && !a->abandoned) {
+		a->abandoned = 1;
+		cur_done = a->current->done;
+		cur_arg = a->current->arg;
+	}
+	pthread_cond_signal(&a->qcv);
+	pthread_mutex_unlock(&a->qmu);
+	if (cur_done != NULL)
+		cur_done(cur_arg, -1);
+	while ((j = queued) != NULL) {
+		queued = j->next;
+		j->done(j->arg, -1);
+		webauth_job_free(j);
+	}
 }
 
 void
 webauth_free(struct webauth *a)
 {
-	size_t i;
-
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->nusers; i++) {
-		free(a->users[i].name);
-		free(a->users[i].hash);
-	}
-	free(a->users);
-	pthread_mutex_destroy(&a->mu);
-	explicit_bzero(a, sizeof(*a));
-	free(a);
+	webauth_stop(a);
+	pthread_mutex_lock(&a->qmu);
+	webauth_unref_locked(a);
 }
 
 /* The keyed digest the cache keeps: SHA-256(key, user, NUL, password). */
@@ -124,14 +246,32 @@ webauth_find(struct webauth *a, const char *user)
 
 /* Whether the digest is the user's last good password. */
 static int
-webauth_cached(struct webauth *a, struct webauth_user *u,
+webauth_hit(struct webauth *a, struct webauth_user *u,
     const unsigned char d[WEBAUTH_DIGEST])
 {
 	int hit;
 
+	if (u == NULL)
+		return 0;
 	pthread_mutex_lock(&a->mu);
 	hit = u->good_set && CRYPTO_memcmp(u->good, d, WEBAUTH_DIGEST) == 0;
 	pthread_mutex_unlock(&a->mu);
+	return hit;
+}
+
+int
+webauth_cached(struct webauth *a, const char *user, const char *pw,
+    unsigned char digest[WEBAUTH_DIGEST])
+{
+	unsigned char d[WEBAUTH_DIGEST];
+	int hit;
+
+	if (a == NULL || user == NULL || pw == NULL ||
+	    webauth_digest(a, user, pw, d) == -1)
+		return 0;
+	if ((hit = webauth_hit(a, webauth_find(a, user), d)) && digest != NULL)
+		memcpy(digest, d, sizeof(d));
+	explicit_bzero(d, sizeof(d));
 	return hit;
 }
 
@@ -146,7 +286,7 @@ webauth_check(struct webauth *a, const char *user, const char *pw)
 	    webauth_digest(a, user, pw, d) == -1)
 		return 0;
 	u = webauth_find(a, user);
-	if (u != NULL && webauth_cached(a, u, d)) {
+	if (webauth_hit(a, u, d)) {
 		explicit_bzero(d, sizeof(d));
 		return 1;
 	}
@@ -161,4 +301,73 @@ webauth_check(struct webauth *a, const char *user, const char *pw)
 	}
 	explicit_bzero(d, sizeof(d));
 	return ok;
+}
+
+/*
+ * The checker's thread: one queued check at a time until stopped.  The
+ * verdict is given under qmu, so webauth_stop either abandons the check
+ * first (and answers it itself) or finds the answer given.
+ */
+static void *
+webauth_run(void *arg)
+{
+	struct webauth *a = arg;
+	struct webauth_job *j;
+	int ok;
+
+	pthread_mutex_lock(&a->qmu);
+	for (;;) {
+		while (!a->stop && a->head == NULL)
+			pthread_cond_wait(&a->qcv, &a->qmu);
+		if (a->stop)
+			break;
+		j = a->head;
+		if ((a->head = j->next) == NULL)
+			a->tail = NULL;
+		a->qlen--;
+		a->current = j;
+		a->abandoned = 0;
+		pthread_mutex_unlock(&a->qmu);
+		ok = webauth_check(a, j->user, j->password);
+		pthread_mutex_lock(&a->qmu);
+		if (!a->abandoned)
+			j->done(j->arg, ok);
+		a->current = NULL;
+		webauth_job_free(j);
+	}
+	webauth_unref_locked(a);
+	return NULL;
+}
+
+int
+webauth_submit(struct webauth *a, const char *user, const char *pw,
+    webauth_done_fn *done, void *arg)
+{
+	struct webauth_job *j;
+
+	if (a == NULL || user == NULL || pw == NULL ||
+	    (j = calloc(1, sizeof(*j))) == NULL)
+		return -1;
+	j->done = done;
+	j->arg = arg;
+	if ((j->user = strdup(user)) == NULL ||
+	    (j->password = strdup(pw)) == NULL) {
+		webauth_job_free(j);
+		return -1;
+	}
+	pthread_mutex_lock(&a->qmu);
+	if (a->stop || a->qlen >= WEBAUTH_QUEUE_MAX) {
+		pthread_mutex_unlock(&a->qmu);
+		webauth_job_free(j);
+		return -1;
+	}
+	if (a->tail != NULL)
+		a->tail->next = j;
+	else
+		a->head = j;
+	a->tail = j;
+	a->qlen++;
+	pthread_cond_signal(&a->qcv);
+	pthread_mutex_unlock(&a->qmu);
+	return 0;
 }

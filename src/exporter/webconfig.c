@@ -18,7 +18,8 @@
 #define BCRYPT_HASH_LEN	60	/* "$2b$" cost "$" 53 characters */
 
 static const char *const top_keys[] = { "tls_server_config",
-    "basic_auth_users", "http_server_config", NULL };
+    "basic_auth_users", "http_server_config", "rate_limit", NULL };
+static const char *const rate_keys[] = { "interval", "burst", NULL };
 static const char *const tls_keys[] = { "cert_file", "key_file",
     "client_auth_type", "client_ca_file", "min_version", "max_version",
     "prefer_server_cipher_suites", "cipher_suites", "curve_preferences",
@@ -244,6 +245,34 @@ parse_users(struct yparse *p, const struct ynode *m, struct webconfig *w)
 	}
 }
 
+/*
+ * rate_limit, as exporter-toolkit has it: a token bucket over every
+ * request, one token back every interval, at most burst; an interval of
+ * 0 (or none) turns it off.
+ */
+static void
+parse_rate_limit(struct yparse *p, const struct ynode *m,
+    struct webconfig *w)
+{
+	const struct ynode *v;
+	uint64_t burst = 0;
+	uint32_t ms = 0;
+
+	if (yis_null(m) || ywant(p, m, Y_MAP, "rate_limit") == -1)
+		return;
+	ycheck_keys(p, m, "rate_limit", rate_keys, 0);
+	if ((v = ymap_get(m, "interval")) != NULL)
+		yget_duration(p, v, "interval", 0,
+		    WEBCONFIG_RATE_INTERVAL_MAX_MS, &ms);
+	if ((v = ymap_get(m, "burst")) != NULL)
+		yget_uint(p, v, "burst", 0, WEBCONFIG_RATE_BURST_MAX, &burst);
+	if (ms > 0 && burst == 0)
+		yerrn(p, m, "rate_limit with an interval needs a burst of at "
+		    "least 1 (with 0, every request would be refused)");
+	w->rate_interval_ms = ms;
+	w->rate_burst = (uint32_t)burst;
+}
+
 static void
 parse_top(struct yparse *p, const struct ynode *root, struct webconfig *w)
 {
@@ -267,6 +296,8 @@ parse_top(struct yparse *p, const struct ynode *root, struct webconfig *w)
 		parse_tls(p, v, w);
 	if ((v = ymap_get(root, "basic_auth_users")) != NULL)
 		parse_users(p, v, w);
+	if ((v = ymap_get(root, "rate_limit")) != NULL)
+		parse_rate_limit(p, v, w);
 }
 
 static int

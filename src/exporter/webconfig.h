@@ -11,6 +11,9 @@
  *     max_version: TLS13
  *   basic_auth_users:
  *     prometheus: $2b$10$...          # bcrypt
+ *   rate_limit:                       # every request spends a token
+ *     interval: 100ms                 # one back every interval (0: off)
+ *     burst: 50                       # at most this many
  *
  * Read at start and again on SIGHUP (main.c restarts the HTTP server on
  * the new one; a bad file leaves the running one in place).
@@ -19,11 +22,14 @@
 #define WEBCONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
 #define WEBCONFIG_FILE_MAX	(1024 * 1024)
 #define WEBCONFIG_USERS_MAX	1024
+#define WEBCONFIG_RATE_INTERVAL_MAX_MS	(24u * 3600 * 1000)
+#define WEBCONFIG_RATE_BURST_MAX	1000000
 
 enum web_client_auth {
 	WEB_NO_CLIENT_CERT,		/* the default */
@@ -55,6 +61,8 @@ struct webconfig {
 	struct web_tls	 tls_cfg;
 	struct web_user	*users;
 	size_t		 nusers;
+	uint32_t	 rate_interval_ms;	/* 0: no rate_limit */
+	uint32_t	 rate_burst;
 };
 
 /*

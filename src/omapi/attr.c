@@ -90,9 +90,12 @@ static const struct attr_rule rules[] = {
 	{ "statements", OMAPI_ATTR_STRING, 0 },
 };
 
-/* Length of the UTF-8 sequence at v (shortest form only), or 0. */
-static uint32_t
-utf8_seq(const uint8_t *v, uint32_t left)
+/*
+ * Length of the multi-byte UTF-8 sequence at v, of at most left bytes
+ * (shortest form only, no surrogates), or 0.
+ */
+uint32_t
+omapi_utf8_seq(const uint8_t *v, uint32_t left)
 {
 	uint32_t n, i, cp;
 
@@ -127,7 +130,7 @@ is_text(const uint8_t *v, uint32_t len)
 			if (!isprint(v[i]))
 				return 0;
 			n = 1;
-		} else if ((n = utf8_seq(v + i, len - i)) == 0)
+		} else if ((n = omapi_utf8_seq(v + i, len - i)) == 0)
 			return 0;
 	}
 	return 1;
@@ -303,6 +306,9 @@ omapi_lease_decode(const struct omapi_list *l, struct omapi_lease *out)
 		else if (p.len <= sizeof(out->hw) && IS("hardware-address")) {
 			memcpy(out->hw, p.value, p.len);
 			out->hwlen = (uint8_t)p.len;
+		} else if (IS("client-hostname")) {
+			out->hostname = p.value;
+			out->hostnamelen = p.len;
 		}
 #undef IS
 	}

@@ -55,3 +55,32 @@ omapi_clearerr(struct omapi_error *err)
 	err->result = 0;
 	err->text[0] = '\0';
 }
+
+/*
+ * The words ISC's omshell prints for a result dhcpd sends over OMAPI
+ * (isc_result_totext), or NULL for one we do not know.
+ */
+const char *
+omapi_result_text(uint32_t result)
+{
+	static const struct { uint32_t result; const char *text; } texts[] = {
+		{ 6, "permission denied" },
+		{ 18, "already exists" },
+		{ 23, "not found" },
+		{ 25, "failure" },
+		{ 27, "not implemented" },
+		{ 29, "no more" },
+		{ 0x60002, "protocol error" },
+		{ 0x60003, "invalid argument" },
+		{ 0x60007, "key conflict" },
+		{ 0x60009, "no key specified" },
+		{ 0x6000a, "unknown key" },
+		{ 0x6000b, "invalid key" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i].result == result)
+			return texts[i].text;
+	return NULL;
+}

@@ -85,6 +85,8 @@ omapi_status_to_error(const struct omapi_msg *m, struct omapi_error *err)
 		omapi_seterr(err, code, "server requires a key");
 	else if (result == OMAPI_RESULT_BADSIG)
 		omapi_seterr(err, code, "server rejected our signature");
+	else if (omapi_result_text(result) != NULL)
+		omapi_seterr(err, code, "%s", omapi_result_text(result));
 	else
 		omapi_seterr(err, code, "server status %#x", result);
 	err->result = result;

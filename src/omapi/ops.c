@@ -149,7 +149,11 @@ omapi_host_by_client_id(struct omapi_conn *c, const uint8_t *id, size_t len,
 	return omapi_open_object(c, "host", &key, 1, 0, 0, out, err);
 }
 
-/* Create a host; the server refuses one whose name or MAC exists. */
+/*
+ * Create a host; the server refuses one whose name or MAC exists.  A name
+ * dhcpd could not keep across a restart is refused before anything is
+ * sent (hostname.c).
+ */
 int
 omapi_host_create(struct omapi_conn *c, const struct omapi_host_spec *h,
     struct omapi_object **out, struct omapi_error *err)
@@ -158,9 +162,8 @@ omapi_host_create(struct omapi_conn *c, const struct omapi_host_spec *h,
 	uint8_t ht[4];
 	size_t n = 0;
 
-	if (h->name == NULL || *h->name == '\0')
-		return omapi_seterr(err, OMAPI_ERR_INVALID,
-		    "a host needs a name");
+	if (omapi_host_name_check(h->name, err) == -1)
+		return -1;
 	obj[n++] = (struct omapi_nv){ "name", h->name,
 	    (uint32_t)strlen(h->name) };
 	if (h->hw != NULL) {
@@ -257,6 +260,31 @@ omapi_failover_by_name(struct omapi_conn *c, const char *name,
 	struct omapi_nv key = { "name", name, (uint32_t)strlen(name) };
 
 	return omapi_open_object(c, "failover-state", &key, 1, 0, 0, out, err);
+}
+
+/*
+ * Set a failover peer's local-state (the only attribute dhcpd lets a
+ * client write there), then read the peer back: *out, when out is not
+ * NULL, is the peer as dhcpd holds it afterwards.  ISC documents state 4,
+ * partner-down, for taking over when the peer is known to be down.
+ */
+int
+omapi_failover_set_state(struct omapi_conn *c,
+    const struct omapi_object *peer, uint32_t state,
+    struct omapi_object **out, struct omapi_error *err)
+{
+	uint8_t v[4];
+	struct omapi_nv nv = { "local-state", v, 4 };
+
+	if (peer->handle == 0)
+		return omapi_seterr(err, OMAPI_ERR_INVALID,
+		    "failover object has no handle");
+	omapi_put_u32(v, state);
+	if (omapi_update_object(c, peer->handle, &nv, 1, NULL, err) == -1)
+		return -1;
+	if (out == NULL)
+		return 0;
+	return omapi_refresh_object(c, peer->handle, out, err);
 }
 
 int

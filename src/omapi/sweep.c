@@ -226,9 +226,11 @@ sweep_reply(void *arg, const struct omapi_msg *m, const struct omapi_error *e)
 	} else if (rc == 0) {
 		sw->res->notfound++;
 		sw->fn(sw->arg, s->ip, NULL);
-	} else if (e == NULL)
+	} else if (e == NULL) {
 		sw->res->errors++;	/* an answer, but not a lease */
-	else
+		if (st.code == OMAPI_ERR_AUTH)	/* every later one alike */
+			sweep_stop(sw, &st);
+	} else
 		sweep_lane_failed(sw, s, e);
 	s->next_free = sw->free_slots;
 	sw->free_slots = s;

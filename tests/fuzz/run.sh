@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 secs=${1:-60}
 out=${FUZZ_OUT:-build-fuzz}
-targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config fuzz_dhcpdconf"}
+targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config fuzz_dhcpdconf fuzz_shell"}
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
 if [ -z "$CLANG" ]; then
 	echo "fuzz: clang not found (apt-get install -y clang libclang-rt-14-dev)" >&2

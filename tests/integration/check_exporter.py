@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Compare dhcpd_exporter's metrics with an independent pypureomapi sweep.
+"""Compare dhcpd_exporter's metrics with an independent pypureomapi sweep
+(and its client activity gauges with the cltt values the lab wrote too).
 
   check_exporter.py METRICS TRUTH BEFORE.jsonl AFTER.jsonl
 
@@ -17,6 +18,7 @@ import sys
 STATES = ["free", "active", "expired", "released", "abandoned", "reset",
           "backup"]
 HORIZONS = [300, 900, 3600, 14400, 86400]
+SEEN = [300, 900, 3600]
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
@@ -65,7 +67,8 @@ def aggregate(path, truth, now):
     """Per pool: state counts, expiry counts, earliest end."""
     spans = pool_of(truth)
     agg = {p["name"]: {"states": dict.fromkeys(STATES, 0),
-                       "expiring": [0] * 5, "earliest": 0}
+                       "expiring": [0] * 5, "earliest": 0,
+                       "seen": [0] * len(SEEN), "last": 0}
            for p in truth["pools"]}
     for line in open(path):
         o = json.loads(line)
@@ -75,6 +78,7 @@ def aggregate(path, truth, now):
         name = next(n for a, b, n in spans if a <= ip <= b)
         a = agg[name]
         a["states"][o["state"]] += 1
+        count_activity(a, o["state"], o.get("cltt", 0), now)
         ends = o.get("ends", 0)
         if o["state"] != "active" or ends in (0, 0xffffffff):
             continue
@@ -84,6 +88,59 @@ def aggregate(path, truth, now):
         if a["earliest"] == 0 or ends < a["earliest"]:
             a["earliest"] = ends
     return agg
+
+
+def count_activity(a, state, cltt, now):
+    """Client activity of one lease, as the exporter defines it."""
+    if not cltt:
+        return
+    a["last"] = max(a["last"], cltt)
+    if state != "active":
+        return
+    for i, h in enumerate(SEEN):
+        if cltt + h >= now:
+            a["seen"][i] += 1
+
+
+def truth_activity(truth, now, slack):
+    """Per pool, client activity from the cltt values gen_lab.py wrote:
+    (seen counts of leases still active by now - slack, seen counts of
+    those still active by now + slack, newest cltt)."""
+    spans = pool_of(truth)
+    out = {p["name"]: [[0] * len(SEEN), [0] * len(SEEN), 0]
+           for p in truth["pools"]}
+    for ip, rec in truth["leases"].items():
+        n = int(ipaddress.ip_address(ip))
+        name = next(nm for a, b, nm in spans if a <= n <= b)
+        t = out[name]
+        t[2] = max(t[2], rec.get("cltt", 0))
+        for k, edge in ((0, now - slack), (1, now + slack)):
+            if rec["state"] == "active" and rec["ends"] > edge:
+                for i, h in enumerate(SEEN):
+                    if rec["cltt"] + h >= now:
+                        t[k][i] += 1
+    return out
+
+
+def check_activity(s, truth, refs, now, n, lab):
+    """The activity gauges of pool n against both reference sweeps and
+    against the lab's own cltt values (truth)."""
+    tr = truth_activity(truth, now, 2)[n]
+    for i, h in enumerate(SEEN):
+        v = get(s, "dhcpd_pool_active_leases_seen",
+                within_seconds=str(h), **lab)
+        ref = [r[n]["seen"][i] for r in refs]
+        check(v in ref, "seen %s within %ds = %s (reference %s)" % (
+            n, h, v, ref))
+        check(v is not None and tr[1][i] <= v <= tr[0][i],
+              "seen %s within %ds = %s (leases file %d..%d)" % (
+                  n, h, v, tr[1][i], tr[0][i]))
+    v = get(s, "dhcpd_pool_last_client_transaction_timestamp_seconds", **lab)
+    ref = [r[n]["last"] for r in refs]
+    check((v or 0) in ref and (v or 0) == tr[2] and
+          (v is None) == (tr[2] == 0),
+          "last client transaction %s = %s (reference %s, leases file %s)"
+          % (n, v, ref, tr[2]))
 
 
 def counters(path):
@@ -134,6 +191,15 @@ def main():
         ref = [r[n]["earliest"] for r in refs]
         check((v or 0) in ref or (v is None and 0 in ref),
               "earliest end %s = %s (reference %s)" % (n, v, ref))
+        check_activity(s, truth, refs, now, n, lab)
+    # The lab's leases must give every horizon something to count, or the
+    # checks above would pass on an exporter that reports zeros.
+    tr = truth_activity(truth, now, 2)
+    for i, h in enumerate(SEEN):
+        check(sum(t[1][i] for t in tr.values()) > 0,
+              "the leases file has active leases seen within %ds" % h)
+    check(any(0 < t[1][0] < t[1][1] < t[1][2] for t in tr.values()),
+          "a pool where each horizon adds leases")
     for h in truth.get("hosts", []):
         check(get(s, "dhcpd_host_present", server="lab", host=h["name"]) == 1,
               "host %s present" % h["name"])

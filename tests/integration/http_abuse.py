@@ -9,6 +9,13 @@
   slowloris N HOLD [I]   N connections that send a request head one byte
                          every I s (default 1), never finishing it, for
                          HOLD s
+  authflood N HOLD USER  N kept-alive connections that each send GET
+                         /metrics with USER and a wrong password (a new
+                         one every time), read the answer and send again,
+                         for HOLD s; one the server closes is made again
+  timed N USER:PASS      N scrapes of /metrics with those credentials, one
+                         after the other, each on a new connection (at
+                         most --wait s each)
   raw BYTES              one connection: BYTES (a Python bytes expression
                          of literals, + and *, e.g.
                          "b'GET /' + b'a' * 9000 + b' HTTP/1.0\\r\\n\\r\\n'")
@@ -26,12 +33,22 @@ applies per source. Results are key=value lines on stdout:
   while held, T0 and T1 the seconds from the first line to the first and
   last of those closes (-1: none), W of them got some answer before.
 
+  authflood: once every connection is made and has sent its first
+  request, "connected=C refused=R"; at the end "requests=Q s401=A s429=B
+  other=O closed=K": Q answers read, A of them 401, B 429, O any other
+  status, K connections the server closed (each made again).
+
+  timed: "n=N ok=K p50=MS p99=MS max=MS": K of the N answered 200; the
+  milliseconds from connect to the end of the answer (--wait s for one
+  that did not finish).
+
   raw: "status=NNN allow=... bytes=N how=HOW secs=S": NNN the response's
   status (000: none), allow its Allow header, N the bytes of BYTES sent,
   HOW closed / reset / timeout / open (how the read ended: open once a
   whole response head is in), S the seconds it took.
 """
 import argparse
+import base64
 import errno
 import selectors
 import socket
@@ -215,16 +232,167 @@ def raw(args):
         status, allow, off, how, time.monotonic() - start))
 
 
+def basic(user, password):
+    cred = base64.b64encode(("%s:%s" % (user, password)).encode())
+    return (b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Authorization: Basic " + cred + b"\r\n\r\n")
+
+
+def response_end(got):
+    """The length of the first whole response in got, or None."""
+    head, sep, _ = got.partition(b"\r\n\r\n")
+    if not sep:
+        return None
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    end = len(head) + 4 + length
+    return end if len(got) >= end else None
+
+
+class Flooder:
+    """One kept-alive connection sending wrong passwords."""
+
+    def __init__(self, sock, user, tag):
+        self.sock, self.user, self.tag = sock, user, tag
+        self.got, self.n, self.closed = b"", 0, False
+
+    def send(self):
+        self.n += 1
+        req = basic(self.user, "wrong-%s-%d" % (self.tag, self.n))
+        try:
+            self.sock.sendall(req)
+        except OSError:
+            self.closed = True
+
+    def read(self, counts):
+        try:
+            data = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.closed = True
+            return
+        self.got += data
+        while (end := response_end(self.got)) is not None:
+            status = self.got.split(b" ", 2)[1].decode("ascii", "replace")
+            key = {"401": "s401", "429": "s429"}.get(status, "other")
+            counts[key] += 1
+            counts["requests"] += 1
+            self.got = self.got[end:]
+            self.send()
+
+
+def flooder(args, src, tag, user):
+    """A new connection from src with its first request sent, or None."""
+    s = connect(args.port, src)
+    if s is None:
+        return None
+    s.setblocking(True)
+    c = Flooder(s, user, tag)
+    c.send()
+    s.setblocking(False)
+    return c
+
+
+def authflood(args):
+    n, hold_s, user = int(args.args[0]), float(args.args[1]), args.args[2]
+    srcs = args.src.split(",")
+    sel = selectors.DefaultSelector()
+    refused, closed, made = 0, 0, 0
+
+    def add(src):
+        nonlocal refused, made
+        c = flooder(args, src, made, user)
+        made += 1
+        if c is None:
+            refused += 1
+        else:
+            c.src = src
+            sel.register(c.sock, selectors.EVENT_READ, c)
+
+    for i in range(n):
+        add(srcs[i % len(srcs)])
+    print("connected=%d refused=%d" % (len(sel.get_map()), refused),
+          flush=True)
+    counts = {"requests": 0, "s401": 0, "s429": 0, "other": 0}
+    end = time.monotonic() + hold_s
+    while time.monotonic() < end:
+        for key, _ in sel.select(max(0.0, min(0.1, end - time.monotonic()))):
+            c = key.data
+            c.read(counts)
+            if c.closed:
+                # The server closed it: make another from that address.
+                closed += 1
+                sel.unregister(c.sock)
+                c.sock.close()
+                add(c.src)
+    print("requests=%(requests)d s401=%(s401)d s429=%(s429)d "
+          "other=%(other)d" % counts + " closed=%d" % closed, flush=True)
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+
+
+def timed_one(args, user, password):
+    """One scrape on a new connection: (status, seconds)."""
+    start = time.monotonic()
+    deadline = start + args.wait
+    s = connect(args.port, args.src.split(",")[0])
+    if s is None:
+        return "000", args.wait
+    s.setblocking(True)
+    got = b""
+    try:
+        s.settimeout(args.wait)
+        s.sendall(basic(user, password))
+        while response_end(got) is None:
+            s.settimeout(max(0.001, deadline - time.monotonic()))
+            data = s.recv(65536)
+            if not data:
+                break
+            got += data
+    except OSError:
+        pass
+    s.close()
+    if response_end(got) is None:
+        return "000", args.wait
+    return (got.split(b" ", 2)[1].decode("ascii", "replace"),
+            time.monotonic() - start)
+
+
+def timed(args):
+    n = int(args.args[0])
+    user, _, password = args.args[1].partition(":")
+    ok, ms = 0, []
+    for _ in range(n):
+        status, secs = timed_one(args, user, password)
+        ok += status == "200"
+        ms.append(secs * 1000)
+    ms.sort()
+    print("n=%d ok=%d p50=%.1f p99=%.1f max=%.1f" % (
+        n, ok, ms[(n - 1) // 2], ms[int(0.99 * (n - 1))], ms[-1]),
+        flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=19440)
     ap.add_argument("--src", default=HOST)
     ap.add_argument("--wait", type=float, default=5)
-    ap.add_argument("mode", choices=["idle", "stall", "slowloris", "raw"])
+    ap.add_argument("mode", choices=["idle", "stall", "slowloris", "raw",
+                                     "authflood", "timed"])
     ap.add_argument("args", nargs="+")
     args = ap.parse_args()
     if args.mode == "raw":
         raw(args)
+    elif args.mode == "authflood":
+        authflood(args)
+    elif args.mode == "timed":
+        timed(args)
     else:
         hold(args, args.mode)
 

@@ -195,3 +195,29 @@ tsan_verdict() {
 	grep -h '^SUMMARY: ThreadSanitizer' "$keep"/report.* 2>/dev/null |
 		sort | uniq -c | sed 's/^/  /'
 }
+
+# Real DHCP clients for the lab ($lab, its env sourced): a namespace of
+# their own ($cns, derived from the lab's directory) that takes the lab's
+# v1, the peer of dhcpd's v0, with 10.99.0.3 on v0's subnet.  perfdhcp acts
+# as a relay there, so its clients get leases in pool lan.  The exit trap
+# must stop the lab first (that deletes v0 and with it v1), then
+# `ip netns del "$cns"`.
+dhcp_clients_up() {
+	cns=dxcli-$(printf '%s' "$lab" | sha1sum | cut -c1-12)
+	ip netns add "$cns" &&
+		ip -n "$LAB_NETNS" link set v1 netns "$cns" &&
+		ip -n "$cns" link set lo up &&
+		ip -n "$cns" addr add 10.99.0.3/16 dev v1 &&
+		ip -n "$cns" link set v1 up
+}
+
+# dora N OUT [PERFDHCP ARGS...]: N DORA exchanges from new clients (their
+# output in OUT); prints how many ended in an ACK.
+dora() {
+	local n=$1 out=$2
+	shift 2
+	ip netns exec "$cns" perfdhcp -4 -l 10.99.0.3 -r 20 -n "$n" \
+		-R 16777216 -W 2000000 "$@" 10.99.0.1 >"$out" 2>&1
+	awk '/Statistics for: REQUEST-ACK/ { f = 1 }
+		f && /^received packets:/ { print $3; exit }' "$out"
+}

@@ -33,9 +33,8 @@ trap 'exit 130' INT TERM
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
-get() { ip netns exec "$LAB_NETNS" curl -sf --max-time 2 "http://127.0.0.1:$PORT/metrics"; }
-value() { get | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
-count() { get | grep -c "^$1"; }
+get() { scrape; }
+value() { metric "$1"; }
 wait_for() {	# SECONDS COMMAND...: until COMMAND succeeds
 	local limit=$1 i
 	shift
@@ -62,9 +61,7 @@ servers:
 EOF
 check "--check-config reads the dhcpd.conf and accepts it" \
 	"$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" \
-	2>"$lab/exporter.err" &
-exporter_pid=$!
+start_exporter --config.file="$lab/exp.yml"
 up() { [ "$(value 'dhcpd_up{server="lab"}')" = 1 ]; }
 wait_for 10 up
 

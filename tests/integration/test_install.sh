@@ -9,7 +9,8 @@
 #    scrapes, a reload and a stop in the lab, makes no system call that the
 #    unit's SystemCallFilter= refuses, opens no socket family it restricts
 #    and maps no memory writable and executable;
-#  - both man pages render without a groff or man warning;
+#  - the man pages render without a groff or man warning (libomapi's own
+#    files are checked further by test_libomapi.sh);
 #  - dhcpd -t accepts a dhcpd.conf that includes the installed OMAPI snippet
 #    (as shipped and with a real secret), and refuses a broken one;
 #  - the installed example configuration passes --check-config;
@@ -77,7 +78,12 @@ expected="/usr/bin/dhcpd_exporter 755
 /etc/dhcpd_exporter/dhcpd_exporter.yml.example 644
 /usr/share/doc/dhcpd_exporter/dhcpd-omapi.conf 644
 /usr/share/dhcpd_exporter/dhcpd.json 644
-/lib/systemd/system/dhcpd_exporter.service 644"
+/lib/systemd/system/dhcpd_exporter.service 644
+/usr/lib/libomapi.so.0.1.0 755
+/usr/lib/libomapi.a 644
+/usr/include/omapi.h 644
+/usr/lib/pkgconfig/libomapi.pc 644
+/usr/share/man/man3/omapi.3 644"
 for f in deploy/prometheus/*.yml; do
 	expected="$expected
 /usr/share/dhcpd_exporter/$(basename "$f") 644"
@@ -96,13 +102,19 @@ check "the installed omapictl answers --version" \
 	sh -c "'$root/usr/bin/omapictl' --version | grep -q '^omapictl [0-9]'"
 
 # --- man pages ---------------------------------------------------------------
-for page in man8/dhcpd_exporter.8 man1/omapictl.1; do
+for page in man8/dhcpd_exporter.8 man1/omapictl.1 man3/omapi.3; do
 	check "$page renders without warnings" man_clean "$root/usr/share/man/$page"
 done
 check "dhcpd_exporter.8 names every option of --help" sh -c "
 	'$BIN/dhcpd_exporter' --help | grep -o -- '--[a-z.-]*' | sort -u |
 	while read -r o; do
 		man -l '$root/usr/share/man/man8/dhcpd_exporter.8' 2>/dev/null |
+			grep -q -- \"\$o\" || { echo \"  missing \$o\" >&2; exit 1; }
+	done"
+check "omapictl.1 names every option of --help" sh -c "
+	'$BIN/omapictl' --help | grep -o -- '--[a-z.-]*' | sort -u |
+	while read -r o; do
+		man -l '$root/usr/share/man/man1/omapictl.1' 2>/dev/null |
 			grep -q -- \"\$o\" || { echo \"  missing \$o\" >&2; exit 1; }
 	done"
 
@@ -232,7 +244,7 @@ make -s --no-print-directory uninstall BUILD="$BUILD" DESTDIR="$root" \
 	PREFIX=/usr >>"$tmp/install.txt" 2>&1
 check "make uninstall" [ $? -eq 0 ]
 check "make uninstall removed every installed file, kept config and key" [ \
-	"$(cd "$root" && find . -type f | sort | tr '\n' ' ')" = \
+	"$(cd "$root" && find . -type f -o -type l | sort | tr '\n' ' ')" = \
 	"./etc/dhcpd_exporter/dhcpd_exporter.yml ./etc/dhcpd_exporter/omapi.key " ]
 check "(and the folders it made for them: doc, share)" [ ! -e \
 	"$root/usr/share/doc/dhcpd_exporter" -a ! -e "$root/usr/share/dhcpd_exporter" ]

@@ -38,9 +38,7 @@ trap 'exit 130' INT TERM
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
-in_ns() { ip netns exec "$LAB_NETNS" "$@"; }
-scrape() { in_ns curl -sf --max-time 1 "http://127.0.0.1:$PORT/metrics"; }
-metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
+SCRAPE_TIMEOUT=1
 now_ms() { date +%s%3N; }
 
 # The two stuck servers: 7921 never accepts (its backlog is filled by the
@@ -86,10 +84,7 @@ cat >>"$lab/exp.yml" <<'EOF'
     timeout: 60s
     connect_timeout: 60s
 EOF
-# Not through in_ns: $! must be the exporter (ip netns exec execs it).
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" \
-	--config.file="$lab/exp.yml" 2>"$lab/exporter.err" &
-exporter_pid=$!
+start_exporter --config.file="$lab/exp.yml"
 
 lab_up() { [ "$(metric 'dhcpd_up{server="lab"}')" = 1 ]; }
 swept() { [ -n "$(metric 'dhcpd_exporter_last_sweep_timestamp_seconds{server="lab"}')" ]; }
@@ -156,7 +151,7 @@ servers:
     connect_timeout: 3s
 EOF
 t0=$(now_ms)
-in_ns "$BIN/dhcpd_exporter" --config.file="$lab/mute.yml" --once \
+in_lab "$BIN/dhcpd_exporter" --config.file="$lab/mute.yml" --once \
 	>/dev/null 2>"$lab/once.err"
 once_ms=$(($(now_ms) - t0))
 echo "  --once against the mute server gave up after ${once_ms} ms"
@@ -179,25 +174,24 @@ for i in range(2000):
     print(f'      - name: p{i}\n        ranges: ["10.99.{a >> 8}.{a & 255}/32"]')
 EOF
 $PY "$lab/gen_merged.py" "$lab" "$PORT" >"$lab/merged.yml"
-ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" \
-	--config.file="$lab/merged.yml" 2>"$lab/merged.err" &
-exporter_pid=$!
+: >"$lab/exporter.err"
+start_exporter --config.file="$lab/merged.yml"
 resolved() { metric "dhcpd_pool_resolved{server=\"lab\",pool=\"$1\"}"; }
 for _ in $(seq 1 100); do [ -n "$(resolved p0)" ] && break; sleep 0.1; done
 sleep 2
 kill -HUP "$exporter_pid"
-for _ in $(seq 1 100); do grep -q 'configuration reloaded' "$lab/merged.err" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q 'configuration reloaded' "$lab/exporter.err" && break; sleep 0.1; done
 sleep 2
-merged_lines=$(grep -c 'one pool in dhcpd' "$lab/merged.err")
+merged_lines=$(grep -c 'one pool in dhcpd' "$lab/exporter.err")
 echo "  merged-pool lines for 2,000 merged pools, start and one SIGHUP: $merged_lines"
 check "one line per merged group, at start and at the reload" \
 	test "$merged_lines" -eq 2
 check "the line counts the group and names its first pools" \
-	grep -q '2000 configured pools are one pool in dhcpd.*: p0, p1, p2' "$lab/merged.err"
+	grep -q '2000 configured pools are one pool in dhcpd.*: p0, p1, p2' "$lab/exporter.err"
 check "a pool dhcpd does not serve is logged once, over polls and a reload" \
-	test "$(grep -c 'pool ghost is not resolved' "$lab/merged.err")" -eq 1
+	test "$(grep -c 'pool ghost is not resolved' "$lab/exporter.err")" -eq 1
 check "the log line carries dhcpd's answer" \
-	grep -qF 'pool ghost is not resolved: dhcpd answered the lease of 10.99.200.1 with \"no object matches specification\"' "$lab/merged.err"
+	grep -qF 'pool ghost is not resolved: dhcpd answered the lease of 10.99.200.1 with \"no object matches specification\"' "$lab/exporter.err"
 check "it is on /metrics: dhcpd_pool_resolved 0 for ghost" test "$(resolved ghost)" = 0
 check "and 1 for a pool dhcpd serves" test "$(resolved p0)" = 1
 stop_exporter

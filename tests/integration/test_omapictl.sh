@@ -192,6 +192,118 @@ test_host_changes() {
 	check_run "host add --group missing: refused" 4 "no-such-group"
 }
 
+# A name as a check's description shows it: printable, at most 20 long.
+shown() {
+	local s=${1//[![:print:]]/?}
+	printf '%s\n' "${s:0:20}"
+}
+
+# Issue 17, item 11: dhcpd writes a host made over OMAPI to its leases
+# file as "host NAME {", unquoted, so a name its lexer cannot read back is
+# lost at the next restart ('q"host' and 'b\host' are not even written:
+# "can't update object", yet the host lives on until then).  omapictl
+# refuses those names before anything is sent; the names it takes must
+# survive a restart of the real dhcpd, and the names it refuses, made
+# behind its back with pypureomapi, must really be lost.
+test_host_names() {
+	local good=(t-n1 t_n2 t-n3.example. -t-n4 1.2.3.5 host "$(printf 'a%.0s' $(seq 1 1499))")
+	local bad=('q"host' 'b\host' 'sp ace' 'semi;colon' 'a/b' _lead a..b .dot
+		"$(printf 'tab\tx')" "$(printf 'nl\nomapictl: forged')" 'é' "$(printf 'a%.0s' $(seq 1 1500))")
+	local i n
+	for i in "${!bad[@]}"; do
+		n=${bad[$i]}
+		runk host add -- "$n" "$(printf '02:00:00:00:0e:%02x' "$i")"
+		check_run "host add $(shown "$n"): refused before sending" 2 "leases file"
+		grep -q "forged" "$TMP/err" && ! grep -q '^omapictl: host add "nl' "$TMP/err" &&
+			fail_run "host add: a newline in the name reached stderr"
+		runk host get name -- "$n"
+		check_run "host $(shown "$n") was not made" 1 "not found"
+	done
+	for i in "${!good[@]}"; do
+		runk host add -- "${good[$i]}" "$(printf '02:00:00:00:0f:%02x' "$i")"
+		check_run "host add $(shown "${good[$i]}"): accepted" 0
+	done
+	# the refused names, sent anyway: dhcpd takes some and then loses them
+	"$LAB" exec "$LABDIR" "$PY" - "$LAB_KEY_NAME" "$LAB_KEY_SECRET" "${bad[@]:0:6}" <<'EOF2' >"$TMP/py" 2>&1
+import struct, sys, pypureomapi as p
+o = p.Omapi("127.0.0.1", 7911, sys.argv[1].encode(), sys.argv[2].encode())
+one = struct.pack("!I", 1)
+for i, n in enumerate(sys.argv[3:]):
+    m = p.OmapiMessage.open(b"host")
+    m.message += [(b"create", one), (b"exclusive", one)]
+    m.obj += [(b"name", n.encode()), (b"hardware-type", one),
+              (b"hardware-address", p.pack_mac("02:00:00:00:1e:%02x" % i))]
+    o.query_server(m)
+EOF2
+	for n in "${bad[@]:0:6}"; do
+		runk host get name -- "$n"
+		check_run "pypureomapi made host $(shown "$n") anyway" 0
+	done
+	"$LAB" restart "$LABDIR" >>"$TMP/lab.log" 2>&1 || { fail_run "lab restart"; return; }
+	for n in "${good[@]}"; do
+		runk host get name -- "$n"
+		check_run "host $(shown "$n") survives a dhcpd restart" 0
+		runk host delete name -- "$n"
+	done
+	for n in "${bad[@]:0:6}"; do
+		runk host get name -- "$n"
+		check_run "dhcpd itself lost host $(shown "$n") at restart" 1 "not found"
+	done
+	run -K "$LAB_KEYFILE" host get name ""
+	check_run "host get name '': usage error" 2 "cannot be empty"
+	[ -s "$TMP/out" ] && fail_run "host get name '': printed something"
+	run -K "$LAB_KEYFILE" host delete name ""
+	check_run "host delete name '': usage error" 2 "cannot be empty"
+}
+
+# The last record dhcpd wrote for host NAME in its leases file.
+last_host_record() {
+	awk -v h="host $1 {" '$0 == h { r = ""; on = 1 } on { r = r $0 "\n" } on && /^}/ { on = 0; last = r } END { printf "%s", last }' "$LABDIR/dhcpd.leases"
+}
+
+# Issue 15: set and delete for any object, the "change group" case first.
+test_set_delete() {
+	runk group add g-s1 'option domain-name "s1.example";'
+	runk group add g-s2 'option domain-name "s2.example";'
+	runk host add t-set 02:00:00:00:0a:31 --group g-s1
+	check_run "host add t-set in g-s1" 0
+	runk set host name=t-set -- group=g-s2
+	if [ $RC = 0 ] && grep -qx "name = t-set" "$TMP/out" &&
+		last_host_record t-set | grep -q 'group "g-s2";'; then
+		ok "set host name=t-set -- group=g-s2: dhcpd moved it"
+	else
+		fail_run "set host -- group=g-s2: exit $RC"
+		last_host_record t-set | sed 's/^/     /'
+	fi
+	runk set host name=t-set hardware-address=02:00:00:00:0a:31 -- 'statements:=option host-name "t-set";'
+	if [ $RC = 0 ] && last_host_record t-set | grep -q 'host-name = "t-set"'; then
+		ok "set host by two keys -- statements"
+	else
+		fail_run "set host -- statements: exit $RC"
+	fi
+	runk set host name=t-set -- 'name=bad"name'
+	check_run "set host -- a name dhcpd cannot keep: refused" 2 "leases file"
+	runk set host name=no-such-host -- group=g-s2
+	check_run "set host missing: not found" 1 "not found"
+	for a in "set host name=t-set" "set host -- group=g-s2" "set -- group=x" "delete host" \
+		"set host name=t-set -- group" "delete host name"; do
+		# shellcheck disable=SC2086
+		runk $a
+		check_run "usage error: omapictl $a" 2 "usage\|ATTR=VALUE"
+	done
+	runk --json delete host name=t-set
+	jcheck "delete host name=t-set prints the host" "d['name'] == 't-set'"
+	runk host get name t-set
+	check_run "t-set is gone" 1 "not found"
+	runk delete host name=t-set
+	check_run "delete host missing: not found" 1 "not found"
+	runk delete lease ip-address=10.99.1.9
+	check_run "delete lease: dhcpd refuses" 4 "not implemented"
+	runk delete group name=g-s1
+	check_run "delete group g-s1" 0
+	runk delete group name=g-s2
+}
+
 test_pool_class() {
 	local ip
 	ip=$(truth '[p["ranges"][0].split("-")[0] for p in truth["pools"] if p["name"] == "lan"][0]')
@@ -234,7 +346,7 @@ test_key_sources() {
 	printf '%s\n' "$LAB_KEY_SECRET" >"$TMP/secret"
 	chmod 644 "$TMP/secret"
 	run --secret-file "$TMP/secret" --key-name "$LAB_KEY_NAME" -a "$LAB_KEY_ALG" lease ip 10.99.1.1
-	check "--secret-file that others may read: refused with the chmod" 2 \
+	check_run "--secret-file that others may read: refused with the chmod" 2 \
 		"chmod o-rwx $TMP/secret"
 	chmod 640 "$TMP/secret"
 	OMAPI_KEY=$LAB_KEY_NAME:$LAB_KEY_SECRET run lease ip 10.99.1.1
@@ -323,20 +435,64 @@ c = s.accept(); time.sleep(60)' &
 	HANGPID=
 }
 
+# Issue 13: states by name, the role, times; never the pointer bytes dhcpd
+# sends as local-address/partner-address; partner-down for real.  The lab's
+# failover profile is one dhcpd whose peer never comes (startup, then
+# recover), which is what partner-down is for.
 test_failover() {
 	local peer
 	mkdir -p "$FODIR"
 	if ! "$LAB" start "$FODIR" --profile failover >"$TMP/fo.log" 2>&1; then
-		echo "skip failover: the lab's failover profile did not start"
+		fail_run "the lab's failover profile did not start"
 		return
 	fi
 	peer=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["failover"]["peer"])' "$FODIR/truth.json")
 	run_in "$FODIR" --json -K "$FODIR/omapi.key" failover "$peer"
-	if [ $RC = 0 ] && $PY -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if isinstance(d["local-state"], str) and "partner-state" in d else 1)' "$TMP/out"; then
-		ok "failover $peer: local-state by name"
+	if [ $RC = 0 ] && $PY -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = ("startup", "recover", "unknown-state")
+sys.exit(0 if d["local-state"] in names and d["partner-state"] in names
+	and d["role"] == "primary" and d["hierarchy"] == 0
+	and isinstance(d["local-stos"], int) and d["local-stos"] > 0
+	and "local-address" not in d and "partner-address" not in d else 1)' "$TMP/out"; then
+		ok "failover $peer --json: states by name, role primary, no pointer bytes"
 	else
 		fail_run "failover $peer"
 	fi
+	run_in "$FODIR" -K "$FODIR/omapi.key" failover "$peer"
+	if [ $RC = 0 ] && grep -qx "role = primary" "$TMP/out" &&
+		grep -Eqx "local-stos = [0-9]+ \([0-9-]+ [0-9:]+ UTC\)" "$TMP/out" &&
+		! grep -q "address" "$TMP/out"; then
+		ok "failover $peer: text with role and dates, no pointer bytes"
+	else
+		fail_run "failover $peer: text output"
+	fi
+	run_in "$FODIR" -K "$FODIR/omapi.key" failover "$peer" partner-down
+	if [ $RC = 0 ] && grep -qx "local-state = partner-down" "$TMP/out"; then
+		ok "failover $peer partner-down: prints the new state"
+	else
+		fail_run "failover $peer partner-down: exit $RC"
+	fi
+	run_in "$FODIR" --json -K "$FODIR/omapi.key" failover "$peer"
+	if [ $RC = 0 ] && grep -q '"local-state":"partner-down"' "$TMP/out" &&
+		grep -q "I move from .* to partner-down" "$FODIR/dhcpd.log"; then
+		ok "failover $peer: dhcpd is in partner-down afterwards"
+	else
+		fail_run "failover $peer: not in partner-down afterwards"
+	fi
+	run_in "$FODIR" -K "$FODIR/omapi.key" set failover-state name="$peer" -- local-state=99
+	check_run "set failover-state -- local-state=99 (dhcpd would exit): refused" 2 "would exit"
+	run_in "$FODIR" -K "$FODIR/omapi.key" --json set failover-state name="$peer" -- local-state=1
+	if [ $RC = 0 ] && grep -q '"local-state":"startup"' "$TMP/out" && ! grep -q address "$TMP/out"; then
+		ok "set failover-state -- local-state=1: startup"
+	else
+		fail_run "set failover-state -- local-state=1: exit $RC"
+	fi
+	run_in "$FODIR" -K "$FODIR/omapi.key" failover "$peer" partner-up
+	check_run "failover $peer partner-up: usage error" 2 "usage"
+	run_in "$FODIR" -K "$FODIR/omapi.key" failover no-such-peer partner-down
+	check_run "failover no-such-peer partner-down: not found" 1 "not found"
 	"$LAB" stop "$FODIR" >/dev/null 2>&1
 }
 
@@ -357,6 +513,10 @@ test_key_sources
 test_auth_failures
 test_usage
 test_get
+# after the checks against the truth file: leases expire as time passes,
+# and test_host_names restarts dhcpd
+test_host_names
+test_set_delete
 test_timeout
 test_failover
 test_server_gone

@@ -8,6 +8,8 @@
 #    backup segment whose counts (titles) equal what /metrics says for that
 #    pool and state, and whose widths add up to the whole bar;
 #  - without dhcpd_conf, no shared-network groups;
+#  - per pool, the active leases seen within 5 min and 1 h and the age of
+#    the last client transaction, as /metrics says (some pools non-zero);
 #  - a screenshot by headless Chromium (inside the lab's namespace), which
 #    must be a 1280x900 PNG where the bar colours, the up badge and text
 #    actually show; its path is printed;
@@ -109,7 +111,7 @@ for g in re.findall(r'<tbody class="sn">(.*?)</tbody>', page, re.S):
     m = re.match(r'<tr class="sn"><td><b>([^<]*)</b></td><td class="lbl">'
                  r'shared network, ([0-9]+) pools?</td><td class="n">([0-9]+)'
                  r'</td><td class="n">([0-9]+)</td><td class="n">[0-9.]+%</td>'
-                 r'<td><div class="bar">(.*?)</div></td></tr>', g)
+                 r'<td><div class="bar">(.*?)</div></td><td colspan="3"></td></tr>', g)
     if not m:
         bad.append("a group without a shared network heading: %s" % g[:120])
         continue
@@ -158,6 +160,42 @@ screenshot() {
 	wait "$chrome_pid"
 	rc=$?
 	chrome_pid=
+}
+# Every pool's client activity cells say what /metrics says: active leases
+# seen within 5 min and within 1 h, and the last client's age.
+activity_matches_metrics() {
+	$PY - "$lab/page.html" "$lab/metrics.txt" "$LAB_TRUTH" <<'EOF'
+import html, json, re, sys
+page = open(sys.argv[1]).read()
+metrics = open(sys.argv[2]).read()
+pools = [p["name"] for p in json.load(open(sys.argv[3]))["pools"]]
+rows = re.findall(r'<tr><td>([^<]*)</td>.*?'
+                  r'<td class="n" title="active leases seen within 5 min">(\d+)</td>'
+                  r'<td class="n" title="active leases seen within 1 h">(\d+)</td>'
+                  r'<td>(.*?)</td></tr>', page)
+cells = {html.unescape(n): (int(a), int(b), last) for n, a, b, last in rows}
+def metric(name, pool, extra=""):
+    for m in re.finditer(r'^%s\{server="lab",pool="%s"([,}][^ ]*) (\S+)$'
+                         % (name, re.escape(pool)), metrics, re.M):
+        if extra in m.group(1):
+            return int(float(m.group(2)))
+    return None
+bad = 0
+for pool in pools:
+    if pool not in cells:
+        print("  no activity cells for pool %s" % pool, file=sys.stderr); bad = 1; continue
+    a, b, last = cells[pool]
+    want = (metric("dhcpd_pool_active_leases_seen", pool, 'within_seconds="300"'),
+            metric("dhcpd_pool_active_leases_seen", pool, 'within_seconds="3600"'))
+    if (a, b) != want:
+        print("  %s: page %s, /metrics %s" % (pool, (a, b), want), file=sys.stderr); bad = 1
+    ts = metric("dhcpd_pool_last_client_transaction_timestamp_seconds", pool)
+    if ts is None and last != "never" or ts is not None and "ago" not in last:
+        print("  %s: last client %r, /metrics %s" % (pool, last, ts), file=sys.stderr); bad = 1
+print("  %d pools with activity cells, %d with some in the last hour" %
+      (len(cells), sum(1 for c in cells.values() if c[1])))
+sys.exit(bad or len(cells) != len(pools) or not any(c[0] for c in cells.values()))
+EOF
 }
 # The PNG is 1280x900 and shows the page's colours: pixels of each bar
 # colour and of the up badge, and dark text.
@@ -237,6 +275,7 @@ check "a bar per pool: free, active, abandoned, backup, as in /metrics" \
 	bars_match_metrics
 check "without dhcpd_conf, no shared-network groups" \
 	sh -c "! grep -q 'class=\"sn\"' '$lab/page.html'"
+check "client activity per pool, as in /metrics" activity_matches_metrics
 
 screenshot "http://127.0.0.1:$PORT/" "$SHOT"
 check "headless Chromium took the screenshot (exit $rc)" [ "$rc" -eq 0 -a -s "$SHOT" ]

@@ -2,7 +2,8 @@
 # The exporter and omapictl under valgrind (memcheck, full leak check)
 # against a real keyed dhcpd, on the release build:
 #  - the exporter serves TLS with basic auth (--web.config.file) while it
-#    polls and sweeps the lab; it is scraped (plain and gzip), its status
+#    polls and sweeps the lab (lease_info on, capped at 1000 of its leases);
+#    it is scraped (plain and gzip), its status
 #    page read, a wrong password and plain HTTP thrown at it, its
 #    configuration reloaded (SIGHUP), then stopped (SIGTERM): no memory
 #    error, no leak, and it exits 0;
@@ -61,7 +62,7 @@ print(crypt.crypt(os.environ["PASSWORD"], crypt.mksalt(crypt.METHOD_BLOWFISH, ro
 printf 'tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: %s\n' \
 	"$HASH" >"$lab/web.yml"
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
-	--poll-interval 1s --sweep-interval 3s --max-rate 0 >"$lab/exp.yml"
+	--poll-interval 1s --sweep-interval 3s --max-rate 0 --lease-info 1000 >"$lab/exp.yml"
 
 # --- the exporter -----------------------------------------------------------
 # shellcheck disable=SC2206

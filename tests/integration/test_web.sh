@@ -13,7 +13,9 @@
 #    certificate take effect, a bad file is reported and the running one
 #    kept;
 #  - a real Prometheus scrapes it through mutual TLS and basic auth (up 1,
-#    dhcpd_up 1), and a job with a wrong password is down with a 401;
+#    dhcpd_up 1), and a job with a wrong password is down with a 401, then
+#    429 once its address's ten failures are spent, while the right job
+#    beside it (same address, credentials it proved) stays up;
 #  - bad web configs: an unknown key is refused with file:line:column, a
 #    private key others may read is refused with the chmod that fixes it,
 #    and neither the password nor its hash is ever logged.
@@ -266,7 +268,23 @@ check "Prometheus scrapes it with its client certificate and password (up 1)" \
 check "... and gets the metrics (dhcpd_up 1)" prom_sees 'dhcpd_up{job="right"}' 1
 check "Prometheus with a wrong password: up 0" prom_sees 'up{job="wrong"}' 0
 in_lab curl -s "http://127.0.0.1:$PROM_PORT/api/v1/targets" >"$lab/targets.json"
-check "... and says 401" grep -q '401 Unauthorized' "$lab/targets.json"
+check "... and says 401 (or 429, once its failures are spent)" \
+	grep -q -e '401 Unauthorized' -e '429 Too Many Requests' "$lab/targets.json"
+# The wrong job spends 127.0.0.1's ten failures in ten scrapes, then gets
+# 429; the right job beside it, on the address it proved, stays up.
+says_429() {
+	for _ in $(seq 1 100); do
+		in_lab curl -s "http://127.0.0.1:$PROM_PORT/api/v1/targets" >"$lab/targets.json"
+		grep -q '429 Too Many Requests' "$lab/targets.json" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the wrong job's failures spent: it gets 429" says_429
+sleep 2
+check "... while the right job beside it stays up" prom_sees 'up{job="right"}' 1
+check "... and scrapes every second (scrape_samples_scraped > 0)" \
+	prom_sees 'scrape_samples_scraped{job="right"} > bool 0' 1
 kill "$prom_pid" 2>/dev/null
 wait "$prom_pid" 2>/dev/null
 prom_pid=

@@ -3,7 +3,8 @@
 
   exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
-                     [--window N] [--dhcpd-conf [FILE]]
+                     [--window N] [--lease-info MAX_SERIES]
+                     [--dhcpd-conf [FILE]]
 
 Every pool of the truth file becomes a configured pool with its ranges,
 every declared host a watched host; the key is read from the lab's key file.
@@ -28,6 +29,7 @@ def main():
     ap.add_argument("--extra-host", action="append", default=[])
     ap.add_argument("--window", default=None)
     ap.add_argument("--dhcpd-conf", nargs="?", const="")
+    ap.add_argument("--lease-info", type=int, default=None)
     a = ap.parse_args()
     truth = json.load(open(os.path.join(a.labdir, "truth.json")))
     keyfile = os.path.join(a.labdir, "omapi.key")
@@ -52,6 +54,9 @@ def main():
     ]
     if a.window:
         out.append("      window: %s" % a.window)
+    if a.lease_info is not None:
+        out.append("    lease_info: { enabled: true, max_series: %d }"
+                   % a.lease_info)
     out.append("    pools:")
     named = set()
     for p in truth["pools"]:

@@ -313,6 +313,8 @@ test_lease_decode(void **state)
 	assert_int_equal(l.pool, 0x0c);
 	assert_int_equal(l.subnet, 0x0b);
 	assert_int_equal(l.flags, 4);
+	assert_int_equal(l.hostnamelen, 1);
+	assert_memory_equal(l.hostname, "x", 1);
 	omapi_buf_free(&b);
 
 	/* Wrong lengths are ignored; without a state it is no lease. */

@@ -297,6 +297,32 @@ test_sweep_block(void **state)
 	}
 }
 
+/* lease_info: off unless enabled; max_series 10000 unless given. */
+static void
+test_lease_info(void **state)
+{
+	static const char pools[] =
+	    "    pools: [{ name: p, ranges: [10.0.0.0/24] }]\n";
+	struct config *cfg;
+	char yaml[512];
+
+	snprintf(yaml, sizeof(yaml), "%s    sweep: {}\n%s", BASE, pools);
+	cfg = must_load(yaml);
+	assert_false(cfg->servers[0].lease_info.enabled);
+	config_free(cfg);
+	snprintf(yaml, sizeof(yaml), "%s    sweep: {}\n    lease_info: "
+	    "{ enabled: true }\n%s", BASE, pools);
+	cfg = must_load(yaml);
+	assert_true(cfg->servers[0].lease_info.enabled);
+	assert_int_equal(cfg->servers[0].lease_info.max_series, 10000);
+	config_free(cfg);
+	snprintf(yaml, sizeof(yaml), "%s    sweep: {}\n    lease_info: "
+	    "{ enabled: true, max_series: 5 }\n%s", BASE, pools);
+	cfg = must_load(yaml);
+	assert_int_equal(cfg->servers[0].lease_info.max_series, 5);
+	config_free(cfg);
+}
+
 /* One kind of error: an input and the exact message it must give. */
 struct errcase {
 	const char	*yaml;
@@ -326,7 +352,7 @@ static const struct errcase errcases[] = {
 	    "mapping; expected one of: listen, poll_interval, servers" },
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
-	    "max_message_size, key, sweep, pools, hosts, dhcpd_conf" },
+	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "
@@ -439,6 +465,15 @@ static const struct errcase errcases[] = {
 	{ BASE "    sweep: { max_rate: 1000001, enabled: false }\n",
 	    "t.yml:4:24: 'max_rate' must be a whole number from 0 to 1000000, "
 	    "not '1000001'" },
+	{ BASE "    lease_info: { enabled: true }\n", "t.yml:4:17: "
+	    "lease_info needs a sweep: its series come from the sweep of "
+	    "every lease" },
+	{ BASE "    lease_info: { max_series: 0 }\n", "t.yml:4:31: "
+	    "'max_series' must be a whole number from 1 to 16777216, not '0'" },
+	{ BASE "    lease_info: { max: 1 }\n", "t.yml:4:19: unknown key 'max' "
+	    "in lease_info; expected one of: enabled, max_series" },
+	{ BASE "    lease_info: true\n", "t.yml:4:17: 'lease_info' must be a "
+	    "mapping, not a single value" },
 	{ BASE "    sweep: { rate: 1, enabled: false }\n", "t.yml:4:14: "
 	    "unknown key 'rate' in sweep; expected one of: enabled, interval, "
 	    "max_rate, window, connections" },
@@ -985,7 +1020,7 @@ test_body_size(void **state)
 	config_errors_free(&e);
 	free(y);
 	/* Just under the cap loads, and renders within it. */
-	y = big_yaml(400, 16, 256, 0);
+	y = big_yaml(330, 16, 256, 0);
 	cfg = must_load(y);
 	assert_true(config_body_max(cfg) <= RENDER_DEFAULT_MAX);
 	check_publishes(cfg);
@@ -1417,6 +1452,8 @@ test_example_conf(void **state)
 	assert_string_equal(s->name, "dhcp1");
 	assert_int_equal(s->key.src, CONFIG_SECRET_FILE);
 	assert_true(s->sweep.enabled);
+	assert_false(s->lease_info.enabled);
+	assert_int_equal(s->lease_info.max_series, 10000);
 	assert_int_equal(s->npools, 2);
 	assert_int_equal(s->pools[1].nlabels, 2);
 	assert_int_equal(s->nhosts, 3);
@@ -1438,6 +1475,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_settings),
 		cmocka_unit_test(test_sweep_block),
+		cmocka_unit_test(test_lease_info),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_nul_in_file),
 		cmocka_unit_test(test_long_name),

@@ -1,13 +1,12 @@
 /*
- * test_conn.c: the connection against a fake OMAPI server in this process,
- * on 127.0.0.1 and an ephemeral port.  A thread accepts, does the startup
- * exchange (and the authenticator open, when asked) and then either hands
- * the socket to the test, which plays the server step by step, or keeps
- * answering every request itself (echo mode, for sliding windows).
+ * test_conn.c: the connection against the fake OMAPI server in this
+ * process (fake_omapi.c), which does the startup exchange (and the
+ * authenticator open, when asked) and then either hands the socket to the
+ * test, which plays the server step by step, or keeps answering every
+ * request itself (echo mode, for sliding windows).
  */
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +14,6 @@
 #include <stdint.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,35 +22,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fake_omapi.h"
 #include "omapi.h"
 
-#define KEY_NAME	"omapi_key"
-#define KEY_B64		"yhgGCRs6sTRbjTfvCzHWzg=="
+#define KEY_NAME	FAKE_KEY_NAME
+#define KEY_B64		FAKE_KEY_B64
 #define OTHER_B64	"c29tZSBvdGhlciBzZWNyZXQ="
-#define AUTHID		5
-
-enum { AUTH_NONE, AUTH_OK, AUTH_REFUSE, AUTH_HANGUP, AUTH_SILENT };
-
-struct fake {
-	int			 lfd;
-	int			 sfd;
-	uint16_t		 port;
-	pthread_t		 th;
-	int			 running;
-	uint8_t			 startup[8];	/* what the server greets with */
-	int			 no_startup;
-	int			 split_startup;
-	int			 auth;
-	int			 echo;
-	int			 echo_mixed;	/* lease, not found, bare ok */
-	struct omapi_signer	*signer;	/* server's, for echo */
-	uint8_t			 client_startup[8];
-	uint8_t			 auth_req[1024];
-	size_t			 auth_req_len;
-	uint8_t			 in[80000];	/* server's read buffer */
-	size_t			 inlen;
-	unsigned		 echoed;
-};
+#define AUTHID		FAKE_AUTHID
 
 /* What a request's callback saw. */
 struct seen {
@@ -68,261 +44,8 @@ struct seen {
 	int			 send_rc;
 };
 
-static int64_t
-ms_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-write_all(int fd, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, b, len, MSG_NOSIGNAL);
-		if (n == -1 && errno == EINTR)
-			continue;
-		assert_true(n > 0);
-		b += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Read until the server buffer holds one whole message; copy it out. */
-static int
-srv_next(struct fake *f, uint8_t *out, size_t *outlen)
-{
-	struct omapi_msg m;
-	struct omapi_error err;
-	ssize_t n;
-	int rc;
-
-	for (;;) {
-		rc = omapi_msg_decode(f->in, f->inlen, sizeof(f->in), &m, &err);
-		if (rc == -1)
-			return -1;
-		if (rc == 1)
-			break;
-		n = recv(f->sfd, f->in + f->inlen, sizeof(f->in) - f->inlen, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		f->inlen += (size_t)n;
-	}
-	memcpy(out, f->in, m.size);
-	*outlen = m.size;
-	memmove(f->in, f->in + m.size, f->inlen - m.size);
-	f->inlen -= m.size;
-	return 0;
-}
-
-/* Read one request on the test's side; decode it into m (views into buf). */
-static uint32_t
-srv_read_req(struct fake *f, uint8_t *buf, struct omapi_msg *m)
-{
-	struct omapi_error err;
-	size_t len;
-
-	assert_int_equal(srv_next(f, buf, &len), 0);
-	assert_int_equal(omapi_msg_decode(buf, len, len, m, &err), 1);
-	return m->hdr.tid;
-}
-
-/* Build a reply; signed with signer (and authid) when signer is set. */
-static void
-build(struct omapi_buf *b, uint32_t opcode, uint32_t handle, uint32_t rid,
-    const struct omapi_nv *msg, size_t nmsg, const struct omapi_nv *obj,
-    size_t nobj, uint32_t authid, struct omapi_signer *signer)
-{
-	struct omapi_request r = { opcode, handle, rid, msg, nmsg, obj, nobj };
-	struct omapi_error err;
-	size_t start = b->len, siglen = omapi_signer_len(signer);
-
-	assert_int_equal(omapi_msg_encode(b, &r, authid, (uint32_t)siglen,
-	    0x40000000u + rid, &err), 0);
-	if (signer)
-		assert_int_equal(omapi_signer_sign(signer, b->data + start + 4,
-		    b->len - start - 4 - siglen, b->data + b->len - siglen), 0);
-}
-
-/* A lease-like UPDATE reply whose handle and hostname identify rid. */
-static void
-build_lease(struct omapi_buf *b, uint32_t rid, uint32_t authid,
-    struct omapi_signer *signer)
-{
-	char host[32];
-	static const uint8_t state[4] = { 0, 0, 0, 2 };
-	static const uint8_t ip[4] = { 10, 0, 0, 5 };
-	struct omapi_nv obj[] = {
-		{ "state", state, 4 },
-		{ "ip-address", ip, 4 },
-		{ "client-hostname", host, 0 },
-	};
-
-	obj[2].len = (uint32_t)snprintf(host, sizeof(host), "host-%u", rid);
-	build(b, OMAPI_OP_UPDATE, 1000 + rid, rid, NULL, 0, obj, 3, authid,
-	    signer);
-}
-
-static void
-build_status(struct omapi_buf *b, uint32_t rid, uint32_t result,
-    const char *text, uint32_t authid, struct omapi_signer *signer)
-{
-	uint8_t r[4] = { (uint8_t)(result >> 24), (uint8_t)(result >> 16),
-	    (uint8_t)(result >> 8), (uint8_t)result };
-	struct omapi_nv msg[] = {
-		{ "result", r, 4 },
-		{ "message", text, text ? (uint32_t)strlen(text) : 0 },
-	};
-
-	build(b, OMAPI_OP_STATUS, 0, rid, msg, text ? 2 : 1, NULL, 0, authid,
-	    signer);
-}
-
-static struct omapi_signer *
-signer_of(const char *b64, enum omapi_alg alg)
-{
-	struct omapi_key key;
-	struct omapi_error err;
-	struct omapi_signer *s;
-
-	assert_int_equal(omapi_key_set(&key, KEY_NAME, omapi_alg_name(alg), b64,
-	    &err), 0);
-	assert_non_null(s = omapi_signer_new(&key, &err));
-	return s;
-}
-
-/* The server thread: accept, greet, authenticate, maybe echo. */
-static void *
-fake_main(void *arg)
-{
-	struct fake *f = arg;
-	struct omapi_buf b;
-	struct omapi_msg m;
-	struct omapi_error err;
-	struct timeval tv = { 10, 0 };
-	uint8_t req[2048];
-	size_t got = 0, len;
-	ssize_t n;
-	int one = 1;
-
-	if ((f->sfd = accept(f->lfd, NULL, NULL)) == -1)
-		return NULL;
-	setsockopt(f->sfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	/* Small writes must go out at once, not wait on delayed ACKs. */
-	setsockopt(f->sfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (!f->no_startup && f->split_startup) {
-		write_all(f->sfd, f->startup, 3);
-		usleep(30000);
-		write_all(f->sfd, f->startup + 3, 5);
-	} else if (!f->no_startup)
-		write_all(f->sfd, f->startup, 8);
-	while (got < 8 && (n = recv(f->sfd, f->client_startup + got, 8 - got,
-	    0)) > 0)
-		got += (size_t)n;
-	if (got < 8 || f->no_startup)
-		return NULL;
-	omapi_buf_init(&b, 65536);
-	if (f->auth != AUTH_NONE) {
-		if (srv_next(f, f->auth_req, &f->auth_req_len) == -1)
-			goto out;
-		omapi_msg_decode(f->auth_req, f->auth_req_len, 65536, &m, &err);
-		if (f->auth == AUTH_HANGUP) {
-			shutdown(f->sfd, SHUT_RDWR);
-			goto out;
-		}
-		if (f->auth == AUTH_SILENT)
-			goto out;
-		if (f->auth == AUTH_OK)
-			build(&b, OMAPI_OP_UPDATE, AUTHID, m.hdr.tid, NULL, 0,
-			    NULL, 0, 0, NULL);
-		else
-			build_status(&b, m.hdr.tid, OMAPI_RESULT_NOTFOUND,
-			    "no object matches specification", 0, NULL);
-		write_all(f->sfd, b.data, b.len);
-		b.len = 0;
-	}
-	while (f->echo && srv_next(f, req, &len) == 0) {
-		omapi_msg_decode(req, len, len, &m, &err);
-		if (f->echo_mixed && f->echoed % 3 == 1)
-			build_status(&b, m.hdr.tid, OMAPI_RESULT_NOTFOUND,
-			    "no object matches specification", 0, NULL);
-		else if (f->echo_mixed && f->echoed % 3 == 2)
-			build_status(&b, m.hdr.tid, 0, NULL, 0, NULL);
-		else
-			build_lease(&b, m.hdr.tid, f->signer ? AUTHID : 0,
-			    f->signer);
-		write_all(f->sfd, b.data, b.len);
-		b.len = 0;
-		f->echoed++;
-	}
-out:
-	omapi_buf_free(&b);
-	return NULL;
-}
-
-/* Listen on 127.0.0.1 (ephemeral port) and start the server thread. */
-static void
-fake_start(struct fake *f)
-{
-	static const uint8_t greet[8] = { 0, 0, 0, 100, 0, 0, 0, 24 };
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
-
-	if (f->startup[3] == 0 && f->startup[7] == 0)
-		memcpy(f->startup, greet, 8);
-	f->sfd = -1;
-	assert_true((f->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
-	    0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(f->lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(listen(f->lfd, 4), 0);
-	assert_int_equal(getsockname(f->lfd, (struct sockaddr *)&sin, &sl), 0);
-	f->port = ntohs(sin.sin_port);
-	assert_int_equal(pthread_create(&f->th, NULL, fake_main, f), 0);
-	f->running = 1;
-}
-
-static void
-fake_join(struct fake *f)
-{
-	if (f->running) {
-		pthread_join(f->th, NULL);
-		f->running = 0;
-	}
-}
-
-static void
-fake_stop(struct fake *f)
-{
-	if (f->sfd != -1)
-		shutdown(f->sfd, SHUT_RDWR);
-	fake_join(f);
-	if (f->sfd != -1)
-		close(f->sfd);
-	close(f->lfd);
-	omapi_signer_free(f->signer);
-	free(f);
-}
-
-static struct fake *
-fake_new(void)
-{
-	struct fake *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	return f;
-}
-
-/* Open a client connection to f; joins the thread unless it echoes. */
+/* Open a client connection to f; joins the thread when the test plays
+ * the server (FAKE_STEP), so the socket is the test's. */
 static struct omapi_conn *
 open_conn(struct fake *f, const struct omapi_key *key, int io_timeout,
     size_t max_msg, struct omapi_error *err)
@@ -338,7 +61,7 @@ open_conn(struct fake *f, const struct omapi_key *key, int io_timeout,
 	o.io_timeout_ms = io_timeout;
 	o.max_msg = max_msg;
 	c = omapi_conn_open(&o, err);
-	if (!f->echo || c == NULL)
+	if (f->mode == FAKE_STEP)
 		fake_join(f);
 	return c;
 }
@@ -391,7 +114,7 @@ static void
 pump_until(struct omapi_conn *c, struct seen *s, size_t n)
 {
 	struct omapi_error err;
-	int64_t end = ms_now() + 5000;
+	int64_t end = fake_ms_now() + 5000;
 	size_t i, done;
 
 	for (;;) {
@@ -399,7 +122,7 @@ pump_until(struct omapi_conn *c, struct seen *s, size_t n)
 			done += s[i].calls > 0;
 		if (done == n)
 			return;
-		assert_true(ms_now() < end);
+		assert_true(fake_ms_now() < end);
 		assert_int_not_equal(omapi_conn_pump(c, 100, &err), -1);
 	}
 }
@@ -471,10 +194,10 @@ test_startup_timeout(void **state)
 
 	f->no_startup = 1;
 	fake_start(f);
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	assert_null(open_conn(f, NULL, 300, 0, &err));
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
-	assert_true(ms_now() - t0 >= 250 && ms_now() - t0 < 3000);
+	assert_true(fake_ms_now() - t0 >= 250 && fake_ms_now() - t0 < 3000);
 	fake_stop(f);
 }
 
@@ -487,17 +210,13 @@ test_connect_refused(void **state)
 
 	/* A port that was just ours and is closed now. */
 	fake_start(f);
-	shutdown(f->lfd, SHUT_RDWR);
-	fake_join(f);
-	close(f->lfd);
-	f->lfd = -1;
 	memset(&o, 0, sizeof(o));
 	o.host = "127.0.0.1";
 	o.port = f->port;
+	fake_stop(f);
 	assert_null(omapi_conn_open(&o, &err));
 	assert_int_equal(err.code, OMAPI_ERR_CONNECTION);
 	assert_non_null(strstr(err.text, "refused"));
-	free(f);
 }
 
 static void
@@ -518,7 +237,7 @@ test_request_reply(void **state)
 	memset(&s, 0, sizeof(s));
 	send_lease(c, &s);
 	assert_int_equal(omapi_conn_inflight(c), 1);
-	tid = srv_read_req(f, buf, &m);
+	tid = fake_read_req(f, buf, &m);
 	assert_int_equal(m.hdr.opcode, OMAPI_OP_OPEN);
 	assert_int_equal(m.hdr.authid, 0);
 	assert_int_equal(m.hdr.authlen, 0);
@@ -526,8 +245,8 @@ test_request_reply(void **state)
 	assert_int_equal(len, 5);
 	assert_memory_equal(v, "lease", 5);
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, tid, 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid, 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_conn_pump(c, 2000, &err), 1);
 	assert_lease_reply(&s, tid);
 	assert_int_equal(omapi_conn_inflight(c), 0);
@@ -559,18 +278,18 @@ test_reply_split_every_offset(void **state)
 	fake_start(f);
 	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, 1, 0, NULL);
+	fake_build_lease(&b, 1, 0, NULL);
 	total = b.len;
 	for (k = 1; k < total; k++) {
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, 0, NULL);
-		write_all(f->sfd, b.data, k);
+		fake_build_lease(&b, tid, 0, NULL);
+		fake_write_all(f->sfd, b.data, k);
 		assert_int_equal(omapi_conn_pump(c, 0, &err), 0);
 		assert_int_equal(s.calls, 0);
-		write_all(f->sfd, b.data + k, b.len - k);
+		fake_write_all(f->sfd, b.data + k, b.len - k);
 		pump_until(c, &s, 1);
 		assert_lease_reply(&s, tid);
 	}
@@ -600,12 +319,12 @@ test_reply_bytewise_and_batched(void **state)
 	memset(s, 0, sizeof(s));
 	send_lease(c, &s[0]);
 	send_lease(c, &s[1]);
-	tid[0] = srv_read_req(f, buf, &m);
-	tid[1] = srv_read_req(f, buf, &m);
-	build_lease(&b, tid[0], 0, NULL);
-	build_lease(&b, tid[1], 0, NULL);
+	tid[0] = fake_read_req(f, buf, &m);
+	tid[1] = fake_read_req(f, buf, &m);
+	fake_build_lease(&b, tid[0], 0, NULL);
+	fake_build_lease(&b, tid[1], 0, NULL);
 	for (k = 0; k < b.len; k++) {
-		write_all(f->sfd, b.data + k, 1);
+		fake_write_all(f->sfd, b.data + k, 1);
 		assert_int_not_equal(omapi_conn_pump(c, 0, &err), -1);
 	}
 	pump_until(c, s, 2);
@@ -615,12 +334,12 @@ test_reply_bytewise_and_batched(void **state)
 	memset(s, 0, sizeof(s));
 	send_lease(c, &s[0]);
 	send_lease(c, &s[1]);
-	tid[0] = srv_read_req(f, buf, &m);
-	tid[1] = srv_read_req(f, buf, &m);
+	tid[0] = fake_read_req(f, buf, &m);
+	tid[1] = fake_read_req(f, buf, &m);
 	b.len = 0;
-	build_lease(&b, tid[0], 0, NULL);
-	build_lease(&b, tid[1], 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid[0], 0, NULL);
+	fake_build_lease(&b, tid[1], 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	usleep(20000);
 	assert_int_equal(omapi_conn_pump(c, 2000, &err), 2);
 	assert_lease_reply(&s[0], tid[0]);
@@ -651,11 +370,11 @@ test_replies_out_of_order(void **state)
 		send_lease(c, &s[i]);
 	assert_int_equal(omapi_conn_inflight(c), 5);
 	for (i = 0; i < 5; i++)
-		tid[i] = srv_read_req(f, buf, &m);
+		tid[i] = fake_read_req(f, buf, &m);
 	omapi_buf_init(&b, 65536);
 	for (i = 0; i < 5; i++)
-		build_lease(&b, tid[order[i]], 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid[order[i]], 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	pump_until(c, s, 5);
 	for (i = 0; i < 5; i++)
 		assert_lease_reply(&s[i], tid[i]);
@@ -681,22 +400,22 @@ test_unmatched_reply_ignored(void **state)
 	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
 	memset(&s, 0, sizeof(s));
 	send_lease(c, &s);
-	tid = srv_read_req(f, buf, &m);
+	tid = fake_read_req(f, buf, &m);
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, tid + 1000, 0, NULL);	/* never sent */
-	build_lease(&b, 0, 0, NULL);		/* rid 0: unsolicited */
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid + 1000, 0, NULL);	/* never sent */
+	fake_build_lease(&b, 0, 0, NULL);		/* rid 0: unsolicited */
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_conn_pump(c, 100, &err), 0);
 	assert_int_equal(s.calls, 0);
 	assert_int_equal(omapi_conn_stats(c)->unmatched, 2);
 	assert_false(omapi_conn_is_broken(c));
 	b.len = 0;
-	build_lease(&b, tid, 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid, 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	pump_until(c, &s, 1);
 	assert_lease_reply(&s, tid);
 	/* A second reply to an answered request is unmatched too. */
-	write_all(f->sfd, b.data, b.len);
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_conn_pump(c, 100, &err), 0);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(omapi_conn_stats(c)->unmatched, 3);
@@ -726,10 +445,10 @@ test_close_mid_message(void **state)
 		send_lease(c, &s[i]);
 		s[i].conn = c;	/* the callback tries to send again */
 	}
-	srv_read_req(f, buf, &m);
+	fake_read_req(f, buf, &m);
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, m.hdr.tid, 0, NULL);
-	write_all(f->sfd, b.data, 30);
+	fake_build_lease(&b, m.hdr.tid, 0, NULL);
+	fake_write_all(f->sfd, b.data, 30);
 	close(f->sfd);
 	f->sfd = -1;
 	assert_int_equal(omapi_conn_pump(c, -1, &err), -1);
@@ -776,7 +495,7 @@ test_close_between_messages(void **state)
 	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
 	memset(&s, 0, sizeof(s));
 	send_lease(c, &s);
-	srv_read_req(f, buf, &m);
+	fake_read_req(f, buf, &m);
 	close(f->sfd);
 	f->sfd = -1;
 	assert_int_equal(omapi_conn_pump(c, -1, &err), -1);
@@ -802,15 +521,15 @@ test_timeout(void **state)
 	fake_start(f);
 	assert_non_null(c = open_conn(f, NULL, 300, 0, &err));
 	memset(s, 0, sizeof(s));
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	send_lease(c, &s[0]);
 	send_lease(c, &s[1]);
-	srv_read_req(f, buf, &m);
+	fake_read_req(f, buf, &m);
 	/* Before the deadline a pump just returns. */
 	assert_int_equal(omapi_conn_pump(c, 50, &err), 0);
 	assert_false(omapi_conn_is_broken(c));
 	assert_int_equal(omapi_conn_pump(c, -1, &err), -1);
-	dt = ms_now() - t0;
+	dt = fake_ms_now() - t0;
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
 	assert_string_equal(err.text, "no reply within 300 ms");
 	assert_true(dt >= 290 && dt < 1500);
@@ -837,13 +556,13 @@ test_timeout_short_pumps(void **state)
 	fake_start(f);
 	assert_non_null(c = open_conn(f, NULL, 200, 0, &err));
 	memset(&s, 0, sizeof(s));
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	send_lease(c, &s);
 	while ((rc = omapi_conn_pump(c, 30, &err)) == 0)
-		assert_true(ms_now() - t0 < 1500);
+		assert_true(fake_ms_now() - t0 < 1500);
 	assert_int_equal(rc, -1);
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
-	assert_true(ms_now() - t0 >= 190);
+	assert_true(fake_ms_now() - t0 >= 190);
 	assert_int_equal(s.calls, 1);
 	omapi_conn_close(c);
 	fake_stop(f);
@@ -864,8 +583,8 @@ check_garbage(const uint8_t *junk, size_t len, size_t max_msg)
 	memset(s, 0, sizeof(s));
 	send_lease(c, &s[0]);
 	send_lease(c, &s[1]);
-	srv_read_req(f, buf, &m);
-	write_all(f->sfd, junk, len);
+	fake_read_req(f, buf, &m);
+	fake_write_all(f->sfd, junk, len);
 	assert_int_equal(omapi_conn_pump(c, 2000, &err), -1);
 	assert_int_equal(err.code, OMAPI_ERR_PROTOCOL);
 	assert_true(omapi_conn_is_broken(c));
@@ -918,7 +637,7 @@ open_keyed(struct fake *f, enum omapi_alg alg, struct omapi_key *key,
 {
 	assert_int_equal(omapi_key_set(key, KEY_NAME, omapi_alg_name(alg),
 	    KEY_B64, err), 0);
-	f->auth = AUTH_OK;
+	f->auth = FAKE_AUTH_OK;
 	fake_start(f);
 	return open_conn(f, key, 2000, 0, err);
 }
@@ -970,31 +689,31 @@ test_signed_replies(void **state)
 		f = fake_new();
 		assert_non_null(c = open_keyed(f, algs[a], &key, &err));
 		check_auth_open(f, algs[a]);
-		good = signer_of(KEY_B64, algs[a]);
-		bad = signer_of(OTHER_B64, algs[a]);
+		good = fake_signer(KEY_B64, algs[a]);
+		bad = fake_signer(OTHER_B64, algs[a]);
 		omapi_buf_init(&b, 65536);
 
 		/* Our request is signed with authid and verifies. */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		assert_int_equal(m.hdr.authid, AUTHID);
 		assert_int_equal(m.hdr.authlen, omapi_alg_siglen(algs[a]));
 		assert_int_equal(omapi_signer_verify(good, m.signed_data,
 		    m.signed_len, m.sig, m.hdr.authlen), 0);
 		/* A good signature: the reply. */
-		build_lease(&b, tid, AUTHID, good);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid, AUTHID, good);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_lease_reply(&s, tid);
 
 		/* Signed with another secret. */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, AUTHID, bad);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid, AUTHID, bad);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_false(s.have_reply);
 		assert_int_equal(s.err.code, OMAPI_ERR_AUTH);
@@ -1004,31 +723,31 @@ test_signed_replies(void **state)
 		/* One bit of a good signature flipped. */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, AUTHID, good);
+		fake_build_lease(&b, tid, AUTHID, good);
 		b.data[b.len - 1] ^= 1;
-		write_all(f->sfd, b.data, b.len);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_int_equal(s.err.code, OMAPI_ERR_AUTH);
 
 		/* Good signature, someone else's authid. */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, AUTHID + 1, good);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid, AUTHID + 1, good);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_int_equal(s.err.code, OMAPI_ERR_AUTH);
 
 		/* Unsigned reply on a keyed connection. */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, 0, NULL);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid, 0, NULL);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_int_equal(s.err.code, OMAPI_ERR_AUTH);
 		assert_string_equal(s.err.text,
@@ -1040,10 +759,10 @@ test_signed_replies(void **state)
 		 */
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_status(&b, tid, OMAPI_RESULT_BADSIG, NULL, 0, NULL);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_status(&b, tid, OMAPI_RESULT_BADSIG, NULL, 0, NULL);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_false(s.have_reply);
 		assert_int_equal(s.err.code, OMAPI_ERR_AUTH);
@@ -1051,10 +770,10 @@ test_signed_replies(void **state)
 		assert_false(omapi_conn_is_broken(c));
 		memset(&s, 0, sizeof(s));
 		send_lease(c, &s);
-		tid = srv_read_req(f, buf, &m);
+		tid = fake_read_req(f, buf, &m);
 		b.len = 0;
-		build_lease(&b, tid, AUTHID, good);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid, AUTHID, good);
+		fake_write_all(f->sfd, b.data, b.len);
 		pump_until(c, &s, 1);
 		assert_lease_reply(&s, tid);
 
@@ -1077,7 +796,7 @@ test_auth_refused(void **state)
 
 	assert_int_equal(omapi_key_set(&key, KEY_NAME, "hmac-md5", KEY_B64,
 	    &err), 0);
-	f->auth = AUTH_REFUSE;
+	f->auth = FAKE_AUTH_REFUSE;
 	fake_start(f);
 	assert_null(open_conn(f, &key, 2000, 0, &err));
 	assert_int_equal(err.code, OMAPI_ERR_AUTH);
@@ -1101,19 +820,19 @@ test_auth_server_gone(void **state)
 	assert_int_equal(omapi_key_set(&key, KEY_NAME, NULL, KEY_B64, &err),
 	    0);
 	f = fake_new();
-	f->auth = AUTH_HANGUP;
+	f->auth = FAKE_AUTH_HANGUP;
 	fake_start(f);
 	assert_null(open_conn(f, &key, 2000, 0, &err));
 	assert_int_equal(err.code, OMAPI_ERR_CONNECTION);
 	fake_stop(f);
 
 	f = fake_new();
-	f->auth = AUTH_SILENT;
+	f->auth = FAKE_AUTH_SILENT;
 	fake_start(f);
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	assert_null(open_conn(f, &key, 300, 0, &err));
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
-	assert_true(ms_now() - t0 >= 290 && ms_now() - t0 < 2000);
+	assert_true(fake_ms_now() - t0 >= 290 && fake_ms_now() - t0 < 2000);
 	fake_stop(f);
 	omapi_key_wipe(&key);
 }
@@ -1137,7 +856,9 @@ test_call_status_mapping(void **state)
 		{ OMAPI_RESULT_NOAUTH, NULL, OMAPI_ERR_AUTH,
 		    "server requires a key" },
 		{ 0x60001, "object exists", OMAPI_ERR_STATUS, "object exists" },
-		{ 0x60002, NULL, OMAPI_ERR_STATUS, "server status 0x60002" },
+		{ 0x60002, NULL, OMAPI_ERR_STATUS, "protocol error" },
+		{ 27, NULL, OMAPI_ERR_STATUS, "not implemented" },
+		{ 0x60042, NULL, OMAPI_ERR_STATUS, "server status 0x60042" },
 	};
 	static const uint8_t ip[4] = { 10, 0, 0, 5 };
 	struct fake *f = fake_new();
@@ -1157,8 +878,8 @@ test_call_status_mapping(void **state)
 	 */
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++, tid++) {
 		b.len = 0;
-		build_status(&b, tid, t[i].result, t[i].text, 0, NULL);
-		write_all(f->sfd, b.data, b.len);
+		fake_build_status(&b, tid, t[i].result, t[i].text, 0, NULL);
+		fake_write_all(f->sfd, b.data, b.len);
 		o = (struct omapi_object *)&err;
 		assert_int_equal(omapi_lease_by_ip(c, ip, &o, &err), -1);
 		assert_null(o);
@@ -1168,8 +889,8 @@ test_call_status_mapping(void **state)
 	}
 	/* And a lease, as an owned object. */
 	b.len = 0;
-	build_lease(&b, tid, 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid, 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_lease_by_ip(c, ip, &o, &err), 0);
 	assert_int_equal(o->handle, 1000 + tid);
 	assert_int_equal(omapi_object_u32(o, "state", &u), 0);
@@ -1231,14 +952,14 @@ check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
 	struct fake *f = fake_new();
 	struct omapi_error err;
 	struct window *w = calloc(1, sizeof(*w));
-	int64_t end = ms_now() + 20000;
+	int64_t end = fake_ms_now() + 20000;
 	unsigned maxinflight;
 
 	assert_non_null(w);
-	f->echo = 1;
+	f->mode = FAKE_ECHO;
 	if (key != NULL) {
-		f->auth = AUTH_OK;
-		f->signer = signer_of(KEY_B64, alg);
+		f->auth = FAKE_AUTH_OK;
+		f->signer = fake_signer(KEY_B64, alg);
 	}
 	fake_start(f);
 	assert_non_null(w->c = open_conn(f, key, 5000, 0, &err));
@@ -1246,7 +967,7 @@ check_window(const struct omapi_key *key, enum omapi_alg alg, unsigned win,
 	w->win = win;
 	window_fill(w);
 	while (w->done < total) {
-		assert_true(ms_now() < end);
+		assert_true(fake_ms_now() < end);
 		assert_int_not_equal(omapi_conn_pump(w->c, 1000, &err), -1);
 		assert_true(omapi_conn_inflight(w->c) <= win);
 		window_fill(w);
@@ -1324,7 +1045,7 @@ test_signed_inflight_cap(void **state)
 	unsigned n = 0;
 
 	assert_non_null(c = open_keyed(f, OMAPI_ALG_HMAC_MD5, &key, &err));
-	good = signer_of(KEY_B64, OMAPI_ALG_HMAC_MD5);
+	good = fake_signer(KEY_B64, OMAPI_ALG_HMAC_MD5);
 	assert_true(omapi_conn_can_send(c));
 	memset(s, 0, sizeof(s));
 	memset(&k, 0, sizeof(k));
@@ -1348,10 +1069,10 @@ test_signed_inflight_cap(void **state)
 	assert_true(n * OMAPI_REPLY_SIZE_GUESS <= OMAPI_SIGNED_INFLIGHT_BYTES);
 	assert_int_equal(omapi_conn_inflight(c), n);
 	/* Answer the first: its callback gets room for exactly one more. */
-	srv_read_req(f, buf, &m);
+	fake_read_req(f, buf, &m);
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, m.hdr.tid, AUTHID, good);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, m.hdr.tid, AUTHID, good);
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_conn_pump(c, 2000, &err), 1);
 	assert_int_equal(k.calls, 1);
 	assert_int_equal(k.rc[0], 0);
@@ -1409,10 +1130,10 @@ test_cancel_pump(void **state)
 	send_lease(c, &s);
 	/* Nothing waiting: a microsecond pump returns at once. */
 	assert_int_equal(omapi_conn_pump_us(c, 1000, &err), 0);
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	assert_int_equal(pthread_create(&th, NULL, cancel_main, &cn), 0);
 	assert_int_equal(omapi_conn_pump(c, -1, &err), -1);
-	assert_true(ms_now() - t0 < 2000);
+	assert_true(fake_ms_now() - t0 < 2000);
 	pthread_join(th, NULL);
 	assert_int_equal(err.code, OMAPI_ERR_CANCELLED);
 	assert_int_equal(s.calls, 1);
@@ -1463,20 +1184,20 @@ test_greeting_wait(void **state)
 	o.port = port;
 	o.connect_timeout_ms = 300;
 	o.io_timeout_ms = 10000;
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	assert_null(omapi_conn_open(&o, &err));
 	assert_int_equal(err.code, OMAPI_ERR_TIMEOUT);
-	assert_true(ms_now() - t0 >= 250 && ms_now() - t0 < 2000);
+	assert_true(fake_ms_now() - t0 >= 250 && fake_ms_now() - t0 < 2000);
 	assert_non_null(strstr(err.text, "greeting within 300 ms"));
 
 	o.connect_timeout_ms = 30000;
 	o.cancel_fd = cn.fd;
-	t0 = ms_now();
+	t0 = fake_ms_now();
 	assert_int_equal(pthread_create(&th, NULL, cancel_main, &cn), 0);
 	assert_null(omapi_conn_open(&o, &err));
 	pthread_join(th, NULL);
 	assert_int_equal(err.code, OMAPI_ERR_CANCELLED);
-	assert_true(ms_now() - t0 < 2000);
+	assert_true(fake_ms_now() - t0 < 2000);
 	close(lfd);
 	close(cn.fd);
 }
@@ -1504,7 +1225,7 @@ test_abandon(void **state)
 	memset(s, 0, sizeof(s));
 	for (i = 0; i < 3; i++)
 		send_lease(c, &s[i]);
-	tid = srv_read_req(f, buf, &m);
+	tid = fake_read_req(f, buf, &m);
 	omapi_seterr(&why, OMAPI_ERR_AUTH, "stopped by the caller");
 	omapi_conn_abandon(c, &why);
 	for (i = 0; i < 3; i++) {
@@ -1514,8 +1235,8 @@ test_abandon(void **state)
 	assert_true(omapi_conn_is_broken(c));
 	/* The reply to the first comes in late: nobody is called. */
 	omapi_buf_init(&b, 65536);
-	build_lease(&b, tid, 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+	fake_build_lease(&b, tid, 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	assert_int_equal(omapi_conn_pump(c, 100, &err), -1);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(s[i].calls, 1);
@@ -1547,11 +1268,11 @@ test_many_in_flight(void **state)
 	assert_int_equal(omapi_conn_flush(c, &err), 0);
 	assert_int_equal(omapi_conn_inflight(c), n);
 	for (i = 0; i < n; i++)
-		tid[i] = srv_read_req(f, buf, &m);
+		tid[i] = fake_read_req(f, buf, &m);
 	omapi_buf_init(&b, 1 << 20);
 	for (i = n; i-- > 0;)
-		build_lease(&b, tid[i], 0, NULL);
-	write_all(f->sfd, b.data, b.len);
+		fake_build_lease(&b, tid[i], 0, NULL);
+	fake_write_all(f->sfd, b.data, b.len);
 	pump_until(c, s, n);
 	for (i = 0; i < n; i++)
 		assert_lease_reply(&s[i], tid[i]);
@@ -1596,8 +1317,8 @@ test_sweep_reply_kinds(void **state)
 	struct omapi_conn *c;
 	struct omapi_error err;
 
-	f->echo = 1;
-	f->echo_mixed = 1;
+	f->mode = FAKE_ECHO;
+	f->mode = FAKE_ECHO_MIXED;
 	fake_start(f);
 	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
 	assert_int_equal(omapi_sweep(c, &o, on_sweep, &seen, &res, &err), 0);
@@ -1630,7 +1351,7 @@ test_sweep_paced(void **state)
 	struct omapi_error err;
 	int64_t t0, dt;
 
-	f->echo = 1;
+	f->mode = FAKE_ECHO;
 	fake_start(f);
 	assert_non_null(c = open_conn(f, NULL, 2000, 0, &err));
 	t0 = omapi_now_us();

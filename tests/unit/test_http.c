@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "authlimit.h"
 #include "http.h"
 #include "webconfig.h"
 #include "render.h"
@@ -435,11 +437,26 @@ test_head(void **state)
 	reply_free(&h);
 }
 
+/* One request on a new connection must get the status want. */
+static void
+assert_status(uint16_t port, const char *method, const char *path,
+    const char *headers, int want)
+{
+	struct reply r;
+
+	assert_int_equal(client_request(port, method, path, headers, &r), 0);
+	assert_int_equal(r.status, want);
+	reply_free(&r);
+}
+
 static void
 test_methods_and_paths(void **state)
 {
 	static const char *const bad[] = { "POST", "PUT", "DELETE", "PATCH",
 	    "OPTIONS" };
+	static const char *const nul[] = { "/metrics%00anything",
+	    "/metrics%00", "/%00", "/-/healthy%00x", "/-/ready%00",
+	    "/metrics%2500" };
 	struct fixture *f = *state;
 	struct reply r;
 	size_t i;
@@ -466,6 +483,11 @@ test_methods_and_paths(void **state)
 	assert_int_equal(client_request(f->port, "POST", "/nope", NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	reply_free(&r);
+	/* The decoded path counts whole: a NUL in it is no route. */
+	for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++)
+		assert_status(f->port, "GET", nul[i], NULL, 404);
+	assert_status(f->port, "GET", "/%6detrics", NULL, 200);
+	assert_status(f->port, "GET", "/metrics?a=%00", NULL, 200);
 }
 
 static void
@@ -722,9 +744,9 @@ test_port_in_use(void **state)
 	snapshot_store_destroy(&st);
 }
 
-/* A web config with user "prom", password "s3cret" (bcrypt, cost 4). */
+/* A web config with user "prom", password "s3cret", bcrypt with salt. */
 static struct webconfig *
-web_with_user(void)
+web_with_salt(const char *salt)
 {
 	struct crypt_data *cd = calloc(1, sizeof(*cd));
 	struct config_errors errs;
@@ -733,7 +755,7 @@ web_with_user(void)
 	const char *h;
 
 	assert_non_null(cd);
-	h = crypt_r("s3cret", "$2b$04$abcdefghijklmnopqrstuu", cd);
+	h = crypt_r("s3cret", salt, cd);
 	assert_non_null(h);
 	snprintf(yml, sizeof(yml), "basic_auth_users:\n  prom: '%s'\n", h);
 	free(cd);
@@ -742,6 +764,13 @@ web_with_user(void)
 	    &w, &errs), 0);
 	config_errors_free(&errs);
 	return w;
+}
+
+/* The same at cost 4, quick. */
+static struct webconfig *
+web_with_user(void)
+{
+	return web_with_salt("$2b$04$abcdefghijklmnopqrstuu");
 }
 
 /* "Authorization: Basic base64(user:pass)" for a request. */
@@ -766,19 +795,11 @@ basic_header(const char *user, const char *pass, char *out, size_t len)
 	snprintf(out + o, len - o, "\r\n");
 }
 
-/* One request on a new connection must get the status want. */
-static void
-assert_status(uint16_t port, const char *method, const char *path,
-    const char *headers, int want)
-{
-	struct reply r;
-
-	assert_int_equal(client_request(port, method, path, headers, &r), 0);
-	assert_int_equal(r.status, want);
-	reply_free(&r);
-}
-
-/* Basic auth guards every path: 401 with a challenge, 200 when right. */
+/*
+ * Basic auth guards every path: 401 with a challenge, 200 when right.
+ * An address that has spent its AUTHLIMIT_BURST failures gets 429 with
+ * Retry-After, whatever it sends but the password it used with success.
+ */
 static void
 test_basic_auth(void **state)
 {
@@ -797,6 +818,11 @@ test_basic_auth(void **state)
 	basic_header("prom", "s3cret", good, sizeof(good));
 	basic_header("prom", "s3cret!", bad, sizeof(bad));
 	basic_header("nobody", "s3cret", nouser, sizeof(nouser));
+	/* Twice: the second is answered from the cache, the same way. */
+	for (i = 0; i < 2; i++)
+		assert_status(f.port, "GET", "/-/healthy", good, 200);
+	assert_status(f.port, "POST", "/metrics", good, 405);
+	/* Ten failures: every one checked, each a 401. */
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_int_equal(client_request(f.port, "GET", paths[i], NULL,
 		    &r), 0);
@@ -804,15 +830,108 @@ test_basic_auth(void **state)
 		assert_non_null(strstr(reply_header(&r, "WWW-Authenticate"),
 		    "Basic realm=\"dhcpd_exporter\""));
 		reply_free(&r);
+		/* The wrong password after a right one is still wrong. */
 		assert_status(f.port, "GET", paths[i], bad, 401);
 		assert_status(f.port, "GET", paths[i], nouser, 401);
 	}
-	/* Twice: the second is answered from the cache, the same way. */
-	for (i = 0; i < 2; i++)
-		assert_status(f.port, "GET", "/-/healthy", good, 200);
-	/* The wrong password after a right one is still wrong. */
-	assert_status(f.port, "GET", "/-/healthy", bad, 401);
-	assert_status(f.port, "POST", "/metrics", good, 405);
+	assert_int_equal(AUTHLIMIT_BURST, 10);
+	assert_int_equal(client_request(f.port, "GET", "/metrics", bad, &r), 0);
+	assert_int_equal(r.status, 429);
+	assert_string_equal(reply_header(&r, "Retry-After"), "6");
+	reply_free(&r);
+	assert_status(f.port, "GET", "/metrics", nouser, 429);
+	/* The password this address used with success still passes. */
+	assert_status(f.port, "GET", "/-/healthy", good, 200);
+	/* No credentials at all cost nothing: still the challenge. */
+	assert_status(f.port, "GET", "/-/healthy", NULL, 401);
+	http_stop(f.srv);
+	snapshot_store_destroy(&f.store);
+	webconfig_free(w);
+}
+
+/* Send a request on a new connection and leave it to be answered. */
+static int
+client_send(uint16_t port, const char *headers)
+{
+	char req[1024];
+	int fd, n;
+
+	n = snprintf(req, sizeof(req), "GET /metrics HTTP/1.1\r\nHost: "
+	    "127.0.0.1\r\nConnection: close\r\n%s\r\n", headers);
+	assert_true(n > 0 && (size_t)n < sizeof(req));
+	assert_true((fd = client_connect(port)) != -1);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	return fd;
+}
+
+/* Whether the server has answered (or closed) fd yet. */
+static int
+client_answered(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+/*
+ * A cached password is answered while wrong ones wait for their bcrypt:
+ * MHD's threads never run one.  Four wrong passwords (cost 10) go out
+ * first, enough to hold both of MHD's threads if they did the bcrypts;
+ * the scrape with the cached password must get its 200 while the first
+ * wrong one is still unanswered.  (Ordering, not timing.)
+ */
+static void
+test_cached_not_behind_bcrypt(void **state)
+{
+	struct webconfig *w = web_with_salt("$2b$10$abcdefghijklmnopqrstuu");
+	struct fixture f;
+	struct http_opts o;
+	char good[256], bad[256];
+	int fds[4], i;
+
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	fixture_start(&f, &o);
+	basic_header("prom", "s3cret", good, sizeof(good));
+	basic_header("prom", "wrong", bad, sizeof(bad));
+	assert_status(f.port, "GET", "/-/healthy", good, 200);	/* cached */
+	for (i = 0; i < 4; i++)
+		fds[i] = client_send(f.port, bad);
+	assert_status(f.port, "GET", "/-/healthy", good, 200);
+	assert_false(client_answered(fds[0]));
+	for (i = 0; i < 4; i++)
+		close(fds[i]);
+	http_stop(f.srv);
+	snapshot_store_destroy(&f.store);
+	webconfig_free(w);
+}
+
+/* rate_limit: a burst of 2, then 429 for every request, auth or not. */
+static void
+test_rate_limit(void **state)
+{
+	static const char yml[] = "rate_limit:\n  interval: 1h\n  burst: 2\n";
+	struct config_errors errs;
+	struct webconfig *w = NULL;
+	struct fixture f;
+	struct http_opts o;
+	struct reply r;
+
+	memset(&errs, 0, sizeof(errs));
+	assert_int_equal(webconfig_load_buffer("web.yml", yml, strlen(yml),
+	    &w, &errs), 0);
+	config_errors_free(&errs);
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	fixture_start(&f, &o);
+	assert_status(f.port, "GET", "/-/healthy", NULL, 200);
+	assert_status(f.port, "GET", "/metrics", NULL, 200);
+	assert_int_equal(client_request(f.port, "GET", "/-/healthy", NULL, &r),
+	    0);
+	assert_int_equal(r.status, 429);
+	assert_non_null(strstr(r.body, "rate_limit"));
+	reply_free(&r);
+	assert_status(f.port, "GET", "/nope", NULL, 429);
 	http_stop(f.srv);
 	snapshot_store_destroy(&f.store);
 	webconfig_free(w);
@@ -915,6 +1034,8 @@ main(void)
 		cmocka_unit_test(test_accepts_gzip),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_basic_auth),
+		cmocka_unit_test(test_cached_not_behind_bcrypt),
+		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_max_body),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_connection_limit),

@@ -7,6 +7,7 @@
  * shows a password hash; and a password matches only its own user.
  */
 #include <crypt.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +238,106 @@ test_webauth(void **state)
 	free(hb);
 }
 
+/* rate_limit as exporter-toolkit reads it: interval and burst. */
+static void
+test_rate_limit(void **state)
+{
+	struct result r;
+
+	load("rate_limit:\n  interval: 250ms\n  burst: 20\n", &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 250);
+	assert_int_equal(r.w->rate_burst, 20);
+	result_free(&r);
+	load("rate_limit:\n  interval: 0s\n", &r);	/* off */
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 0);
+	result_free(&r);
+	load("rate_limit:\n", &r);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.w->rate_interval_ms, 0);
+	result_free(&r);
+	assert_error("rate_limit:\n  interval: 1s\n", "web.yml:2:3:",
+	    "needs a burst of at least 1");
+	assert_error("rate_limit:\n  interval: 1s\n  burst: 0\n",
+	    "web.yml:2:3:", "needs a burst");
+	assert_error("rate_limit:\n  interval: 1\n  burst: 5\n",
+	    "web.yml:2:13:", "interval");
+	assert_error("rate_limit:\n  interval: 1s\n  bursts: 5\n",
+	    "web.yml:3:3:", "bursts");
+	assert_error("rate_limit: 5\n", "web.yml:1:13:", "rate_limit");
+}
+
+/* What the checker's callbacks said, for test_webauth_submit. */
+struct verdicts {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 n;
+	int		 got[8];
+};
+
+static struct verdicts vs = { PTHREAD_MUTEX_INITIALIZER,
+    PTHREAD_COND_INITIALIZER, 0, { 0 } };
+
+static void
+verdict_note(void *arg, int ok)
+{
+	int i = (int)(intptr_t)arg;
+
+	pthread_mutex_lock(&vs.mu);
+	vs.got[i] = ok;
+	vs.n++;
+	pthread_cond_signal(&vs.cv);
+	pthread_mutex_unlock(&vs.mu);
+}
+
+/*
+ * Checks submitted to the checker's thread are called back with their
+ * verdict and fill the cache; at stop, queued ones get -1 and later ones
+ * are refused.
+ */
+static void
+test_webauth_submit(void **state)
+{
+	char *ha = hash_of("alpha"), yml[512];
+	struct webauth *a;
+	struct result r;
+	int i;
+
+	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n", ha);
+	load(yml, &r);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(a = webauth_new(r.w));
+	assert_false(webauth_cached(a, "ann", "alpha", NULL));
+	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
+	    (void *)(intptr_t)0), 0);
+	assert_int_equal(webauth_submit(a, "ann", "beta", verdict_note,
+	    (void *)(intptr_t)1), 0);
+	pthread_mutex_lock(&vs.mu);
+	while (vs.n < 2)
+		pthread_cond_wait(&vs.cv, &vs.mu);
+	pthread_mutex_unlock(&vs.mu);
+	assert_int_equal(vs.got[0], 1);
+	assert_int_equal(vs.got[1], 0);
+	assert_true(webauth_cached(a, "ann", "alpha", NULL));
+	assert_false(webauth_cached(a, "ann", "beta", NULL));
+	/* Queued at stop: called back with -1, none lost. */
+	for (i = 2; i < 8; i++)
+		assert_int_equal(webauth_submit(a, "ann", "gamma",
+		    verdict_note, (void *)(intptr_t)i), 0);
+	webauth_stop(a);
+	assert_int_equal(vs.n, 8);
+	for (i = 2; i < 8; i++)
+		assert_true(vs.got[i] == 0 || vs.got[i] == -1);
+	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
+	    (void *)(intptr_t)0), -1);
+	/* The cache still answers. */
+	assert_true(webauth_cached(a, "ann", "alpha", NULL));
+	webauth_free(a);
+	result_free(&r);
+	free(ha);
+}
+
 int
 main(void)
 {
@@ -248,6 +349,8 @@ main(void)
 		cmocka_unit_test(test_tls_checks),
 		cmocka_unit_test(test_bad_hashes),
 		cmocka_unit_test(test_webauth),
+		cmocka_unit_test(test_webauth_submit),
+		cmocka_unit_test(test_rate_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,268 @@
+/*
+ * shell.c: omapictl shell [FILE], omshell's command language with real
+ * exit statuses.
+ *
+ * Standard output is omshell's, line for line (checked side by side with
+ * Debian's omshell on the same scripts, tests/integration/test_shell.sh):
+ * the "> " prompt before each line is read, "obj: TYPE" and
+ * "NAME = VALUE" after each command, values as omshell shows them (text
+ * quoted, integers set locally in decimal, everything else colon hex), and
+ * its error lines ("can't open object: not found", "not connected.").
+ * With --json, only the objects the server returns are printed, one JSON
+ * line each, typed as omapictl --json types them.  Each failed command
+ * also writes "omapictl: LINE: message" on standard error; the exit status
+ * is that of the first failure (see usage.c), 0 when every command
+ * succeeded.  The objects and the connection live here; the commands are
+ * in shell_cmd.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "omapictl.h"
+
+/*
+ * Record a failed command: "omapictl: LINE: message" on stderr, and its
+ * exit status if it is the first.  Returns -1.
+ */
+int
+shell_fail(struct shell *sh, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %lu: ", CLI_NAME, sh->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (sh->status == CLI_OK)
+		sh->status = status;
+	return -1;
+}
+
+/* One of omshell's own lines on stdout (not in JSON mode). */
+void
+shell_say(const struct shell *sh, const char *line)
+{
+	if (!sh->cli->opts->json)
+		puts(line);
+}
+
+/* 1 if omshell would show the bytes as a quoted string. */
+static int
+value_printable(const uint8_t *v, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		if (v[i] < 0x20 || v[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* One attribute as omshell prints it. */
+static void
+print_attr(const struct shell_attr *a)
+{
+	uint32_t i;
+
+	printf("%s = ", a->name);
+	switch (a->kind) {
+	case SHELL_V_NULL:
+		fputs("<null>", stdout);
+		break;
+	case SHELL_V_INT:
+		printf("%d", (int32_t)omapi_get_u32(a->val));
+		break;
+	case SHELL_V_STRING:
+		putchar('"');
+		fwrite(a->val, 1, a->len, stdout);
+		putchar('"');
+		break;
+	case SHELL_V_DATA:
+		if (value_printable(a->val, a->len)) {
+			printf("\"%.*s\"", (int)a->len, (const char *)a->val);
+			break;
+		}
+		for (i = 0; i < a->len; i++)
+			printf("%s%02x", i ? ":" : "", a->val[i]);
+		break;
+	}
+	putchar('\n');
+}
+
+/* The object as omshell prints it after a command (not in JSON mode). */
+void
+shell_print(const struct shell *sh)
+{
+	size_t i;
+
+	if (sh->cli->opts->json)
+		return;
+	if (!sh->have_obj) {
+		puts("obj: <null>");
+		return;
+	}
+	printf("obj: %s\n", sh->type);
+	for (i = 0; i < sh->nattrs; i++)
+		print_attr(&sh->attrs[i]);
+}
+
+void
+shell_obj_clear(struct shell *sh)
+{
+	size_t i;
+
+	for (i = 0; i < sh->nattrs; i++)
+		free(sh->attrs[i].val);
+	sh->nattrs = 0;
+	sh->have_obj = 0;
+	sh->handle = 0;
+	sh->type[0] = '\0';
+}
+
+/* Set (or add, at the end) an attribute; -1 when there is no room. */
+int
+shell_obj_set(struct shell *sh, const char *name, enum shell_vkind kind,
+    const uint8_t *val, uint32_t len, int changed)
+{
+	struct shell_attr *a = NULL;
+	uint8_t *copy;
+	size_t i;
+
+	if (strlen(name) >= SHELL_NAME_MAX)
+		return -1;
+	for (i = 0; i < sh->nattrs && a == NULL; i++)
+		if (strcmp(sh->attrs[i].name, name) == 0)
+			a = &sh->attrs[i];
+	if (a == NULL && sh->nattrs == SHELL_MAX_ATTRS)
+		return -1;
+	if ((copy = malloc(len ? len : 1)) == NULL)
+		return -1;
+	memcpy(copy, val, len);
+	if (a == NULL) {
+		a = &sh->attrs[sh->nattrs++];
+		snprintf(a->name, sizeof(a->name), "%s", name);
+	} else
+		free(a->val);
+	a->kind = kind;
+	a->val = copy;
+	a->len = len;
+	a->changed = changed;
+	return 0;
+}
+
+/*
+ * Take a reply's object, as omshell does: its values replace the ones of
+ * the same name in place, new names are added at the end, and the rest
+ * stay.  In JSON mode the reply is printed here.  0, or -1 when out of
+ * memory.  A failover peer's local-address and partner-address are left
+ * out: dhcpd sends the bytes of a C pointer there (issue 13).
+ */
+int
+shell_obj_from_reply(struct shell *sh, const struct omapi_object *o)
+{
+	struct omapi_pair p;
+	char name[SHELL_NAME_MAX];
+	size_t pos = 0, i;
+	int is_failover = strcmp(sh->type, "failover-state") == 0;
+
+	sh->cli->type = sh->type;
+	for (i = 0; i < sh->nattrs; i++)
+		sh->attrs[i].changed = 0;
+	if (o->handle != 0)
+		sh->handle = o->handle;
+	if (sh->cli->opts->json && o->attrs.len > 0)
+		output_object(sh->cli, o);
+	while (omapi_list_next(&o->attrs, &pos, &p) == 1) {
+		if (p.namelen == 0 || p.namelen >= sizeof(name) ||
+		    (is_failover && failover_is_pointer(&p)))
+			continue;
+		memcpy(name, p.name, p.namelen);
+		name[p.namelen] = '\0';
+		if (shell_obj_set(sh, name, SHELL_V_DATA, p.value, p.len,
+		    0) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Read and run every line of in; the exit status. */
+static int
+shell_loop(struct shell *sh, FILE *in)
+{
+	struct shell_line *l;
+	const char *err;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if ((l = malloc(sizeof(*l))) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", CLI_NAME);
+		return CLI_SERVER;
+	}
+	for (;;) {
+		if (!sh->cli->opts->json) {
+			fputs("> ", stdout);
+			fflush(stdout);
+		}
+		if ((n = getline(&line, &cap, in)) == -1)
+			break;
+		sh->lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (shell_lex(line, l, &err) == -1)
+			shell_fail(sh, CLI_USAGE, "%s", err);
+		else if (l->nwords > 0)
+			shell_run_command(sh, l);
+		/* the line may have held a secret */
+		explicit_bzero(line, cap);
+		explicit_bzero(l->buf, sizeof(l->buf));
+		if (sh->status != CLI_OK && sh->cli->opts->stop_on_error)
+			break;
+	}
+	free(line);
+	free(l);
+	if (ferror(in)) {
+		perror(CLI_NAME ": reading the script");
+		if (sh->status == CLI_OK)
+			sh->status = CLI_USAGE;
+	}
+	return sh->status;
+}
+
+/* omapictl shell [FILE]: FILE, or standard input when absent or "-". */
+int
+cmd_shell(struct cli *cli, int argc, char **argv)
+{
+	struct shell *sh;
+	FILE *in = stdin;
+	int rv;
+
+	if (argc > 1)
+		return args_usage_error("usage: shell [FILE]");
+	if (argc == 1 && strcmp(argv[0], "-") != 0 &&
+	    (in = fopen(argv[0], "r")) == NULL) {
+		fprintf(stderr, "%s: %s: ", CLI_NAME, argv[0]);
+		perror(NULL);
+		return CLI_USAGE;
+	}
+	if ((sh = calloc(1, sizeof(*sh))) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", CLI_NAME);
+		rv = CLI_SERVER;
+		goto out_close;
+	}
+	sh->cli = cli;
+	snprintf(sh->host, sizeof(sh->host), "%s", cli->opts->host);
+	sh->port = cli->opts->port;
+	rv = shell_loop(sh, in);
+	shell_obj_clear(sh);
+	explicit_bzero(sh->key_b64, sizeof(sh->key_b64));
+	free(sh);
+out_close:
+	if (in != stdin)
+		fclose(in);
+	return rv;
+}
