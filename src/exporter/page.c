@@ -2,10 +2,16 @@
  * page.c: the HTML status page served at /.  Plain HTML with inline CSS:
  * no JavaScript, no external assets (the HTTP layer sends a CSP that
  * forbids both).  Every configured name is HTML-escaped.
+ *
+ * Pools from dhcpd.conf are grouped by shared network, each group headed
+ * by the shared network's totals: dhcpd allocates from any pool of it
+ * that permits the client, so that is the figure that says whether a
+ * client gets an address.
  */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +29,8 @@ static const char page_head[] =
 "table{border-collapse:collapse;width:100%;margin:.4em 0}\n"
 "th,td{text-align:left;padding:.25em .6em;border-bottom:1px solid #ddd;"
 "vertical-align:middle}\ntd{white-space:nowrap}\n"
+"tr.sn td{background:#f3f5f8;border-top:2px solid #bbb}\n"
+"tbody.sn tr:not(.sn) td:first-child{padding-left:1.8em}\n"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 ".st{display:inline-block;padding:0 .5em;border-radius:.3em;color:#fff;"
 "font-size:.85em}\n"
@@ -45,7 +53,8 @@ static const char page_key[] =
 "<span class=\"backup\"></span>backup"
 "<span class=\"other\"></span>expired, released, reset"
 "<span class=\"free\"></span>free. "
-"Without a sweep the bar shows the pool counters: in use, backup, free."
+"Without a sweep the bar shows the pool counters: in use, backup, free; "
+"a shared network's bar (its heading row) always does."
 "</p>\n<p class=\"muted\">Clients: active leases whose client last "
 "talked to the server (cltt) within 5 minutes and within an hour before "
 "the sweep read them; last client: the newest cltt of any lease.</p>\n";
@@ -138,12 +147,36 @@ page_segment(struct omapi_buf *b, const char *cls, const char *what,
 	    100.0 * (double)n / (double)total, what, n);
 }
 
+/* The segments of a bar from counters: in use, backup, free. */
+static int
+page_counters_bar(struct omapi_buf *b, uint64_t total, uint64_t free,
+    uint64_t backup)
+{
+	uint64_t used = free + backup <= total ? total - free - backup : 0;
+
+	if (page_segment(b, "active", "in use", used, total, 0) == -1 ||
+	    page_segment(b, "backup", "backup", backup, total, 0) == -1 ||
+	    page_segment(b, "free", "free", free, total, 0) == -1)
+		return -1;
+	return 0;
+}
+
+/* The used share of addresses, free of them free, in percent. */
+static double
+page_used_pct(uint64_t addresses, uint64_t free)
+{
+	if (addresses == 0)
+		return 0.0;
+	return 100.0 * (double)(addresses - (free < addresses ? free :
+	    addresses)) / (double)addresses;
+}
+
 /* The use bar of a pool: sweep counts when there are some, else counters. */
 static int
 page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
 {
 	const uint64_t *st = p->states;
-	uint64_t total = 0, other, used;
+	uint64_t total = 0, other;
 	unsigned i;
 
 	if (page_str(b, "<div class=\"bar\">") == -1)
@@ -161,16 +194,9 @@ page_bar(struct omapi_buf *b, const struct snapshot_pool *p)
 		    total, 0) == -1 ||
 		    page_segment(b, "free", "free", st[1], total, 1) == -1)
 			return -1;
-	} else if (p->counters_known) {
-		total = p->addresses;
-		used = p->free + p->backup <= total ?
-		    total - p->free - p->backup : 0;
-		if (page_segment(b, "active", "in use", used, total, 0) == -1 ||
-		    page_segment(b, "backup", "backup", p->backup, total,
-		    0) == -1 ||
-		    page_segment(b, "free", "free", p->free, total, 0) == -1)
-			return -1;
-	}
+	} else if (p->counters_known &&
+	    page_counters_bar(b, p->addresses, p->free, p->backup) == -1)
+		return -1;
 	return page_str(b, "</div>");
 }
 
@@ -214,9 +240,7 @@ page_pool(struct omapi_buf *b, const struct snapshot_pool *p, double now)
 		if (page_printf(b, "</td><td class=\"n\">%" PRIu64
 		    "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
 		    "%.1f%%</td><td>", p->addresses, p->free,
-		    p->addresses ? 100.0 * (double)(p->addresses - (p->free <
-		    p->addresses ? p->free : p->addresses)) /
-		    (double)p->addresses : 0.0) == -1)
+		    page_used_pct(p->addresses, p->free)) == -1)
 			return -1;
 	} else if (page_str(b, "</td><td class=\"n muted\">?</td>"
 	    "<td class=\"n muted\">?</td><td class=\"n muted\">?</td><td>")
@@ -226,6 +250,127 @@ page_pool(struct omapi_buf *b, const struct snapshot_pool *p, double now)
 	    page_activity(b, p, now) == -1)
 		return -1;
 	return page_str(b, "</tr>\n");
+}
+
+/* Pool indexes by shared network (pools without one last), then index. */
+static int
+page_pool_cmp(const void *a, const void *b, void *arg)
+{
+	struct snapshot_pool *const *pools = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const char *x = pools[i]->shared_network, *y = pools[j]->shared_network;
+	int c;
+
+	if (x != NULL && y != NULL && (c = strcmp(x, y)) != 0)
+		return c;
+	if ((x == NULL) != (y == NULL))
+		return x == NULL ? 1 : -1;
+	return i < j ? -1 : i > j;
+}
+
+/* Whether shared networks a and b (NULL: unknown) are one group. */
+static int
+page_same_network(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* The totals of shared network name, or NULL (none of its pools known). */
+static const struct snapshot_shared *
+page_shared_find(const struct snapshot_server *sv, const char *name)
+{
+	size_t lo = 0, hi = sv->nshared, mid;
+	int c;
+
+	while (lo < hi) {	/* sv->shared is sorted by name */
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(name, sv->shared[mid].name)) == 0)
+			return &sv->shared[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The heading row of a group of npools pools: a shared network's name and
+ * totals, or (name NULL) the pools whose shared network is unknown.
+ */
+static int
+page_group_row(struct omapi_buf *b, const struct snapshot_server *sv,
+    const char *name, size_t npools)
+{
+	const struct snapshot_shared *sh;
+
+	if (name == NULL)
+		return page_printf(b, "<tbody class=\"sn\"><tr class=\"sn\">"
+		    "<td colspan=\"9\"><b>Other pools</b> <span class=\"lbl\">"
+		    "%zu, shared network unknown (not in dhcpd.conf)</span>"
+		    "</td></tr>\n", npools);
+	if (page_str(b, "<tbody class=\"sn\"><tr class=\"sn\"><td><b>") ==
+	    -1 || page_escape(b, name) == -1 ||
+	    page_printf(b, "</b></td><td class=\"lbl\">shared network, %zu "
+	    "pool%s</td>", npools, npools == 1 ? "" : "s") == -1)
+		return -1;
+	if ((sh = page_shared_find(sv, name)) == NULL)
+		return page_str(b, "<td class=\"n muted\">?</td><td class=\"n "
+		    "muted\">?</td><td class=\"n muted\">?</td><td colspan=\"4\">"
+		    "</td></tr>\n");
+	if (page_printf(b, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+	    "%" PRIu64 "</td><td class=\"n\">%.1f%%</td><td><div "
+	    "class=\"bar\">", sh->addresses, sh->free,
+	    page_used_pct(sh->addresses, sh->free)) == -1 ||
+	    page_counters_bar(b, sh->addresses, sh->free, sh->backup) == -1)
+		return -1;
+	return page_str(b, "</div></td><td colspan=\"3\"></td></tr>\n");
+}
+
+/*
+ * A server's pools: as configured when none has a shared network (no
+ * dhcpd_conf), else grouped by shared network in name order, each group
+ * under its totals, and the pools without one last.
+ */
+static int
+page_pools(struct omapi_buf *b, const struct snapshot_server *sv,
+    double now)
+{
+	const char *sn;
+	size_t *idx, i, j, k;
+	int rc = -1;
+
+	if ((idx = calloc(sv->npools + 1, sizeof(*idx))) == NULL)
+		return -1;
+	for (i = 0; i < sv->npools; i++)
+		idx[i] = i;
+	qsort_r(idx, sv->npools, sizeof(*idx), page_pool_cmp, sv->pools);
+	if (sv->npools > 0 && sv->pools[idx[0]]->shared_network == NULL) {
+		for (i = 0; i < sv->npools; i++)	/* no shared network */
+			if (page_pool(b, sv->pools[i], now) == -1)
+				goto out;
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; i < sv->npools; i = j) {
+		sn = sv->pools[idx[i]]->shared_network;
+		for (j = i + 1; j < sv->npools &&
+		    page_same_network(sn, sv->pools[idx[j]]->shared_network); j++)
+			;
+		if (page_group_row(b, sv, sn, j - i) == -1)
+			goto out;
+		for (k = i; k < j; k++)
+			if (page_pool(b, sv->pools[idx[k]], now) == -1)
+				goto out;
+		if (page_str(b, "</tbody>\n") == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(idx);
+	return rc;
 }
 
 /* The hosts of a server, when any are configured. */
@@ -387,8 +532,6 @@ static int
 page_server(struct omapi_buf *b, const struct snapshot_server *sv,
     double now)
 {
-	size_t i;
-
 	if (page_str(b, "<section><h2>") == -1 ||
 	    page_escape(b, sv->name) == -1 ||
 	    page_str(b, sv->up ? " <span class=\"st up\">up</span></h2>\n" :
@@ -411,10 +554,8 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 		    "<th class=\"n\">Clients 1 h</th>"
 		    "<th>Last client</th></tr>\n") == -1)
 			return -1;
-		for (i = 0; i < sv->npools; i++)
-			if (page_pool(b, sv->pools[i], now) == -1)
-				return -1;
-		if (page_str(b, "</table>\n") == -1)
+		if (page_pools(b, sv, now) == -1 ||
+		    page_str(b, "</table>\n") == -1)
 			return -1;
 	}
 	if (page_hosts(b, sv) == -1 || page_failover(b, sv, now) == -1)

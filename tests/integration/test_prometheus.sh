@@ -18,9 +18,11 @@
 #    set to 0s (nothing else changed) plus a per-pool threshold override, and
 #    /api/v1/alerts must show exactly the expected firing set on the lab
 #    (nearfull, 3 of 100 free, is low; staff, 24 % free, is low only through
-#    the override; the watched host "ghost" does not exist; lan, campus-known,
-#    campus-b and staff have active leases whose clients last talked to dhcpd
-#    a day ago, while the other pools' did within the hour) and nothing else;
+#    the override; the watched host "ghost" does not exist; lan, campus-known
+#    and staff have active leases whose clients last talked to dhcpd a day
+#    ago, while the other pools' did within the hour: campus-b's too, as it
+#    is one dhcpd pool with campus-a, reported once through dhcpd_conf) and
+#    nothing else;
 #    then real clients (perfdhcp, in a namespace of its own on the lab's
 #    veth) take leases in lan, and lan's no-activity alert must resolve;
 #    then dhcpd is killed and the unreachable alert must fire, alone; then
@@ -45,13 +47,18 @@ DASH=${DASH:-dashboards/dhcpd.json}
 # Alerts that must fire (alertname:label=value), and no others: on the
 # healthy lab with `for: 0s` and the override below; once dhcpd is gone; once
 # it is back with a key the exporter does not know.
+# The exporter reads the lab's dhcpd.conf too (a copy, which the rekey
+# leaves alone: an edited file reloads the exporter, key file included).
+# nearfull is a lone subnet, its shared network 10.50.0.0/24 as short as
+# the pool (3 of 100 free), so both page; the others have room.
 EXPECT_HEALTHY="DhcpdPoolFreeRatioLow:pool=nearfull
 DhcpdPoolFreeRatioLow:pool=staff
 DhcpdPoolFreeAddressesLow:pool=nearfull
+DhcpdSharedNetworkFreeRatioLow:shared_network=10.50.0.0/24
+DhcpdSharedNetworkFreeAddressesLow:shared_network=10.50.0.0/24
 DhcpdHostMissing:host=ghost
 DhcpdPoolNoClientActivity:pool=lan
 DhcpdPoolNoClientActivity:pool=campus-known
-DhcpdPoolNoClientActivity:pool=campus-b
 DhcpdPoolNoClientActivity:pool=staff"
 EXPECT_DOWN="DhcpdUnreachable:server=lab"
 EXPECT_REKEY="DhcpdUnreachable:server=lab
@@ -156,9 +163,11 @@ EOF
 check "test copy of the rules passes promtool" \
 	sh -c "promtool check rules $lab/rules-for0.yml $lab/thresholds.yml >/dev/null 2>&1"
 
+cp "$lab/dhcpd.conf" "$lab/exporter-dhcpd.conf"
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
 	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
-	--lease-info 100000 --class limited >"$lab/exp.yml"
+	--lease-info 100000 --class limited \
+	--dhcpd-conf "$lab/exporter-dhcpd.conf" >"$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
@@ -180,6 +189,13 @@ check "Prometheus scrapes the exporter ($(($(date +%s) - start)) s after start)"
 # Rates and predict_linear need a few samples; the rule engine a few runs.
 sleep 6
 check "healthy lab: exactly the expected alerts fire" wait_firing "$EXPECT_HEALTHY" 10
+# A pool whose shared network is short too pages (not a warning).
+nearfull_severity() {
+	api '/api/v1/query?query=ALERTS%7Balertname%3D%22DhcpdPoolFreeAddressesLow%22%2Cpool%3D%22nearfull%22%2Calertstate%3D%22firing%22%7D' |
+		$PY -c 'import json,sys; print(" ".join(sorted(r["metric"]["severity"] for r in json.load(sys.stdin)["data"]["result"])))'
+}
+check "nearfull's DhcpdPoolFreeAddressesLow is critical, once" \
+	[ "$(nearfull_severity)" = critical ]
 
 out=$(in_lab $PY tests/integration/check_queries.py \
 	--prom "http://127.0.0.1:$PROM_PORT" \

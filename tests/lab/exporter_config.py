@@ -4,9 +4,15 @@
   exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
                      [--window N] [--lease-info MAX_SERIES] [--class NAME]
+                     [--dhcpd-conf [FILE]]
 
 Every pool of the truth file becomes a configured pool with its ranges,
 every declared host a watched host; the key is read from the lab's key file.
+With --dhcpd-conf the exporter also reads the lab's dhcpd.conf, or FILE
+(dhcpd_conf):
+the YAML pools then name the pools discovered there, one per dhcpd pool (the
+first of the truth file's pools with the same server_pool; two YAML pools
+naming one discovered pool is a configuration error).
 """
 import argparse
 import json
@@ -22,6 +28,7 @@ def main():
     ap.add_argument("--max-rate", default="0")
     ap.add_argument("--extra-host", action="append", default=[])
     ap.add_argument("--window", default=None)
+    ap.add_argument("--dhcpd-conf", nargs="?", const="")
     ap.add_argument("--lease-info", type=int, default=None)
     ap.add_argument("--class", dest="classes", action="append", default=[],
                     help="a class to watch (classes: [NAME, ...])")
@@ -39,6 +46,9 @@ def main():
     ]
     if os.path.exists(keyfile):
         out.append("    key: { key_file: %s }" % keyfile)
+    if a.dhcpd_conf is not None:
+        out.append("    dhcpd_conf: %s" % (a.dhcpd_conf or
+                                           os.path.join(a.labdir, "dhcpd.conf")))
     out += [
         "    sweep:",
         "      interval: %s" % a.sweep_interval,
@@ -52,7 +62,12 @@ def main():
     if a.classes:
         out.append("    classes: [%s]" % ", ".join(a.classes))
     out.append("    pools:")
+    named = set()
     for p in truth["pools"]:
+        if a.dhcpd_conf is not None:
+            if p.get("server_pool", p["name"]) in named:
+                continue
+            named.add(p.get("server_pool", p["name"]))
         out.append("      - name: %s" % p["name"])
         out.append("        ranges: [%s]" %
                    ", ".join('"%s"' % r for r in p["ranges"]))

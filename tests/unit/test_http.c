@@ -878,7 +878,7 @@ client_answered(int fd)
  * MHD's threads never run one.  Four wrong passwords (cost 10) go out
  * first, enough to hold both of MHD's threads if they did the bcrypts;
  * the scrape with the cached password must get its 200 while the first
- * wrong one is still unanswered.  (Ordering, not timing.)
+ * wrong one is still unanswered.
  */
 static void
 test_cached_not_behind_bcrypt(void **state)
@@ -898,7 +898,11 @@ test_cached_not_behind_bcrypt(void **state)
 	for (i = 0; i < 4; i++)
 		fds[i] = client_send(f.port, bad);
 	assert_status(f.port, "GET", "/-/healthy", good, 200);
-	assert_false(client_answered(fds[0]));
+	/* One check per address at a time: the others got 429 at once,
+	 * whichever MHD took first; the one being checked is unanswered. */
+	for (i = 0; i < 4 && client_answered(fds[i]); i++)
+		;
+	assert_true(i < 4);
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
 	http_stop(f.srv);

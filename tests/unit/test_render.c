@@ -576,6 +576,103 @@ test_page(void **state)
 	snapshot_release(s);
 }
 
+/* A pool of sv with counters and (when sn is set) a shared network. */
+static struct snapshot_pool *
+page_pool_add(struct snapshot_server *sv, const char *name, const char *sn,
+    uint64_t addresses, uint64_t free)
+{
+	struct snapshot_pool *p;
+
+	assert_non_null(p = snapshot_server_add_pool(sv, name));
+	if (sn != NULL)
+		assert_int_equal(snapshot_pool_set_info(p, sn, name), 0);
+	p->counters_known = 1;
+	p->addresses = addresses;
+	p->free = free;
+	return p;
+}
+
+/* A shared network's totals on sv. */
+static void
+shared_add(struct snapshot_server *sv, const char *name, uint64_t addresses,
+    uint64_t free, uint64_t backup)
+{
+	struct snapshot_shared *sh;
+
+	assert_non_null(sh = snapshot_server_add_shared(sv, name));
+	sh->addresses = addresses;
+	sh->free = free;
+	sh->backup = backup;
+}
+
+/* Where s occurs in html; fails when it does not. */
+static size_t
+page_at(const char *html, const char *s)
+{
+	const char *at = strstr(html, s);
+
+	if (at == NULL)
+		print_error("not on the page: %s\n", s);
+	assert_non_null(at);
+	return (size_t)(at - html);
+}
+
+/*
+ * The status page groups pools by shared network: in name order, each
+ * group headed by its (escaped) name, pool count and totals, its pools in
+ * configuration order, the pools of no shared network (YAML) last; a
+ * shared network without totals (no pool counted yet) shows "?".
+ */
+static void
+test_page_shared(void **state)
+{
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	struct omapi_buf b;
+	char *html;
+	size_t campus, lone, other, p1, p2, p3, yaml, nosum;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "d1"));
+	sv->up = 1;
+	page_pool_add(sv, "yaml-only", NULL, 10, 10);
+	page_pool_add(sv, "10.9.0.10-10.9.0.59", "10.9.0.0/24", 50, 1);
+	page_pool_add(sv, "c2", "<campus>", 100, 40);
+	page_pool_add(sv, "c1", "<campus>", 100, 20);
+	page_pool_add(sv, "z", "zz", 0, 0)->counters_known = 0;
+	shared_add(sv, "10.9.0.0/24", 50, 1, 0);
+	shared_add(sv, "<campus>", 200, 60, 20);
+	omapi_buf_init(&b, 1 << 20);
+	assert_int_equal(page_render(&b, s, 1, 1700000012.0), 0);
+	assert_non_null(html = strndup((const char *)b.data, b.len));
+	lone = page_at(html, "<tbody class=\"sn\"><tr class=\"sn\"><td><b>"
+	    "10.9.0.0/24</b></td><td class=\"lbl\">shared network, 1 pool</td>"
+	    "<td class=\"n\">50</td><td class=\"n\">1</td><td class=\"n\">"
+	    "98.0%</td>");
+	campus = page_at(html, "<tr class=\"sn\"><td><b>&lt;campus&gt;</b>"
+	    "</td><td class=\"lbl\">shared network, 2 pools</td><td class=\"n\">"
+	    "200</td><td class=\"n\">60</td><td class=\"n\">70.0%</td><td>"
+	    "<div class=\"bar\"><span class=\"active\" style=\"width:60.000%\" "
+	    "title=\"in use 120\"></span><span class=\"backup\" style=\"width:"
+	    "10.000%\" title=\"backup 20\"></span><span class=\"free\" style=\""
+	    "width:30.000%\" title=\"free 60\"></span></div></td>"
+	    "<td colspan=\"3\"></td></tr>");
+	p1 = page_at(html, "<tr><td>10.9.0.10-10.9.0.59</td>");
+	p2 = page_at(html, "<tr><td>c2</td>");
+	p3 = page_at(html, "<tr><td>c1</td>");
+	nosum = page_at(html, "<td><b>zz</b></td><td class=\"lbl\">shared "
+	    "network, 1 pool</td><td class=\"n muted\">?</td>");
+	other = page_at(html, "<b>Other pools</b> <span class=\"lbl\">1, "
+	    "shared network unknown");
+	yaml = page_at(html, "<tr><td>yaml-only</td>");
+	assert_true(lone < p1 && p1 < campus && campus < p2 && p2 < p3 &&
+	    p3 < nosum && nosum < other && other < yaml);
+	assert_null(strstr(html, "<campus>"));
+	free(html);
+	omapi_buf_free(&b);
+	snapshot_release(s);
+}
+
 static void promtool_check(const char *);
 
 /* One lease for leasetab_add. */
@@ -769,7 +866,6 @@ test_discovered_pool(void **state)
 	struct snapshot *s;
 	struct snapshot_server *sv;
 	struct snapshot_pool *p;
-	struct snapshot_shared *sh;
 	char *text;
 
 	assert_non_null(s = snapshot_new("1", "c"));
@@ -782,9 +878,7 @@ test_discovered_pool(void **state)
 	p->counters_known = 1;
 	p->addresses = 12;
 	p->free = 3;
-	assert_non_null(sh = snapshot_server_add_shared(sv, "campus \"a\""));
-	sh->addresses = 12;
-	sh->free = 3;
+	shared_add(sv, "campus \"a\"", 12, 3, 0);
 	sv->has_conf = 1;
 	sv->conf_loaded = 1700000000;
 	sv->conf_errors = 2;
@@ -922,6 +1016,7 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_discovered_pool),
 		cmocka_unit_test(test_failover),
+		cmocka_unit_test(test_page_shared),
 		cmocka_unit_test(test_lease_info),
 		cmocka_unit_test(test_leasetab_order),
 		cmocka_unit_test(test_empty_snapshot),
