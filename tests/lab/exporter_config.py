@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Write a dhcpd_exporter YAML configuration for a lab from its truth file.
 
-  exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
+  exporter_config.py LABDIR [--listen ADDR] [--address IP] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
                      [--window N]
 
 Every pool of the truth file becomes a configured pool with its ranges,
-every declared host a watched host; the key is read from the lab's key file.
+every declared host a watched host; the key is read from the lab's key file.  --address is where the exporter
+reaches dhcpd's OMAPI (default 127.0.0.1: the exporter runs in the lab's
+namespace; the demo's exporter runs outside and names the veth address).
 """
 import argparse
 import json
@@ -17,6 +19,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("labdir")
     ap.add_argument("--listen", default="127.0.0.1:9367")
+    ap.add_argument("--address", default="127.0.0.1")
     ap.add_argument("--poll-interval", default="5s")
     ap.add_argument("--sweep-interval", default="30s")
     ap.add_argument("--max-rate", default="0")
@@ -30,7 +33,7 @@ def main():
         "poll_interval: %s" % a.poll_interval,
         "servers:",
         "  - name: lab",
-        "    address: 127.0.0.1",
+        "    address: %s" % a.address,
         "    port: %d" % truth.get("port", 7911),
         "    timeout: 2s",
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generate dhcpd.conf, dhcpd.leases and a truth JSON for the test lab.
 
-Usage: gen_lab.py OUTDIR [--profile default|bench|failover] [--seed S]
+Usage: gen_lab.py OUTDIR [--profile default|bench|failover|pools1000|demo]
+                  [--seed S]
                   [--key ALG | --no-key] [--now EPOCH] [--secret B64]
 
 Everything is deterministic from the seed, except that lease times are
@@ -225,8 +226,32 @@ def profile_pools1000():
     return pools, {}, [], False
 
 
+def profile_demo():
+    """make demo: an empty pool of 100 on v0's subnet, which perfdhcp
+    fills over the wire, next to three pools with sample leases."""
+    mix = {"active": 0.70, "abandoned": 0.02, "expired": 0.02,
+           "released": 0.02, "free": 0.05}
+    pools = [
+        dict(name="demo", subnet="10.99.0.0/16", shared=None,
+             ranges=[("10.99.0.100", "10.99.0.199")], permits=[],
+             counts={}),
+        dict(name="office", subnet="10.20.0.0/22", shared=None,
+             ranges=[("10.20.0.10", "10.20.0.250"),
+                     ("10.20.2.10", "10.20.2.250")], permits=[], mix=mix),
+        dict(name="guest", subnet="10.31.0.0/26", shared=None,
+             ranges=[("10.31.0.1", "10.31.0.62")], permits=[],
+             mix={"active": 0.40, "free": 0.05}),
+        dict(name="voip", subnet="10.60.0.0/24", shared=None,
+             ranges=[("10.60.0.10", "10.60.0.209")], permits=[],
+             mix={"active": 0.55, "abandoned": 0.01}),
+    ]
+    hosts = [dict(name="printer1", fixed="10.99.0.50")]
+    return pools, {}, hosts, False
+
+
 PROFILES = {"default": profile_default, "bench": profile_bench,
-            "failover": profile_failover, "pools1000": profile_pools1000}
+            "failover": profile_failover, "pools1000": profile_pools1000,
+            "demo": profile_demo}
 
 FAILOVER_PEER = "lab-peer"
 FAILOVER_ADDR = "10.99.0.1"
