@@ -5,7 +5,7 @@
 # pair, and a real Prometheus with the shipped scrape job and rules.
 #
 #   http://127.0.0.1:$DEMO_PORT/          the exporter's status page
-#   http://127.0.0.1:$DEMO_PROM_PORT/alerts   Prometheus
+#   http://127.0.0.1:$DEMO_PROM_PORT/classic/alerts   Prometheus' alerts page
 #
 # Ctrl-C, or DEMO_SECONDS, stops everything and removes every namespace,
 # veth, process and file it made.  Variables:
@@ -199,7 +199,7 @@ files in $lab.
 
   Status page: http://127.0.0.1:$PORT/
   Metrics:     http://127.0.0.1:$PORT/metrics
-  Prometheus:  http://127.0.0.1:$PROM_PORT/alerts
+  Prometheus:  http://127.0.0.1:$PROM_PORT/classic/alerts (Debian's Prometheus has its classic pages only)
 
 Watch pool "demo" (100 addresses) fill at $RATE lease/s: reload the status
 page to see its bar grow; on Prometheus' alerts page DhcpdPoolFreeRatioLow

@@ -2,7 +2,9 @@
 # the exporter: start a server in the background and wait for it; stop it.
 #   serve LOG URL LIMIT CMD...   start CMD (output in LOG), wait up to LIMIT s
 #                                for URL to answer 200; sets served_pid; on
-#                                failure prints LOG's end and returns 1
+#                                failure prints LOG's end and returns 1;
+#                                with SERVE_NETNS set, URL is fetched
+#                                inside that namespace
 #   stop_pid PID                 TERM, KILL after 5 s, reap
 # shellcheck shell=bash
 
@@ -12,7 +14,11 @@ serve() {
 	"$@" >"$log" 2>&1 </dev/null &
 	served_pid=$!
 	for _i in $(seq 1 $((limit * 5))); do
-		curl -sf --max-time 1 -o /dev/null "$url" && return 0
+		if [ -n "${SERVE_NETNS:-}" ]; then
+			ip netns exec "$SERVE_NETNS" curl -sf --max-time 1 -o /dev/null "$url"
+		else
+			curl -sf --max-time 1 -o /dev/null "$url"
+		fi && return 0
 		kill -0 "$served_pid" 2>/dev/null || break
 		sleep 0.2
 	done
@@ -29,6 +35,6 @@ stop_pid() {
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
 	return 0
 }
