@@ -20,7 +20,8 @@
 #    size), the exporter's poll duration, the federation payload the global
 #    receives per site, and how many pools fit in a 15 s poll.
 # The exporter runs with the configuration defaults (poll 15 s, sweep 60 s
-# at 5,000 requests/s).  Needs root. BUILD selects the exporter.
+# at 5,000 requests/s).  Needs root. BUILD selects the exporter; FED_POOLS
+# (default 1000) the number of pools, for the README's figures at scale.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -30,6 +31,7 @@ EXP_PORT=19468
 SITE_PORT=19491
 GLOBAL_PORT=19492
 POOL=p0042
+POOLS=${FED_POOLS:-1000}
 . tests/integration/lib.sh
 . tests/lab/serve.sh
 lab=$(mktemp -d /tmp/dxfed.XXXXXX)
@@ -65,14 +67,14 @@ check "promtool check config deploy/prometheus/global.yml" \
 	sh -c "promtool check config deploy/prometheus/global.yml >$lab/promtool.out 2>&1"
 
 t0=$SECONDS
-tests/lab/lab.sh start "$lab" --profile pools1000 >/dev/null || { echo "lab did not start"; exit 1; }
+tests/lab/lab.sh start "$lab" --profile pools1000 --pools "$POOLS" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
 SERVE_NETNS=$LAB_NETNS
 $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
 	--poll-interval 15s --sweep-interval 60s --max-rate 5000 >"$lab/exp.yml"
 serve "$lab/exp.log" "http://127.0.0.1:$EXP_PORT/-/ready" 20 \
 	ip netns exec "$LAB_NETNS" "$BIN/dhcpd_exporter" --config.file="$lab/exp.yml"
-check "exporter up on 1,000 pools" [ $? -eq 0 ]
+check "exporter up on $POOLS pools" [ $? -eq 0 ]
 # shellcheck disable=SC2034  # stop_lab_and_exporter kills it
 exporter_pid=$served_pid
 
@@ -117,7 +119,7 @@ wait_global() {
 		n=$(value "$GLOBAL_PORT" "count(dhcpd_pool_addresses{$SEL})")
 		r=$(value "$GLOBAL_PORT" "dhcpd_pool:free_ratio{$SEL,pool=\"$POOL\"}")
 		a=$(value "$GLOBAL_PORT" "ALERTS{$SEL,alertname=\"DhcpdPoolFreeRatioLow\",alertstate=\"firing\",pool=\"$POOL\"}")
-		[ "$n" = 1000 ] && [ -n "$r" ] && [ "$a" = 1 ] && { waited=$i; return 0; }
+		[ "$n" = "$POOLS" ] && [ -n "$r" ] && [ "$a" = 1 ] && { waited=$i; return 0; }
 		sleep 1
 	done
 	echo "  after 60 s: $n pools, free ratio '$r', alert '$a'" >&2
@@ -125,8 +127,8 @@ wait_global() {
 }
 check "the global sees the pools, the recorded free ratio and the firing alert of site-a" wait_global
 echo "  (within ${waited:-?} s of the global's start)"
-check "the global has all 1,000 pools' dhcpd_pool_addresses with site=site-a" \
-	[ "$(value "$GLOBAL_PORT" "count(dhcpd_pool_addresses{$SEL} == 65)")" = 1000 ]
+check "the global has all $POOLS pools' dhcpd_pool_addresses with site=site-a" \
+	[ "$(value "$GLOBAL_PORT" "count(dhcpd_pool_addresses{$SEL} == 65)")" = "$POOLS" ]
 site_ratio=$(value "$SITE_PORT" "dhcpd_pool:free_ratio{pool=\"$POOL\"}")
 global_ratio=$(value "$GLOBAL_PORT" "dhcpd_pool:free_ratio{$SEL,pool=\"$POOL\"}")
 check "dhcpd_pool:free_ratio of $POOL: global $global_ratio = site $site_ratio" \
@@ -180,15 +182,15 @@ print(urllib.parse.urlencode([("match[]", m) for m in c["params"]["match[]"]]))'
 	deploy/prometheus/global.yml)
 fed_gz=$(in_lab curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download}' \
 	"http://127.0.0.1:$SITE_PORT/federate?$fed_args")
-echo "figures (1,000 pools of 65 addresses, one server; $nscr site scrapes in the last minute):"
+echo "figures ($POOLS pools of 65 addresses, one server; $nscr site scrapes in the last minute):"
 echo "  site scrape of /metrics: $samples samples, $body bytes (curl: ${metrics_curl% *} plain, $metrics_gz gzip, ${metrics_curl#* } s)," \
 	"scrape_duration_seconds avg $dur_avg s, max $dur_max s"
-echo "  exporter: poll of 1,000 pools $poll s (max over the minute), sweep of 65,000 addresses $sweep s"
+echo "  exporter: poll of $POOLS pools $poll s (max over the minute), sweep of $((POOLS * 65)) addresses ${sweep:-not done yet} s"
 echo "  federation per site: $fsamples samples, $fbody bytes plain, $fed_gz bytes gzip, scrape $fdur s"
 check "figures measured" [ -n "$samples" -a -n "$body" -a -n "$fbody" -a "$poll" != "" ]
 $PY -c "import sys
-p = float(sys.argv[1]); s = float(sys.argv[2])
+p, s, n = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 print('  pools within a 15 s poll at this poll time: %d; within a 10 s scrape_timeout at this scrape time: %d'
-      % (15 / p * 1000, 10 / s * 1000))" "$poll" "$dur_max"
+      % (15 / p * n, 10 / s * n))" "$poll" "$dur_max" "$POOLS"
 echo "  whole test: $((SECONDS - t0)) s"
 finish test_federation

@@ -213,12 +213,13 @@ def profile_failover():
     return pools, {}, hosts, False
 
 
-def profile_pools1000():
+def profile_pools1000(count=1000):
     """1,000 pools of 65 addresses (65,000 in all), each in its own /24:
-    10.100.0.1-65 .. 10.103.231.1-65 (make bench: the pool tier)."""
+    10.100.0.1-65 .. 10.103.231.1-65 (make bench: the pool tier).
+    --pools N makes N of them instead (at most 39,936: 10.100-10.255)."""
     mix = {"active": 0.60, "abandoned": 0.03}
     pools = []
-    for i in range(1000):
+    for i in range(count):
         net = "10.%d.%d" % (100 + i // 256, i % 256)
         pools.append(dict(name="p%04d" % i, subnet=net + ".0/24",
                           shared=None, ranges=[(net + ".1", net + ".65")],
@@ -514,7 +515,13 @@ def make_key(alg, seed, secret):
 
 def generate(args):
     """Build all three files' contents; return (conf, leases, truth)."""
-    pools, server_pool, hosts, has_classes = PROFILES[args.profile]()
+    if args.pools is not None:
+        if args.profile != "pools1000" or not 1 <= args.pools <= 39936:
+            raise SystemExit("gen_lab: --pools N (1 to 39936) is for the"
+                             " pools1000 profile")
+        pools, server_pool, hosts, has_classes = profile_pools1000(args.pools)
+    else:
+        pools, server_pool, hosts, has_classes = PROFILES[args.profile]()
     failover = any(p.get("failover") for p in pools)
     g = Gen("%s:%s" % (args.profile, args.seed), args.now)
     key = None if args.no_key else make_key(args.key, args.seed, args.secret)
@@ -644,6 +651,8 @@ def main():
     ap.add_argument("--leases", type=int, default=None,
                     help="write about N leases in all (scales each pool's"
                     " mix; default: the profile's own)")
+    ap.add_argument("--pools", type=int, default=None,
+                    help="pools1000 profile: N pools instead of 1,000")
     args = ap.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     conf, leases, truth = generate(args)
