@@ -13,7 +13,7 @@
 #   DEMO_PROM_PORT  (9090) Prometheus' port on 127.0.0.1
 #   DEMO_NET        (10.254.67.0) the /30 between this machine and dhcpd's
 #                   namespace: .1 here, .2 there (OMAPI)
-#   DEMO_RATE       (1) new leases per second
+#   DEMO_RATE       (1) new leases per second, a whole number
 #   DEMO_SECONDS    stop after that many seconds (default: at Ctrl-C)
 #   BUILD           (build) where dhcpd_exporter is
 # The rules are a copy of deploy/prometheus/dhcpd_exporter.rules.yml with
@@ -45,7 +45,8 @@ preflight() {
 		command -v "$p" >/dev/null ||
 			die "$p not found: sh tests/deps.sh installs it"
 	done
-	case $RATE in '' | *[!0-9.]* | .* | *.) die "DEMO_RATE=$RATE: a number of leases per second" ;; esac
+	# perfdhcp -r takes whole exchanges per second
+	case $RATE in '' | *[!0-9]* | 0*) die "DEMO_RATE=$RATE: leases per second, a whole number from 1" ;; esac
 	case $SECS in *[!0-9]*) die "DEMO_SECONDS=$SECS: a number of seconds" ;; esac
 	port_free DEMO_PORT "$PORT" && port_free DEMO_PROM_PORT "$PROM_PORT" || exit 1
 	[ "$PORT" != "$PROM_PORT" ] || die "DEMO_PORT and DEMO_PROM_PORT are both $PORT"
@@ -55,7 +56,8 @@ preflight() {
 # Whether 127.0.0.1:PORT can be bound; if not, name the variable to change.
 port_free() {
 	local var=$1 port=$2 who
-	case $port in '' | *[!0-9]*) die "$var=$port: a port number" ;; esac
+	case $port in '' | *[!0-9]* | 0*) die "$var=$port: a port number" ;; esac
+	[ "$port" -le 65535 ] || die "$var=$port: a port number"
 	$PY -c '
 import socket, sys
 s = socket.socket()
@@ -82,9 +84,11 @@ print(n[1], n[2])' "$NET" 2>/dev/null) || die "DEMO_NET=$NET: the first address 
 	HOST_IP=${a% *}
 	NS_IP=${a#* }
 	b=$(ip -4 -o route show match "$HOST_IP" 2>/dev/null | grep -v '^default')
-	b=$b$(ip -4 -o addr show 2>/dev/null | grep -F " $HOST_IP/" ; ip -4 -o addr show 2>/dev/null | grep -F " $NS_IP/")
+	b="$b
+$(ip -4 -o addr show 2>/dev/null | grep -F -e " $HOST_IP/" -e " $NS_IP/")"
+	b=$(echo "$b" | grep -v '^$')
 	[ -z "$b" ] && return 0
-	echo "demo: $NET/30 is in use here ($(echo "$b" | head -1 | tr -s ' '));" \
+	echo "demo: $NET/30 is in use here ($(echo "$b" | head -1 | sed 's/ *$//' | tr -s ' '));" \
 		"set DEMO_NET to the first address of a free /30, e.g. DEMO_NET=10.254.68.0" >&2
 	return 1
 }
@@ -201,10 +205,11 @@ files in $lab.
   Metrics:     http://127.0.0.1:$PORT/metrics
   Prometheus:  http://127.0.0.1:$PROM_PORT/classic/alerts (Debian's Prometheus has its classic pages only)
 
-Watch pool "demo" (100 addresses) fill at $RATE lease/s: reload the status
-page to see its bar grow; on Prometheus' alerts page DhcpdPoolFreeRatioLow
-and DhcpdPoolFreeAddressesLow go pending, then firing (every rule's for:
-is divided by $FOR_DIVISOR in this demo, e.g. 5m -> 30s).
+Watch pool "demo" (100 addresses) fill at $RATE lease/s, full in about
+$((100 / RATE)) s: reload the status page to see its bar grow. On Prometheus'
+alerts page DhcpdPoolFreeAddressesLow goes pending as the pool fills and
+fires 30 s later (every rule's for: is divided by $FOR_DIVISOR in this demo,
+so 5m is 30s); DhcpdPoolFreeRatioLow follows a minute after that.
 Press Ctrl-C to stop${SECS:+ (or wait $SECS s)}.
 EOM
 run_until_stopped
