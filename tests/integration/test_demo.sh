@@ -1,7 +1,7 @@
 #!/bin/bash
 # `make demo` as a newcomer sees it, from this machine (not from inside a
-# namespace): tests/lab/demo.sh with its default rate and rules, on test
-# ports.
+# namespace): tests/lab/demo.sh with its default rate and rules, on free
+# ports and a free /30 (two checkouts can run it at once).
 #  - a port that is taken: the demo says which variable changes it, exits
 #    non-zero and has made nothing (once for DEMO_PORT, once for
 #    DEMO_PROM_PORT);
@@ -27,9 +27,18 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD
 PY=/usr/bin/python3
-PORT=19367
-PROM_PORT=19091
-NET=10.254.97.0
+# Free ports and a free /30 on this machine, so that two checkouts can run
+# this test at once.
+free_port() {
+	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port)
+PROM_PORT=$(free_port)
+while [ "$PROM_PORT" = "$PORT" ]; do PROM_PORT=$(free_port); done
+for _ in $(seq 1 50); do
+	NET=10.254.$((100 + RANDOM % 150)).$((RANDOM % 64 * 4))
+	[ -z "$(ip -4 -o route show match "${NET%.*}.$((${NET##*.} + 1))" | grep -v '^default')" ] && break
+done
 RULES=deploy/prometheus/dhcpd_exporter.rules.yml
 . tests/integration/lib.sh
 tmp=$(mktemp -d /tmp/dxdemotest.XXXXXX)
@@ -157,8 +166,17 @@ check "Prometheus http://127.0.0.1:$PROM_PORT/classic/alerts answers" \
 	curl_ok "http://127.0.0.1:$PROM_PORT/classic/alerts"
 check "every URL the demo prints answers" every_url
 exp_pid=$(pgrep -f -- "--config.file=$demo_dir/exporter.yml" | head -1)
-check "the exporter runs in this machine's namespace, dhcpd in $lab_ns" sh -c \
-	"[ -n '$exp_pid' ] && [ \$(readlink /proc/$exp_pid/ns/net) = \$(readlink /proc/self/ns/net) ] && ! ip netns pids $lab_ns | grep -qx '$exp_pid' && grep -q 'address: $(echo $NET | sed 's/0$/2/')' $demo_dir/exporter.yml"
+# The exporter here, dhcpd in its namespace, OMAPI over the demo's /30.
+exporter_on_host() {
+	local ns_ip=${NET%.*}.$((${NET##*.} + 2))
+	[ -n "$exp_pid" ] &&
+		[ "$(readlink "/proc/$exp_pid/ns/net")" = "$(readlink /proc/self/ns/net)" ] &&
+		ip netns pids "$lab_ns" | grep -qx "$(cat "$demo_dir/dhcpd.pid")" &&
+		grep -qx "    address: $ns_ip" "$demo_dir/exporter.yml" &&
+		ip -4 -o addr show dev "$veth" | grep -qF " ${NET%.*}.$((${NET##*.} + 1))/30 " &&
+		ss -Htnp state established dst "$ns_ip:7911" | grep -q "pid=$exp_pid,"
+}
+check "the exporter runs on this machine, dhcpd in $lab_ns, OMAPI over $veth" exporter_on_host
 
 # Prometheus' view: the job and every shipped rule, for: / 10.
 rules_loaded() {
