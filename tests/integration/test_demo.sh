@@ -324,6 +324,7 @@ demo_banner 60 >/dev/null
 procs=$(demo_procs | sort -u | tr '\n' ' ')
 demo_wait 30 || demo_rc=timeout
 check "DEMO_SECONDS=5: the demo stops by itself ($demo_rc)" [ "$demo_rc" = 0 ]
+[ "$demo_rc" = 0 ] || tail -5 "$tmp/demo.out" | sed 's/^/  | /'
 check "after DEMO_SECONDS: no namespace, veth, process or file left" nothing_left
 demo_pid=
 echo "screenshots: $BIN/demo-status.png $BIN/demo-alerts.png"

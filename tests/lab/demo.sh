@@ -58,9 +58,12 @@ port_free() {
 	local var=$1 port=$2 who
 	case $port in '' | *[!0-9]* | 0*) die "$var=$port: a port number" ;; esac
 	[ "$port" -le 65535 ] || die "$var=$port: a port number"
+	# SO_REUSEADDR as the exporter (libmicrohttpd) and Prometheus (Go) bind:
+	# connections of an earlier run in TIME_WAIT do not make a port taken.
 	$PY -c '
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
