@@ -71,6 +71,8 @@ except OSError:
 	who=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'users:(("[^"]*"' | head -1 | cut -d'"' -f2)
 	echo "demo: port $port on 127.0.0.1 is taken${who:+ (by $who)};" \
 		"set $var to a free port, e.g. $var=$((port + 1)) make demo" >&2
+	[ "$who" = prometheus ] && systemctl is-active -q prometheus 2>/dev/null &&
+		echo "demo: (that is the system's Prometheus: systemctl stop prometheus also frees it)" >&2
 	return 1
 }
 
