@@ -108,8 +108,7 @@ cleanup() {
 		ip netns pids "$CLIENTS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
 		ip netns del "$CLIENTS" 2>/dev/null
 	fi
-	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
-	rm -rf "$lab"
+	[ -n "$lab" ] && tests/lab/lab.sh stop "$lab" >/dev/null 2>&1 && rm -rf "$lab"
 	[ "$started" = 1 ] && echo "demo stopped: processes, namespaces, veths and $lab removed"
 }
 
@@ -191,10 +190,9 @@ exp_pid='' prom_pid='' perf_pid='' started=0 lab='' rc=0
 preflight
 CLIENTS=dxdemo-$$-clients
 VETH=dxdemo$$h
-lab=$(mktemp -d /tmp/dhcpd-exporter-demo.XXXXXX) || die "mktemp failed"
-chmod 755 "$lab"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+lab=$(mktemp -d /tmp/dhcpd-exporter-demo.XXXXXX) || die "mktemp failed"
 started=1
 net_up
 exporter_up
