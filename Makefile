@@ -12,7 +12,9 @@
 #                      under valgrind
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
-#   make demo          the README's demo: dhcpd with sample leases + exporter
+#   make demo          the README's demo (root): dhcpd, perfdhcp clients filling a
+#                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
+#                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
 
 BUILD	?= build
 CC	?= cc

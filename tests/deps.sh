@@ -41,4 +41,9 @@ apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # The Debian package starts dhcpd on install; the tests run their own.
 if command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now isc-dhcp-server >/dev/null 2>&1 || true
+	# So does prometheus, on :9090, where make demo runs its own; only
+	# when this run installed it (a Prometheus of yours stays as it is).
+	case " $missing " in
+	*" prometheus "*) systemctl disable --now prometheus >/dev/null 2>&1 || true ;;
+	esac
 fi

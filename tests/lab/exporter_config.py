@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write a dhcpd_exporter YAML configuration for a lab from its truth file.
 
-  exporter_config.py LABDIR [--listen ADDR] [--sweep-interval 30s]
+  exporter_config.py LABDIR [--listen ADDR] [--address IP] [--sweep-interval 30s]
                      [--max-rate N] [--poll-interval 5s] [--extra-host NAME]
                      [--window N] [--lease-info MAX_SERIES] [--class NAME]
                      [--dhcpd-conf [FILE]]
@@ -13,6 +13,9 @@ With --dhcpd-conf the exporter also reads the lab's dhcpd.conf, or FILE
 the YAML pools then name the pools discovered there, one per dhcpd pool (the
 first of the truth file's pools with the same server_pool; two YAML pools
 naming one discovered pool is a configuration error).
+--address is where the exporter
+reaches dhcpd's OMAPI (default 127.0.0.1: the exporter runs in the lab's
+namespace; the demo's exporter runs outside and names the veth address).
 """
 import argparse
 import json
@@ -23,6 +26,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("labdir")
     ap.add_argument("--listen", default="127.0.0.1:9367")
+    ap.add_argument("--address", default="127.0.0.1")
     ap.add_argument("--poll-interval", default="5s")
     ap.add_argument("--sweep-interval", default="30s")
     ap.add_argument("--max-rate", default="0")
@@ -40,7 +44,7 @@ def main():
         "poll_interval: %s" % a.poll_interval,
         "servers:",
         "  - name: lab",
-        "    address: 127.0.0.1",
+        "    address: %s" % a.address,
         "    port: %d" % truth.get("port", 7911),
         "    timeout: 2s",
     ]

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generate dhcpd.conf, dhcpd.leases and a truth JSON for the test lab.
 
-Usage: gen_lab.py OUTDIR [--profile default|bench|failover] [--seed S]
+Usage: gen_lab.py OUTDIR [--profile default|bench|failover|pools1000|demo]
+                  [--seed S]
                   [--key ALG | --no-key] [--now EPOCH] [--secret B64]
 
 Everything is deterministic from the seed, except that lease times are
@@ -230,12 +231,13 @@ def profile_failover():
     return pools, {}, hosts, False
 
 
-def profile_pools1000():
+def profile_pools1000(count=1000):
     """1,000 pools of 65 addresses (65,000 in all), each in its own /24:
-    10.100.0.1-65 .. 10.103.231.1-65 (make bench: the pool tier)."""
+    10.100.0.1-65 .. 10.103.231.1-65 (make bench: the pool tier).
+    --pools N makes N of them instead (at most 39,936: 10.100-10.255)."""
     mix = {"active": 0.60, "abandoned": 0.03}
     pools = []
-    for i in range(1000):
+    for i in range(count):
         net = "10.%d.%d" % (100 + i // 256, i % 256)
         pools.append(dict(name="p%04d" % i, subnet=net + ".0/24",
                           shared=None, ranges=[(net + ".1", net + ".65")],
@@ -243,8 +245,32 @@ def profile_pools1000():
     return pools, {}, [], False
 
 
+def profile_demo():
+    """make demo: an empty pool of 100 on v0's subnet, which perfdhcp
+    fills over the wire, next to three pools with sample leases."""
+    mix = {"active": 0.70, "abandoned": 0.02, "expired": 0.02,
+           "released": 0.02, "free": 0.05}
+    pools = [
+        dict(name="demo", subnet="10.99.0.0/16", shared=None,
+             ranges=[("10.99.0.100", "10.99.0.199")], permits=[],
+             counts={}),
+        dict(name="office", subnet="10.20.0.0/22", shared=None,
+             ranges=[("10.20.0.10", "10.20.0.250"),
+                     ("10.20.2.10", "10.20.2.250")], permits=[], mix=mix),
+        dict(name="guest", subnet="10.31.0.0/26", shared=None,
+             ranges=[("10.31.0.1", "10.31.0.62")], permits=[],
+             mix={"active": 0.40, "free": 0.05}),
+        dict(name="voip", subnet="10.60.0.0/24", shared=None,
+             ranges=[("10.60.0.10", "10.60.0.209")], permits=[],
+             mix={"active": 0.55, "abandoned": 0.01}),
+    ]
+    hosts = [dict(name="printer1", fixed="10.99.0.50")]
+    return pools, {}, hosts, False
+
+
 PROFILES = {"default": profile_default, "bench": profile_bench,
-            "failover": profile_failover, "pools1000": profile_pools1000}
+            "failover": profile_failover, "pools1000": profile_pools1000,
+            "demo": profile_demo}
 
 FAILOVER_PEER = "lab-peer"
 FAILOVER_ADDR = "10.99.0.1"
@@ -536,7 +562,13 @@ def recent_activity(args, pools, lease_recs):
 
 def generate(args):
     """Build all three files' contents; return (conf, leases, truth)."""
-    pools, server_pool, hosts, has_classes = PROFILES[args.profile]()
+    if args.pools is not None:
+        if args.profile != "pools1000" or not 1 <= args.pools <= 39936:
+            raise SystemExit("gen_lab: --pools N (1 to 39936) is for the"
+                             " pools1000 profile")
+        pools, server_pool, hosts, has_classes = profile_pools1000(args.pools)
+    else:
+        pools, server_pool, hosts, has_classes = PROFILES[args.profile]()
     failover = any(p.get("failover") for p in pools)
     g = Gen("%s:%s" % (args.profile, args.seed), args.now)
     key = None if args.no_key else make_key(args.key, args.seed, args.secret)
@@ -667,6 +699,8 @@ def main():
     ap.add_argument("--leases", type=int, default=None,
                     help="write about N leases in all (scales each pool's"
                     " mix; default: the profile's own)")
+    ap.add_argument("--pools", type=int, default=None,
+                    help="pools1000 profile: N pools instead of 1,000")
     args = ap.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     conf, leases, truth = generate(args)

@@ -2,7 +2,8 @@
 # Test lab: a real ISC dhcpd in a private network namespace.
 #
 #   lab.sh start DIR [--leases N] [--key ALG|--no-key] [--seed S]
-#                    [--profile default|bench|failover]
+#                    [--profile default|bench|failover|pools1000|demo]
+#                    [--pools N (pools1000: N pools of 65 addresses)]
 #   lab.sh stop DIR                 kill dhcpd, delete the namespace (idempotent)
 #   lab.sh exec DIR CMD...          run CMD inside the namespace
 #   lab.sh restart DIR              restart dhcpd (same conf and leases)
@@ -240,7 +241,7 @@ EOF
 }
 
 cmd_start() {
-	local dir="" profile=default seed=1 key=hmac-md5 nokey=0 leases=""
+	local dir="" profile=default seed=1 key=hmac-md5 nokey=0 leases="" pools=""
 	local ns gen_args
 	[ $# -ge 1 ] || usage
 	dir=$1
@@ -252,6 +253,7 @@ cmd_start() {
 		--no-key) nokey=1; shift ;;
 		--seed) seed=${2:?--seed S}; shift 2 ;;
 		--profile) profile=${2:?--profile NAME}; shift 2 ;;
+		--pools) pools=${2:?--pools N}; shift 2 ;;
 		*) die "start: unknown option $1" ;;
 		esac
 	done
@@ -268,6 +270,7 @@ cmd_start() {
 		gen_args+=(--key "$key")
 	fi
 	[ -n "$leases" ] && gen_args+=(--leases "$leases")
+	[ -n "$pools" ] && gen_args+=(--pools "$pools")
 
 	rm -f "$dir/dhcpd.leases" "$dir/dhcpd.leases~" "$dir/omapi.key" "$dir/env" \
 		"$dir/iface"
