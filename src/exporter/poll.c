@@ -17,7 +17,6 @@
 /* Pools named in one "merged in dhcpd" log line at most. */
 #define MERGED_NAMES_MAX	8
 
-#define ANSWER_LEN	OMAPI_ERRLEN
 /* Ranges of dhcpd.conf dhcpd does not serve, named in its log line. */
 #define UNSERVED_NAMES_MAX	8
 
@@ -28,7 +27,8 @@ struct poll_step {
 	struct host_result	*hosts;
 	size_t			*index;		/* item -> pool or host */
 	size_t			*rindex;	/* item -> range of the pool */
-	char			(*answer)[ANSWER_LEN]; /* per pool resolved */
+	char			**answer;	/* per pool: dhcpd's answer when
+						 * it did not resolve (strdup) */
 	uint8_t			 ip[4];
 	uint8_t			 htype[4];
 	struct omapi_nv		 type;
@@ -129,9 +129,9 @@ resolve_done(void *arg, size_t i, const struct omapi_msg *m,
 	if (e == NULL)
 		omapi_list_u32(&m->object, "pool", &handle);
 	if (handle == 0) {
-		if (st->rindex[i] == 0)
-			snprintf(st->answer[pool], ANSWER_LEN, "%s", e != NULL ?
-			    e->text : "a lease without a pool");
+		if (st->rindex[i] == 0 && st->answer[pool] == NULL)
+			st->answer[pool] = strdup(e != NULL ? e->text :
+			    "a lease without a pool");
 		if (st->s->cfg->pools[pool].discovered)
 			pr->unserved++;
 		return;
@@ -150,7 +150,8 @@ resolve_finish(struct poll_step *st, const size_t *pools, size_t n)
 	for (i = 0; i < n; i++) {
 		pr = &st->pools[pools[i]];
 		if (pr->handle == 0) {
-			pool_unresolved(st, pools[i], st->answer[pools[i]]);
+			pool_unresolved(st, pools[i], st->answer[pools[i]] ?
+			    st->answer[pools[i]] : "no answer");
 			continue;
 		}
 		pr->resolution = POOL_RESOLVED;
@@ -469,6 +470,8 @@ server_poll(struct server *s, struct pool_result *pools,
 out:
 	free(index);
 	free(rindex);
+	for (n = 0; st.answer != NULL && n < s->cfg->npools; n++)
+		free(st.answer[n]);
 	free(asked);
 	free(st.answer);
 	return rv;
