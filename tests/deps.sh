@@ -10,8 +10,9 @@ libclang-rt-14-dev prometheus dhcpd-pools"
 # Per area, so each can grow without touching the others:
 # the HTTP tests (TLS certificates, bcrypt hashes, abuse),
 PACKAGES_WEB="openssl libgnutls28-dev"
-# the fault and hostile-server tests,
-PACKAGES_FAULT="gdb"
+# the fault and hostile-server tests (and /usr/bin/time, the peak RSS
+# test_config.sh reports),
+PACKAGES_FAULT="gdb time"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd man-db strace"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,

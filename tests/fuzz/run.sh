@@ -31,6 +31,7 @@ build_target() {
 		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
 		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c
 		src/exporter/config_discover.c src/exporter/config_failover.c
+		src/exporter/leasetab.c
 		-Isrc/dhcpdconf src/dhcpdconf/*.c
 		-lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;

@@ -37,7 +37,7 @@ P=$lab/primary
 S=$lab/secondary
 exporter_pid=
 prom_pid=
-FO='pool="10.77.0.100-10.77.0.119",failover_peer="pair"'
+FO='pool="10.77.0.100-10.77.0.119",shared_network="10.77.0.0/24",failover_peer="pair"'
 
 cleanup() {
 	[ -n "$prom_pid" ] && { kill -9 "$prom_pid"; wait "$prom_pid"; } 2>/dev/null
@@ -156,7 +156,7 @@ check "1: the failover pool carries failover_peer=\"pair\" on both servers" \
 	sh -c "grep -q '^dhcpd_pool_free_addresses{server=\"primary\",$FO} ' '$lab/m1' &&
 	 grep -q '^dhcpd_pool_free_addresses{server=\"secondary\",$FO} ' '$lab/m1'"
 check "1: the pool without failover has no failover_peer label" \
-	sh -c "grep -q '^dhcpd_pool_free_addresses{server=\"primary\",pool=\"10.78.0.10-10.78.0.29\"} ' '$lab/m1'"
+	sh -c "grep -q '^dhcpd_pool_free_addresses{server=\"primary\",pool=\"10.78.0.10-10.78.0.29\",shared_network=\"10.78.0.0/24\"} ' '$lab/m1'"
 used=$(oc class limited | awk '$1 == "leases-used" { print $3 }')
 limit=$(oc class limited | awk '$1 == "lease-limit" { print $3 }')
 check "1: class limited on the primary: leases-used $used, lease-limit $limit, as omapictl reads them (3 of 4 billed in the leases file)" sh -c \
@@ -197,6 +197,10 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	dhcpd_pool_active_leases_expiring dhcpd_exporter_last_sweep_timestamp_seconds \
 	dhcpd_exporter_sweep_duration_seconds dhcpd_host_present dhcpd_host_info \
 	dhcpd_pool_earliest_lease_end_timestamp_seconds ALERTS \
+	dhcpd_pool_active_leases_seen dhcpd_pool_last_client_transaction_timestamp_seconds \
+	dhcpd_pool_client_idle_seconds_threshold dhcpd_lease_info \
+	dhcpd_lease_end_timestamp_seconds dhcpd_pool:client_idle_seconds \
+	dhcpd_pool:client_idle_seconds_threshold \
 	--one-server primary --one-pool 10.77.0.100-10.77.0.119 --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "1: dashboard and rule queries on the pair ($(echo "$out" | tail -1))" \
