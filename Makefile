@@ -64,7 +64,7 @@ all: $(PROGRAMS) $(LIBS_OMAPI)
 
 # Everything check runs, built in parallel first (the suites then run one
 # at a time).
-programs-and-tests: $(PROGRAMS) $(UNIT_BIN)
+programs-and-tests: $(PROGRAMS) $(LIBS_OMAPI) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -13,6 +13,12 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
+# A sanitizer build's library needs its runtime: the example is built with
+# the same flags (make asan runs this suite too).
+SAN=
+if nm "$BUILD/libomapi.a" 2>/dev/null | grep -q __asan_; then
+	SAN="-fsanitize=address,undefined"
+fi
 LAB=$PWD/tests/lab/lab.sh
 PY=/usr/bin/python3
 PASS=0
@@ -83,15 +89,15 @@ sed -n '/^\.EX$/,/^\.EE$/p' "$page" | sed -e '1d' -e '$d' -e 's/\\e/\\/g' -e 's/
 	>"$tmp/example.c"
 check "the example is a whole program" grep -q '^main(int argc' "$tmp/example.c"
 check "the example builds with pkg-config --cflags --libs libomapi" \
-	cc -std=c11 -Wall -Wextra -Werror -o "$tmp/example" "$tmp/example.c" \
+	cc -std=c11 -Wall -Wextra -Werror $SAN -o "$tmp/example" "$tmp/example.c" \
 	$(pkg-config --cflags --libs libomapi)
 check "... and links the shared library" sh -c \
 	"readelf -d '$tmp/example' | grep -q 'NEEDED.*\[libomapi.so.0\]'"
 check "the example builds as C++ against the shared library" \
-	g++ -x c++ -Wall -Werror -o "$tmp/example_cxx" "$tmp/example.c" \
+	g++ -x c++ -Wall -Werror $SAN -o "$tmp/example_cxx" "$tmp/example.c" \
 	$(pkg-config --cflags --libs libomapi)
 check "the example builds against libomapi.a (pkg-config --static)" \
-	cc -std=c11 -Wall -Werror -o "$tmp/example_static" "$tmp/example.c" \
+	cc -std=c11 -Wall -Werror $SAN -o "$tmp/example_static" "$tmp/example.c" \
 	$(pkg-config --cflags libomapi) "$lib/libomapi.a" $(pkg-config --static --libs-only-l libomapi | sed 's/-lomapi//')
 
 # --- run it against the lab ----------------------------------------------------
