@@ -17,7 +17,7 @@ struct authlimit_entry {
 	unsigned char	 key[AUTHLIMIT_KEY];
 	double		 tokens;	/* as of at */
 	double		 at;
-	int		 busy;		/* a spent check is under way */
+	int		 busy;		/* spent checks under way */
 	int		 proven;
 	unsigned char	 proof[AUTHLIMIT_PROOF];	/* last success */
 };
@@ -163,10 +163,11 @@ authlimit_spend(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
 	pthread_mutex_lock(&l->mu);
 	if ((e = authlimit_find(l, key)) == NULL)
 		e = authlimit_add(l, key, now);
-	if (!e->busy && (t = authlimit_tokens(e, now)) >= 1) {
+	if (e->busy < AUTHLIMIT_CHECKS &&
+	    (t = authlimit_tokens(e, now)) >= 1) {
 		e->tokens = t - 1;
 		e->at = now;
-		e->busy = 1;
+		e->busy++;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&l->mu);
@@ -181,8 +182,8 @@ authlimit_settle(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
 	double t;
 
 	pthread_mutex_lock(&l->mu);
-	if ((e = authlimit_find(l, key)) != NULL)
-		e->busy = 0;
+	if ((e = authlimit_find(l, key)) != NULL && e->busy > 0)
+		e->busy--;
 	if (e != NULL && refund) {
 		t = authlimit_tokens(e, now) + 1;
 		e->tokens = t < AUTHLIMIT_BURST ? t : AUTHLIMIT_BURST;

@@ -5,9 +5,13 @@
  * A token bucket per address: AUTHLIMIT_BURST checks at once, then one
  * more every AUTHLIMIT_EVERY_S seconds.  A password that is about to be
  * checked with bcrypt spends a token and gets it back if it was right, so
- * only failures count.  An address has one check at a time: while its
- * bcrypt waits or runs, its other unknown passwords are refused, so a
- * new client waits behind at most one bcrypt per flooding address.  An
+ * only failures count.  An address has AUTHLIMIT_CHECKS checks at a
+ * time: while they wait or run, its other unknown passwords are refused,
+ * so a new client waits behind at most that many bcrypts per flooding
+ * address.  Two, not one: a Prometheus with a stale job and a right one
+ * scrapes both from one address, and with one the right job's check
+ * could land while the stale one's is under way every time, and never
+ * earn the proof below.  An
  * address with no token left is answered 429 with one exception: the
  * credentials it last used with success (its proof) still pass, so one
  * stale Prometheus job with a wrong password does not lock out the right
@@ -30,6 +34,7 @@
 #define AUTHLIMIT_BURST		10	/* failed logins at once */
 #define AUTHLIMIT_EVERY_S	6	/* then one more every 6 s */
 #define AUTHLIMIT_ADDRS		1024	/* addresses remembered */
+#define AUTHLIMIT_CHECKS	2	/* bcrypts under way per address */
 #define AUTHLIMIT_KEY		16
 #define AUTHLIMIT_PROOF		32
 

@@ -274,7 +274,7 @@ check "flood: every scrape with the right password answered 200 ($under)" \
 check "flood: a scrape with the cached password takes < 100 ms, p99 ($under)" \
 	awk -v p="$(field p99 "$under")" 'BEGIN { exit !(p != "" && p < 100) }'
 # A password that is not cached waits for the bcrypts under way: at most
-# one per flooding address, then its own (seconds on a loaded machine:
+# two per flooding address (AUTHLIMIT_CHECKS), then its own (seconds on a loaded machine:
 # the flood and the checker share its cores; not a timing check).
 r=$(in_lab curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 15 \
 	--interface 127.0.0.9 -u "prometheus:wrong" "http://127.0.0.1:$AUTH_PORT/metrics")
@@ -288,7 +288,7 @@ check "flood: the flooding addresses get 429 once their failures are spent ($r)"
 check "flood: at most $((2 * (10 + FLOOD_S / 6 + 2))) wrong passwords checked ($r)" \
 	[ "$(field s401 "$r")" -le $((2 * (10 + FLOOD_S / 6 + 2))) ]
 # A flooding address, once out of failures (the flood may not have spent
-# them all: it has one check at a time), is refused even with the right
+# them all: it has two checks at a time), is refused even with the right
 # password: it never used it, so the cache must not answer its guesses.
 sleep 2		# the flood's last checks over: a 429 now means out of failures
 for _ in $(seq 1 15); do
