@@ -40,10 +40,15 @@ struct poll_step {
  * One request failed.  When the connection broke, every request in flight
  * fails with the same error and the pipeline returns it too: that is one
  * failure, counted once by poll_step_run (as a sweep counts it once).
+ * A refused key is one failure too: the step's other requests, already
+ * in flight, are refused for the same reason, and counting each would
+ * make the auth counter grow with the number of pools.
  */
 static void
 step_error(struct poll_step *st, const struct omapi_error *e)
 {
+	if (st->fatal)
+		return;
 	if (!omapi_conn_is_broken(st->s->conn))
 		server_count_error(st->s, e);
 	if (e->code == OMAPI_ERR_AUTH || e->code == OMAPI_ERR_CANCELLED)

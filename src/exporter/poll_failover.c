@@ -134,6 +134,8 @@ fo_done(void *arg, size_t i, const struct omapi_msg *m,
 			    "unexpected status reply");
 		e = &se;
 	}
+	if (st->fatal)		/* the rest echo one refused key (poll.c) */
+		return;
 	if (e != NULL && e->code != OMAPI_ERR_NOTFOUND) {
 		server_count_error(s, e);
 		if (e->code == OMAPI_ERR_AUTH || e->code == OMAPI_ERR_CANCELLED)
