@@ -40,7 +40,7 @@ struct poller {
 	int			 serving;	/* started: a daemon, not --once */
 	size_t			 body_max;	/* of every snapshot published */
 	struct server_result	*results;	/* handed over, per server */
-	uint64_t		*conf_errors;	/* failed dhcpd.conf reads */
+	struct conf_reads	*conf;		/* per server: dhcpd.conf reads */
 	struct worker		*workers;
 	size_t			 nservers;	/* initialised so far */
 };
@@ -75,8 +75,8 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	p->body_max = (size_t)config_body_max(cfg);	/* 0..default: default */
 	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
 	    NULL || (p->workers = calloc(cfg->nservers + 1,
-	    sizeof(*p->workers))) == NULL || (p->conf_errors =
-	    calloc(cfg->nservers + 1, sizeof(*p->conf_errors))) == NULL)
+	    sizeof(*p->workers))) == NULL || (p->conf =
+	    calloc(cfg->nservers + 1, sizeof(*p->conf))) == NULL)
 		goto nomem;
 	if ((p->cancel_fd = cancel_fd_new()) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -120,7 +120,7 @@ poller_free(struct poller *p)
 	pthread_cond_destroy(&p->wake);
 	free(p->results);
 	free(p->workers);
-	free(p->conf_errors);
+	free(p->conf);
 	free(p);
 }
 
@@ -143,7 +143,7 @@ poller_publish(struct poller *p)
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
 		if (publish_server(snap, &p->cfg->servers[i],
-		    &p->results[i], p->conf_errors[i]) == -1) {
+		    &p->results[i], &p->conf[i]) == -1) {
 			log_warn("cannot build a snapshot");
 			break;
 		}
@@ -521,7 +521,8 @@ poller_adopt(struct poller *p, const struct poller *old)
 				continue;
 			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
 			    old->workers[j].s.unresolved_logged);
-			p->conf_errors[i] = old->conf_errors[j];
+			/* this poller's reads all parsed: failing is 0 */
+			p->conf[i].errors = old->conf[j].errors;
 			server_adopt_failover(&p->workers[i].s,
 			    &old->workers[j].s, &old->results[j]);
 			break;
@@ -533,7 +534,8 @@ poller_adopt(struct poller *p, const struct poller *old)
 
 /*
  * A reload failed: count a failed dhcpd.conf read for every server whose
- * file does not parse now (the running structure stays), and publish.
+ * file does not parse now (the running structure stays), mark it failing
+ * until a read parses, and publish.
  */
 void
 poller_conf_failed(struct poller *p)
@@ -543,18 +545,19 @@ poller_conf_failed(struct poller *p)
 	struct dhcpdconf *dc;
 	char err[DHCPDCONF_ERRLEN];
 	size_t i;
+	int failing;
 
 	for (i = 0; i < p->nservers; i++) {
 		cs = &p->cfg->servers[i];
 		if (cs->dhcpd_conf == NULL)
 			continue;
-		if (dhcpdconf_load(&dc, cs->dhcpd_conf, &o, err,
-		    sizeof(err)) == 0) {
+		failing = dhcpdconf_load(&dc, cs->dhcpd_conf, &o, err,
+		    sizeof(err)) == -1;
+		if (!failing)
 			dhcpdconf_free(dc);
-			continue;
-		}
 		pthread_mutex_lock(&p->mtx);
-		p->conf_errors[i]++;
+		p->conf[i].errors += failing;
+		p->conf[i].failing = failing;
 		pthread_mutex_unlock(&p->mtx);
 	}
 	poller_publish(p);

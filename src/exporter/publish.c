@@ -283,12 +283,12 @@ publish_failover(struct snapshot_server *ss, const struct config_server *cfg,
 }
 
 /*
- * Add one server, its pools and its hosts to snap; conf_errors is the
- * count of failed dhcpd.conf reads (main.c keeps it).  -1 with errno.
+ * Add one server, its pools and its hosts to snap; conf says how its
+ * dhcpd.conf reads went (the poller keeps it).  -1 with errno.
  */
 int
 publish_server(struct snapshot *snap, const struct config_server *cfg,
-    const struct server_result *r, uint64_t conf_errors)
+    const struct server_result *r, const struct conf_reads *conf)
 {
 	struct snapshot_server *ss;
 
@@ -308,7 +308,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->resets = r->counters.resets;
 	ss->has_conf = cfg->dhcpd_conf != NULL;
 	ss->conf_loaded = cfg->dconf_loaded;
-	ss->conf_errors = conf_errors;
+	ss->conf_errors = conf->errors;
+	ss->conf_failing = conf->failing;
 	ss->lease_info = cfg->lease_info.enabled;
 	ss->leases = leasetab_ref(r->leases);
 	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1 ||

@@ -49,7 +49,7 @@ enum render_fid {
 	F_HOST_INFO, F_FO_FOUND, F_FO_STATE, F_FO_STOS, F_FO_INFO, F_FO_MCLT,
 	F_FO_UNACKED, F_FO_MAX_UNACKED, F_FO_MRD, F_FO_LBMS, F_CLASS_FOUND,
 	F_CLASS_LIMIT, F_CLASS_USED, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
-	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_UNSERVED, F_SWEEP_ENABLED,
+	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_OK, F_CONF_UNSERVED, F_SWEEP_ENABLED,
 	F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS,
 	F_ERRORS, F_RESETS, F_NFAM
 };
@@ -180,6 +180,10 @@ static const struct render_family render_families[F_NFAM] = {
 	    "counter",
 	    "Reads of the server's dhcpd.conf that failed (the last good "
 	    "structure was kept; the log says why)." },
+	[F_CONF_OK] = { "dhcpd_exporter_dhcpd_conf_last_load_successful",
+	    "gauge",
+	    "1 when the last read of the server's dhcpd.conf (at start, on "
+	    "SIGHUP or when it changed) parsed, 0 while it does not." },
 	[F_CONF_UNSERVED] = { "dhcpd_exporter_dhcpd_conf_unserved_ranges",
 	    "gauge",
 	    "Ranges in the server's dhcpd.conf that dhcpd does not serve (their "
@@ -391,6 +395,11 @@ render_server_value(enum render_fid f, const struct snapshot_server *sv,
 		if (!sv->has_conf)
 			return 1;
 		render_fmt_u64(val, len, sv->conf_errors);
+		return 0;
+	case F_CONF_OK:
+		if (!sv->has_conf)
+			return 1;
+		render_fmt_u64(val, len, !sv->conf_failing);
 		return 0;
 	case F_CONF_UNSERVED:
 		if (!sv->has_conf || !sv->up)

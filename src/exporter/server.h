@@ -176,8 +176,13 @@ void	 server_adopt_failover(struct server *, const struct server *old,
 	    const struct server_result *);
 
 /* ---- publish.c ---- */
+/* What the poller knows of a server's dhcpd.conf reads after the first. */
+struct conf_reads {
+	uint64_t	 errors;	/* reads that failed, ever */
+	int		 failing;	/* the last read failed */
+};
 int	 publish_server(struct snapshot *, const struct config_server *,
-	    const struct server_result *, uint64_t conf_errors);
+	    const struct server_result *, const struct conf_reads *);
 
 /* ---- sweeper.c ---- */
 int	 sweeper_init(struct sweeper *, const struct config_server *);

@@ -210,6 +210,7 @@ struct snapshot_server {
 	int			  has_conf;
 	double			  conf_loaded;	/* epoch s of the last good read */
 	uint64_t		  conf_errors;	/* reads that failed, ever */
+	int			  conf_failing;	/* the last read failed */
 	uint64_t		  unserved_ranges;
 	/* lease_info: enabled, and the last sweep's table (a reference,
 	 * released with the snapshot; NULL before the first sweep). */

@@ -115,6 +115,8 @@ check "and nothing is unserved" \
 	test "$(value 'dhcpd_exporter_dhcpd_conf_unserved_ranges{server="lab"}')" = 0
 
 # Broken.
+loaded() { [ "$(value 'dhcpd_exporter_dhcpd_conf_last_load_successful{server="lab"}')" = "$1" ]; }
+check "the file parses: last_load_successful 1" loaded 1
 cp "$lab/dhcpd.conf" "$lab/dhcpd.conf.good"
 printf 'subnet 10.80.0.0 netmask 255.255.255.0 {\n  range 10.80.0.1\n' >>"$lab/dhcpd.conf"
 failed_once() { [ "$(value 'dhcpd_exporter_dhcpd_conf_load_errors_total{server="lab"}')" = 1 ]; }
@@ -124,9 +126,13 @@ check "the log names the file, line and column" \
 	grep -qE "dhcpd.conf:[0-9]+:[0-9]+: " "$lab/exporter.err"
 sleep 2
 check "tried once per change, not once per poll" failed_once
+check "... and last_load_successful is 0 while it stays broken" loaded 0
 out=$("$BIN/dhcpd_exporter" --config.file="$lab/exp.yml" --check-config 2>&1)
 check "--check-config refuses it with FILE:LINE:COLUMN" \
 	eval 'echo "$out" | grep -qE "dhcpd.conf:[0-9]+:[0-9]+: "'
+cp "$lab/dhcpd.conf.good" "$lab/dhcpd.conf"
+check "mended: last_load_successful 1 again, the failure still counted" \
+	wait_for 10 eval 'loaded 1 && failed_once'
 stop_exporter
 
 finish test_discovery

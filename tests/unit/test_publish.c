@@ -67,7 +67,8 @@ test_one_dhcpd_pool_once(void **state)
 	r.pools = pr;
 
 	assert_non_null(snap = snapshot_new("1", "c"));
-	assert_int_equal(publish_server(snap, &cs, &r, 3), 0);
+	assert_int_equal(publish_server(snap, &cs, &r,
+	    &(struct conf_reads){ .errors = 3, .failing = 1 }), 0);
 	ss = snap->servers[0];
 	assert_int_equal(ss->npools, 3);	/* a+b, c, y */
 	assert_string_equal(ss->pools[0]->name, "10.0.10.10-10.0.10.20");
@@ -86,6 +87,7 @@ test_one_dhcpd_pool_once(void **state)
 	assert_int_equal(ss->shared[0].backup, 1);
 	assert_int_equal(ss->unserved_ranges, 1);
 	assert_int_equal(ss->conf_errors, 3);
+	assert_true(ss->conf_failing);
 	snapshot_release(snap);
 }
 

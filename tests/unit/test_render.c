@@ -894,6 +894,8 @@ test_discovered_pool(void **state)
 	    "server=\"d1\",shared_network=\"campus \\\"a\\\"\"} 3\n"));
 	assert_non_null(strstr(text, "dhcpd_exporter_dhcpd_conf_load_errors_total"
 	    "{server=\"d1\"} 2\n"));
+	assert_non_null(strstr(text, "dhcpd_exporter_dhcpd_conf_last_load_"
+	    "successful{server=\"d1\"} 1\n"));
 	assert_non_null(strstr(text, "dhcpd_exporter_dhcpd_conf_unserved_ranges"
 	    "{server=\"d1\"} 1\n"));
 	free(text);
