@@ -16,8 +16,8 @@
 #  5 (while interrupted) perfdhcp takes the primary's own share (its 10
 #    free leases): DhcpdPoolFreeAddressesLow fires for the primary although
 #    free + backup is still 10;
-#  3 partner-down set on the primary over OMAPI (omshell: open the peer's
-#    failover-state, local-state = 4, update): reported within two polls,
+#  3 partner-down set on the primary over OMAPI (omapictl failover pair
+#    partner-down, which reads the state back): reported within two polls,
 #    the alert follows it, and the pool alert clears (the whole pool
 #    counts again);
 #  4 the secondary restarted: both back to normal, the exporter follows
@@ -259,8 +259,10 @@ own=$(api '/api/v1/query?query=dhcpd_pool:own_free_addresses%7Bserver%3D%22prima
 check "5: dhcpd_pool:own_free_addresses of the primary is 0 ($own)" [ "$own" = 0 ]
 
 # ---- 3: partner-down on the primary
-printf 'server 127.0.0.1\nport 7911\nkey %s %s\nconnect\nnew failover-state\nset name = "pair"\nopen\nset local-state = 4\nupdate\n' \
-	"$LAB_KEY_NAME" "$LAB_KEY_SECRET" | in_lab omshell >"$lab/omshell.out" 2>&1
+oc failover pair partner-down >"$lab/partner-down.out" 2>&1
+rc=$?
+check "3: omapictl failover pair partner-down: exit 0, dhcpd reads back partner-down (rc $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -Eq '^local-state += partner-down' '$lab/partner-down.out'"
 check "3: primary reports local partner-down" \
 	until_ok '[ "$(fo_state primary local)" = partner-down ]' 5
 check "3: ... within two polls: $took ms" [ "$took" -le 2200 ]
