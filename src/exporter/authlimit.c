@@ -220,3 +220,20 @@ authlimit_proven(struct authlimit *l, const unsigned char key[AUTHLIMIT_KEY],
 	pthread_mutex_unlock(&l->mu);
 	return ok;
 }
+
+void
+authlimit_adopt(struct authlimit *l, struct authlimit *old)
+{
+	size_t i;
+
+	if (l == NULL || old == NULL)
+		return;
+	pthread_mutex_lock(&old->mu);
+	pthread_mutex_lock(&l->mu);
+	memcpy(l->e, old->e, old->n * sizeof(old->e[0]));
+	l->n = old->n;
+	for (i = 0; i < l->n; i++)
+		l->e[i].busy = 0;
+	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&old->mu);
+}

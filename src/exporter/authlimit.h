@@ -66,5 +66,8 @@ int	 authlimit_proven(struct authlimit *,
  * right, or it was never checked). */
 void	 authlimit_settle(struct authlimit *,
 	    const unsigned char key[AUTHLIMIT_KEY], double now, int refund);
+/* Before l is used: take over old's addresses, their tokens and proofs
+ * (a restarted HTTP server; no check of old's is under way in l). */
+void	 authlimit_adopt(struct authlimit *l, struct authlimit *old);
 
 #endif /* AUTHLIMIT_H */

@@ -842,8 +842,8 @@ http_free(struct http_server *h)
 
 /* TLS files and basic-auth users from the web config, if any. */
 static int
-http_web_setup(struct http_server *h, const struct webconfig *w, char *err,
-    size_t errlen)
+http_web_setup(struct http_server *h, const struct webconfig *w,
+    struct http_server *previous, char *err, size_t errlen)
 {
 	if (w == NULL)
 		return 0;
@@ -861,6 +861,10 @@ http_web_setup(struct http_server *h, const struct webconfig *w, char *err,
 	    (h->limit = authlimit_new()) == NULL)) {
 		snprintf(err, errlen, "http: out of memory");
 		return -1;
+	}
+	if (h->auth != NULL && previous != NULL && previous->auth != NULL) {
+		webauth_adopt(h->auth, previous->auth);
+		authlimit_adopt(h->limit, previous->limit);
 	}
 	return 0;
 }
@@ -898,7 +902,7 @@ http_start(const struct http_opts *o, struct snapshot_store *store,
 		snprintf(err, errlen, "http: out of memory");
 		goto out_free;
 	}
-	if (http_web_setup(h, o->web, err, errlen) == -1)
+	if (http_web_setup(h, o->web, o->previous, err, errlen) == -1)
 		goto out_free;
 	h->starterr = err;
 	h->starterrlen = errlen;
@@ -915,6 +919,17 @@ out_free:
 	h->starterr = NULL;
 	http_free(h);
 	return NULL;
+}
+
+void
+http_quiesce(struct http_server *h)
+{
+	if (h == NULL)
+		return;
+	webauth_stop(h->auth);	/* resumes every suspended request */
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	h->mhd = NULL;
 }
 
 /* Stop serving: waits for MHD's threads, then frees everything. */

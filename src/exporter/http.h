@@ -48,6 +48,13 @@ struct http_opts {
 	 * (so a restart of the server picks up renewed certificates).
 	 */
 	const struct webconfig	*web;
+	/*
+	 * A server this one replaces (a reload), already http_quiesce()d:
+	 * its password cache, for users whose hash is unchanged, and its
+	 * per-address failure counts carry over, so a reload neither costs
+	 * a bcrypt nor gives a flooding address a fresh burst.  NULL: none.
+	 */
+	struct http_server	*previous;
 };
 
 /* A parsed listen address; any = ":port" (all addresses). */
@@ -64,6 +71,9 @@ struct http_server;
 struct http_server *http_start(const struct http_opts *,
 	    struct snapshot_store *, char *err, size_t errlen);
 void		 http_stop(struct http_server *);
+/* Stop listening and answering, keeping what a server started with it
+ * as opts.previous takes over; http_stop frees it after. */
+void		 http_quiesce(struct http_server *);
 uint16_t	 http_port(const struct http_server *);
 int		 http_parse_listen(const char *, struct http_addr *,
 		    char *err, size_t errlen);

@@ -275,12 +275,15 @@ struct web_state {
 /*
  * SIGHUP with --web.config.file: read it and its certificate files again
  * and restart the HTTP server on them (a renewed certificate, a changed
- * password); a bad one is reported and the running server kept.
+ * password); a bad one is reported and the running server kept.  The new
+ * server takes over the old one's password cache and failure counts
+ * (http_opts.previous).
  */
 static void
 reload_web(struct web_state *ws, struct snapshot_store *store)
 {
 	struct webconfig *nw;
+	struct http_server *old;
 	char err[512];
 
 	if (ws->path == NULL)
@@ -291,8 +294,10 @@ reload_web(struct web_state *ws, struct snapshot_store *store)
 		log_error("%s: keeping the running web config", ws->path);
 		return;
 	}
-	http_stop(ws->http);
+	old = ws->http;
+	http_quiesce(old);		/* its port free, its auth state kept */
 	ws->ho.web = nw;
+	ws->ho.previous = old;
 	if ((ws->http = http_start(&ws->ho, store, err, sizeof(err))) == NULL) {
 		log_error("%s; keeping the running web config", err);
 		webconfig_free(nw);
@@ -300,11 +305,13 @@ reload_web(struct web_state *ws, struct snapshot_store *store)
 		if ((ws->http = http_start(&ws->ho, store, err,
 		    sizeof(err))) == NULL)
 			fatalx("%s", err);
-		return;
+	} else {
+		webconfig_free(ws->cfg);
+		ws->cfg = nw;
+		log_info("web config reloaded");
 	}
-	webconfig_free(ws->cfg);
-	ws->cfg = nw;
-	log_info("web config reloaded");
+	ws->ho.previous = NULL;
+	http_stop(old);
 }
 
 /* Serve until SIGTERM or SIGINT; SIGHUP reloads. */

@@ -38,6 +38,13 @@ struct webauth	*webauth_new(const struct webconfig *);
  */
 void		 webauth_stop(struct webauth *);
 void		 webauth_free(struct webauth *);
+/*
+ * Before a is used: take over what old (stopped or not) knew that still
+ * holds for a's users: its key, so digests made under old (authlimit's
+ * proofs) name the same passwords, and the good password of every user
+ * whose hash is unchanged, so a reload costs no bcrypt.
+ */
+void		 webauth_adopt(struct webauth *a, struct webauth *old);
 /* 1 when user and password match a configured user, else 0.  Any thread;
  * a bcrypt, unless cached, on the calling thread. */
 int		 webauth_check(struct webauth *, const char *user,

@@ -189,6 +189,33 @@ test_proof(void **state)
 	authlimit_free(l);
 }
 
+/* A restarted HTTP server's table takes over the old one's: a locked
+ * address stays locked, a proven one keeps its proof, nothing is busy. */
+static void
+test_adopt(void **state)
+{
+	struct authlimit *old, *l;
+	unsigned char a[AUTHLIMIT_KEY], b[AUTHLIMIT_KEY];
+	unsigned char proof[AUTHLIMIT_PROOF] = { 7 };
+	int i;
+
+	assert_non_null(old = authlimit_new());
+	assert_non_null(l = authlimit_new());
+	key_of("192.0.2.1", a);
+	key_of("192.0.2.2", b);
+	for (i = 0; i < AUTHLIMIT_BURST; i++)
+		assert_int_equal(fail_once(old, a, 100), 0);
+	authlimit_prove(old, b, proof, 100);
+	assert_int_equal(authlimit_spend(old, b, 100), 0);	/* under way */
+	authlimit_adopt(l, old);
+	authlimit_free(old);
+	assert_false(authlimit_allowed(l, a, 100));
+	assert_true(authlimit_proven(l, b, proof));
+	assert_int_equal(authlimit_spend(l, b, 100), 0);
+	assert_int_equal(authlimit_spend(l, b, 100), 0);	/* none busy */
+	authlimit_free(l);
+}
+
 int
 main(void)
 {
@@ -198,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_proof),
+		cmocka_unit_test(test_adopt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

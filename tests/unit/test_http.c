@@ -849,6 +849,43 @@ test_basic_auth(void **state)
 	webconfig_free(w);
 }
 
+/*
+ * A reload restarts the server with the old one as opts.previous: an
+ * address out of failures stays out (no fresh burst for a flood), and
+ * the password it proved still passes, from the cache, as before.
+ */
+static void
+test_reload_keeps_auth_state(void **state)
+{
+	struct webconfig *w = web_with_user();
+	struct fixture f, g;
+	struct http_opts o;
+	char good[256], bad[256];
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	fixture_start(&f, &o);
+	basic_header("prom", "s3cret", good, sizeof(good));
+	basic_header("prom", "s3cret!", bad, sizeof(bad));
+	assert_status(f.port, "GET", "/-/healthy", good, 200);
+	for (i = 0; i < AUTHLIMIT_BURST; i++)
+		assert_status(f.port, "GET", "/-/healthy", bad, 401);
+	assert_status(f.port, "GET", "/-/healthy", bad, 429);
+	http_quiesce(f.srv);
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	o.previous = f.srv;
+	fixture_start(&g, &o);
+	http_stop(f.srv);
+	snapshot_store_destroy(&f.store);
+	assert_status(g.port, "GET", "/-/healthy", bad, 429);
+	assert_status(g.port, "GET", "/-/healthy", good, 200);
+	http_stop(g.srv);
+	snapshot_store_destroy(&g.store);
+	webconfig_free(w);
+}
+
 /* Send a request on a new connection and leave it to be answered. */
 static int
 client_send(uint16_t port, const char *headers)
@@ -1082,6 +1119,7 @@ main(void)
 		cmocka_unit_test(test_accepts_gzip),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_basic_auth),
+		cmocka_unit_test(test_reload_keeps_auth_state),
 		cmocka_unit_test(test_cached_not_behind_bcrypt),
 		cmocka_unit_test(test_right_beside_wrong_in_flight),
 		cmocka_unit_test(test_rate_limit),

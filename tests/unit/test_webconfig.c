@@ -238,6 +238,52 @@ test_webauth(void **state)
 	free(hb);
 }
 
+/*
+ * A reload's new checker takes over the old one's cache for users whose
+ * hash is unchanged (no bcrypt: webauth_cached hits), not for a user whose
+ * password changed, and it digests as the old one did (authlimit's
+ * proofs stay valid).
+ */
+static void
+test_webauth_adopt(void **state)
+{
+	char *ha = hash_of("alpha"), *hb = hash_of("beta"), *hb2 = hash_of("b2");
+	unsigned char d_old[WEBAUTH_DIGEST], d_new[WEBAUTH_DIGEST];
+	struct webauth *old, *a;
+	struct result r1, r2;
+	char yml[512];
+
+	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n"
+	    "  bob: '%s'\n", ha, hb);
+	load(yml, &r1);
+	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n"
+	    "  bob: '%s'\n  cy: '%s'\n", ha, hb2, hb);
+	load(yml, &r2);
+	assert_int_equal(r1.rc, 0);
+	assert_int_equal(r2.rc, 0);
+	assert_non_null(old = webauth_new(r1.w));
+	assert_true(webauth_check(old, "ann", "alpha"));
+	assert_true(webauth_check(old, "bob", "beta"));
+	assert_true(webauth_cached(old, "ann", "alpha", d_old));
+	webauth_stop(old);		/* as a reload leaves it */
+	assert_non_null(a = webauth_new(r2.w));
+	assert_false(webauth_cached(a, "ann", "alpha", NULL));
+	webauth_adopt(a, old);
+	assert_true(webauth_cached(a, "ann", "alpha", d_new));
+	assert_memory_equal(d_old, d_new, WEBAUTH_DIGEST);
+	assert_false(webauth_cached(a, "bob", "beta", NULL));	/* changed */
+	assert_false(webauth_cached(a, "cy", "beta", NULL));	/* new */
+	assert_false(webauth_check(a, "bob", "beta"));
+	assert_true(webauth_check(a, "bob", "b2"));
+	webauth_free(old);
+	webauth_free(a);
+	result_free(&r1);
+	result_free(&r2);
+	free(ha);
+	free(hb);
+	free(hb2);
+}
+
 /* rate_limit as exporter-toolkit reads it: interval and burst. */
 static void
 test_rate_limit(void **state)
@@ -350,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_bad_hashes),
 		cmocka_unit_test(test_webauth),
 		cmocka_unit_test(test_webauth_submit),
+		cmocka_unit_test(test_webauth_adopt),
 		cmocka_unit_test(test_rate_limit),
 	};
 
