@@ -796,6 +796,24 @@ basic_header(const char *user, const char *pass, char *out, size_t len)
 }
 
 /*
+ * A server with web config w (replacing previous, when not NULL), and the
+ * right (good) and a wrong (bad) Authorization header for its user.
+ */
+static void
+auth_fixture_start(struct fixture *f, const struct webconfig *w,
+    struct http_server *previous, char good[256], char bad[256])
+{
+	struct http_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.web = w;
+	o.previous = previous;
+	fixture_start(f, &o);
+	basic_header("prom", "s3cret", good, 256);
+	basic_header("prom", "s3cret!", bad, 256);
+}
+
+/*
  * Basic auth guards every path: 401 with a challenge, 200 when right.
  * An address that has spent its AUTHLIMIT_BURST failures gets 429 with
  * Retry-After, whatever it sends but the password it used with success.
@@ -807,16 +825,11 @@ test_basic_auth(void **state)
 	    "/-/ready", "/nope" };
 	struct webconfig *w = web_with_user();
 	struct fixture f;
-	struct http_opts o;
 	struct reply r;
 	char good[256], bad[256], nouser[256];
 	size_t i;
 
-	memset(&o, 0, sizeof(o));
-	o.web = w;
-	fixture_start(&f, &o);
-	basic_header("prom", "s3cret", good, sizeof(good));
-	basic_header("prom", "s3cret!", bad, sizeof(bad));
+	auth_fixture_start(&f, w, NULL, good, bad);
 	basic_header("nobody", "s3cret", nouser, sizeof(nouser));
 	/* Twice: the second is answered from the cache, the same way. */
 	for (i = 0; i < 2; i++)
@@ -859,24 +872,16 @@ test_reload_keeps_auth_state(void **state)
 {
 	struct webconfig *w = web_with_user();
 	struct fixture f, g;
-	struct http_opts o;
 	char good[256], bad[256];
 	int i;
 
-	memset(&o, 0, sizeof(o));
-	o.web = w;
-	fixture_start(&f, &o);
-	basic_header("prom", "s3cret", good, sizeof(good));
-	basic_header("prom", "s3cret!", bad, sizeof(bad));
+	auth_fixture_start(&f, w, NULL, good, bad);
 	assert_status(f.port, "GET", "/-/healthy", good, 200);
 	for (i = 0; i < AUTHLIMIT_BURST; i++)
 		assert_status(f.port, "GET", "/-/healthy", bad, 401);
 	assert_status(f.port, "GET", "/-/healthy", bad, 429);
 	http_quiesce(f.srv);
-	memset(&o, 0, sizeof(o));
-	o.web = w;
-	o.previous = f.srv;
-	fixture_start(&g, &o);
+	auth_fixture_start(&g, w, f.srv, good, bad);
 	http_stop(f.srv);
 	snapshot_store_destroy(&f.store);
 	assert_status(g.port, "GET", "/-/healthy", bad, 429);
@@ -919,13 +924,8 @@ static struct webconfig *
 bcrypt_fixture_start(struct fixture *f, char good[256], char bad[256])
 {
 	struct webconfig *w = web_with_salt("$2b$10$abcdefghijklmnopqrstuu");
-	struct http_opts o;
 
-	memset(&o, 0, sizeof(o));
-	o.web = w;
-	fixture_start(f, &o);
-	basic_header("prom", "s3cret", good, 256);
-	basic_header("prom", "wrong", bad, 256);
+	auth_fixture_start(f, w, NULL, good, bad);
 	return w;
 }
 
