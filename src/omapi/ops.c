@@ -76,77 +76,80 @@ omapi_delete_object(struct omapi_conn *c, uint32_t handle,
 	return omapi_call(c, &req, NULL, err);
 }
 
+/* Look up an object of a type by one attribute. */
+static int
+open_by(struct omapi_conn *c, const char *type, const char *name,
+    const void *value, size_t len, struct omapi_object **out,
+    struct omapi_error *err)
+{
+	struct omapi_nv key = { name, value, (uint32_t)len };
+
+	return omapi_open_object(c, type, &key, 1, 0, 0, out, err);
+}
+
+/* Look up an object of a type by hardware address and type. */
+static int
+open_by_hw(struct omapi_conn *c, const char *type, const uint8_t *hw,
+    size_t len, uint32_t htype, struct omapi_object **out,
+    struct omapi_error *err)
+{
+	uint8_t ht[4];
+	struct omapi_nv keys[] = {
+		{ "hardware-address", hw, (uint32_t)len },
+		{ "hardware-type", ht, 4 },
+	};
+
+	omapi_put_u32(ht, htype);
+	return omapi_open_object(c, type, keys, 2, 0, 0, out, err);
+}
+
 int
 omapi_lease_by_ip(struct omapi_conn *c, const uint8_t ip[4],
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "ip-address", ip, 4 };
-
-	return omapi_open_object(c, "lease", &key, 1, 0, 0, out, err);
+	return open_by(c, "lease", "ip-address", ip, 4, out, err);
 }
 
 int
 omapi_lease_by_hw(struct omapi_conn *c, const uint8_t *hw, size_t len,
     uint32_t htype, struct omapi_object **out, struct omapi_error *err)
 {
-	uint8_t ht[4];
-	struct omapi_nv keys[] = {
-		{ "hardware-address", hw, (uint32_t)len },
-		{ "hardware-type", ht, 4 },
-	};
-
-	omapi_put_u32(ht, htype);
-	return omapi_open_object(c, "lease", keys, 2, 0, 0, out, err);
+	return open_by_hw(c, "lease", hw, len, htype, out, err);
 }
 
 int
 omapi_lease_by_client_id(struct omapi_conn *c, const uint8_t *id, size_t len,
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "dhcp-client-identifier", id, (uint32_t)len };
-
-	return omapi_open_object(c, "lease", &key, 1, 0, 0, out, err);
+	return open_by(c, "lease", "dhcp-client-identifier", id, len, out, err);
 }
 
 int
 omapi_host_by_name(struct omapi_conn *c, const char *name,
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "name", name, (uint32_t)strlen(name) };
-
-	return omapi_open_object(c, "host", &key, 1, 0, 0, out, err);
+	return open_by(c, "host", "name", name, strlen(name), out, err);
 }
 
 int
 omapi_host_by_hw(struct omapi_conn *c, const uint8_t *hw, size_t len,
     uint32_t htype, struct omapi_object **out, struct omapi_error *err)
 {
-	uint8_t ht[4];
-	struct omapi_nv keys[] = {
-		{ "hardware-address", hw, (uint32_t)len },
-		{ "hardware-type", ht, 4 },
-	};
-
-	omapi_put_u32(ht, htype);
-	return omapi_open_object(c, "host", keys, 2, 0, 0, out, err);
+	return open_by_hw(c, "host", hw, len, htype, out, err);
 }
 
 int
 omapi_host_by_ip(struct omapi_conn *c, const uint8_t ip[4],
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "ip-address", ip, 4 };
-
-	return omapi_open_object(c, "host", &key, 1, 0, 0, out, err);
+	return open_by(c, "host", "ip-address", ip, 4, out, err);
 }
 
 int
 omapi_host_by_client_id(struct omapi_conn *c, const uint8_t *id, size_t len,
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "dhcp-client-identifier", id, (uint32_t)len };
-
-	return omapi_open_object(c, "host", &key, 1, 0, 0, out, err);
+	return open_by(c, "host", "dhcp-client-identifier", id, len, out, err);
 }
 
 /*
@@ -257,9 +260,8 @@ int
 omapi_failover_by_name(struct omapi_conn *c, const char *name,
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "name", name, (uint32_t)strlen(name) };
-
-	return omapi_open_object(c, "failover-state", &key, 1, 0, 0, out, err);
+	return open_by(c, "failover-state", "name", name, strlen(name), out,
+	    err);
 }
 
 /*
@@ -291,7 +293,5 @@ int
 omapi_class_by_name(struct omapi_conn *c, const char *name,
     struct omapi_object **out, struct omapi_error *err)
 {
-	struct omapi_nv key = { "name", name, (uint32_t)strlen(name) };
-
-	return omapi_open_object(c, "class", &key, 1, 0, 0, out, err);
+	return open_by(c, "class", "name", name, strlen(name), out, err);
 }
