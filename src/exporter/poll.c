@@ -425,6 +425,35 @@ server_nranges(const struct config_server *cfg)
 	return n;
 }
 
+/* Sized for the most a poll needs: every range and every pool. */
+int
+poll_scratch_alloc(struct poll_scratch *ps, const struct config_server *cfg)
+{
+	size_t nr = server_nranges(cfg);
+
+	memset(ps, 0, sizeof(*ps));
+	ps->index = calloc(nr + cfg->npools + 1, sizeof(*ps->index));
+	ps->rindex = calloc(nr + 1, sizeof(*ps->rindex));
+	ps->asked = calloc(cfg->npools + 1, sizeof(*ps->asked));
+	ps->answer = calloc(cfg->npools + 1, sizeof(*ps->answer));
+	if (ps->index == NULL || ps->rindex == NULL || ps->asked == NULL ||
+	    ps->answer == NULL) {
+		poll_scratch_free(ps);
+		return -1;
+	}
+	return 0;
+}
+
+void
+poll_scratch_free(struct poll_scratch *ps)
+{
+	free(ps->index);
+	free(ps->rindex);
+	free(ps->asked);
+	free(ps->answer);
+	memset(ps, 0, sizeof(*ps));
+}
+
 /*
  * One poll: resolve pools that need it, refresh every pool's counters and
  * look up every host, into the caller's arrays.  0 when the server answered
@@ -435,28 +464,22 @@ server_poll(struct server *s, struct pool_result *pools,
     struct host_result *hosts)
 {
 	struct poll_step st;
-	size_t n, nr = server_nranges(s->cfg), *index, *rindex, *asked, nasked;
+	size_t n, *index = s->scratch.index, *asked = s->scratch.asked, nasked;
 	int rv = -1, first = !s->handles_resolved;
 
 	memset(&st, 0, sizeof(st));
 	st.s = s;
 	st.pools = pools;
 	st.hosts = hosts;
-	index = calloc(nr + s->cfg->npools + 1, sizeof(*index));
-	rindex = calloc(nr + 1, sizeof(*rindex));
-	asked = calloc(s->cfg->npools + 1, sizeof(*asked));
-	st.answer = calloc(s->cfg->npools + 1, sizeof(*st.answer));
-	if (index == NULL || rindex == NULL || asked == NULL ||
-	    st.answer == NULL)
-		goto out;
+	st.answer = s->scratch.answer;
 	st.index = index;
-	st.rindex = rindex;
+	st.rindex = s->scratch.rindex;
 	for (n = 0; n < s->cfg->npools; n++) {
 		if (first)	/* handles may be stale after a reconnect */
 			pools[n].handle = 0;
 		pools[n].counters_known = 0;
 	}
-	n = resolve_items(s, pools, index, rindex, asked, &nasked);
+	n = resolve_items(s, pools, index, st.rindex, asked, &nasked);
 	if (poll_step_run(&st, n, resolve_make, resolve_done) == -1)
 		goto out;
 	resolve_finish(&st, asked, nasked);
@@ -473,11 +496,9 @@ server_poll(struct server *s, struct pool_result *pools,
 		goto out;
 	rv = 0;
 out:
-	free(index);
-	free(rindex);
-	for (n = 0; st.answer != NULL && n < s->cfg->npools; n++)
+	for (n = 0; n < s->cfg->npools; n++) {
 		free(st.answer[n]);
-	free(asked);
-	free(st.answer);
+		st.answer[n] = NULL;
+	}
 	return rv;
 }

@@ -155,6 +155,7 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||
 	    (s->class_logged = calloc(cfg->nclasses + 1, 1)) == NULL ||
+	    poll_scratch_alloc(&s->scratch, cfg) == -1 ||
 	    sweeper_init(&s->sweep, cfg) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -170,6 +171,7 @@ server_free(struct server *s)
 {
 	server_disconnect(s);
 	sweeper_free(&s->sweep);
+	poll_scratch_free(&s->scratch);
 	s->key = NULL;
 	free(s->unresolved_logged);
 	free(s->peer_logged);

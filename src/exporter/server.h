@@ -123,6 +123,15 @@ struct sweeper {
 	uint64_t		 rtt_prev_min_us; /* and the sweep before */
 };
 
+/* poll.c's item arrays, sized once for the server's pools and ranges. */
+struct poll_scratch {
+	size_t		*index;		/* item -> pool */
+	size_t		*rindex;	/* item -> range of the pool */
+	size_t		*asked;		/* the pools a resolution asks for */
+	char		**answer;	/* per pool: dhcpd's answer when it did
+					 * not resolve (strdup, freed per poll) */
+};
+
 struct server {
 	const struct config_server *cfg;
 	const struct omapi_key	*key;		/* the config's; NULL: unsigned */
@@ -145,6 +154,7 @@ struct server {
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
 
+	struct poll_scratch	 scratch;
 	struct sweeper		 sweep;
 	struct server_result	 res;		/* the worker's working copy */
 };
@@ -167,6 +177,9 @@ void	 server_result_copy(struct server_result *dst,
 	    const struct server_result *src, const struct config_server *);
 
 /* ---- poll.c ---- */
+int	 poll_scratch_alloc(struct poll_scratch *,
+	    const struct config_server *);
+void	 poll_scratch_free(struct poll_scratch *);
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
 
