@@ -17,8 +17,14 @@ if [ "${1:-}" = --one ]; then
 	exit 0
 fi
 jobs=$(nproc 2>/dev/null || echo 2)
-results=$(printf '%s\n' "$@" | xargs -P "$jobs" -n 1 "$0" --one | tee /dev/stderr |
-	grep -E '^(PASSED|FAILED): ')
+# Every line to stderr as it comes, the verdicts to stdout as well.  (Not
+# tee /dev/stderr: tee opens it anew with O_TRUNC, which empties a log
+# file that stdout and stderr both go to, as `make check >log 2>&1` does.)
+results=$(printf '%s\n' "$@" | xargs -P "$jobs" -n 1 "$0" --one |
+	while IFS= read -r line; do
+		printf '%s\n' "$line" >&2
+		case $line in PASSED:\ * | FAILED:\ *) printf '%s\n' "$line" ;; esac
+	done)
 passed=$(printf '%s\n' "$results" | grep -c '^PASSED: ')
 failed=$(printf '%s\n' "$results" | grep -c '^FAILED: ')
 echo "unit test programs: $passed passed, $failed failed"
