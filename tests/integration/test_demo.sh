@@ -271,6 +271,18 @@ check "DhcpdPoolFreeAddressesLow for pool demo goes pending" [ -n "$pending_at" 
 check "then firing, ${firing_at:-never} s after the start (at most 180)" \
 	sh -c "[ -n '$firing_at' ] && [ '$firing_at' -le 180 ] && [ '$firing_at' -gt '${pending_at:-999}' ]"
 
+# What the demo says of DhcpdPoolNoClientActivity: firing for the pools
+# whose leases nobody renews, and not for pool demo, whose client is busy.
+idle_pools() {
+	curl -sf --max-time 5 "http://127.0.0.1:$PROM_PORT/api/v1/alerts" | $PY -c '
+import json, sys
+print(" ".join(sorted(a["labels"].get("pool", "") for a in json.load(sys.stdin)["data"]["alerts"]
+      if a["labels"]["alertname"] == "DhcpdPoolNoClientActivity" and a["state"] == "firing")))'
+}
+idle=$(idle_pools)
+check "DhcpdPoolNoClientActivity fires for guest, office and voip, as the demo says, not for demo ($idle)" \
+	[ "$idle" = "guest office voip" ]
+
 # Screenshots and DOMs, from this machine's Chromium.
 chromium() {
 	local out=$1 url=$2 rc

@@ -213,6 +213,9 @@ $((100 / RATE)) s: reload the status page to see its bar grow. On Prometheus'
 alerts page DhcpdPoolFreeAddressesLow goes pending as the pool fills and
 fires 30 s later (every rule's for: is divided by $FOR_DIVISOR in this demo,
 so 5m is 30s); DhcpdPoolFreeRatioLow follows a minute after that.
+DhcpdPoolNoClientActivity fires early for office, guest and voip: their
+active leases were written into dhcpd's leases file a day ago and no
+client renews them, which is what that alert watches for (a broken relay).
 Press Ctrl-C to stop${SECS:+ (or wait $SECS s)}.
 EOM
 run_until_stopped
