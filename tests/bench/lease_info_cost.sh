@@ -18,7 +18,6 @@ exporter_pid=
 . tests/integration/lib.sh
 trap stop_lab_and_exporter EXIT
 trap 'exit 130' INT TERM
-in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 status() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$exporter_pid/status"; }
 
 tests/lab/lab.sh start "$lab" --profile bench >/dev/null ||

@@ -32,9 +32,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
-scrape() { in_lab curl -sf --max-time 2 "http://127.0.0.1:$PORT${1:-/metrics}"; }
-metric() { scrape | awk -v s="$1" 'index($0, s" ") == 1 { print $NF }'; }
 seen() {
 	metric "dhcpd_pool_active_leases_seen{server=\"lab\",pool=\"$1\",within_seconds=\"$2\"}"
 }

@@ -36,7 +36,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 ref_sweep() { in_lab $PY tests/lab/ref_sweep.py >"$1" 2>/dev/null; }
 # compare NAME CAP METRICS: check_lease_info.py's verdict on METRICS.
 compare() {
