@@ -128,14 +128,14 @@ fo_done(void *arg, size_t i, const struct omapi_msg *m,
 	size_t np = s->cfg->npeers;
 	struct omapi_error se;
 
+	if (st->fatal)		/* the rest echo one refused key (poll.c) */
+		return;
 	if (e == NULL && m->hdr.opcode == OMAPI_OP_STATUS) {
 		if (omapi_status_to_error(m, &se) == 0)
 			omapi_seterr(&se, OMAPI_ERR_PROTOCOL,
 			    "unexpected status reply");
 		e = &se;
 	}
-	if (st->fatal)		/* the rest echo one refused key (poll.c) */
-		return;
 	if (e != NULL && e->code != OMAPI_ERR_NOTFOUND) {
 		server_count_error(s, e);
 		if (e->code == OMAPI_ERR_AUTH || e->code == OMAPI_ERR_CANCELLED)

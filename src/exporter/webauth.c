@@ -192,32 +192,6 @@ webauth_free(struct webauth *a)
 	pthread_mutex_lock(&a->qmu);
 	webauth_unref_locked(a);
 }
-static struct webauth_user *webauth_find(struct webauth *, const char *);
-
-/* a is nobody's yet but its idle thread's, which reads key and users only
- * for a job; both locks are taken so that reads the same. */
-void
-webauth_adopt(struct webauth *a, struct webauth *old)
-{
-	struct webauth_user *u;
-	size_t i;
-
-	if (a == NULL || old == NULL)
-		return;
-	pthread_mutex_lock(&old->mu);
-	pthread_mutex_lock(&a->mu);
-	memcpy(a->key, old->key, sizeof(a->key));
-	for (i = 0; i < a->nusers; i++) {
-		u = webauth_find(old, a->users[i].name);
-		if (u == NULL || !u->good_set ||
-		    strcmp(u->hash, a->users[i].hash) != 0)
-			continue;
-		memcpy(a->users[i].good, u->good, WEBAUTH_DIGEST);
-		a->users[i].good_set = 1;
-	}
-	pthread_mutex_unlock(&a->mu);
-	pthread_mutex_unlock(&old->mu);
-}
 
 /* The keyed digest the cache keeps: SHA-256(key, user, NUL, password). */
 static int
@@ -268,6 +242,31 @@ webauth_find(struct webauth *a, const char *user)
 		if (strcmp(a->users[i].name, user) == 0)
 			return &a->users[i];
 	return NULL;
+}
+
+/* a is nobody's yet but its idle thread's, which reads key and users only
+ * for a job; both locks are taken so that reads the same. */
+void
+webauth_adopt(struct webauth *a, struct webauth *old)
+{
+	struct webauth_user *u;
+	size_t i;
+
+	if (a == NULL || old == NULL)
+		return;
+	pthread_mutex_lock(&old->mu);
+	pthread_mutex_lock(&a->mu);
+	memcpy(a->key, old->key, sizeof(a->key));
+	for (i = 0; i < a->nusers; i++) {
+		u = webauth_find(old, a->users[i].name);
+		if (u == NULL || !u->good_set ||
+		    strcmp(u->hash, a->users[i].hash) != 0)
+			continue;
+		memcpy(a->users[i].good, u->good, WEBAUTH_DIGEST);
+		a->users[i].good_set = 1;
+	}
+	pthread_mutex_unlock(&a->mu);
+	pthread_mutex_unlock(&old->mu);
 }
 
 /* Whether the digest is the user's last good password. */
