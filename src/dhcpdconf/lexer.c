@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dcf_int.h"
+#include "dhcpdconf_lex.h"
 
 /* The next byte, or -1 at the end; keeps line and column. */
 static int
@@ -252,14 +252,22 @@ lex_read(struct dcf_lexer *lx)
 	t->text = lx->text;
 	lx->text[0] = '\0';
 	for (;;) {
+		/* blanks: the hot loop, one table look-up a byte */
+		while (lx->pos < lx->len &&
+		    (lex_class[lx->buf[lx->pos]] & C_SPACE) != 0) {
+			if (lx->buf[lx->pos++] == '\n') {
+				lx->line++;
+				lx->column = 1;
+			} else
+				lx->column++;
+		}
+		t->off = lx->pos;
 		t->line = lx->line;
 		t->column = lx->column;
 		if ((c = lex_getc(lx)) == -1) {
 			t->type = DCF_EOF;
 			return 0;
 		}
-		if (lex_is(c, C_SPACE))
-			continue;
 		if (c != '#')
 			break;
 		while ((c = lex_getc(lx)) != -1 && c != '\n')
@@ -281,12 +289,30 @@ void
 dcf_lex_init(struct dcf_lexer *lx, const char *file, const char *buf,
     size_t len)
 {
-	memset(lx, 0, sizeof(*lx));
+	/* not the text and err buffers: a reader may start many lexers */
 	lx->file = file;
 	lx->buf = (const unsigned char *)buf;
 	lx->len = len;
+	lx->pos = 0;
 	lx->line = 1;
 	lx->column = 1;
+	lx->peeked = 0;
+	memset(&lx->tok, 0, sizeof(lx->tok));
+	lx->text[0] = '\0';
+	lx->err[0] = '\0';
+}
+
+/*
+ * As dcf_lex_init, for a buffer that starts at line:column of its file
+ * (a reader that goes through a file in pieces).
+ */
+void
+dcf_lex_init_at(struct dcf_lexer *lx, const char *file, const char *buf,
+    size_t len, unsigned line, unsigned column)
+{
+	dcf_lex_init(lx, file, buf, len);
+	lx->line = line;
+	lx->column = column;
 }
 
 /* The next token into *t (its text valid until the next call). */
@@ -313,11 +339,87 @@ dcf_lex_peek(struct dcf_lexer *lx, struct dcf_token *t)
 	return 0;
 }
 
+/*
+ * Skip the rest of a statement without making tokens: bytes up to the ';'
+ * that ends it outside strings, comments and braces, or up to the '}'
+ * that closes the `depth` braces already open (both consumed).  Returns 1
+ * there, 0 when the buffer ends first, -1 before a '}' that closes
+ * nothing (for the caller to read and report).  For readers that pass
+ * over statements they do not keep; not after a peek.
+ */
+int
+dcf_lex_skip(struct dcf_lexer *lx, unsigned depth)
+{
+	const unsigned char *b = lx->buf;
+	size_t i = lx->pos, n = lx->len, mark = lx->pos;
+	unsigned line = lx->line, column = lx->column;
+	int rv = 0;
+
+	if (lx->peeked)
+		return -1;
+	while (i < n) {
+		switch (b[i]) {
+		case '"':
+			for (i++; i < n && b[i] != '"'; i++)
+				if (b[i] == '\\')
+					i++;
+			break;
+		case '#':
+			while (i < n && b[i] != '\n')
+				i++;
+			continue;
+		case '{':
+			depth++;
+			break;
+		case '}':
+			if (depth == 0) {
+				rv = -1;
+				goto out;
+			}
+			if (--depth == 0) {
+				i++;
+				rv = 1;
+				goto out;
+			}
+			break;
+		case ';':
+			if (depth == 0) {
+				i++;
+				rv = 1;
+				goto out;
+			}
+			break;
+		default:
+			break;
+		}
+		i++;
+	}
+	if (i > n)
+		i = n;
+out:
+	/* lines and columns of what was passed */
+	for (; mark < i; mark++) {
+		if (b[mark] == '\n') {
+			line++;
+			column = 1;
+		} else
+			column++;
+	}
+	if (rv != 0) {
+		lx->pos = i;
+		lx->line = line;
+		lx->column = column;
+	}
+	return rv;
+}
+
 /* True when t is the keyword `word` (dhcpd compares them without case). */
 int
 dcf_tok_is(const struct dcf_token *t, const char *word)
 {
+	/* the first letter first: most comparisons end there */
 	return t->type == DCF_NAME && t->word &&
+	    (t->text[0] | 0x20) == (word[0] | 0x20) &&
 	    strcasecmp(t->text, word) == 0;
 }
 
