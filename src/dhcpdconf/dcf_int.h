@@ -17,7 +17,9 @@ enum dcf_kind {
 	K_SHARED,
 	K_SUBNET,
 	K_POOL,
-	K_GROUP
+	K_GROUP,
+	K_SUBNET6,		/* ctx.subnet: the subnet6 */
+	K_POOL6
 };
 
 struct dcf_ctx {
@@ -74,6 +76,7 @@ struct dcf_parser {
 	size_t			 capws;
 	size_t			 capfiles, capshared, capsubnets, capranges;
 	size_t			 cappeers, capclasses;
+	size_t			 capsubnets6, capranges6;
 };
 
 /* model.c */
@@ -81,6 +84,8 @@ int	 dcf_grow(void *arrp, size_t *cap, size_t n, size_t size);
 void	 dcf_ip_text(uint32_t ip, char out[16]);
 
 /* parser.c: tokens, statements, errors */
+size_t	 dcf_add_shared(struct dcf_parser *, const struct dcf_token *,
+	    char *name, int implicit);
 int	 dcf_perr_at(struct dcf_parser *, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define dcf_perr(p, t, ...) \
@@ -113,6 +118,16 @@ int	 dcf_pool_stmt(struct dcf_parser *, const struct dcf_ctx *,
 	    struct dcf_token *, int *done);
 int	 dcf_pools_finish(struct dcf_parser *);
 int	 dcf_ranges_sort(struct dcf_parser *);
+
+/* v6.c */
+int	 dcf_subnet6_parse(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw, size_t shared);
+int	 dcf_range6_parse(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw);
+int	 dcf_prefix6_parse(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw);
+int	 dcf_pool6_parse(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw);
 
 /* peer.c */
 int	 dcf_failover_parse(struct dcf_parser *, const struct dcf_ctx *,

@@ -3,8 +3,9 @@
  * over IPv4: every range with its subnet, shared network and dhcpd pool,
  * the failover peers and the classes with a lease limit.  Pure: no logging,
  * no global state; errors are "FILE:LINE:COLUMN: message" in a buffer the
- * caller owns.  DHCPv6 declarations (subnet6, range6, pool6, prefix6) are
- * recognised and skipped: OMAPI has no DHCPv6 objects.
+ * caller owns.  For DHCPv6 (dhcpd6.conf) it finds every subnet6 and its
+ * shared network, every range6 (addresses, or temporary ones) and prefix6
+ * (delegated prefixes), in pool6 blocks or not.
  *
  * Addresses are IPv4 in host byte order.  Indexes into the arrays of
  * struct dhcpdconf are size_t; DHCPDCONF_NONE marks an absent one.
@@ -81,6 +82,40 @@ struct dhcpdconf_range {
 	struct dhcpdconf_where where;
 };
 
+/* subnet6 PREFIX/LEN { ... } */
+struct dhcpdconf_subnet6 {
+	uint8_t		 net[16];
+	unsigned	 prefix;
+	char		 cidr[48];	/* "2001:db8::/64" */
+	size_t		 shared;
+	struct dhcpdconf_where where;
+};
+
+enum dhcpdconf_kind6 {
+	DHCPDCONF_NA = 0,		/* range6 */
+	DHCPDCONF_TA,			/* range6 ... temporary */
+	DHCPDCONF_PD			/* prefix6 */
+};
+
+/*
+ * A range6 or prefix6: first..last inclusive.  A prefix6 delegates
+ * prefixes of plen bits from first to last; size is how many addresses
+ * (range6) or prefixes (prefix6) it holds, as a double: a /64 range6 has
+ * 2^64.  name is how the exporter names its pool: "FIRST-LAST",
+ * "PREFIX/LEN" as written, or "FIRST-LAST/LEN" for a prefix6.
+ */
+struct dhcpdconf_range6 {
+	uint8_t		 first[16];
+	uint8_t		 last[16];
+	enum dhcpdconf_kind6 kind;
+	unsigned	 plen;
+	double		 size;
+	char		 name[112];
+	size_t		 subnet6;
+	size_t		 shared;
+	struct dhcpdconf_where where;
+};
+
 enum dhcpdconf_role {
 	DHCPDCONF_ROLE_NONE = 0,
 	DHCPDCONF_ROLE_PRIMARY,
@@ -130,6 +165,10 @@ struct dhcpdconf {
 	size_t			 npeers;
 	struct dhcpdconf_class	*classes;
 	size_t			 nclasses;
+	struct dhcpdconf_subnet6 *subnets6;
+	size_t			 nsubnets6;
+	struct dhcpdconf_range6	*ranges6;	/* in declaration order */
+	size_t			 nranges6;
 };
 
 struct dhcpdconf_opts {
@@ -155,5 +194,9 @@ void	 dhcpdconf_free(struct dhcpdconf *);
 int	 dhcpdconf_changed(const struct dhcpdconf *);
 size_t	 dhcpdconf_find_peer(const struct dhcpdconf *, const char *name);
 size_t	 dhcpdconf_find_range(const struct dhcpdconf *, uint32_t ip);
+
+/* v6.c */
+size_t	 dhcpdconf_find_range6(const struct dhcpdconf *, int prefix,
+	    const uint8_t addr[16], unsigned plen);
 
 #endif /* DHCPDCONF_H */

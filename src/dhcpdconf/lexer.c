@@ -340,6 +340,37 @@ dcf_lex_peek(struct dcf_lexer *lx, struct dcf_token *t)
 }
 
 /*
+ * The raw text of a run of adjacent tokens from first (just read) on:
+ * every NAME, NUMBER, ':', '.' and '/' that touches the one before, as
+ * in an IPv6 address, PREFIX/LEN or a colon-separated hex string, which
+ * the tokenizer cuts into pieces.  Returns 1, 0 when the run reaches the
+ * end of the buffer (a reader in pieces may get more of it), -1 on a
+ * lexer error or a run that does not fit in out (lx->err).
+ */
+int
+dcf_lex_run(struct dcf_lexer *lx, const struct dcf_token *first, char *out,
+    size_t outlen)
+{
+	struct dcf_token n;
+	size_t end = first->off + first->len;
+
+	/* by the byte that follows: no token past the run is made */
+	while (!lx->peeked && end < lx->len &&
+	    ((lex_class[lx->buf[end]] & C_NAME) != 0 || lx->buf[end] == ':' ||
+	    lx->buf[end] == '.' || lx->buf[end] == '/')) {
+		if (dcf_lex_next(lx, &n) == -1)
+			return -1;
+		end = n.off + n.len;
+	}
+	if (end - first->off >= outlen)
+		return lex_error(lx, first->line, first->column,
+		    "address too long");
+	memcpy(out, lx->buf + first->off, end - first->off);
+	out[end - first->off] = '\0';
+	return end < lx->len;
+}
+
+/*
  * Skip the rest of a statement without making tokens: bytes up to the ';'
  * that ends it outside strings, comments and braces, or up to the '}'
  * that closes the `depth` braces already open (both consumed).  Returns 1

@@ -76,6 +76,8 @@ dhcpdconf_free(struct dhcpdconf *c)
 	}
 	for (i = 0; i < c->nclasses; i++)
 		free(c->classes[i].name);
+	free(c->subnets6);
+	free(c->ranges6);
 	free(c->name);
 	free(c->files);
 	free(c->shared);

@@ -228,8 +228,9 @@ dcf_skip_rest(struct dcf_parser *p)
 	return dcf_skip_stmt(p, &t);
 }
 
-static size_t
-add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
+/* A shared network named name (owned from here on), or NONE. */
+size_t
+dcf_add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
     int implicit)
 {
 	struct dhcpdconf *c = p->c;
@@ -314,7 +315,7 @@ parse_shared(struct dcf_parser *p, const struct dcf_token *kw)
 		free(name);
 		return dcf_expected(p, &brace, "'{'");
 	}
-	if ((s = add_shared(p, kw, name, 0)) == DHCPDCONF_NONE)
+	if ((s = dcf_add_shared(p, kw, name, 0)) == DHCPDCONF_NONE)
 		return -1;
 	ctx.shared = s;
 	if (dcf_stmts(p, &ctx, &brace) == -1)
@@ -388,7 +389,7 @@ parse_subnet(struct dcf_parser *p, const struct dcf_ctx *up,
 	s = up->kind == K_SHARED ? up->shared : DHCPDCONF_NONE;
 	if (s == DHCPDCONF_NONE) {
 		name = strdup(sn->cidr);
-		if ((s = add_shared(p, kw, name, 1)) == DHCPDCONF_NONE)
+		if ((s = dcf_add_shared(p, kw, name, 1)) == DHCPDCONF_NONE)
 			return -1;
 	}
 	sn->shared = s;
@@ -485,19 +486,33 @@ parse_decl(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	if (dcf_tok_is(t, "include"))
 		return parse_include(p, ctx, t);
 	if (dcf_tok_is(t, "shared-network"))
-		return k == K_SHARED || k == K_SUBNET ?
+		return k == K_SHARED || k == K_SUBNET || k == K_SUBNET6 ||
+		    k == K_POOL6 ?
 		    not_here(p, t, "shared-network declaration") :
 		    parse_shared(p, t);
 	if (dcf_tok_is(t, "subnet"))
-		return k == K_SUBNET ? not_here(p, t, "subnet declaration") :
+		return k == K_SUBNET || k == K_SUBNET6 || k == K_POOL6 ?
+		    not_here(p, t, "subnet declaration") :
 		    parse_subnet(p, ctx, t);
 	if (dcf_tok_is(t, "subnet6")) {
-		if (k == K_SUBNET)
+		if (k == K_SUBNET || k == K_SUBNET6 || k == K_POOL6)
 			return not_here(p, t, "subnet6 declaration");
 		if (ctx->shared != DHCPDCONF_NONE)
 			p->ws[ctx->shared].v6 = 1;
-		return dcf_skip_rest(p);
+		return dcf_subnet6_parse(p, ctx, t,
+		    k == K_SHARED ? ctx->shared : DHCPDCONF_NONE);
 	}
+	if (dcf_tok_is(t, "range6"))
+		return k != K_SUBNET6 && k != K_POOL6 ?
+		    not_here(p, t, "range6 declaration") :
+		    dcf_range6_parse(p, ctx, t);
+	if (dcf_tok_is(t, "prefix6"))
+		return k != K_SUBNET6 && k != K_POOL6 ?
+		    not_here(p, t, "prefix6 declaration") :
+		    dcf_prefix6_parse(p, ctx, t);
+	if (dcf_tok_is(t, "pool6"))
+		return k != K_SUBNET6 ? not_here(p, t, "pool6 declaration") :
+		    dcf_pool6_parse(p, ctx, t);
 	if (dcf_tok_is(t, "group"))
 		return parse_group(p, ctx);
 	if (dcf_tok_is(t, "pool"))

@@ -79,14 +79,6 @@ lsp_next(struct lsp *p, struct dcf_token *t)
 }
 
 static int
-lsp_peek(struct lsp *p, struct dcf_token *t)
-{
-	if (dcf_lex_peek(&p->lx, t) == -1)
-		return lsp_lexfail(p);
-	return lsp_tok(p, t);
-}
-
-static int
 lsp_expected(struct lsp *p, const struct dcf_token *t, const char *what)
 {
 	char shown[320];
@@ -231,34 +223,19 @@ lsp_date(struct lsp *p, int64_t *when)
 	return lsp_expect_ch(p, ';');
 }
 
-/*
- * The raw text of an address from its first token t on: every adjacent
- * NAME, NUMBER, ':', '.' and '/' (an IPv6 address is several tokens).
- */
+/* The raw text of an address from its first token t on. */
 static int
 lsp_addr_text(struct lsp *p, const struct dcf_token *t, char *out,
     size_t outlen)
 {
-	struct dcf_token n;
-	size_t end = t->off + t->len;
+	int rv;
 
 	if (t->type != DCF_NAME && t->type != DCF_NUMBER &&
 	    !dcf_tok_ch(t, ':'))
 		return lsp_expected(p, t, "an address");
-	for (;;) {
-		TRY(lsp_peek(p, &n));
-		if (n.off != end || !(n.type == DCF_NAME ||
-		    n.type == DCF_NUMBER || dcf_tok_ch(&n, ':') ||
-		    dcf_tok_ch(&n, '.') || dcf_tok_ch(&n, '/')))
-			break;
-		TRY(lsp_next(p, &n));
-		end = n.off + n.len;
-	}
-	if (end - t->off >= outlen)
-		return lsp_err(p, t, "address too long");
-	memcpy(out, p->lx.buf + t->off, end - t->off);
-	out[end - t->off] = '\0';
-	return 1;
+	if ((rv = dcf_lex_run(&p->lx, t, out, outlen)) == -1)
+		return lsp_lexfail(p);
+	return rv;
 }
 
 /* An IPv6 address, with "/LEN" when plen is not NULL. */

@@ -80,7 +80,9 @@ dump_peer(const struct dhcpdconf_peer *p)
 static void
 dump(const struct dhcpdconf *c)
 {
+	static const char *const kinds6[] = { "na", "ta", "pd" };
 	const struct dhcpdconf_range *r;
+	const struct dhcpdconf_range6 *r6;
 	const struct dhcpdconf_pool *pl;
 	size_t i;
 
@@ -134,6 +136,18 @@ dump(const struct dhcpdconf *c)
 		peer_name(c, c->pools[r->pool].peer);
 		printf(",\"dynamic_bootp\":%d,", r->dynamic_bootp);
 		where(&r->where);
+		printf("}");
+	}
+	printf("],\n\"ranges6\":[");
+	for (i = 0; i < c->nranges6; i++) {
+		r6 = &c->ranges6[i];
+		printf("%s{\"name\":\"%s\",\"kind\":\"%s\",\"plen\":%u,"
+		    "\"size\":%.17g,\"subnet6\":\"%s\",\"shared_network\":",
+		    i ? ",\n" : "", r6->name, kinds6[r6->kind], r6->plen,
+		    r6->size, c->subnets6[r6->subnet6].cidr);
+		json_str(c->shared[r6->shared].name);
+		printf(",");
+		where(&r6->where);
 		printf("}");
 	}
 	printf("],\n\"peers\":[");

@@ -45,6 +45,18 @@ check(const struct dhcpdconf *c)
 		    dhcpdconf_find_range(c, r->last) != i)
 			abort();
 	}
+	/* DHCPv6: in range, first <= last, at least one of each */
+	for (i = 0; i < c->nsubnets6; i++)
+		if (c->subnets6[i].shared >= c->nshared ||
+		    c->subnets6[i].prefix > 128)
+			abort();
+	for (i = 0; i < c->nranges6; i++)
+		if (c->ranges6[i].subnet6 >= c->nsubnets6 ||
+		    c->ranges6[i].shared != c->subnets6[c->ranges6[i].subnet6].shared ||
+		    memcmp(c->ranges6[i].first, c->ranges6[i].last, 16) > 0 ||
+		    !(c->ranges6[i].size >= 1.0) || c->ranges6[i].plen == 0 ||
+		    c->ranges6[i].plen > 128)
+			abort();
 }
 
 int

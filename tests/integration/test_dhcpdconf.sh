@@ -140,8 +140,12 @@ for conf in "$CORPUS"/*.conf "$tmp/large1000.conf"; do
 			"cd '$CORPUS' && '$DHCPD' -6 -t -cf '$conf' >/dev/null 2>&1"
 		check "$name: dhcpd -4 -t refuses it (subnet6)" sh -c \
 			"! '$DHCPD' -4 -t -cf '$conf' >/dev/null 2>&1"
-		check "$name: parsed, DHCPv6 skipped: no range" sh -c \
+		check "$name: parsed, no IPv4 range" sh -c \
 			"'$DUMP' '$conf' | grep -q '\"ranges\":\[\]'"
+		# every range6 and prefix6, sized (dhcpd -6 serving them:
+		# test_dhcpv6.sh)
+		check "$name: six range6/prefix6, sized" sh -c \
+			"'$DUMP' '$conf' | $PY -c 'import json,sys; d=json.load(sys.stdin); r=[(x[\"kind\"], x[\"size\"]) for x in d[\"ranges6\"]]; sys.exit(r != [(\"na\", 256), (\"ta\", 2**48), (\"pd\", 15), (\"na\", 256), (\"na\", 17), (\"na\", 17)])'"
 		continue
 	fi
 	check "$name: dhcpd -t accepts it" sh -c \

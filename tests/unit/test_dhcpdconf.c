@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <assert.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -455,7 +456,10 @@ test_classes(void **state)
 	dhcpdconf_free(c);
 }
 
-/* subnet6, range6, pool6, prefix6: recognised and skipped. */
+/*
+ * subnet6, range6 (both forms, temporary), prefix6, pool6 and shared
+ * networks of DHCPv6: what each holds and how its pool is named.
+ */
 static void
 test_dhcpv6(void **state)
 {
@@ -463,12 +467,54 @@ test_dhcpv6(void **state)
 	    "subnet6 2001:db8::/64 { range6 2001:db8::10 2001:db8::20;\n"
 	    "  range6 2001:db8::/80 temporary;\n"
 	    "  prefix6 2001:db8:0:100:: 2001:db8:0:f00:: /56;\n"
-	    "  pool6 { range6 2001:db8::1000 2001:db8::10ff; } }\n"
-	    "shared-network six { subnet6 2001:db8:1::/64 { } }\n"
+	    "  pool6 { range6 2001:db8::1000 2001:db8::10ff;\n"
+	    "    prefix6 2001:db8:1:: 2001:db8:1:ff::/64; } }\n"
+	    "shared-network six { subnet6 2001:db8:1::/64 {\n"
+	    "  range6 2001:db8:1::/64; range6 2001:db8:1::5 temporary; }\n"
+	    "  subnet6 2001:db8:2::/48 { } }\n"
 	    "subnet 10.0.0.0 netmask 255.0.0.0 { range 10.0.0.1; }\n");
+	const struct dhcpdconf_range6 *r = c->ranges6;
+	uint8_t a[16];
 
 	assert_int_equal(c->nranges, 1);
 	assert_int_equal(c->nsubnets, 1);
+	assert_int_equal(c->nsubnets6, 3);
+	assert_string_equal(c->subnets6[0].cidr, "2001:db8::/64");
+	assert_string_equal(c->shared[c->subnets6[0].shared].name,
+	    "2001:db8::/64");
+	assert_int_equal(c->shared[c->subnets6[0].shared].implicit, 1);
+	assert_string_equal(c->shared[c->subnets6[1].shared].name, "six");
+	assert_int_equal(c->subnets6[2].shared, c->subnets6[1].shared);
+	assert_int_equal(c->subnets6[2].prefix, 48);
+	assert_int_equal(c->nranges6, 7);
+	assert_string_equal(r[0].name, "2001:db8::10-2001:db8::20");
+	assert_int_equal(r[0].kind, DHCPDCONF_NA);
+	assert_true(r[0].size == 17.0);
+	assert_int_equal(r[0].where.line, 1);
+	assert_int_equal(r[0].where.column, 25);
+	assert_string_equal(r[1].name, "2001:db8::/80");
+	assert_int_equal(r[1].kind, DHCPDCONF_TA);
+	assert_true(r[1].size == 281474976710656.0);	/* 2^48 */
+	assert_string_equal(r[2].name, "2001:db8:0:100::-2001:db8:0:f00::/56");
+	assert_int_equal(r[2].kind, DHCPDCONF_PD);
+	assert_int_equal(r[2].plen, 56);
+	assert_true(r[2].size == 15.0);	/* /56s: 0x01..0x0f in bits 48-55 */
+	assert_string_equal(r[3].name, "2001:db8::1000-2001:db8::10ff");
+	assert_true(r[3].size == 256.0);
+	assert_int_equal(r[4].plen, 64);		/* LEN written on HIGH */
+	assert_true(r[4].size == 256.0);
+	assert_int_equal(r[4].subnet6, 0);
+	assert_true(r[5].size == 18446744073709551616.0);	/* 2^64 */
+	assert_int_equal(r[5].shared, c->subnets6[1].shared);
+	assert_string_equal(r[6].name, "2001:db8:1::5");
+	assert_int_equal(r[6].kind, DHCPDCONF_TA);
+	assert_true(r[6].size == 1.0);
+	inet_pton(AF_INET6, "2001:db8::15", a);
+	assert_int_equal(dhcpdconf_find_range6(c, 0, a, 0), 0);
+	inet_pton(AF_INET6, "2001:db8:0:200::", a);
+	assert_int_equal(dhcpdconf_find_range6(c, 1, a, 56), 2);
+	assert_int_equal(dhcpdconf_find_range6(c, 1, a, 64), DHCPDCONF_NONE);
+	assert_int_equal(dhcpdconf_find_range6(c, 0, a, 0), DHCPDCONF_NONE);
 	dhcpdconf_free(c);
 }
 
@@ -708,6 +754,30 @@ test_errors(void **state)
 		    "allowed here" },
 		{ "subnet 10.0.0.0 netmask 255.0.0.0 { subnet6 2001:db8::/64 { } }",
 		    "t.conf:1:37: subnet6 declaration not allowed here" },
+		{ "subnet6 2001:db8::1/64 { }", "t.conf:1:9: subnet6 "
+		    "2001:db8::1/64: bad subnet number/prefix length combination" },
+		{ "subnet6 2001:db8:: { }", "t.conf:1:9: expected PREFIX/LENGTH, "
+		    "found '2001:db8::'" },
+		{ "subnet6 2001:db8::/129 { }",
+		    "t.conf:1:9: bad prefix length '129'" },
+		{ "subnet6 2001:db8::/64 {\n range6 2001:db9::1 2001:db8::2; }",
+		    "t.conf:2:9: range6 address 2001:db9::1 is outside subnet6 "
+		    "2001:db8::/64" },
+		{ "subnet6 2001:db8::/64 { range6 2001:db8::9 2001:db8::2; }",
+		    "t.conf:1:32: range6 start address is greater than its end "
+		    "address" },
+		{ "subnet6 2001:db8::/64 { range6 2001:db8::zz; }",
+		    "t.conf:1:32: '2001:db8::zz' is not an IPv6 address" },
+		{ "subnet6 2001:db8::/64 { prefix6 2001:db8:1:: 2001:db8:2::; }",
+		    "t.conf:1:58: expected '/' and the delegated length, found ';'" },
+		{ "subnet 10.0.0.0 netmask 255.0.0.0 { range6 ::1 ::2; }",
+		    "t.conf:1:37: range6 declaration not allowed here" },
+		{ "range6 ::1 ::2;", "t.conf:1:1: range6 declaration not allowed "
+		    "here" },
+		{ "subnet6 ::/64 { subnet 10.0.0.0 netmask 255.0.0.0 { } }",
+		    "t.conf:1:17: subnet declaration not allowed here" },
+		{ "subnet6 ::/64 { pool6 { pool6 { } } }",
+		    "t.conf:1:25: pool6 declaration not allowed here" },
 		{ "subnet 10.0.0.0 netmask 255.0.0.0 { failover peer \"x\" { } }",
 		    "t.conf:1:37: failover peers may only be defined in "
 		    "shared-network declarations and the outer scope" },
