@@ -231,6 +231,8 @@ struct snapshot {
 	double			  created;	/* epoch s */
 	size_t			  body_max;	/* its /metrics at most (from the
 						 * configuration); 0: the default */
+	uint64_t		  seq;		/* its publisher's order: the
+						 * store never takes an older */
 	char			 *version;
 	char			 *commit;
 	struct snapshot_server	**servers;

@@ -474,8 +474,10 @@ snapshot_store_destroy(struct snapshot_store *st)
 }
 
 /*
- * Make s the current snapshot.  The store takes over the caller's
- * reference: after the call the caller must not touch s.
+ * Make s the current snapshot, unless the one in place has a higher seq
+ * (built from newer results: it stays, and s is dropped).  The store
+ * takes over the caller's reference: after the call the caller must not
+ * touch s.
  */
 void
 snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
@@ -484,6 +486,12 @@ snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
 
 	pthread_mutex_lock(&st->mtx);
 	old = st->cur;
+	if (old != NULL && s->seq < old->seq) {
+		/* built from older results than the one in place */
+		pthread_mutex_unlock(&st->mtx);
+		snapshot_release(s);
+		return;
+	}
 	st->cur = s;
 	st->generation++;
 	pthread_mutex_unlock(&st->mtx);
