@@ -196,7 +196,7 @@ size_t	 dhcpdconf_find_peer(const struct dhcpdconf *, const char *name);
 size_t	 dhcpdconf_find_range(const struct dhcpdconf *, uint32_t ip);
 
 /* v6.c */
-size_t	 dhcpdconf_find_range6(const struct dhcpdconf *, int prefix,
-	    const uint8_t addr[16], unsigned plen);
+size_t	 dhcpdconf_find_range6(const struct dhcpdconf *,
+	    enum dhcpdconf_kind6, const uint8_t addr[16], unsigned plen);
 
 #endif /* DHCPDCONF_H */

@@ -299,11 +299,13 @@ dcf_prefix6_parse(struct dcf_parser *p, const struct dcf_ctx *ctx,
 }
 
 /*
- * The range6 (prefix: the prefix6) that holds addr, or NONE.  A prefix
- * belongs to a prefix6 of its length whose span holds its start.
+ * The range6 or prefix6 of kind (an ia-na address: DHCPDCONF_NA, ia-ta:
+ * TA, ia-pd: PD) that holds addr, or NONE: dhcpd places a lease in a pool
+ * of its own type (mdb6.c find_ipv6_pool).  A prefix belongs to a prefix6
+ * of its length whose span holds its start.
  */
 size_t
-dhcpdconf_find_range6(const struct dhcpdconf *c, int prefix,
+dhcpdconf_find_range6(const struct dhcpdconf *c, enum dhcpdconf_kind6 kind,
     const uint8_t addr[16], unsigned plen)
 {
 	const struct dhcpdconf_range6 *r;
@@ -311,8 +313,7 @@ dhcpdconf_find_range6(const struct dhcpdconf *c, int prefix,
 
 	for (i = 0; i < c->nranges6; i++) {
 		r = &c->ranges6[i];
-		if ((r->kind == DHCPDCONF_PD) != (prefix != 0) ||
-		    (prefix && r->plen != plen))
+		if (r->kind != kind || (kind == DHCPDCONF_PD && r->plen != plen))
 			continue;
 		if (memcmp(addr, r->first, 16) >= 0 &&
 		    memcmp(addr, r->last, 16) <= 0)

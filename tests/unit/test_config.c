@@ -351,7 +351,7 @@ static const struct errcase errcases[] = {
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
 	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf, "
-	    "failover_peers, classes" },
+	    "failover_peers, classes, leases_file" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "
@@ -363,7 +363,12 @@ static const struct errcase errcases[] = {
 	{ "servers:\n  - address: 127.0.0.1\n", "t.yml:2:5: server needs a "
 	    "'name' (the value of its `server` label)" },
 	{ "servers:\n  - name: a\n", "t.yml:2:5: server needs an 'address' "
-	    "(where dhcpd's omapi-port listens)" },
+	    "(where dhcpd's omapi-port listens), or 'dhcpd_conf' and "
+	    "'leases_file' to read the counts from its files" },
+	{ "servers:\n  - name: a\n    address: h\n    leases_file: /x\n",
+	    "t.yml:4:18: "
+	    "'leases_file' needs 'dhcpd_conf' (the file that declares the "
+	    "pools its leases are counted in)" },
 	{ "servers:\n  - name: \"a\\0b\"\n    address: x\n", "t.yml:2:11: "
 	    "'name' must not contain NUL characters" },
 	/* Values. */
@@ -684,7 +689,8 @@ test_multiple_errors(void **state)
 	    "t.yml:12:29: range 10.0.0.128-10.0.0.255 of pool 'p' overlaps "
 	    "range 10.0.0.0-10.0.0.255 of pool 'p' at t.yml:11:29",
 	    "t.yml:14:5: server needs an 'address' (where dhcpd's omapi-port "
-	    "listens)",
+	    "listens), or 'dhcpd_conf' and 'leases_file' to read the counts "
+	    "from its files",
 	    "t.yml:14:5: duplicate server 'a' (first at line 5, column 5)");
 }
 

@@ -510,11 +510,15 @@ test_dhcpv6(void **state)
 	assert_int_equal(r[6].kind, DHCPDCONF_TA);
 	assert_true(r[6].size == 1.0);
 	inet_pton(AF_INET6, "2001:db8::15", a);
-	assert_int_equal(dhcpdconf_find_range6(c, 0, a, 0), 0);
+	assert_int_equal(dhcpdconf_find_range6(c, DHCPDCONF_NA, a, 0), 0);
+	/* the temporary /80 holds it too: by the lease's type */
+	assert_int_equal(dhcpdconf_find_range6(c, DHCPDCONF_TA, a, 0), 1);
 	inet_pton(AF_INET6, "2001:db8:0:200::", a);
-	assert_int_equal(dhcpdconf_find_range6(c, 1, a, 56), 2);
-	assert_int_equal(dhcpdconf_find_range6(c, 1, a, 64), DHCPDCONF_NONE);
-	assert_int_equal(dhcpdconf_find_range6(c, 0, a, 0), DHCPDCONF_NONE);
+	assert_int_equal(dhcpdconf_find_range6(c, DHCPDCONF_PD, a, 56), 2);
+	assert_int_equal(dhcpdconf_find_range6(c, DHCPDCONF_PD, a, 64),
+	    DHCPDCONF_NONE);
+	assert_int_equal(dhcpdconf_find_range6(c, DHCPDCONF_NA, a, 0),
+	    DHCPDCONF_NONE);
 	dhcpdconf_free(c);
 }
 

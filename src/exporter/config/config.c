@@ -128,6 +128,7 @@ config_free(struct config *cfg)
 		}
 		dhcpdconf_free(s->dconf);
 		free(s->dhcpd_conf);
+		free(s->leases_file);
 		free(s->pools);
 		for (j = 0; j < s->nhosts; j++) {
 			free(s->hosts[j].label);

@@ -195,7 +195,9 @@ struct config_lease_info {
 
 struct config_server {
 	char			*name;		/* the `server` label */
-	char			*address;	/* IPv4, IPv6 or host name */
+	char			*address;	/* IPv4, IPv6 or host name; NULL:
+						 * no OMAPI (dhcpd_conf and
+						 * leases_file only) */
 	uint16_t		 port;
 	uint32_t		 timeout_ms;	/* per reply */
 	uint32_t		 connect_timeout_ms;
@@ -210,6 +212,7 @@ struct config_server {
 	int			 line;
 	int			 col;
 	char			*dhcpd_conf;	/* path, or NULL */
+	char			*leases_file;	/* path, or NULL */
 	struct dhcpdconf	*dconf;		/* what it declares */
 	double			 dconf_loaded;	/* epoch s of that read */
 	/*

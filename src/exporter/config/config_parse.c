@@ -133,7 +133,7 @@ static const char *const top_keys[] = { "listen", "poll_interval",
 static const char *const server_keys[] = { "name", "address", "port",
     "timeout", "connect_timeout", "max_message_size", "key", "sweep",
     "lease_info", "pools", "hosts", "dhcpd_conf", "failover_peers", "classes",
-    NULL };
+    "leases_file", NULL };
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
@@ -503,10 +503,25 @@ parse_server_conn(struct yparse *p, const struct ynode *m,
 	const struct ynode *v;
 	uint64_t u;
 
-	if ((v = ymap_get(m, "address")) == NULL)
-		yerrn(p, m, "server needs an 'address' (where dhcpd's "
-		    "omapi-port listens)");
-	else if (ydup_str(p, v, "address", 253, &srv->address) == 0)
+	/* leases_file: the pools' counts from dhcpd's lease journal */
+	if ((v = ymap_get(m, "leases_file")) != NULL &&
+	    yget_path(p, v, "leases_file", &srv->leases_file) == 0 &&
+	    ymap_get(m, "dhcpd_conf") == NULL)
+		yerrn(p, v, "'leases_file' needs 'dhcpd_conf' (the file "
+		    "that declares the pools its leases are counted in)");
+	if ((v = ymap_get(m, "address")) == NULL) {
+		/* no OMAPI: the files are the only source */
+		if (srv->leases_file == NULL ||
+		    ymap_get(m, "dhcpd_conf") == NULL)
+			yerrn(p, m, "server needs an 'address' (where dhcpd's "
+			    "omapi-port listens), or 'dhcpd_conf' and "
+			    "'leases_file' to read the counts from its files");
+		else if ((v = ymap_get(m, "sweep")) != NULL ||
+		    (v = ymap_get(m, "hosts")) != NULL)
+			yerrn(p, v, "'%s' asks dhcpd over OMAPI: it needs an "
+			    "'address'", ymap_get(m, "sweep") ? "sweep" :
+			    "hosts");
+	} else if (ydup_str(p, v, "address", 253, &srv->address) == 0)
 		check_address(p, v, srv->address);
 	if ((v = ymap_get(m, "port")) != NULL &&
 	    yget_uint(p, v, "port", 1, 65535, &u) == 0)

@@ -93,6 +93,25 @@ struct snapshot_pool {
 	int64_t			 last_cltt;	/* epoch s; 0: no lease has one */
 };
 
+/*
+ * A DHCPv6 pool: a range6 (addresses; temporary ones: kind 1) or a
+ * prefix6 (delegated prefixes: kind 2) of dhcpd6.conf, counted from the
+ * leases file.  size is a double: a /64 range6 holds 2^64 addresses.
+ */
+enum snapshot_kind6 { SNAPSHOT_NA, SNAPSHOT_TA, SNAPSHOT_PD };
+
+struct snapshot_pool6 {
+	char			*name;
+	char			*shared_network;
+	enum snapshot_kind6	 kind;
+	unsigned		 plen;		/* prefix6: delegated length */
+	double			 size;
+	int			 known;		/* the file was read */
+	uint64_t		 states[SNAPSHOT_NSTATES];
+	uint64_t		 expiring[SNAPSHOT_NEXPIRY]; /* cumulative */
+	int64_t			 last_cltt;	/* epoch s; 0: none */
+};
+
 /* Values of a failover peer with the {server,peer} labels alone. */
 enum snapshot_fo_param {
 	SNAPSHOT_FO_MCLT,		/* mclt */
@@ -227,6 +246,13 @@ struct snapshot_server {
 	struct snapshot_class	**classes;
 	size_t			  nclasses;
 	size_t			  classcap;
+	/* leases_file: the file's reads, and the DHCPv6 pools */
+	int			  has_leases_file;
+	double			  leases_read;	/* epoch s; 0: never */
+	uint64_t		  leases_errors;
+	uint64_t		  leases_bytes;
+	struct snapshot_pool6	 *pools6;
+	size_t			  npools6;
 };
 
 struct snapshot {
@@ -293,6 +319,10 @@ struct snapshot_peer *snapshot_server_add_peer(struct snapshot_server *,
 		    const char *name);
 struct snapshot_class *snapshot_server_add_class(struct snapshot_server *,
 		    const char *name);
+int		 snapshot_server_set_pools6(struct snapshot_server *,
+		    size_t n);
+int		 snapshot_pool6_set_names(struct snapshot_pool6 *,
+		    const char *name, const char *shared_network);
 
 int		 snapshot_store_init(struct snapshot_store *);
 void		 snapshot_store_destroy(struct snapshot_store *);

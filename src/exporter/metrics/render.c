@@ -45,13 +45,15 @@ struct render_ctx {
 enum render_fid {
 	F_UP, F_POOL_INFO, F_RESOLVED, F_ADDRS, F_FREE, F_BACKUP, F_LEASES,
 	F_EXPIRING, F_EARLIEST, F_SEEN, F_LAST_CLTT, F_LEASE_INFO, F_LEASE_END,
-	F_LEASE_DROPPED, F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT,
+	F_LEASE_DROPPED, F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F6_ADDRS,
+	F6_LEASES, F6_PD_PREFIXES, F6_PD_LEASES, F6_EXPIRING, F6_LAST_CLTT,
+	F_HOST_PRESENT,
 	F_HOST_INFO, F_FO_FOUND, F_FO_STATE, F_FO_STOS, F_FO_INFO, F_FO_MCLT,
 	F_FO_UNACKED, F_FO_MAX_UNACKED, F_FO_MRD, F_FO_LBMS, F_CLASS_FOUND,
 	F_CLASS_LIMIT, F_CLASS_USED, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
 	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_OK, F_CONF_UNSERVED, F_SWEEP_ENABLED,
 	F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS,
-	F_ERRORS, F_RESETS, F_NFAM
+	F_ERRORS, F_RESETS, F_LF_READ, F_LF_ERRORS, F_LF_BYTES, F_NFAM
 };
 
 _Static_assert(F_FO_LBMS - F_FO_MCLT == SNAPSHOT_FO_LBMS,
@@ -121,6 +123,28 @@ static const struct render_family render_families[F_NFAM] = {
 	[F_SN_BACKUP] = { "dhcpd_shared_network_backup_addresses", "gauge",
 	    "Addresses of the shared network kept for the failover peer, "
 	    "over its distinct dhcpd pools." },
+	[F6_ADDRS] = { "dhcpd6_pool_addresses", "gauge",
+	    "Addresses in the DHCPv6 pool (a range6 of dhcpd6.conf; "
+	    "type=\"temporary\" for a temporary one): a float, a /64 holds "
+	    "2^64." },
+	[F6_LEASES] = { "dhcpd6_pool_leases", "gauge",
+	    "Leases in the DHCPv6 pool by binding state, counted from the "
+	    "leases file (the last entry for each address)." },
+	[F6_PD_PREFIXES] = { "dhcpd6_prefix_pool_prefixes", "gauge",
+	    "Prefixes of prefix_length bits the prefix pool (a prefix6 of "
+	    "dhcpd6.conf) can delegate." },
+	[F6_PD_LEASES] = { "dhcpd6_prefix_pool_leases", "gauge",
+	    "Delegated prefixes of the prefix pool by binding state, counted "
+	    "from the leases file." },
+	[F6_EXPIRING] = { "dhcpd6_pool_active_leases_expiring", "gauge",
+	    "Active leases (addresses or prefixes) of the DHCPv6 pool whose "
+	    "end is at most within_seconds after the leases file was read "
+	    "(cumulative)." },
+	[F6_LAST_CLTT] = {
+	    "dhcpd6_pool_last_client_transaction_timestamp_seconds", "gauge",
+	    "Newest client last transaction time (cltt) of any lease of the "
+	    "DHCPv6 pool, in seconds since the epoch; absent when none has "
+	    "one." },
 	[F_HOST_PRESENT] = { "dhcpd_host_present", "gauge",
 	    "Whether the configured host (by name or MAC) exists on the "
 	    "server (1) or not (0)." },
@@ -213,6 +237,19 @@ static const struct render_family render_families[F_NFAM] = {
 	[F_RESETS] = { "dhcpd_exporter_connection_resets_total", "counter",
 	    "Times the OMAPI connection to the server was lost or had to be "
 	    "reopened." },
+	[F_LF_READ] = {
+	    "dhcpd_exporter_leases_file_last_read_timestamp_seconds", "gauge",
+	    "When the server's leases file (leases_file) was last read "
+	    "without error, in seconds since the epoch; absent before the "
+	    "first." },
+	[F_LF_ERRORS] = { "dhcpd_exporter_leases_file_read_errors_total",
+	    "counter",
+	    "Reads of the server's leases file that failed, and bad stanzas "
+	    "in it (skipped; the log gives FILE:LINE:COLUMN)." },
+	[F_LF_BYTES] = { "dhcpd_exporter_leases_file_bytes_read_total",
+	    "counter",
+	    "Bytes read from the server's leases file: each poll reads what "
+	    "dhcpd appended, and the whole file when dhcpd rewrote it." },
 };
 
 static int
@@ -435,6 +472,18 @@ render_server_value(enum render_fid f, const struct snapshot_server *sv,
 	case F_RESETS:
 		render_fmt_u64(val, len, sv->resets);
 		return 0;
+	case F_LF_READ:
+		if (!sv->has_leases_file || sv->leases_read == 0)
+			return 1;
+		render_fmt_double(val, len, sv->leases_read);
+		return 0;
+	case F_LF_ERRORS:
+	case F_LF_BYTES:
+		if (!sv->has_leases_file)
+			return 1;
+		render_fmt_u64(val, len, f == F_LF_ERRORS ? sv->leases_errors :
+		    sv->leases_bytes);
+		return 0;
 	default:
 		return 1;
 	}
@@ -501,6 +550,19 @@ render_horizons(struct render_ctx *c, struct render_lbl *l, size_t n,
 	return ret;
 }
 
+/* A timestamp series, absent when t is 0 (none). */
+static int
+render_stamp(struct render_ctx *c, const struct render_lbl *l, size_t n,
+    int64_t t)
+{
+	char val[RENDER_VALLEN];
+
+	if (t <= 0)
+		return 0;
+	snprintf(val, sizeof(val), "%" PRId64, t);
+	return render_sample(c, l, n, val);
+}
+
 /* The series of one pool in one pool family. */
 static int
 render_pool(struct render_ctx *c, enum render_fid f,
@@ -548,20 +610,15 @@ render_pool(struct render_ctx *c, enum render_fid f,
 		return render_horizons(c, l, n, snapshot_expiry_secs,
 		    p->expiring, SNAPSHOT_NEXPIRY);
 	case F_EARLIEST:
-		if (!p->sweep_known || p->earliest_end <= 0)
-			return 0;
-		snprintf(val, sizeof(val), "%" PRId64, p->earliest_end);
-		return render_sample(c, l, n, val);
+		return p->sweep_known ? render_stamp(c, l, n, p->earliest_end) :
+		    0;
 	case F_SEEN:
 		if (!p->sweep_known)
 			return 0;
 		return render_horizons(c, l, n, snapshot_seen_secs, p->seen,
 		    SNAPSHOT_NSEEN);
 	case F_LAST_CLTT:
-		if (!p->sweep_known || p->last_cltt <= 0)
-			return 0;
-		snprintf(val, sizeof(val), "%" PRId64, p->last_cltt);
-		return render_sample(c, l, n, val);
+		return p->sweep_known ? render_stamp(c, l, n, p->last_cltt) : 0;
 	default:
 		return 0;
 	}
@@ -581,6 +638,87 @@ render_pool_family(struct render_ctx *c, const struct snapshot *s,
 			if (render_pool(c, f, sv, sv->pools[j]) == -1)
 				return -1;
 	}
+	return 0;
+}
+
+/* dhcpd6_pool_leases and dhcpd6_prefix_pool_leases: the four states. */
+static int
+render_pool6_states(struct render_ctx *c, struct render_lbl *l, size_t n,
+    const struct snapshot_pool6 *p)
+{
+	static const unsigned states[] = { 2, 3, 4, 5 };	/* active ..
+								 * abandoned */
+	char val[RENDER_VALLEN];
+	size_t i;
+
+	l[n].name = "state";
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		l[n].value = snapshot_state_name(states[i]);
+		render_fmt_u64(val, sizeof(val), p->states[states[i]]);
+		if (render_sample(c, l, n + 1, val) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The series of one DHCPv6 pool in one dhcpd6_* family. */
+static int
+render_pool6(struct render_ctx *c, enum render_fid f,
+    const struct snapshot_server *sv, const struct snapshot_pool6 *p)
+{
+	struct render_lbl l[6] = { { "server", sv->name }, { "pool", p->name },
+	    { "shared_network", p->shared_network } };
+	char val[RENDER_VALLEN], plen[8];
+	size_t n = 3;
+	int pd = p->kind == SNAPSHOT_PD;
+
+	if (!p->known)
+		return 0;
+	if (p->kind == SNAPSHOT_TA) {
+		l[n].name = "type";
+		l[n++].value = "temporary";
+	}
+	switch (f) {
+	case F6_ADDRS:
+		if (pd)
+			return 0;
+		render_fmt_double(val, sizeof(val), p->size);
+		return render_sample(c, l, n, val);
+	case F6_PD_PREFIXES:
+		if (!pd)
+			return 0;
+		snprintf(plen, sizeof(plen), "%u", p->plen);
+		l[n].name = "prefix_length";
+		l[n].value = plen;
+		render_fmt_double(val, sizeof(val), p->size);
+		return render_sample(c, l, n + 1, val);
+	case F6_LEASES:
+	case F6_PD_LEASES:
+		if (pd != (f == F6_PD_LEASES))
+			return 0;
+		return render_pool6_states(c, l, n, p);
+	case F6_EXPIRING:
+		return render_horizons(c, l, n, snapshot_expiry_secs,
+		    p->expiring, SNAPSHOT_NEXPIRY);
+	case F6_LAST_CLTT:
+		return render_stamp(c, l, n, p->last_cltt);
+	default:
+		return 0;
+	}
+}
+
+/* A dhcpd6_* family over every server's DHCPv6 pools. */
+static int
+render_pool6_family(struct render_ctx *c, const struct snapshot *s,
+    enum render_fid f)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nservers; i++)
+		for (j = 0; j < s->servers[i]->npools6; j++)
+			if (render_pool6(c, f, s->servers[i],
+			    &s->servers[i]->pools6[j]) == -1)
+				return -1;
 	return 0;
 }
 
@@ -849,6 +987,9 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 		return render_pool_family(&c, s, f);
 	case F_LEASE_INFO: case F_LEASE_END: case F_LEASE_DROPPED:
 		return render_lease_family(&c, s, f);
+	case F6_ADDRS: case F6_LEASES: case F6_PD_PREFIXES: case F6_PD_LEASES:
+	case F6_EXPIRING: case F6_LAST_CLTT:
+		return render_pool6_family(&c, s, f);
 	case F_HOST_PRESENT: case F_HOST_INFO:
 		return render_host_family(&c, s, f);
 	case F_SN_ADDRS: case F_SN_FREE: case F_SN_BACKUP:

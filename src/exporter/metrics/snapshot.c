@@ -206,6 +206,11 @@ snapshot_server_release(struct snapshot_server *sv)
 		free(sv->classes[i]->name);
 		free(sv->classes[i]);
 	}
+	for (i = 0; i < sv->npools6; i++) {
+		free(sv->pools6[i].name);
+		free(sv->pools6[i].shared_network);
+	}
+	free(sv->pools6);
 	free(sv->pools);
 	free(sv->hosts);
 	free(sv->peers);
@@ -213,6 +218,31 @@ snapshot_server_release(struct snapshot_server *sv)
 	free(sv->name);
 	leasetab_release(sv->leases);
 	free(sv);
+}
+
+/* Room for the server's n DHCPv6 pools (zeroed); once per server. */
+int
+snapshot_server_set_pools6(struct snapshot_server *sv, size_t n)
+{
+	if (sv->pools6 != NULL || n > CONFIG_POOLS_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if ((sv->pools6 = calloc(n + 1, sizeof(*sv->pools6))) == NULL)
+		return -1;
+	sv->npools6 = n;
+	return 0;
+}
+
+/* A DHCPv6 pool's name and shared network, checked as every label value. */
+int
+snapshot_pool6_set_names(struct snapshot_pool6 *p, const char *name,
+    const char *shared_network)
+{
+	if ((p->name = snapshot_strdup(name)) == NULL ||
+	    (p->shared_network = snapshot_strdup(shared_network)) == NULL)
+		return -1;
+	return 0;
 }
 
 /* Drop one reference; the last one frees the snapshot.  NULL is fine. */

@@ -6,6 +6,7 @@
 #define EXPORTER_POLL_INT_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "poll.h"
 
@@ -59,6 +60,24 @@ struct pool_result {
 	struct sweep_agg	sweep;		/* last complete sweep */
 };
 
+/*
+ * One range6 or prefix6 of the server's dhcpd6.conf (cfg->dconf->ranges6,
+ * same index), counted from the leases file at every poll.
+ */
+struct pool6_result {
+	uint64_t	states[SNAPSHOT_NSTATES];
+	uint64_t	expiring[SNAPSHOT_NEXPIRY];	/* active, cumulative */
+	int64_t		last_cltt;	/* newest cltt; 0: none */
+};
+
+/* The leases file (leases_file:) as the worker read it. */
+struct lfile_result {
+	int		 configured;
+	double		 last_read;	/* epoch s of the last good read */
+	uint64_t	 errors;	/* failed reads and bad stanzas */
+	uint64_t	 bytes;		/* read, every file dhcpd wrote */
+};
+
 struct host_result {
 	int	present;
 	char	mac[64];
@@ -93,6 +112,9 @@ struct server_result {
 						 * sweep's (a reference) */
 	struct snapshot_fo	*peers;		/* per cfg->peers */
 	struct snapshot_cls	*classes;	/* per cfg->classes */
+	struct pool6_result	*pools6;	/* per cfg->dconf->ranges6 */
+	size_t			 npools6;
+	struct lfile_result	 lfile;
 };
 
 /* One address range of one pool, in sweep order. */
@@ -172,6 +194,8 @@ struct server {
 
 	struct poll_scratch	 scratch;
 	struct sweeper		 sweep;
+	struct leases		*leases;	/* leases_file's reader */
+	int			 lfile_failing;	/* its last read failed */
 	struct server_result	 res;		/* the worker's working copy */
 };
 
@@ -199,6 +223,19 @@ int	 server_poll_scratch_alloc(struct poll_scratch *,
 void	 server_poll_scratch_free(struct poll_scratch *);
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
+
+/* ---- server_leases.c ---- */
+int	 server_leases_init(struct server *);
+void	 server_leases_free(struct server *);
+int	 server_leases_poll(struct server *, struct pool_result *);
+void	 server_leases_adopt(struct server *, struct server *old);
+
+/* Whether two optional strings (a NULL address: no OMAPI) are the same. */
+static inline int
+poll_same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
 /* ---- server_failover.c ---- */
 int	 server_failover_poll(struct server *);

@@ -376,10 +376,17 @@ worker_poll(struct worker *w)
 	if (pools == NULL || hosts == NULL)
 		goto out;
 	memcpy(pools, s->res.pools, cfg->npools * sizeof(*pools));
-	if (server_connect(s, start) == 0)
-		rc = server_poll(s, pools, hosts);
-	if (rc == 0)
-		rc = server_failover_poll(s);
+	if (cfg->address == NULL)	/* the files alone: nothing over OMAPI */
+		rc = server_leases_poll(s, pools);
+	else {
+		if (server_connect(s, start) == 0)
+			rc = server_poll(s, pools, hosts);
+		if (rc == 0)
+			rc = server_failover_poll(s);
+		/* DHCPv6 and the file's own metrics; OMAPI's IPv4 counts */
+		if (cfg->leases_file != NULL && !stopping(w->p))
+			server_leases_poll(s, NULL);
+	}
 	if (stopping(w->p))
 		goto out;
 	s->res.up = rc == 0;
@@ -390,7 +397,8 @@ worker_poll(struct worker *w)
 		memcpy(s->res.pools, pools, cfg->npools * sizeof(*pools));
 		memcpy(s->res.hosts, hosts, cfg->nhosts * sizeof(*hosts));
 	}
-	log_outage(s, rc == -1);
+	if (cfg->address != NULL)	/* server_leases_poll logs its own */
+		log_outage(s, rc == -1);
 	worker_handover(w);
 	/* An edited dhcpd.conf: the main thread reloads, as on SIGHUP. */
 	if (w->p->serving && server_conf_changed(s)) {
@@ -674,7 +682,7 @@ same_server(const struct config_server *a, const struct config_server *b)
 {
 	size_t i;
 
-	if (strcmp(a->address, b->address) != 0 || a->port != b->port ||
+	if (!poll_same_str(a->address, b->address) || a->port != b->port ||
 	    a->npools != b->npools ||
 	    a->sweep.enabled != b->sweep.enabled ||
 	    a->sweep.interval_ms != b->sweep.interval_ms ||
@@ -708,7 +716,13 @@ adopt_server(struct server *s, struct server *os,
 
 	r->counters = or->counters;
 	s->closed_requests = or->counters.requests;
-	if (strcmp(ocfg->address, cfg->address) != 0 ||
+	/* the same leases file: its reader (no whole read again), counters */
+	if (cfg->leases_file != NULL &&
+	    poll_same_str(ocfg->leases_file, cfg->leases_file)) {
+		r->lfile = or->lfile;
+		server_leases_adopt(s, os);
+	}
+	if (!poll_same_str(ocfg->address, cfg->address) ||
 	    ocfg->port != cfg->port)
 		return;
 	r->up = or->up;

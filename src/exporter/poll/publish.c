@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dhcpdconf.h"
 #include "poll_int.h"
 
 /* A group of configured pools that is one dhcpd pool, in config order. */
@@ -282,6 +283,42 @@ publish_failover(struct snapshot_server *ss, const struct config_server *cfg,
 	return 0;
 }
 
+/* The leases file's reads and the DHCPv6 pools it counts. */
+static int
+publish_leases(struct snapshot_server *ss, const struct config_server *cfg,
+    const struct server_result *r)
+{
+	const struct dhcpdconf_range6 *d;
+	struct snapshot_pool6 *p;
+	size_t i;
+
+	if (!r->lfile.configured)
+		return 0;
+	ss->has_leases_file = 1;
+	ss->leases_read = r->lfile.last_read;
+	ss->leases_errors = r->lfile.errors;
+	ss->leases_bytes = r->lfile.bytes;
+	if (snapshot_server_set_pools6(ss, r->npools6) == -1)
+		return -1;
+	for (i = 0; i < r->npools6; i++) {
+		d = &cfg->dconf->ranges6[i];
+		p = &ss->pools6[i];
+		if (snapshot_pool6_set_names(p, d->name,
+		    cfg->dconf->shared[d->shared].name) == -1)
+			return -1;
+		p->kind = d->kind == DHCPDCONF_PD ? SNAPSHOT_PD :
+		    d->kind == DHCPDCONF_TA ? SNAPSHOT_TA : SNAPSHOT_NA;
+		p->plen = d->plen;
+		p->size = d->size;
+		p->known = r->lfile.last_read > 0;
+		memcpy(p->states, r->pools6[i].states, sizeof(p->states));
+		memcpy(p->expiring, r->pools6[i].expiring,
+		    sizeof(p->expiring));
+		p->last_cltt = r->pools6[i].last_cltt;
+	}
+	return 0;
+}
+
 /*
  * Add one server, its pools and its hosts to snap; conf says how its
  * dhcpd.conf reads went (the poller keeps it).  -1 with errno.
@@ -313,7 +350,8 @@ publish_server(struct snapshot *snap, const struct config_server *cfg,
 	ss->lease_info = cfg->lease_info.enabled;
 	ss->leases = leasetab_ref(r->leases);
 	if (publish_pools(ss, cfg, r) == -1 || publish_hosts(ss, cfg, r) == -1 ||
-	    publish_failover(ss, cfg, r) == -1)
+	    publish_failover(ss, cfg, r) == -1 ||
+	    publish_leases(ss, cfg, r) == -1)
 		return -1;
 	return 0;
 }

@@ -32,8 +32,12 @@ server_result_alloc(struct server_result *r, const struct config_server *cfg)
 	r->hosts = calloc(cfg->nhosts ? cfg->nhosts : 1, sizeof(*r->hosts));
 	r->peers = calloc(cfg->npeers + 1, sizeof(*r->peers));
 	r->classes = calloc(cfg->nclasses + 1, sizeof(*r->classes));
+	r->npools6 = cfg->leases_file != NULL && cfg->dconf != NULL ?
+	    cfg->dconf->nranges6 : 0;
+	r->pools6 = calloc(r->npools6 + 1, sizeof(*r->pools6));
+	r->lfile.configured = cfg->leases_file != NULL;
 	if (r->pools == NULL || r->hosts == NULL || r->peers == NULL ||
-	    r->classes == NULL) {
+	    r->classes == NULL || r->pools6 == NULL) {
 		server_result_free(r);
 		return -1;
 	}
@@ -57,6 +61,8 @@ server_result_free(struct server_result *r)
 	r->leases = NULL;
 	free(r->peers);
 	free(r->classes);
+	free(r->pools6);
+	r->pools6 = NULL;
 	r->pools = NULL;
 	r->hosts = NULL;
 	r->peers = NULL;
@@ -73,8 +79,11 @@ server_result_copy(struct server_result *dst, const struct server_result *src,
 	struct leasetab *old = dst->leases;
 	struct snapshot_fo *peers = dst->peers;
 	struct snapshot_cls *classes = dst->classes;
+	struct pool6_result *pools6 = dst->pools6;
 
 	*dst = *src;
+	dst->pools6 = pools6;
+	memcpy(pools6, src->pools6, src->npools6 * sizeof(*pools6));
 	dst->pools = pools;
 	dst->hosts = hosts;
 	/* the table is immutable once handed over: shared, not copied */
@@ -220,7 +229,8 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||
 	    (s->class_logged = calloc(cfg->nclasses + 1, 1)) == NULL ||
 	    server_poll_scratch_alloc(&s->scratch, cfg) == -1 ||
-	    sweeper_init(&s->sweep, cfg) == -1) {
+	    sweeper_init(&s->sweep, cfg) == -1 ||
+	    server_leases_init(s) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -235,6 +245,7 @@ server_free(struct server *s)
 {
 	server_disconnect(s);
 	sweeper_free(&s->sweep);
+	server_leases_free(s);
 	server_poll_scratch_free(&s->scratch);
 	s->key = NULL;
 	free(s->unresolved_logged);

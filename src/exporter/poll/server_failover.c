@@ -207,7 +207,7 @@ server_failover_adopt(struct server *s, const struct server *os,
 	size_t i;
 	ssize_t j;
 
-	if (strcmp(ocfg->address, cfg->address) != 0 ||
+	if (!poll_same_str(ocfg->address, cfg->address) ||
 	    ocfg->port != cfg->port)
 		return;
 	for (i = 0; i < cfg->npeers; i++)
