@@ -60,7 +60,11 @@ struct leases_entry {
 	uint8_t		 plen;		/* ia-pd prefix length, else 0 */
 	uint8_t		 state;		/* enum leases_state, as written */
 	uint8_t		 next;		/* `next binding state`, or NONE */
+	uint8_t		 flags;		/* IPv4: LEASES_RESERVED */
 };
+
+/* `reserved;`: dhcpd keeps such a free lease off its free queue. */
+#define LEASES_RESERVED	4		/* dhcpd's RESERVED_LEASE */
 
 /* failover peer "NAME" state { my state S at T; partner state ... } */
 struct leases_peer {

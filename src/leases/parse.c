@@ -326,6 +326,9 @@ lsp_lease(struct lsp *p)
 		else if (dcf_tok_is(&t, "next")) {
 			TRY(lsp_expect_word(p, "binding"));
 			rv = lsp_binding(p, &e.next);
+		} else if (dcf_tok_is(&t, "reserved")) {
+			e.flags |= LEASES_RESERVED;
+			rv = lsp_expect_ch(p, ';');
 		} else
 			rv = lsp_skip(p, &t);
 		if (rv <= 0)

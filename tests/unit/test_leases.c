@@ -238,7 +238,8 @@ static void
 test_v4_no_state(void **state)
 {
 	struct leases *l = fed("lease 10.1.2.3 {\n ends 1 2026/12/07 06:00:00;"
-	    "\n}\nlease 10.1.2.4 { }\n");
+	    "\n}\nlease 10.1.2.4 { }\n"
+	    "lease 10.1.2.5 { binding state free; reserved; }\n");
 	const struct leases_entry *e;
 
 	(void)state;
@@ -247,6 +248,9 @@ test_v4_no_state(void **state)
 	assert_int_equal(leases_state_at(e, T_0600), LEASES_FREE);
 	e = find4(l, "10.1.2.4");
 	assert_int_equal(leases_state_at(e, T_0600), LEASES_ACTIVE);
+	assert_int_equal(e->flags, 0);
+	/* reserved: off dhcpd's free queue (not in free-leases) */
+	assert_int_equal(find4(l, "10.1.2.5")->flags, LEASES_RESERVED);
 	leases_free(l);
 }
 

@@ -9,9 +9,11 @@
  *   IPv4, for a server without an address (no OMAPI): each lease into
  *   the configured pool whose range holds it, and the pool's counters
  *   made as dhcpd makes them (lease-count: the pool's addresses;
- *   free-leases: those in state free, never-used ones included;
- *   backup-leases), so the dhcpd_pool_* families are the same as from
- *   OMAPI.  With an address, OMAPI stays the source of IPv4 counts.
+ *   free-leases: those in state free, never-used ones included, but not
+ *   `reserved;` ones; backup-leases), with dhcpd's rules at load (a lease
+ *   past its end in its next binding state; backup outside a failover
+ *   pool is free: tests/lab/README.md), so the dhcpd_pool_* families are
+ *   the same as from OMAPI.  With an address, OMAPI stays the source of IPv4 counts.
  */
 #include <arpa/inet.h>
 
@@ -117,7 +119,7 @@ count_all(struct server *s, struct pool_result *pools)
 	const struct config_server *cfg = s->cfg;
 	const struct leases_entry *e;
 	struct sweep_agg *a;
-	uint64_t used;
+	uint64_t used, *reserved = NULL;
 	int64_t now = (int64_t)snapshot_now();
 	size_t n, i, r;
 	uint32_t ip;
@@ -126,9 +128,13 @@ count_all(struct server *s, struct pool_result *pools)
 
 	for (i = 0; i < s->res.npools6; i++)
 		memset(&s->res.pools6[i], 0, sizeof(s->res.pools6[i]));
-	if (pools != NULL)
+	if (pools != NULL) {
 		for (i = 0; i < cfg->npools; i++)
 			memset(&pools[i].sweep, 0, sizeof(pools[i].sweep));
+		if ((reserved = calloc(cfg->npools + 1, sizeof(*reserved))) ==
+		    NULL)
+			pools = NULL;	/* counted next poll */
+	}
 	e = leases_entries(s->leases, &n);
 	for (i = 0; i < n; i++) {
 		if (e[i].kind != LEASES_V4) {
@@ -146,6 +152,11 @@ count_all(struct server *s, struct pool_result *pools)
 		if ((k = v4_pool(&s->sweep, ntohl(ip))) < 0)
 			continue;
 		st = leases_state_at(&e[i], (time_t)now);
+		/* backup outside a failover pool: dhcpd loads it free */
+		if (st == LEASES_BACKUP && cfg->pools[k].failover_peer == NULL)
+			st = LEASES_FREE;
+		if (st == LEASES_FREE && (e[i].flags & LEASES_RESERVED))
+			reserved[k]++;
 		if (st > 0 && st < SNAPSHOT_NSTATES)
 			count_v4(&pools[k].sweep, &e[i], st, now);
 	}
@@ -162,9 +173,11 @@ count_all(struct server *s, struct pool_result *pools)
 		pools[i].counters_known = 1;
 		pools[i].resolution = POOL_RESOLVED;
 		pools[i].addresses = cfg->pools[i].naddrs;
-		pools[i].free = a->states[LEASES_FREE];
+		/* a reserved free lease is off dhcpd's free queue */
+		pools[i].free = a->states[LEASES_FREE] - reserved[i];
 		pools[i].backup = a->states[LEASES_BACKUP];
 	}
+	free(reserved);
 }
 
 /*
