@@ -381,19 +381,39 @@ dcf_lex_run(struct dcf_lexer *lx, const struct dcf_token *first, char *out,
 int
 dcf_lex_skip(struct dcf_lexer *lx, unsigned depth)
 {
+	/* the bytes that end a run of plain text */
+	static const unsigned char special[256] = {
+		['"'] = 1, ['#'] = 1, ['{'] = 1, ['}'] = 1, [';'] = 1,
+		['\n'] = 1
+	};
 	const unsigned char *b = lx->buf;
-	size_t i = lx->pos, n = lx->len, mark = lx->pos;
-	unsigned line = lx->line, column = lx->column;
+	size_t i = lx->pos, n = lx->len, bol;
+	unsigned line = lx->line;
 	int rv = 0;
 
 	if (lx->peeked)
 		return -1;
+	/* columns count from the last line start (bol), or from lx's */
+	bol = (size_t)-1;
 	while (i < n) {
+		while (i < n && !special[b[i]])
+			i++;
+		if (i >= n)
+			break;
 		switch (b[i]) {
+		case '\n':
+			line++;
+			bol = i + 1;
+			break;
 		case '"':
-			for (i++; i < n && b[i] != '"'; i++)
-				if (b[i] == '\\')
-					i++;
+			for (i++; i < n && b[i] != '"'; i++) {
+				if (b[i] == '\\' && i + 1 < n)
+					i++;	/* the escaped byte, maybe \n */
+				if (b[i] == '\n') {
+					line++;
+					bol = i + 1;
+				}
+			}
 			break;
 		case '#':
 			while (i < n && b[i] != '\n')
@@ -413,35 +433,41 @@ dcf_lex_skip(struct dcf_lexer *lx, unsigned depth)
 				goto out;
 			}
 			break;
-		case ';':
+		default:	/* ';' */
 			if (depth == 0) {
 				i++;
 				rv = 1;
 				goto out;
 			}
 			break;
-		default:
-			break;
 		}
 		i++;
 	}
+out:
 	if (i > n)
 		i = n;
-out:
-	/* lines and columns of what was passed */
-	for (; mark < i; mark++) {
-		if (b[mark] == '\n') {
-			line++;
-			column = 1;
-		} else
-			column++;
-	}
 	if (rv != 0) {
+		lx->column = bol == (size_t)-1 ?
+		    lx->column + (unsigned)(i - lx->pos) :
+		    1 + (unsigned)(i - bol);
 		lx->pos = i;
 		lx->line = line;
-		lx->column = column;
 	}
 	return rv;
+}
+
+/*
+ * Pass over n bytes that the caller read itself from lx->buf + lx->pos
+ * (none of them a newline): a reader's fast path for text it recognises
+ * without tokens.  Not after a peek.
+ */
+void
+dcf_lex_advance(struct dcf_lexer *lx, size_t n)
+{
+	if (lx->peeked || n > lx->len - lx->pos)
+		return;
+	lx->pos += n;
+	lx->column += (unsigned)n;
 }
 
 /* True when t is the keyword `word` (dhcpd compares them without case). */

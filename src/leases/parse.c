@@ -183,6 +183,50 @@ days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+/* digits of b[0..n) as a number, or -1 unless all are digits */
+static long long
+lsp_digits(const unsigned char *b, size_t n)
+{
+	long long v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] < '0' || b[i] > '9')
+			return -1;
+		v = v * 10 + (b[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * The date as dhcpd writes it, " W YYYY/MM/DD HH:MM:SS;", read from the
+ * bytes (most of a leases file is dates): 1 and the time, or 0 when the
+ * text is anything else (the tokens then read it, and say what is wrong).
+ */
+static int
+lsp_date_fast(struct lsp *p, int64_t *when)
+{
+	const unsigned char *b = p->lx.buf + p->lx.pos;
+	long long y, mo, d, h, mi, s;
+
+	if (p->lx.peeked || p->lx.len - p->lx.pos < 23 || b[0] != ' ' ||
+	    b[1] < '0' || b[1] > '6' || b[2] != ' ' || b[7] != '/' ||
+	    b[10] != '/' || b[13] != ' ' || b[16] != ':' || b[19] != ':' ||
+	    b[22] != ';')
+		return 0;
+	if ((y = lsp_digits(b + 3, 4)) < 1900 ||
+	    (mo = lsp_digits(b + 8, 2)) < 1 || mo > 12 ||
+	    (d = lsp_digits(b + 11, 2)) < 1 || d > 31 ||
+	    (h = lsp_digits(b + 14, 2)) < 0 || h > 23 ||
+	    (mi = lsp_digits(b + 17, 2)) < 0 || mi > 59 ||
+	    (s = lsp_digits(b + 20, 2)) < 0 || s > 60)
+		return 0;
+	*when = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	    h * 3600 + mi * 60 + s;
+	dcf_lex_advance(&p->lx, 23);
+	return 1;
+}
+
 /*
  * A date and its ';' (common/parse.c parse_date_core): `never`,
  * `epoch SECONDS`, or `W YYYY/MM/DD HH:MM:SS` in UTC.
@@ -193,6 +237,8 @@ lsp_date(struct lsp *p, int64_t *when)
 	struct dcf_token t;
 	long long wd, y, mo, d, h, mi, s;
 
+	if (lsp_date_fast(p, when))
+		return 1;
 	TRY(lsp_next(p, &t));
 	if (dcf_tok_is(&t, "never")) {
 		*when = LEASES_NEVER;
@@ -280,6 +326,30 @@ lsp_state_name(const struct dcf_token *t)
 	return 0;
 }
 
+/* " state NAME;" as dhcpd writes it, from the bytes: 1, or 0 to lex. */
+static int
+lsp_binding_fast(struct lsp *p, uint8_t *state)
+{
+	const unsigned char *b = p->lx.buf + p->lx.pos;
+	size_t avail = p->lx.len - p->lx.pos, n;
+	const char *name;
+	int i;
+
+	if (p->lx.peeked || avail < 8 || memcmp(b, " state ", 7) != 0)
+		return 0;
+	for (i = 1; i < LEASES_NSTATES; i++) {
+		name = leases_state_name(i);
+		n = strlen(name);
+		if (avail >= 8 + n && memcmp(b + 7, name, n) == 0 &&
+		    b[7 + n] == ';') {
+			*state = (uint8_t)i;
+			dcf_lex_advance(&p->lx, 8 + n);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* `binding state NAME;` after its first word. */
 static int
 lsp_binding(struct lsp *p, uint8_t *state)
@@ -287,6 +357,8 @@ lsp_binding(struct lsp *p, uint8_t *state)
 	struct dcf_token t;
 	int s;
 
+	if (lsp_binding_fast(p, state))
+		return 1;
 	TRY(lsp_expect_word(p, "state"));
 	TRY(lsp_next(p, &t));
 	if ((s = lsp_state_name(&t)) == 0)

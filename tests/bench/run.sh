@@ -132,6 +132,11 @@ step "8. dhcpd.conf: a 1,000-subnet file, our parser next to dhcpd-pools"
 $PY tests/bench/parse_cost.py "$BUILD" "$OUT/g8_parse.json" ||
 	die "parse benchmark failed"
 
+step "10. dhcpd.leases: a 1,000,000-line file, our reader next to dhcpd-pools"
+[ -x "$BUILD/tests/leases_dump" ] || die "no $BUILD/tests/leases_dump: make all"
+$PY tests/bench/leases_cost.py "$BUILD" "$OUT/g10_leases.json" ||
+	die "leases benchmark failed"
+
 step "labs: bench (signed), bench (no key), pools1000 (signed), bench (hmac-sha256)"
 t0=$(date +%s)
 LAB_START_TIMEOUT=180 $LAB start "$LS" --profile bench >"$TMP/ls.log" 2>&1 &
