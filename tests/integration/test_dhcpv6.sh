@@ -9,7 +9,8 @@
 #    an independent reading of the same file (tests/leases/read_leases.py);
 #  - the range6 equals dhcpd-pools: defined = dhcpd6_pool_addresses,
 #    used = active, touched = the other states;
-#  - the prefix6's size; the file's metrics; promtool check metrics;
+#  - the prefix6's size; the file's metrics; promtool check metrics; the
+#    status page's DHCPv6 table;
 #  - new clients appear within two polls;
 #  - a dhcpd restart, which rewrites the file (a new inode), changes no
 #    count, and the exporter reads the new file whole.
@@ -188,6 +189,15 @@ fresh_read() {
 check "the file was read within the last poll or two" fresh_read
 check "promtool check metrics accepts /metrics" sh -c \
 	"ip netns exec $SNS curl -sf $SCRAPE_URL/metrics | promtool check metrics"
+
+# The status page: a DHCPv6 table with the range6's active count.
+page_shows() {
+	local active
+	active=$(independent | awk -v p="$R6" '$1 == p && $2 == "active" { print $3 }')
+	scrape / | grep -q "<th>DHCPv6 pool</th>" &&
+		scrape / | grep -q "<tr><td>$R6</td><td>$SN</td><td>addresses</td><td class=\"n\">256</td><td class=\"n\">$active</td>"
+}
+check "the status page shows the DHCPv6 pools with their counts" page_shows
 
 # New clients: seen within two polls of dhcpd writing them.
 before=$(independent | awk '$2 == "active" { n += $3 } END { print n + 0 }')

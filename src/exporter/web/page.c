@@ -527,6 +527,65 @@ page_failover(struct omapi_buf *b, const struct snapshot_server *sv,
 	return sv->nclasses > 0 ? page_str(b, "</table>\n") : 0;
 }
 
+/*
+ * The leases file's last read and the DHCPv6 pools it counts: per range6
+ * (temporary ones marked) and prefix6, its size and leases by state.
+ */
+static int
+page_dhcpv6(struct omapi_buf *b, const struct snapshot_server *sv,
+    double now)
+{
+	static const char *const kinds[] = { "addresses", "temporary",
+	    "prefixes" };
+	const struct snapshot_pool6 *p;
+	size_t i;
+
+	if (!sv->has_leases_file)
+		return 0;
+	if (page_str(b, "<p>Leases file: read ") == -1 ||
+	    page_age(b, sv->leases_read, now) == -1 ||
+	    page_printf(b, "; %" PRIu64 " bytes read, %" PRIu64 " errors.</p>"
+	    "\n", sv->leases_bytes, sv->leases_errors) == -1)
+		return -1;
+	if (sv->npools6 == 0)
+		return 0;
+	if (page_str(b, "<table><tr><th>DHCPv6 pool</th><th>Shared network"
+	    "</th><th>Kind</th><th class=\"n\">Size</th>"
+	    "<th class=\"n\">Active</th><th class=\"n\">Expired</th>"
+	    "<th class=\"n\">Released</th><th class=\"n\">Abandoned</th>"
+	    "<th class=\"n\">Used</th><th>Last client</th></tr>\n") == -1)
+		return -1;
+	for (i = 0; i < sv->npools6; i++) {
+		p = &sv->pools6[i];
+		if (page_str(b, "<tr><td>") == -1 ||
+		    page_escape(b, p->name) == -1 ||
+		    page_str(b, "</td><td>") == -1 ||
+		    page_escape(b, p->shared_network) == -1 ||
+		    page_printf(b, "</td><td>%s", kinds[p->kind]) == -1 ||
+		    (p->kind == SNAPSHOT_PD &&
+		    page_printf(b, " /%u", p->plen) == -1) ||
+		    page_printf(b, "</td><td class=\"n\">%.0f</td>", p->size) ==
+		    -1)
+			return -1;
+		if (!p->known) {
+			if (page_str(b, "<td colspan=\"6\" class=\"muted\">not "
+			    "read yet</td></tr>\n") == -1)
+				return -1;
+			continue;
+		}
+		if (page_printf(b, "<td class=\"n\">%" PRIu64 "</td><td "
+		    "class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
+		    "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
+		    "%.3g %%</td><td>", p->states[2], p->states[3],
+		    p->states[4], p->states[5], p->size > 0 ? 100.0 *
+		    (double)(p->states[2] + p->states[5]) / p->size : 0.0) ==
+		    -1 || page_age(b, (double)p->last_cltt, now) == -1 ||
+		    page_str(b, "</td></tr>\n") == -1)
+			return -1;
+	}
+	return page_str(b, "</table>\n");
+}
+
 /* A server's heading, state line, pools and hosts. */
 static int
 page_server(struct omapi_buf *b, const struct snapshot_server *sv,
@@ -558,7 +617,8 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 		    page_str(b, "</table>\n") == -1)
 			return -1;
 	}
-	if (page_hosts(b, sv) == -1 || page_failover(b, sv, now) == -1)
+	if (page_dhcpv6(b, sv, now) == -1 || page_hosts(b, sv) == -1 ||
+	    page_failover(b, sv, now) == -1)
 		return -1;
 	return page_str(b, "</section>\n");
 }
