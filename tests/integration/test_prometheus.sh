@@ -34,6 +34,8 @@
 # same job, relabelling and rule files, with the target, intervals (1 s) and
 # paths made local.  Needs root. BUILD selects the binaries (default build);
 # RULES, PROMCONF and DASH other rule, config and dashboard files to check.
+# The DHCPv6 and leases-file series are optional here (the lab is IPv4 over
+# OMAPI): promtool tests cover their rules, test_dhcpv6.sh their values.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -205,7 +207,23 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	dhcpd_pool_client_idle_seconds_threshold \
 	dhcpd_class_used_ratio_threshold \
 	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
-	dhcpd_failover_state_change_timestamp_seconds --optional-label failover_peer \
+	dhcpd_failover_state_change_timestamp_seconds \
+	dhcpd6_pool_addresses dhcpd6_pool_leases dhcpd6_prefix_pool_prefixes \
+	dhcpd6_prefix_pool_leases dhcpd6_pool_active_leases_expiring \
+	dhcpd6_pool_last_client_transaction_timestamp_seconds \
+	dhcpd6_pool:free_addresses dhcpd6_pool:free_ratio \
+	dhcpd6_pool:free_ratio_threshold dhcpd6_pool:free_addresses_threshold \
+	dhcpd6_prefix_pool:free_prefixes dhcpd6_prefix_pool:free_ratio \
+	dhcpd6_prefix_pool:free_ratio_threshold \
+	dhcpd6_prefix_pool:free_prefixes_threshold \
+	dhcpd6_prefix_pool_free_ratio_threshold \
+	dhcpd6_prefix_pool_free_prefixes_threshold \
+	dhcpd_exporter_leases_file_last_read_timestamp_seconds \
+	dhcpd_exporter_leases_file_read_errors_total \
+	dhcpd_exporter_leases_file_bytes_read_total \
+	dhcpd_leases_file:max_age_seconds_threshold \
+	dhcpd_leases_file_max_age_seconds_threshold \
+	--optional-label failover_peer \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 echo "$out" | grep -v '^ok' | sed 's/^/  /'
 check "dashboard and rule queries on live data ($(echo "$out" | tail -1))" \
