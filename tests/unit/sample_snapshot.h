@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "metrics/metrics.h"
 
 /* A small snapshot with every kind of series, fixed times. */
 static inline struct snapshot *

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "duration.h"
+#include "config/config_int.h"
 
 /* Durations: good ones and their values in ms. */
 static void

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "label.h"
+#include "config/config.h"
 
 /* Label names: Prometheus' rules and the exporter's own labels. */
 static void

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "metrics/metrics.h"
 #include "sample_snapshot.h"
-#include "snapshot.h"
 
 /*
  * A sweep on several connections answers a little out of order: the cap

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "render.h"
+#include "metrics/metrics.h"
 #include "sample_snapshot.h"
-#include "snapshot.h"
+#include "web/web_int.h"
 
 /* The status page: escaped names, bars, link, no script. */
 static void

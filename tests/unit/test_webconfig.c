@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "webconfig.h"
+#include "config/config.h"
 
 struct result {
 	struct webconfig	*w;
