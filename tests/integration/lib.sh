@@ -25,7 +25,12 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+check() {
+	local what=$1
+	shift
+	[ $# -gt 0 ] || { fail "$what (check was given no command)"; return; }
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
 finish() {
 	tsan_verdict
 	echo "$1: $passed passed, $failed failed"
