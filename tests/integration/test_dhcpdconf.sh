@@ -13,17 +13,15 @@
 # subnets whole, plus every range's edges.
 # Root (network namespaces).
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-. tests/integration/lib.sh
-BUILD=${BUILD:-build}
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
+suite_init dcf 19587	# (no listener: dhcpd's OMAPI in its own namespace)
+tmp=$lab
 DHCPD=${DHCPD:-/usr/sbin/dhcpd}
 CORPUS=$PWD/tests/dhcpdconf/corpus
-DUMP=$PWD/$BUILD/tests/dhcpdconf_dump
-OMAPICTL=$PWD/$BUILD/omapictl
+DUMP=$BIN/tests/dhcpdconf_dump
+OMAPICTL=$BIN/omapictl
 SAMPLE=${DCF_SAMPLE:-0}
 
-tmp=$(mktemp -d /tmp/dxdcf.XXXXXX) || exit 1
 ns=dxdcf-$(printf '%s' "$tmp" | sha1sum | cut -c1-12)
 dpid=
 cleanup() {
@@ -31,8 +29,6 @@ cleanup() {
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 [ -x "$DUMP" ] && [ -x "$OMAPICTL" ] || { echo "build first: make" >&2; exit 1; }
 ip netns add "$ns" || exit 1

@@ -18,27 +18,18 @@
 # Needs root (the lab). BUILD selects the binaries. Starts nothing outside
 # the lab's namespace.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19431
+. "$(dirname "$0")/lib.sh"
+suite_init install 19431
 MAX_EXPOSURE=2.0
-tmp=$(mktemp -d /tmp/dxinstall.XXXXXX)
-chmod 755 "$tmp"
+tmp=$lab
 root=$tmp/root
 lab=$tmp/lab
-exporter_pid=
 strace_pid=
-
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$strace_pid" ] && kill -9 "$strace_pid" 2>/dev/null
 	stop_lab_and_exporter
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 unit=$root/lib/systemd/system/dhcpd_exporter.service
 # "path mode" per line: each file exists with that mode.

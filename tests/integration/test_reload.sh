@@ -15,18 +15,8 @@
 #    a scrape nor SIGTERM (issue 21, fault 1).
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19641
-lab=$(mktemp -d /tmp/dxreload.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
-
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/lib.sh"
+suite_init reload 19641
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
