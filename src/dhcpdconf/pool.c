@@ -203,7 +203,14 @@ dcf_range_parse(struct dcf_parser *p, const struct dcf_ctx *ctx, size_t pool,
 
 	if (dcf_peek(p, &t) == -1)
 		return -1;
-	if (dcf_tok_is(&t, "dynamic-bootp")) {
+	/*
+	 * dhcpd's peek for dynamic-bootp drops a NUL byte (dcf_stmts), and
+	 * an address must follow it: `range \0 dynamic-bootp` is refused.
+	 */
+	if (dcf_tok_ch(&t, 0)) {
+		if (dcf_next(p, &t) == -1)
+			return -1;
+	} else if (dcf_tok_is(&t, "dynamic-bootp")) {
 		dynamic = 1;
 		if (dcf_next(p, &t) == -1)
 			return -1;
@@ -211,6 +218,9 @@ dcf_range_parse(struct dcf_parser *p, const struct dcf_ctx *ctx, size_t pool,
 	if (dcf_ip(p, &low, &lowt) == -1 || dcf_peek(p, &t) == -1)
 		return -1;
 	high = low;
+	/* the peek for ';' drops a NUL too: HIGH must follow */
+	if (dcf_tok_ch(&t, 0) && dcf_next(p, &t) == -1)
+		return -1;
 	if (!dcf_tok_ch(&t, ';') && dcf_ip(p, &high, NULL) == -1)
 		return -1;
 	if (dcf_expect_ch(p, ';', "';' after the range") == -1)
