@@ -155,11 +155,11 @@ int	 shell_value_parse(const char *, size_t, int, struct shell_value *);
 
 /* ---- shell.c, shell_cmd.c: omapictl shell [FILE] ---- */
 #define SHELL_MAX_ATTRS		64
-#define SHELL_NAME_MAX		128
+#define SHELL_NAME_MAX		128	/* an object type */
 
 /* One attribute of the object the script is working on. */
 struct shell_attr {
-	char		 name[SHELL_NAME_MAX];
+	char		*name;		/* any length, as omshell's */
 	enum shell_vkind kind;
 	uint8_t		*val;
 	uint32_t	 len;

@@ -15,6 +15,7 @@
  * succeeded.  The objects and the connection live here; the commands are
  * in shell_cmd.c.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ print_attr(const struct shell_attr *a)
 	case SHELL_V_INT:
 		printf("%d", (int32_t)omapi_get_u32(a->val));
 		break;
-	case SHELL_V_STRING:
+	case SHELL_V_STRING:	/* set cuts it at a NUL (sh_set) */
 		putchar('"');
 		fwrite(a->val, 1, a->len, stdout);
 		putchar('"');
@@ -115,36 +116,46 @@ shell_obj_clear(struct shell *sh)
 {
 	size_t i;
 
-	for (i = 0; i < sh->nattrs; i++)
+	for (i = 0; i < sh->nattrs; i++) {
+		free(sh->attrs[i].name);
 		free(sh->attrs[i].val);
+	}
 	sh->nattrs = 0;
 	sh->have_obj = 0;
 	sh->handle = 0;
 	sh->type[0] = '\0';
 }
 
-/* Set (or add, at the end) an attribute; -1 when there is no room. */
+/*
+ * Set (or add, at the end) an attribute.  0, or -1 with errno ENOSPC
+ * (SHELL_MAX_ATTRS names already) or ENOMEM.
+ */
 int
 shell_obj_set(struct shell *sh, const char *name, enum shell_vkind kind,
     const uint8_t *val, uint32_t len, int changed)
 {
 	struct shell_attr *a = NULL;
 	uint8_t *copy;
+	char *ncopy = NULL;
 	size_t i;
 
-	if (strlen(name) >= SHELL_NAME_MAX)
-		return -1;
 	for (i = 0; i < sh->nattrs && a == NULL; i++)
 		if (strcmp(sh->attrs[i].name, name) == 0)
 			a = &sh->attrs[i];
-	if (a == NULL && sh->nattrs == SHELL_MAX_ATTRS)
+	if (a == NULL && sh->nattrs == SHELL_MAX_ATTRS) {
+		errno = ENOSPC;
 		return -1;
-	if ((copy = malloc(len ? len : 1)) == NULL)
+	}
+	if (a == NULL && (ncopy = strdup(name)) == NULL)
 		return -1;
+	if ((copy = malloc(len ? len : 1)) == NULL) {
+		free(ncopy);
+		return -1;
+	}
 	memcpy(copy, val, len);
 	if (a == NULL) {
 		a = &sh->attrs[sh->nattrs++];
-		snprintf(a->name, sizeof(a->name), "%s", name);
+		a->name = ncopy;
 	} else
 		free(a->val);
 	a->kind = kind;
@@ -165,8 +176,9 @@ int
 shell_obj_from_reply(struct shell *sh, const struct omapi_object *o)
 {
 	struct omapi_pair p;
-	char name[SHELL_NAME_MAX];
+	char *name;
 	size_t pos = 0, i;
+	int rv;
 	int is_failover = strcmp(sh->type, "failover-state") == 0;
 
 	sh->cli->type = sh->type;
@@ -177,13 +189,14 @@ shell_obj_from_reply(struct shell *sh, const struct omapi_object *o)
 	if (sh->cli->opts->json && o->attrs.len > 0)
 		output_object(sh->cli, o);
 	while (omapi_list_next(&o->attrs, &pos, &p) == 1) {
-		if (p.namelen == 0 || p.namelen >= sizeof(name) ||
+		if (p.namelen == 0 || memchr(p.name, '\0', p.namelen) != NULL ||
 		    (is_failover && failover_is_pointer(&p)))
 			continue;
-		memcpy(name, p.name, p.namelen);
-		name[p.namelen] = '\0';
-		if (shell_obj_set(sh, name, SHELL_V_DATA, p.value, p.len,
-		    0) == -1)
+		if ((name = strndup((const char *)p.name, p.namelen)) == NULL)
+			return -1;
+		rv = shell_obj_set(sh, name, SHELL_V_DATA, p.value, p.len, 0);
+		free(name);
+		if (rv == -1)
 			return -1;
 	}
 	return 0;
