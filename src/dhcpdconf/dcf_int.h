@@ -172,7 +172,9 @@ int	 dcf_stmts(struct dcf_parser *, const struct dcf_ctx *,
 void	 dcf_permits_free(struct dcf_permits *);
 int	 dcf_range_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    size_t pool, const struct dcf_token *kw);
-int	 dcf_pool_parse(struct dcf_parser *, const struct dcf_ctx *,
+int	 dcf_pool_open(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw, struct dcf_ctx *, struct dcf_token *);
+int	 dcf_pool_close(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
 int	 dcf_pool_stmt(struct dcf_parser *, const struct dcf_ctx *,
 	    struct dcf_token *, int *done);

@@ -221,6 +221,20 @@ parse_group(struct dcf_parser *p, const struct dcf_ctx *up)
 	return dcf_stmts(p, &ctx, &t);
 }
 
+/* pool { ... }: pool.c opens and closes it, its block is read here. */
+static int
+parse_pool(struct dcf_parser *p, const struct dcf_ctx *up,
+    const struct dcf_token *kw)
+{
+	struct dcf_ctx ctx;
+	struct dcf_token brace;
+
+	if (dcf_pool_open(p, up, kw, &ctx, &brace) == -1 ||
+	    dcf_stmts(p, &ctx, &brace) == -1)
+		return -1;
+	return dcf_pool_close(p, &ctx, kw);
+}
+
 /* include "FILE"; */
 static int
 parse_include(struct dcf_parser *p, const struct dcf_ctx *ctx,
@@ -304,7 +318,7 @@ parse_decl(struct dcf_parser *p, const struct dcf_ctx *ctx,
 		    dcf_perr(p, t, "pool declared within pool") :
 		    k != K_SUBNET && k != K_SHARED ?
 		    dcf_perr(p, t, "pool declared outside of network") :
-		    dcf_pool_parse(p, ctx, t);
+		    parse_pool(p, ctx, t);
 	if (dcf_tok_is(t, "range"))
 		return k != K_SUBNET ? not_here(p, t, "range declaration") :
 		    dcf_range_parse(p, ctx, DHCPDCONF_NONE, t);
