@@ -163,14 +163,6 @@ output_list_with(const struct cli *cli, const struct omapi_list *l,
 	return CLI_OK;
 }
 
-int
-output_object(const struct cli *cli, const struct omapi_object *o)
-{
-	if (cli->type != NULL && strcmp(cli->type, "failover-state") == 0)
-		return failover_print(cli, o);
-	return output_list(cli, &o->attrs);
-}
-
 /* A pool's counters, with the same names the server uses. */
 int
 output_pool(const struct cli *cli, const struct omapi_pool_counters *pc)
