@@ -87,7 +87,6 @@ sweeper_start(struct sweeper *s, double now)
 	s->range = 0;
 	s->next = s->nranges ? s->ranges[0].first : 0;
 	s->started = now;
-	sweeprate_new_sweep(s);
 	return 0;
 }
 
@@ -323,7 +322,7 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *const *conns, size_t nconns,
 	}
 	s->status_errors = res.errors;
 	s->retried += res.retried;
-	sweeprate_adapt(s, &res);
+	sweeprate_adapt(s, &res, omapi_now_us());
 	if (!res.complete) {	/* a poll is due: resume where it stopped */
 		s->range = idx[res.resume_range < n ? res.resume_range : n - 1];
 		s->next = res.resume_next;
