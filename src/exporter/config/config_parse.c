@@ -531,6 +531,7 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 {
 	const struct ynode *pools, *hosts;
 	size_t i;
+	size_t nerr;
 
 	if ((pools = ymap_get(m, "pools")) != NULL &&
 	    (srv->pools = parse_list(p, pools, "pools", CONFIG_POOLS_MAX,
@@ -545,9 +546,14 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 		for (i = 0; i < srv->nhosts; i++)
 			parse_host(p, hosts->kids[i], &srv->hosts[i]);
 	config_check_server(p, srv, m, pools, hosts);
+	nerr = p->nerr;
 	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
 		config_discover(p, m, srv, pools);
-	config_check_sweep(p, srv, m);
+	/* A dhcpd.conf whose pools could not be taken has said why: they
+	 * are not missing (issue 21 item 9, a bogus "sweep needs pools"). */
+	if (p->nerr == nerr && (srv->dconf != NULL ||
+	    ymap_get(m, "dhcpd_conf") == NULL))
+		config_check_sweep(p, srv, m);
 	config_failover(p, m, srv);
 }
 

@@ -68,10 +68,17 @@ struct snapshot_label {
 	char	*value;
 };
 
+/*
+ * dhcpd_pool_info{ranges}: the first SNAPSHOT_RANGES_SHOWN ranges, then
+ * "+N more" (a pool of 4,000 ranges made a 98 kB label: issue 21 item 7).
+ */
+#define SNAPSHOT_RANGES_SHOWN	16
+
 struct snapshot_pool {
 	char			*name;
 	char			*shared_network; /* NULL: unknown (YAML pool) */
-	char			*ranges;	/* "FIRST-LAST,..." ascending */
+	char			*ranges;	/* "FIRST-LAST,..." ascending,
+						 * ",+N more" past the shown */
 	struct snapshot_label	*labels;	/* kept sorted by name */
 	size_t			 nlabels;
 
