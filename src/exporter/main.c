@@ -225,7 +225,14 @@ run_once(struct config *cfg, struct snapshot_store *store)
 	return rc == 0 ? 0 : 1;
 }
 
-/* SIGHUP: a new configuration replaces the old only when it is valid. */
+/*
+ * SIGHUP (sent by the poller too, when a dhcpd.conf changed): a new
+ * configuration replaces the old only when it is valid.  The one place
+ * that judges a reload of the whole configuration, the YAML file and
+ * every dhcpd.conf it names, and publishes the verdict
+ * (dhcpd_exporter_config_last_reload_successful) before anything is
+ * published after it.
+ */
 static void
 reload(const char *path, struct config **cfg, struct poller **p,
     struct snapshot_store *store)
@@ -237,14 +244,17 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	log_info("reloading %s", path);
 	if ((ncfg = load_config(path)) == NULL) {
 		log_error("keeping the running configuration");
+		snapshot_store_reloaded(store, 0);
 		poller_conf_failed(*p);
 		return;
 	}
 	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {
 		log_error("%s; keeping the running configuration", err);
 		config_free(ncfg);
+		snapshot_store_reloaded(store, 0);	/* the next poll shows it */
 		return;
 	}
+	snapshot_store_reloaded(store, 1);
 	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
 		log_warnx("a new listen address takes effect at restart");
 	/* Prompt whatever the servers do (poll/poll.h); then the new poller
@@ -386,6 +396,7 @@ main(int argc, char **argv)
 	}
 	if (snapshot_store_init(&store) == -1)
 		fatalx("out of memory");
+	snapshot_store_reloaded(&store, 1);	/* the configuration it runs */
 	if (a.check_config) {
 		/* The keys were read with the configuration: nothing to build. */
 		char err[256];

@@ -25,7 +25,7 @@
 #define BODY_OWN_LABEL		32
 #define BODY_HOST_INFO_EXTRA	(sizeof(",mac=\"\",ip=\"\"") + 48 + 40)
 #define BODY_HEADERS		10240
-#define BODY_BUILD_INFO		1024
+#define BODY_BUILD_INFO		1024	/* and the reload verdict */
 /* 3 counters, earliest, 7 states, 5 expiring, resolved, info, 3 seen,
  * last client transaction */
 #define BODY_POOL_SERIES	22
