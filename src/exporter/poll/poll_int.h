@@ -166,7 +166,9 @@ struct server {
 	uint8_t			*peer_logged;	/* per peer: "not found" */
 	uint8_t			*class_logged;	/* per class: "not found" */
 	char			 last_error[OMAPI_ERRLEN];
-	int			 failing;	/* an outage is under way */
+	int			 failing;	/* an outage is under way (carried
+						 * over a reload with last_error:
+						 * server_adopt_outage) */
 
 	struct poll_scratch	 scratch;
 	struct sweeper		 sweep;
@@ -177,6 +179,7 @@ struct server {
 int	 server_init(struct server *, const struct config_server *,
 	    int cancel_fd, char *err, size_t errlen);
 void	 server_free(struct server *);
+void	 server_adopt_outage(struct server *, const struct server *old);
 int	 server_connect(struct server *, double now);
 size_t	 server_sweep_conns(struct server *, unsigned want,
 	    struct omapi_conn **);

@@ -524,6 +524,8 @@ poller_adopt(struct poller *p, const struct poller *old)
 			p->conf[i].errors = old->conf[j].errors;
 			server_failover_adopt(&p->workers[i].s,
 			    &old->workers[j].s, &old->results[j]);
+			server_adopt_outage(&p->workers[i].s,
+			    &old->workers[j].s);
 			break;
 		}
 		worker_handover(&p->workers[i]);

@@ -166,6 +166,21 @@ fail:
 	return -1;
 }
 
+/*
+ * After a reload: an outage of the same dhcpd (address and port) goes on
+ * under the new configuration, so it is not logged as a new one, and its
+ * end is ("answering again": poller.c's log_outage).
+ */
+void
+server_adopt_outage(struct server *s, const struct server *old)
+{
+	if (strcmp(old->cfg->address, s->cfg->address) != 0 ||
+	    old->cfg->port != s->cfg->port)
+		return;
+	s->failing = old->failing;
+	memcpy(s->last_error, old->last_error, sizeof(s->last_error));
+}
+
 void
 server_free(struct server *s)
 {
