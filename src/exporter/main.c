@@ -271,7 +271,11 @@ loader_start(struct loader *l)
 /*
  * The loaded configuration replaces the running one only when it is
  * valid; a refused one hands its verdict on the dhcpd.conf files to the
- * running poller.
+ * running poller.  The one place that judges a reload of the whole
+ * configuration (SIGHUP, or the poller's when a dhcpd.conf changed), the
+ * YAML file and every dhcpd.conf it names, and publishes the verdict
+ * (dhcpd_exporter_config_last_reload_successful) before anything is
+ * published after it.
  */
 static void
 reload_apply(struct loader *l, struct config **cfg, struct poller **p,
@@ -284,6 +288,7 @@ reload_apply(struct loader *l, struct config **cfg, struct poller **p,
 	l->cfg = NULL;
 	if (ncfg == NULL) {
 		log_error("keeping the running configuration");
+		snapshot_store_reloaded(store, 0);
 		poller_conf_failed(*p, &l->errs);
 		config_errors_free(&l->errs);
 		return;
@@ -292,8 +297,10 @@ reload_apply(struct loader *l, struct config **cfg, struct poller **p,
 	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {
 		log_error("%s; keeping the running configuration", err);
 		config_free(ncfg);
+		snapshot_store_reloaded(store, 0);	/* the next poll shows it */
 		return;
 	}
+	snapshot_store_reloaded(store, 1);
 	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
 		log_warnx("a new listen address takes effect at restart");
 	/* Prompt whatever the servers do (poll/poll.h); then the new poller
@@ -457,6 +464,7 @@ main(int argc, char **argv)
 	}
 	if (snapshot_store_init(&store) == -1)
 		fatalx("out of memory");
+	snapshot_store_reloaded(&store, 1);	/* the configuration it runs */
 	if (a.check_config) {
 		/* The keys were read with the configuration: nothing to build. */
 		char err[256];

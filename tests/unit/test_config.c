@@ -1391,6 +1391,39 @@ test_conf_failure_alone(void **state)
 	config_errors_free(&e);
 }
 
+/*
+ * Issue 21 item 7: a discovered pool has the range cap of a YAML pool
+ * (every range is a request when it resolves), refused with
+ * FILE:LINE:COLUMN (test_conf_failure_alone has item 9's case).
+ */
+static void
+test_discovered_limits(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024], *conf, *o;
+	struct config_errors e;
+	struct config *cfg;
+	size_t i;
+
+	assert_non_null(conf = malloc(64 + (CONFIG_RANGES_MAX + 1) * 48));
+	o = conf + sprintf(conf, "subnet 10.88.0.0 netmask 255.255.0.0 {\n"
+	    "  pool {\n");
+	for (i = 0; i <= CONFIG_RANGES_MAX; i++)
+		o += sprintf(o, "    range 10.88.%zu.%zu 10.88.%zu.%zu;\n",
+		    i / 200, i % 200 + 1, i / 200, i % 200 + 1);
+	sprintf(o, "  }\n}\n");
+	put_file(t, "many.conf", conf, 0644, dpath, sizeof(dpath));
+	free(conf);
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "many.conf:2:3: the pool has 4097 "
+	    "ranges; at most 4096 are watched per pool"));
+	config_errors_free(&e);
+
+}
+
 int
 main(void)
 {
@@ -1421,6 +1454,8 @@ main(void)
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test_setup_teardown(test_conf_failure_alone,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_discovered_limits,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
 		    tmp_teardown),
