@@ -15,6 +15,8 @@
 # Needs no root, no lab and no port.
 set -u
 cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD		# lib.sh's finish asks whether it is a TSan build
 PY=/usr/bin/python3
 PAGES="deploy/man/dhcpd_exporter.8 deploy/man/dhcpd_exporter.yml.5
 deploy/man/omapictl.1 deploy/man/omapi.3"
