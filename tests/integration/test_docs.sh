@@ -9,9 +9,10 @@
 #    heading, a family left out of the table, or a suite left out.
 # Needs no root, no lab and no port.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD		# lib.sh's finish asks whether it is a TSan build
+# shellcheck disable=SC2034 # lib.sh reads it: is this a TSan build?
+BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 CHECK=$PWD/tests/integration/check_docs.py
 tmp=$(mktemp -d /tmp/dxdocs.XXXXXX)
@@ -26,8 +27,10 @@ fake_tree() {
 	rm -rf "$tmp/t"
 	mkdir -p "$tmp/t/doc" "$tmp/t/src/exporter/metrics" "$tmp/t/tests/integration"
 	printf '# Guide\n\n## Part two\n' >"$tmp/t/doc/guide.md"
+	# shellcheck disable=SC2016 # backticks are Markdown here
 	printf '# R\n\n[g](doc/guide.md#part-two)\n\n| `dhcpd_up` | x |\n' >"$tmp/t/README.md"
 	printf 'static const char *f = "dhcpd_up";\n' >"$tmp/t/src/exporter/metrics/render.c"
+	# shellcheck disable=SC2016
 	printf '# Tests\n\n| `test_a.sh` | a |\n' >"$tmp/t/tests/README.md"
 	: >"$tmp/t/tests/integration/test_a.sh"
 	[ -n "${1:-}" ] && sed -i "$1" "$tmp/t/README.md" "$tmp/t/tests/README.md" \

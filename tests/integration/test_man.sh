@@ -14,9 +14,10 @@
 #    in full; here, that the Makefile names each page).
 # Needs no root, no lab and no port.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD		# lib.sh's finish asks whether it is a TSan build
+# shellcheck disable=SC2034 # lib.sh reads it: is this a TSan build?
+BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 PAGES="deploy/man/dhcpd_exporter.8 deploy/man/dhcpd_exporter.yml.5
 deploy/man/omapictl.1 deploy/man/omapi.3"
