@@ -13,6 +13,8 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 # the fault and hostile-server tests (and /usr/bin/time, the peak RSS
 # test_config.sh reports),
 PACKAGES_FAULT="gdb time"
+# the clock test (libfaketime steps the exporter's wall clock),
+PACKAGES_CLOCK="faketime"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks;
 # mandoc: test_man.sh lints the manual pages with mandoc -T lint),
 PACKAGES_DEPLOY="chromium systemd man-db strace mandoc"
@@ -21,7 +23,7 @@ PACKAGES_DEPLOY="chromium systemd man-db strace mandoc"
 PACKAGES_CLIENTS="kea-admin"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_CLOCK $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do
