@@ -12,7 +12,7 @@
 #                      under valgrind
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
-#   make demo          the README's demo (root): dhcpd, perfdhcp clients filling a
+#   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
 
@@ -218,7 +218,8 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libomapi
-# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages, the example configuration (never over a configuration of yours),
+# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages
+# (dhcpd_exporter(8), dhcpd_exporter.yml(5), omapictl(1)), the example configuration (never over a configuration of yours),
 # the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
 # unit.  make uninstall removes them and leaves your configuration and keys.
 PREFIX		?= /usr/local
@@ -239,10 +240,12 @@ UNIT		= dhcpd_exporter.service
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
@@ -267,6 +270,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
 		$(DESTDIR)$(MANDIR)/man1/omapictl.1 \
 		$(DESTDIR)$(MANDIR)/man8/dhcpd_exporter.8 \
+		$(DESTDIR)$(MANDIR)/man5/dhcpd_exporter.yml.5 \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
 		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \

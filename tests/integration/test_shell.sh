@@ -6,7 +6,7 @@
 #
 # For each script: omshell runs it, the server's state is read back and
 # undone, omapictl shell runs it, and the two must print the same standard
-# output (line for line, prompts included, modulo what the README lists as
+# output (line for line, prompts included, modulo what deploy/doc/omapictl.md lists as
 # deliberate differences), leave the server in the same state, and
 # omapictl must exit non-zero with "omapictl: LINE: ..." on stderr exactly
 # when a command failed.  VALGRIND=1 runs omapictl under valgrind.
