@@ -10,6 +10,8 @@
 #                      ThreadSanitizer (in build-tsan/); any report fails
 #   make valgrind      the unit tests, then every integration suite with omapictl
 #                      under valgrind
+#   make layers        no include or call circle in a folder, and the
+#                      exporter's stages layered (tests/check_includes.sh)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
 #   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
@@ -61,7 +63,7 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
+.PHONY: all check deps unit integration asan tsan valgrind layers tidy fuzz bench demo clean install \
 	programs-and-tests
 
 all: $(PROGRAMS) $(LIBS_OMAPI)
@@ -143,6 +145,7 @@ integration: all
 # ThreadSanitizer.
 check: deps
 	$(MAKE) -j$(NPROC) programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) SKIP="$(RELEASE_ONLY) $(TSAN_ONLY) $(PRELOAD_SUITES)" asan
 	@BUILD=$(BUILD) TESTS="$(RELEASE_ONLY)" tests/integration/run.sh \
@@ -200,6 +203,9 @@ tsan:
 valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
+
+layers: programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
 
 tidy:
 	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
