@@ -4,11 +4,17 @@
  * strings; strings are double-quoted with \t \r \n \b \OOO \xHH escapes
  * and any other escaped byte standing for itself; names and numbers are
  * runs of [A-Za-z0-9_-]; every other byte is a token of its own.  Lines
- * and columns count from 1, a column being a byte.
+ * and columns count from 1, a column being a byte.  Public for other
+ * readers of ISC's files (dhcpdconf_lex.h: src/leases/); the parser's side
+ * of the tokens is tokens.c.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "dhcpdconf_lex.h"
 

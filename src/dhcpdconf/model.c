@@ -57,6 +57,34 @@ dcf_ip_text(uint32_t ip, char out[16])
 	}
 }
 
+/* A shared network named name (owned from here on), or NONE. */
+size_t
+dcf_add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
+    int implicit)
+{
+	struct dhcpdconf *c = p->c;
+	struct dhcpdconf_shared *s;
+	size_t n = c->nshared;
+
+	if (name == NULL || dcf_grow(&c->shared, &p->capshared, n + 1,
+	    sizeof(*c->shared)) == -1 || dcf_grow(&p->ws, &p->capws, n + 1,
+	    sizeof(*p->ws)) == -1) {
+		free(name);
+		dcf_nomem(p, t);
+		return DHCPDCONF_NONE;
+	}
+	s = &c->shared[n];
+	s->name = name;
+	s->implicit = implicit;
+	s->peer = DHCPDCONF_NONE;
+	s->where = dcf_where(p, t);
+	p->ws[n].first = p->ws[n].last = DHCPDCONF_NONE;
+	p->ws[n].nsubnets = 0;
+	p->ws[n].v6 = 0;
+	c->nshared++;
+	return n;
+}
+
 /* Free a parsed file and everything it owns; NULL is fine. */
 void
 dhcpdconf_free(struct dhcpdconf *c)

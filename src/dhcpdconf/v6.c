@@ -91,17 +91,21 @@ v6_addr(struct dcf_parser *p, uint8_t addr[16], int *plen, int may_lack,
 	return 0;
 }
 
-/* subnet6 PREFIX/LEN { ... }, in shared network `shared` or its own. */
+/*
+ * The head of subnet6 PREFIX/LEN { ...: the subnet6, in the shared network
+ * of up when that is a shared-network, else in one of its own.  *ctx and
+ * *brace are for reading its statements.
+ */
 int
-dcf_subnet6_parse(struct dcf_parser *p, const struct dcf_ctx *up,
-    const struct dcf_token *kw, size_t shared)
+dcf_subnet6_open(struct dcf_parser *p, const struct dcf_ctx *up,
+    const struct dcf_token *kw, struct dcf_ctx *ctx, struct dcf_token *brace)
 {
-	struct dcf_ctx ctx = *up;
 	struct dhcpdconf *c = p->c;
 	struct dhcpdconf_subnet6 *sn;
-	struct dcf_token first, brace;
+	struct dcf_token first;
 	char a[INET6_ADDRSTRLEN];
 	uint8_t net[16];
+	size_t shared;
 	int plen;
 
 	if (v6_addr(p, net, &plen, 0, &first) == -1)
@@ -113,7 +117,7 @@ dcf_subnet6_parse(struct dcf_parser *p, const struct dcf_ctx *up,
 	}
 	if (dcf_expect_ch(p, '{', "'{'") == -1)
 		return -1;
-	brace = p->lx->tok;
+	*brace = p->lx->tok;
 	if (dcf_grow(&c->subnets6, &p->capsubnets6, c->nsubnets6 + 1,
 	    sizeof(*c->subnets6)) == -1)
 		return dcf_nomem(p, kw);
@@ -124,6 +128,7 @@ dcf_subnet6_parse(struct dcf_parser *p, const struct dcf_ctx *up,
 	inet_ntop(AF_INET6, net, a, sizeof(a));
 	snprintf(sn->cidr, sizeof(sn->cidr), "%s/%d", a, plen);
 	sn->where = dcf_where(p, kw);
+	shared = up->kind == K_SHARED ? up->shared : DHCPDCONF_NONE;
 	if (shared == DHCPDCONF_NONE) {
 		shared = dcf_add_shared(p, kw, strdup(sn->cidr), 1);
 		if (shared == DHCPDCONF_NONE)
@@ -131,28 +136,13 @@ dcf_subnet6_parse(struct dcf_parser *p, const struct dcf_ctx *up,
 		p->ws[shared].v6 = 1;
 	}
 	sn->shared = shared;
-	ctx.kind = K_SUBNET6;
-	ctx.shared = shared;
-	ctx.subnet = c->nsubnets6++;
-	ctx.pool = DHCPDCONF_NONE;
-	ctx.included = 0;
-	return dcf_stmts(p, &ctx, &brace);
-}
-
-/* pool6 { ... } inside a subnet6: its range6 and prefix6 are the subnet6's. */
-int
-dcf_pool6_parse(struct dcf_parser *p, const struct dcf_ctx *up,
-    const struct dcf_token *kw)
-{
-	struct dcf_ctx ctx = *up;
-	struct dcf_token brace;
-
-	if (dcf_expect_ch(p, '{', "'{'") == -1)
-		return -1;
-	brace = p->lx->tok;
-	ctx.kind = K_POOL6;
-	ctx.included = 0;
-	return dcf_stmts(p, &ctx, &brace);
+	*ctx = *up;
+	ctx->kind = K_SUBNET6;
+	ctx->shared = shared;
+	ctx->subnet = c->nsubnets6++;
+	ctx->pool = DHCPDCONF_NONE;
+	ctx->included = 0;
+	return 0;
 }
 
 static void

@@ -98,6 +98,8 @@ const struct leases_entry *leases_find(const struct leases *,
 const struct leases_peer *leases_peers(const struct leases *, size_t *n);
 size_t		 leases_server_duid(const struct leases *, const uint8_t **);
 void		 leases_stats(const struct leases *, struct leases_stats *);
+
+/* state.c */
 int		 leases_state_at(const struct leases_entry *, time_t now);
 const char	*leases_state_name(int state);
 
