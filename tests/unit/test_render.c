@@ -335,6 +335,94 @@ test_zeros_included(void **state)
 	snapshot_release(s);
 }
 
+/*
+ * DHCPv6 pools and the leases file: each kind in its families, the
+ * temporary range6 with type="temporary", a /64's size as a float, the
+ * four states, nothing before the file was read.
+ */
+static void
+test_dhcpv6(void **state)
+{
+	static const char *const want[] = {
+	    "dhcpd6_pool_addresses{server=\"s\",pool=\"a-b\","
+	    "shared_network=\"n\"} 18446744073709551616\n",
+	    "dhcpd6_pool_addresses{server=\"s\",pool=\"p/80\","
+	    "shared_network=\"n\",type=\"temporary\"} 281474976710656\n",
+	    "dhcpd6_pool_leases{server=\"s\",pool=\"a-b\","
+	    "shared_network=\"n\",state=\"active\"} 7\n",
+	    "dhcpd6_pool_leases{server=\"s\",pool=\"a-b\","
+	    "shared_network=\"n\",state=\"abandoned\"} 1\n",
+	    "dhcpd6_pool_leases{server=\"s\",pool=\"p/80\","
+	    "shared_network=\"n\",type=\"temporary\",state=\"released\"} 0\n",
+	    "dhcpd6_prefix_pool_prefixes{server=\"s\",pool=\"x-y/56\","
+	    "shared_network=\"n\",prefix_length=\"56\"} 256\n",
+	    "dhcpd6_prefix_pool_leases{server=\"s\",pool=\"x-y/56\","
+	    "shared_network=\"n\",state=\"expired\"} 3\n",
+	    "dhcpd6_pool_active_leases_expiring{server=\"s\",pool=\"x-y/56\","
+	    "shared_network=\"n\",within_seconds=\"3600\"} 2\n",
+	    "dhcpd6_pool_last_client_transaction_timestamp_seconds{server="
+	    "\"s\",pool=\"a-b\",shared_network=\"n\"} 1796623200\n",
+	    "dhcpd_exporter_leases_file_last_read_timestamp_seconds{server="
+	    "\"s\"} 1796623201.5\n",
+	    "dhcpd_exporter_leases_file_read_errors_total{server=\"s\"} 2\n",
+	    "dhcpd_exporter_leases_file_bytes_read_total{server=\"s\"} 4096\n",
+	};
+	struct snapshot *s;
+	struct snapshot_server *sv;
+	char *text;
+	size_t i;
+
+	assert_non_null(s = snapshot_new("1", "c"));
+	assert_non_null(sv = snapshot_add_server(s, "s"));
+	sv->has_leases_file = 1;
+	sv->leases_read = 1796623201.5;
+	sv->leases_errors = 2;
+	sv->leases_bytes = 4096;
+	assert_int_equal(snapshot_server_set_pools6(sv, 4), 0);
+	assert_int_equal(snapshot_pool6_set_names(&sv->pools6[0], "a-b", "n"),
+	    0);
+	assert_int_equal(snapshot_pool6_set_names(&sv->pools6[1], "p/80",
+	    "n"), 0);
+	assert_int_equal(snapshot_pool6_set_names(&sv->pools6[2], "x-y/56",
+	    "n"), 0);
+	assert_int_equal(snapshot_pool6_set_names(&sv->pools6[3], "unread",
+	    "n"), 0);
+	/* a name that is not UTF-8 is refused, as every label value */
+	assert_int_equal(snapshot_pool6_set_names(&sv->pools6[3], "\xff",
+	    "n"), -1);
+	sv->pools6[0].size = 18446744073709551616.0;
+	sv->pools6[0].known = 1;
+	sv->pools6[0].states[2] = 7;
+	sv->pools6[0].states[5] = 1;
+	sv->pools6[0].last_cltt = 1796623200;
+	sv->pools6[1].kind = SNAPSHOT_TA;
+	sv->pools6[1].size = 281474976710656.0;
+	sv->pools6[1].known = 1;
+	sv->pools6[2].kind = SNAPSHOT_PD;
+	sv->pools6[2].plen = 56;
+	sv->pools6[2].size = 256;
+	sv->pools6[2].known = 1;
+	sv->pools6[2].states[3] = 3;
+	sv->pools6[2].expiring[2] = 2;
+	sv->pools6[3].size = 10;
+	text = render_to_string(s);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strstr(text, want[i]) == NULL)
+			fail_msg("missing: %s", want[i]);
+	/* a prefix pool has no address series, an address pool no prefix */
+	assert_null(strstr(text, "dhcpd6_pool_addresses{server=\"s\","
+	    "pool=\"x-y/56\""));
+	assert_null(strstr(text, "dhcpd6_prefix_pool_leases{server=\"s\","
+	    "pool=\"a-b\""));
+	/* states: the four DHCPv6 has, not free, reset or backup */
+	assert_null(strstr(text, "dhcpd6_pool_leases{server=\"s\",pool=\"a-b\","
+	    "shared_network=\"n\",state=\"free\""));
+	/* not read yet: no series */
+	assert_null(strstr(text, "unread"));
+	free(text);
+	snapshot_release(s);
+}
+
 /* The buffer's maximum is a hard limit: exact size fits, one less fails. */
 static void
 test_max_enforced(void **state)
@@ -751,6 +839,7 @@ main(void)
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_reason_map),
 		cmocka_unit_test(test_promtool),
+		cmocka_unit_test(test_dhcpv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

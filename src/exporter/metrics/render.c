@@ -693,7 +693,8 @@ render_pool6(struct render_ctx *c, enum render_fid f,
 	case F6_ADDRS:
 		if (pd)
 			return 0;
-		render_fmt_double(val, sizeof(val), p->size);
+		/* a whole number: every digit, so 2^64 reads back exact */
+		snprintf(val, sizeof(val), "%.0f", p->size);
 		return render_sample(c, l, n, val);
 	case F6_PD_PREFIXES:
 		if (!pd)
@@ -701,7 +702,7 @@ render_pool6(struct render_ctx *c, enum render_fid f,
 		snprintf(plen, sizeof(plen), "%u", p->plen);
 		l[n].name = "prefix_length";
 		l[n].value = plen;
-		render_fmt_double(val, sizeof(val), p->size);
+		snprintf(val, sizeof(val), "%.0f", p->size);
 		return render_sample(c, l, n + 1, val);
 	case F6_LEASES:
 	case F6_PD_LEASES:

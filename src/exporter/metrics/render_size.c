@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dhcpdconf.h"
 #include "metrics.h"
 
 /*
@@ -42,8 +43,14 @@
  * snapshots (a scrape of it can be that large), up to this.
  */
 #define BODY_HARD_MAX		(512ull * 1024 * 1024)
-/* 14 per-server families, 5 reasons */
-#define BODY_SERVER_SERIES	19
+/* 17 per-server families (3 of them the leases file's), 5 reasons */
+#define BODY_SERVER_SERIES	22
+/*
+ * A DHCPv6 pool (leases_file with a dhcpd6.conf): size, 4 states, 5
+ * expiring, last client transaction; type="temporary" at most.
+ */
+#define BODY_POOL6_SERIES	11
+#define BODY_POOL6_TYPE		sizeof(",type=\"temporary\"")
 #define BODY_RANGE_TEXT		32	/* "255.255.255.255-255.255.255.255," */
 #define BODY_RANGE_MORE		32	/* ",+N more" */
 /*
@@ -98,6 +105,13 @@ body_server(const struct config_server *srv)
 		    BODY_RANGE_MORE + (pl->nranges < SNAPSHOT_RANGES_SHOWN ?
 		    pl->nranges : SNAPSHOT_RANGES_SHOWN) * BODY_RANGE_TEXT;
 	}
+	for (i = 0; srv->leases_file != NULL && srv->dconf != NULL &&
+	    i < srv->dconf->nranges6; i++)
+		total += BODY_POOL6_SERIES * (BODY_SERIES_FIXED + sl +
+		    body_label("pool", srv->dconf->ranges6[i].name) +
+		    body_label("shared_network", srv->dconf->shared[
+		    srv->dconf->ranges6[i].shared].name) + BODY_POOL6_TYPE +
+		    BODY_OWN_LABEL);
 	for (i = 0; i < srv->nhosts; i++)
 		total += 2 * (BODY_SERIES_FIXED + sl + body_label("host",
 		    srv->hosts[i].label)) + BODY_HOST_INFO_EXTRA;
