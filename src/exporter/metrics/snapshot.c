@@ -241,9 +241,18 @@ int
 snapshot_pool6_set_names(struct snapshot_pool6 *p, const char *name,
     const char *shared_network)
 {
-	if ((p->name = snapshot_strdup(name)) == NULL ||
-	    (p->shared_network = snapshot_strdup(shared_network)) == NULL)
+	char *n, *sn;
+
+	if ((n = snapshot_strdup(name)) == NULL)
 		return -1;
+	if ((sn = snapshot_strdup(shared_network)) == NULL) {
+		free(n);
+		return -1;
+	}
+	free(p->name);
+	free(p->shared_network);
+	p->name = n;
+	p->shared_network = sn;
 	return 0;
 }
 
