@@ -37,7 +37,9 @@ v6_get(const uint8_t a[16])
 static u128
 v6_mask(unsigned len)
 {
-	return len == 0 ? 0 : ~(u128)0 << (128 - len);
+	if (len == 0)
+		return 0;
+	return len >= 128 ? ~(u128)0 : ~(u128)0 << (128 - len);
 }
 
 /*
@@ -104,9 +106,9 @@ dcf_subnet6_open(struct dcf_parser *p, const struct dcf_ctx *up,
 	struct dhcpdconf_subnet6 *sn;
 	struct dcf_token first;
 	char a[INET6_ADDRSTRLEN];
-	uint8_t net[16];
+	uint8_t net[16] = { 0 };
 	size_t shared;
-	int plen;
+	int plen = 128;
 
 	if (v6_addr(p, net, &plen, 0, &first) == -1)
 		return -1;
@@ -196,9 +198,9 @@ dcf_range6_parse(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	struct dhcpdconf_range6 r;
 	struct dcf_token first, t, hi;
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	uint8_t low[16], high[16];
+	uint8_t low[16] = { 0 }, high[16] = { 0 };
 	u128 lo, up;
-	int plen;
+	int plen = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = DHCPDCONF_NA;
@@ -252,7 +254,7 @@ dcf_prefix6_parse(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	struct dhcpdconf_range6 r;
 	struct dcf_token first, hi;
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	int plen2;
+	int plen2 = -1;
 	long len;
 	u128 lo, up, m;
 
