@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "config/config_int.h"
+#include "dhcpdconf.h"
 #include "metrics/metrics.h"
 #include "worst_snapshot.h"
 
@@ -1274,6 +1275,49 @@ test_example_conf(void **state)
 }
 
 /*
+ * Issue 23: leases_file; with dhcpd_conf, no address is needed (nothing
+ * over OMAPI), but what needs OMAPI is refused; the size estimate counts
+ * the DHCPv6 pools.
+ */
+static void
+test_leases_file(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024];
+	const struct config_server *s;
+	struct config *cfg;
+	struct snapshot *snap;
+
+	put_file(t, "dhcpd6.conf", "subnet6 2001:db8::/64 {\n"
+	    "  range6 2001:db8::100 2001:db8::1ff;\n"
+	    "  prefix6 2001:db8:1:: 2001:db8:1:ff00:: /56;\n}\n", 0644, dpath,
+	    sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), "servers:\n  - name: six\n"
+	    "    dhcpd_conf: %s\n    leases_file: /var/lib/dhcp/dhcpd6.leases\n",
+	    dpath);
+	cfg = must_load(yaml);
+	s = &cfg->servers[0];
+	assert_null(s->address);
+	assert_string_equal(s->leases_file, "/var/lib/dhcp/dhcpd6.leases");
+	assert_int_equal(s->dconf->nranges6, 2);
+	assert_true(render_body_max(cfg) > 2 * 11 * 64);
+	assert_non_null(snap = worst_snapshot(cfg));
+	snapshot_release(snap);
+	config_free(cfg);
+
+	snprintf(yaml, sizeof(yaml), "servers:\n  - name: six\n"
+	    "    dhcpd_conf: %s\n    leases_file: /x\n"
+	    "    hosts: [{ name: h }]\n", dpath);
+	EXPECT(yaml, "t.yml:5:12: 'hosts' asks dhcpd over OMAPI: it needs an "
+	    "'address'");
+	snprintf(yaml, sizeof(yaml), "servers:\n  - name: six\n"
+	    "    dhcpd_conf: %s\n", dpath);
+	EXPECT(yaml, "t.yml:2:5: server needs an 'address' (where dhcpd's "
+	    "omapi-port listens), or 'dhcpd_conf' and 'leases_file' to read "
+	    "the counts from its files");
+}
+
+/*
  * Issue 13: a server's peers and classes are one list each, from the
  * YAML, the pools' failover_peer and dhcpd.conf (classes only with a
  * lease limit), each name once; the size estimate counts their series.
@@ -1464,6 +1508,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_discovered_limits,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_leases_file, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test(test_example_conf),
 	};
