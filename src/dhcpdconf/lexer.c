@@ -213,23 +213,21 @@ lex_string(struct dcf_lexer *lx, struct dcf_token *t)
 static int
 lex_word(struct dcf_lexer *lx, struct dcf_token *t, int c)
 {
-	size_t n = 0;
+	const unsigned char *b = lx->buf;
+	size_t start = lx->pos - 1, end = lx->pos, n;
 	int all = lex_class[c];
-	unsigned char b;
 
-	lx->text[n++] = (char)c;
-	/* a name never holds a newline: the column moves with it */
-	while (lx->pos < lx->len &&
-	    (lex_class[b = lx->buf[lx->pos]] & C_NAME) != 0) {
-		if (n + 1 >= sizeof(lx->text))
-			return lex_error(lx, t->line, t->column,
-			    "name longer than 8191 bytes");
-		all &= lex_class[b];
-		lx->text[n++] = (char)b;
-		lx->pos++;
-		lx->column++;
-	}
+	/* the run first, then one copy; a name never holds a newline: the
+	 * column moves with it */
+	while (end < lx->len && (lex_class[b[end]] & C_NAME) != 0)
+		all &= lex_class[b[end++]];
+	if ((n = end - start) >= sizeof(lx->text))
+		return lex_error(lx, t->line, t->column,
+		    "name longer than 8191 bytes");
+	memcpy(lx->text, b + start, n);
 	lx->text[n] = '\0';
+	lx->column += (unsigned)(end - lx->pos);
+	lx->pos = end;
 	t->len = n;
 	if (n == 1 && c == '-') {
 		t->type = DCF_CHAR;
