@@ -145,6 +145,7 @@ int	 dcf_range6_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
 int	 dcf_prefix6_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
+int	 dcf_ranges6_sort(struct dcf_parser *);
 
 /* peer.c */
 int	 dcf_failover_parse(struct dcf_parser *, const struct dcf_ctx *,

@@ -179,6 +179,7 @@ struct dhcpdconf {
 	size_t			 nsubnets6;
 	struct dhcpdconf_range6	*ranges6;	/* in declaration order */
 	size_t			 nranges6;
+	size_t			*by_first6;	/* by kind, plen, first */
 };
 
 struct dhcpdconf_opts {

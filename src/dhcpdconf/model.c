@@ -106,6 +106,7 @@ dhcpdconf_free(struct dhcpdconf *c)
 		free(c->classes[i].name);
 	free(c->subnets6);
 	free(c->ranges6);
+	free(c->by_first6);
 	free(c->name);
 	free(c->files);
 	free(c->shared);

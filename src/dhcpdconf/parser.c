@@ -695,6 +695,8 @@ parse_pass(struct dcf_parser *p, const char *name, const char *path,
 		rv = dcf_pools_finish(p);
 	if (rv == 0)
 		rv = dcf_ranges_sort(p);
+	if (rv == 0)
+		rv = dcf_ranges6_sort(p);
 	parser_free(p);
 	return rv;
 }

@@ -290,26 +290,75 @@ dcf_prefix6_parse(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	return v6_add(p, ctx, kw, &r);
 }
 
+/* Order: kind, then delegated length, then first address. */
+static int
+range6_cmp(const void *va, const void *vb, void *arg)
+{
+	const struct dhcpdconf_range6 *v = arg;
+	const struct dhcpdconf_range6 *a = &v[*(const size_t *)va];
+	const struct dhcpdconf_range6 *b = &v[*(const size_t *)vb];
+	int d;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((d = memcmp(a->first, b->first, 16)) != 0)
+		return d;
+	return a < b ? -1 : a > b;
+}
+
+/* The index by_first6, for dhcpdconf_find_range6's binary search. */
+int
+dcf_ranges6_sort(struct dcf_parser *p)
+{
+	struct dhcpdconf *c = p->c;
+	size_t i;
+
+	if ((c->by_first6 = calloc(c->nranges6 + 1, sizeof(size_t))) ==
+	    NULL) {
+		snprintf(p->err, p->errlen, "%s: out of memory", c->name);
+		return -1;
+	}
+	for (i = 0; i < c->nranges6; i++)
+		c->by_first6[i] = i;
+	qsort_r(c->by_first6, c->nranges6, sizeof(size_t), range6_cmp,
+	    c->ranges6);
+	return 0;
+}
+
 /*
  * The range6 or prefix6 of kind (an ia-na address: DHCPDCONF_NA, ia-ta:
  * TA, ia-pd: PD) that holds addr, or NONE: dhcpd places a lease in a pool
  * of its own type (mdb6.c find_ipv6_pool).  A prefix belongs to a prefix6
- * of its length whose span holds its start.
+ * of its length whose span holds its start.  A binary search over
+ * by_first6 for the last one of that kind and length starting at or
+ * before addr, then back over the earlier ones (range6 may overlap).
  */
 size_t
 dhcpdconf_find_range6(const struct dhcpdconf *c, enum dhcpdconf_kind6 kind,
     const uint8_t addr[16], unsigned plen)
 {
 	const struct dhcpdconf_range6 *r;
-	size_t i;
+	size_t lo = 0, hi = c->nranges6, mid;
 
-	for (i = 0; i < c->nranges6; i++) {
-		r = &c->ranges6[i];
-		if (r->kind != kind || (kind == DHCPDCONF_PD && r->plen != plen))
-			continue;
-		if (memcmp(addr, r->first, 16) >= 0 &&
-		    memcmp(addr, r->last, 16) <= 0)
-			return i;
+	if (kind != DHCPDCONF_PD)
+		plen = 128;
+	while (lo < hi) {		/* first index ordered after addr */
+		mid = lo + (hi - lo) / 2;
+		r = &c->ranges6[c->by_first6[mid]];
+		if (r->kind < kind || (r->kind == kind && (r->plen < plen ||
+		    (r->plen == plen && memcmp(r->first, addr, 16) <= 0))))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo-- > 0) {
+		r = &c->ranges6[c->by_first6[lo]];
+		if (r->kind != kind || r->plen != plen)
+			break;
+		if (memcmp(addr, r->last, 16) <= 0)
+			return c->by_first6[lo];
 	}
 	return DHCPDCONF_NONE;
 }

@@ -57,6 +57,19 @@ check(const struct dhcpdconf *c)
 		    !(c->ranges6[i].size >= 1.0) || c->ranges6[i].plen == 0 ||
 		    c->ranges6[i].plen > 128)
 			abort();
+	/* each one's ends are found, in a range of its kind holding them */
+	for (i = 0; i < c->nranges6; i++) {
+		const struct dhcpdconf_range6 *r6 = &c->ranges6[i], *f;
+		size_t k = dhcpdconf_find_range6(c, r6->kind, r6->last,
+		    r6->plen);
+
+		if (k >= c->nranges6)
+			abort();
+		f = &c->ranges6[k];
+		if (f->kind != r6->kind || memcmp(f->first, r6->last, 16) > 0 ||
+		    memcmp(f->last, r6->last, 16) < 0)
+			abort();
+	}
 }
 
 int
