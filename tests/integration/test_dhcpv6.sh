@@ -13,7 +13,11 @@
 #    status page's DHCPv6 table;
 #  - new clients appear within two polls;
 #  - a dhcpd restart, which rewrites the file (a new inode), changes no
-#    count, and the exporter reads the new file whole.
+#    count, and the exporter reads the new file whole;
+#  - a real Prometheus with the shipped rules: the DHCPv6 recorded series
+#    (free addresses and prefixes, thresholds, the file's allowed age)
+#    equal what the counts say, and every query of the dashboard's DHCPv6
+#    section returns data.
 # Needs root. BUILD selects the binaries.
 set -u
 cd "$(dirname "$0")/../.."
@@ -21,15 +25,17 @@ BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD
 PY=/usr/bin/python3
 PORT=19520
+PROM_PORT=19523
 POLL=1
 SNS=leases6s$$
 CNS=leases6c$$
 lab=$(mktemp -d /tmp/dxv6.XXXXXX)
 exporter_pid=
-dhcpd_pid=
+prom_pid=
 
 . tests/integration/lib.sh
 cleanup() {
+	[ -n "$prom_pid" ] && { kill "$prom_pid"; wait "$prom_pid"; } 2>/dev/null
 	[ -n "$exporter_pid" ] &&
 		{ kill -9 "$exporter_pid"; wait "$exporter_pid"; } 2>/dev/null
 	[ -f "$lab/dhcpd.pid" ] && kill "$(cat "$lab/dhcpd.pid")" 2>/dev/null
@@ -235,4 +241,72 @@ reread() {
 	[ "$(bytes_all)" -gt "$(stat -c %s "$lab/dhcpd6.leases")" ]
 }
 check "the new file was read whole" reread
+
+# A real Prometheus with the shipped rules, scraping the exporter.
+cat >"$lab/prometheus.yml" <<EOF
+global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s }
+rule_files: [ "$PWD/deploy/prometheus/dhcpd_exporter.rules.yml" ]
+scrape_configs:
+  - job_name: dhcpd_exporter
+    static_configs: [ { targets: [ "127.0.0.1:$PORT" ] } ]
+EOF
+ip netns exec "$SNS" prometheus --config.file="$lab/prometheus.yml" \
+	--storage.tsdb.path="$lab/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT" \
+	>"$lab/prometheus.log" 2>&1 &
+prom_pid=$!
+# The value of an instant query (its first series), or nothing.
+query() {
+	ip netns exec "$SNS" curl -sf --max-time 5 -G \
+		--data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" |
+		"$PY" -c 'import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")'
+}
+recorded() {
+	for _ in $(seq 1 100); do
+		[ -n "$(query 'dhcpd6_prefix_pool:free_prefixes')" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "Prometheus records the DHCPv6 series" recorded
+count() {
+	independent | awk -v p="$1" -v s="$2" '$1 == p && $2 == s { n = $3 } END { print n + 0 }'
+}
+free6=$((256 - $(count "$R6" active) - $(count "$R6" abandoned)))
+freep=$((256 - $(count "$P6" active) - $(count "$P6" abandoned)))
+check "dhcpd6_pool:free_addresses = size - active - abandoned ($free6)" test \
+	"$(query "dhcpd6_pool:free_addresses{pool=\"$R6\"}")" = "$free6"
+check "dhcpd6_prefix_pool:free_prefixes = prefixes - active - abandoned ($freep)" \
+	test "$(query "dhcpd6_prefix_pool:free_prefixes{pool=\"$P6\"}")" = "$freep"
+check "the range6's count threshold: the IPv4 rule's, 10 for 256 addresses" test \
+	"$(query "dhcpd6_pool:free_addresses_threshold{pool=\"$R6\"}")" = 10
+check "the prefix6's count threshold: 10 for 256 prefixes" test \
+	"$(query "dhcpd6_prefix_pool:free_prefixes_threshold{pool=\"$P6\"}")" = 10
+check "the leases file may go 300 s unread" test \
+	"$(query 'dhcpd_leases_file:max_age_seconds_threshold{server="six"}')" = 300
+check "no DHCPv6 or leases-file alert on a healthy server" test -z \
+	"$(query 'ALERTS{alertname=~"Dhcpd6.*|DhcpdLeasesFileStale"}')"
+# Every query of the dashboard's DHCPv6 section, with every server.
+dashboard_v6() {
+	local q bad=0
+	while IFS= read -r q; do
+		if [ -z "$(query "$q")" ]; then
+			echo "  no data: $q"
+			bad=1
+		fi
+	done < <("$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+on = False
+for p in d["panels"]:
+    if p["type"] == "row":
+        on = p["title"].startswith("DHCPv6")
+        continue
+    if on:
+        for t in p.get("targets", []):
+            print(t["expr"].replace("$server", ".*"))' dashboards/dhcpd.json)
+	return $bad
+}
+check "every query of the dashboard's DHCPv6 section returns data" dashboard_v6
 finish test_dhcpv6
+
