@@ -20,7 +20,7 @@
 
 
 static const char golden_text[] =
-"# HELP dhcpd_up Whether the last poll of the dhcpd server over OMAPI succeeded (1) or not (0).\n"
+"# HELP dhcpd_up Whether the last poll of the dhcpd server over OMAPI succeeded (1) or not (0); for a server without an address, whether its leases file was read.\n"
 "# TYPE dhcpd_up gauge\n"
 "dhcpd_up{server=\"dhcp1\"} 1\n"
 "dhcpd_up{server=\"dhcp2\"} 0\n"

@@ -63,7 +63,8 @@ _Static_assert(F_FO_LBMS - F_FO_MCLT == SNAPSHOT_FO_LBMS,
 static const struct render_family render_families[F_NFAM] = {
 	[F_UP] = { "dhcpd_up", "gauge",
 	    "Whether the last poll of the dhcpd server over OMAPI succeeded "
-	    "(1) or not (0)." },
+	    "(1) or not (0); for a server without an address, whether its "
+	    "leases file was read." },
 	[F_POOL_INFO] = { "dhcpd_pool_info", "gauge",
 	    "A pool the exporter watches, with its shared network (from "
 	    "dhcpd.conf) and its ranges; always 1." },
