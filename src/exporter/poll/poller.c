@@ -63,6 +63,10 @@ struct poller {
 	struct server_result	*pub;
 	struct conf_reads	*pub_conf;
 	uint64_t		*pub_seen;	/* per server: handed[] taken */
+	uint64_t		*pub_built;	/* per server: pub_seen[] in prev */
+	struct snapshot		*prev;		/* the last one built (a ref):
+						 * unchanged servers' parts
+						 * are shared from it */
 	pthread_t		 publisher;
 	int			 publisher_started;
 	struct worker		*workers;
@@ -145,7 +149,8 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 	    (p->conf = calloc(n, sizeof(*p->conf))) == NULL ||
 	    (p->pub_conf = calloc(n, sizeof(*p->pub_conf))) == NULL ||
 	    (p->handed = calloc(n, sizeof(*p->handed))) == NULL ||
-	    (p->pub_seen = calloc(n, sizeof(*p->pub_seen))) == NULL)
+	    (p->pub_seen = calloc(n, sizeof(*p->pub_seen))) == NULL ||
+	    (p->pub_built = calloc(n, sizeof(*p->pub_built))) == NULL)
 		goto nomem;
 	if ((p->cancel_fd = cancel_fd_new()) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -198,6 +203,8 @@ poller_free(struct poller *p)
 	free(p->pub_conf);
 	free(p->handed);
 	free(p->pub_seen);
+	free(p->pub_built);
+	snapshot_release(p->prev);
 	free(p);
 }
 
@@ -225,13 +232,16 @@ publisher_take(struct poller *p)
 
 /*
  * Without the mutex: build a snapshot of the publisher's copies and
- * publish it.  Workers hand over meanwhile without waiting on it.
+ * publish it.  Workers hand over meanwhile without waiting on it.  A
+ * server whose copy is the one the last snapshot was built from is not
+ * built again: its part is shared, so a rebuild costs what changed.
  */
 static void
 publisher_build(struct poller *p, uint64_t seq)
 {
 	struct snapshot *snap;
 	size_t i;
+	int rc;
 
 	if ((snap = snapshot_new(EXPORTER_VERSION, EXPORTER_COMMIT)) == NULL) {
 		log_warnx("cannot build a snapshot: out of memory");
@@ -239,13 +249,23 @@ publisher_build(struct poller *p, uint64_t seq)
 	}
 	snap->body_max = p->body_max;
 	snap->seq = seq;
-	for (i = 0; i < p->nservers; i++)
-		if (publish_server(snap, &p->cfg->servers[i], &p->pub[i],
-		    &p->pub_conf[i]) == -1) {
+	for (i = 0; i < p->nservers; i++) {
+		if (p->prev != NULL && p->pub_built[i] == p->pub_seen[i])
+			rc = snapshot_share_server(snap, p->prev->servers[i]);
+		else
+			rc = publish_server(snap, &p->cfg->servers[i],
+			    &p->pub[i], &p->pub_conf[i]);
+		if (rc == -1) {
 			log_warn("cannot build a snapshot");
 			snapshot_release(snap);
+			snapshot_release(p->prev);	/* build all next time */
+			p->prev = NULL;
 			return;
 		}
+	}
+	memcpy(p->pub_built, p->pub_seen, p->nservers * sizeof(*p->pub_built));
+	snapshot_release(p->prev);
+	p->prev = snapshot_ref(snap);
 	snapshot_store_publish(p->store, snap);
 }
 
