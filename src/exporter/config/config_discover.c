@@ -268,11 +268,8 @@ config_discover(struct yparse *p, const struct ynode *m,
 		return;
 	}
 	srv->dconf_loaded = (double)time(NULL);
-	if (discover_pools(p, srv->dconf, &found, &n) == -1) {
-		/* a pool past the range cap: this file's, as below */
-		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
+	if (discover_pools(p, srv->dconf, &found, &n) == -1)
 		return;
-	}
 	for (i = 0; i < srv->npools; i++)
 		if (name_discovered(p, yaml_pools->kids[i], &srv->pools[i],
 		    found, n, srv->dhcpd_conf) == -1)
@@ -283,8 +280,6 @@ config_discover(struct yparse *p, const struct ynode *m,
 			yerrn(p, v, "%s declares %zu pools; at most %d are "
 			    "watched per server", srv->dhcpd_conf, n,
 			    CONFIG_POOLS_MAX);
-		/* this file's pools are what the configuration cannot take */
-		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		pools_free(found, n);
 		return;
 	}
