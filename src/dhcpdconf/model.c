@@ -66,6 +66,10 @@ dcf_add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
 	struct dhcpdconf_shared *s;
 	size_t n = c->nshared;
 
+	if (!implicit && dcf_decl(p, t) == -1) {	/* a lone subnet's: its */
+		free(name);
+		return DHCPDCONF_NONE;
+	}
 	if (name == NULL || dcf_grow(&c->shared, &p->capshared, n + 1,
 	    sizeof(*c->shared)) == -1 || dcf_grow(&p->ws, &p->capws, n + 1,
 	    sizeof(*p->ws)) == -1) {

@@ -117,7 +117,7 @@ dcf_subnet6_open(struct dcf_parser *p, const struct dcf_ctx *up,
 		return dcf_perr(p, &first, "subnet6 %s/%d: bad subnet "
 		    "number/prefix length combination", a, plen);
 	}
-	if (dcf_expect_ch(p, '{', "'{'") == -1)
+	if (dcf_expect_ch(p, '{', "'{'") == -1 || dcf_decl(p, kw) == -1)
 		return -1;
 	*brace = p->lx->tok;
 	if (dcf_grow(&c->subnets6, &p->capsubnets6, c->nsubnets6 + 1,
@@ -161,6 +161,8 @@ v6_add(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	struct dhcpdconf *c = p->c;
 	struct dhcpdconf_range6 *n;
 
+	if (dcf_decl(p, kw) == -1)
+		return -1;
 	if (dcf_grow(&c->ranges6, &p->capranges6, c->nranges6 + 1,
 	    sizeof(*c->ranges6)) == -1)
 		return dcf_nomem(p, kw);
