@@ -22,6 +22,9 @@ OPT	?= -O2 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
 	  -Wno-unused-parameter
+# The one version number: --version of both programs, libomapi's file name
+# and libomapi.pc, the man pages' headers (filled in by make install) and
+# the Debian package's version (make deb).  `make -s version` prints it.
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -226,16 +229,26 @@ SYSTEMDUNITDIR	?= /lib/systemd/system
 INSTALL		?= install
 PROM_FILES	= $(wildcard deploy/prometheus/*.yml)
 UNIT		= dhcpd_exporter.service
+# The configuration's manual, once it exists.
+MAN5		= $(wildcard deploy/man/dhcpd_exporter.yml.5)
 
-.PHONY: uninstall
+.PHONY: uninstall version
+
+version:
+	@echo $(VERSION)
+
+# A man page with the version of this build in its .TH line.
+MAN_VERSION	= sed 's/"dhcpd_exporter [0-9][0-9.]*"/"dhcpd_exporter $(VERSION)"/'
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
-	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
+	for m in omapictl.1 dhcpd_exporter.8 omapi.3 $(notdir $(MAN5)); do \
+		$(MAN_VERSION) deploy/man/$$m >$(BUILD)/$$m || exit 1; done
+	$(INSTALL) -m 0644 $(BUILD)/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
 	$(INSTALL) -m 0644 conf/dhcpd-omapi.conf $(DESTDIR)$(DOCDIR)/
@@ -253,7 +266,14 @@ install: all
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
 	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 $(BUILD)/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+ifneq ($(MAN5),)
+	$(INSTALL) -d -m 0755 $(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
+endif
+	@# Without DESTDIR this is the live system: the dynamic linker's cache
+	@# must know libomapi.so.0 before any program can load it.
+	$(if $(DESTDIR),,ldconfig)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
@@ -265,7 +285,9 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT) \
 		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
 		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
-		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
+		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3 \
+		$(DESTDIR)$(MANDIR)/man5/dhcpd_exporter.yml.5
+	$(if $(DESTDIR),,ldconfig)
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
