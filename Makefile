@@ -12,6 +12,7 @@
 #                      under valgrind
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make deb           Debian packages in build/deb/ (deploy/debian/)
 #   make demo          the README's demo (root): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
@@ -232,7 +233,7 @@ UNIT		= dhcpd_exporter.service
 # The configuration's manual, once it exists.
 MAN5		= $(wildcard deploy/man/dhcpd_exporter.yml.5)
 
-.PHONY: uninstall version
+.PHONY: uninstall version deb
 
 version:
 	@echo $(VERSION)
@@ -290,6 +291,26 @@ uninstall:
 	$(if $(DESTDIR),,ldconfig)
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
+
+# make deb: the Debian packages (prometheus-dhcpd-exporter, omapictl,
+# libomapi0, libomapi-dev) in build/deb/, built by dpkg-buildpackage and
+# debhelper (tests/deps.sh) in a copy of this tree with deploy/debian as its
+# debian/; the changelog is written from VERSION and the commit.
+DEB_TREE	= build/deb/prometheus-dhcpd-exporter-$(VERSION)
+DEB_DATE	:= $(shell git log -1 --format=%aD 2>/dev/null || date -R)
+
+deb:
+	rm -rf build/deb
+	mkdir -p $(DEB_TREE)
+	tar -cf - --exclude='./build*' --exclude=./.git . | tar -C $(DEB_TREE) -xf -
+	cp -a deploy/debian $(DEB_TREE)/debian
+	printf '%s\n' "prometheus-dhcpd-exporter ($(VERSION)) unstable; urgency=medium" "" \
+		"  * Built by make deb from commit $(COMMIT)." "" \
+		" -- $$(sed -n 's/^Maintainer: //p' deploy/debian/control)  $(DEB_DATE)" \
+		>$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && DEB_COMMIT=$(COMMIT) dpkg-buildpackage -us -uc -b -j$(NPROC)
+	rm -rf $(DEB_TREE)
+	@ls build/deb/*.deb
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
 	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \

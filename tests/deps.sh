@@ -18,9 +18,13 @@ PACKAGES_DEPLOY="chromium systemd man-db strace"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
 # failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"
-# and the benchmarks (make bench).
+# the benchmarks (make bench),
 PACKAGES_BENCH="wrk prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH"
+# and the Debian packages (make deb, lintian; debootstrap for the fresh root
+# test_deb.sh installs them into).
+PACKAGES_DEB="debhelper dpkg-dev fakeroot lintian debootstrap"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH
+$PACKAGES_DEB"
 
 missing=""
 for p in $PACKAGES; do
