@@ -111,7 +111,8 @@ struct dcf_parser {
 	struct dcf_wshared	*ws;
 	size_t			 capws;
 	size_t			 capfiles, capshared, capsubnets, capranges;
-	size_t			 cappeers, capclasses;
+	size_t			 cappeers, capclasses, capkeys;
+	mode_t			 mode;		/* of the file being read */
 };
 
 /* lexer.c */
@@ -166,5 +167,11 @@ int	 dcf_ranges_sort(struct dcf_parser *);
 int	 dcf_failover_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
 int	 dcf_class_parse(struct dcf_parser *, const struct dcf_token *kw);
+
+/* omapi.c */
+int	 dcf_omapi_port(struct dcf_parser *, const struct dcf_token *kw);
+int	 dcf_omapi_key(struct dcf_parser *, const struct dcf_token *kw);
+int	 dcf_key_parse(struct dcf_parser *, const struct dcf_token *kw);
+void	 dcf_key_free(struct dhcpdconf_key *);
 
 #endif /* DCF_INT_H */

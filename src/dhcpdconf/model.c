@@ -76,6 +76,10 @@ dhcpdconf_free(struct dhcpdconf *c)
 	}
 	for (i = 0; i < c->nclasses; i++)
 		free(c->classes[i].name);
+	for (i = 0; i < c->nkeys; i++)
+		dcf_key_free(&c->keys[i]);
+	free(c->keys);
+	free(c->omapi_key);
 	free(c->name);
 	free(c->files);
 	free(c->shared);
@@ -146,4 +150,30 @@ dhcpdconf_find_range(const struct dhcpdconf *c, uint32_t ip)
 			return c->by_first[mid];
 	}
 	return DHCPDCONF_NONE;
+}
+
+/*
+ * The systemd credential that stands for path into out (see
+ * dhcpdconf_opts.credentials): 0, or -1 when there is none to try.
+ */
+int
+dhcpdconf_cred_path(const char *credentials, const char *path, char *out,
+    size_t outlen)
+{
+	size_t n, i;
+	int w;
+
+	if (credentials == NULL || path[0] != '/')
+		return -1;
+	w = snprintf(out, outlen, "%s/", credentials);
+	if (w < 0 || (size_t)w >= outlen)
+		return -1;
+	n = (size_t)w;
+	for (i = 1; path[i] != '\0'; i++) {
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = path[i] == '/' ? '_' : path[i];
+	}
+	out[n] = '\0';
+	return 0;
 }

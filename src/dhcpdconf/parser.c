@@ -515,6 +515,12 @@ parse_decl(struct dcf_parser *p, const struct dcf_ctx *ctx,
 		    "and the outer scope") : dcf_failover_parse(p, ctx, t);
 	if (dcf_tok_is(t, "class"))
 		return dcf_class_parse(p, t);
+	if (dcf_tok_is(t, "omapi-port"))
+		return dcf_omapi_port(p, t);
+	if (dcf_tok_is(t, "omapi-key"))
+		return dcf_omapi_key(p, t);
+	if (dcf_tok_is(t, "key"))
+		return dcf_key_parse(p, t);
 	*done = 0;
 	return 0;
 }
@@ -602,6 +608,7 @@ parse_text(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	p->depth--;
 	p->lx = up;
 	p->file = upfile;
+	explicit_bzero(lx, sizeof(*lx));	/* its last token may be a secret */
 	free(lx);
 	return rv;
 }
@@ -668,6 +675,47 @@ read_file(int fd, const struct stat *st, char **buf, size_t *len)
 	return 0;
 }
 
+/*
+ * Open path and stat it into st: the file itself, or when that is refused
+ * (EACCES) its credential copy, with st the original's (its mode is the
+ * one the secrecy rule judges, its times the ones reloads watch).  A file
+ * whose original cannot be stat'ed gets a mode that no rule accepts.
+ */
+static int
+open_file(const struct dcf_parser *p, const char *path, struct stat *st)
+{
+	struct stat orig;
+	char cred[PATH_MAX];
+	int fd, copy = 0, saved;
+
+	/* O_NONBLOCK: a FIFO must not hang us before read_file refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1 && errno == EACCES &&
+	    dhcpdconf_cred_path(p->opts->credentials, path, cred,
+	    sizeof(cred)) == 0) {
+		fd = open(cred, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd == -1)
+			errno = EACCES;		/* the original's error */
+		copy = 1;
+	}
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (copy && S_ISREG(st->st_mode)) {
+		if (stat(path, &orig) == 0 && S_ISREG(orig.st_mode)) {
+			orig.st_size = st->st_size;
+			*st = orig;
+		} else
+			st->st_mode = S_IFREG | 07777;
+	}
+	return fd;
+}
+
 /* Open, note and parse one file; at is the include (NULL: the top). */
 static int
 parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
@@ -677,12 +725,11 @@ parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	struct stat st;
 	char *buf = NULL, q[300];
 	size_t len;
+	mode_t upmode = p->mode;
 	int fd, rv;
 
-	/* O_NONBLOCK: a FIFO must not hang us before read_file refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd == -1 || fstat(fd, &st) == -1 ||
-	    read_file(fd, &st, &buf, &len) == -1) {
+	fd = open_file(p, path, &st);
+	if (fd == -1 || read_file(fd, &st, &buf, &len) == -1) {
 		rv = errno;
 		if (fd != -1)
 			close(fd);
@@ -697,11 +744,15 @@ parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	}
 	close(fd);
 	if ((name = note_file(p, path, &st)) == NULL) {
+		explicit_bzero(buf, len);
 		free(buf);
 		snprintf(p->err, p->errlen, "%s: out of memory", path);
 		return -1;
 	}
+	p->mode = st.st_mode;
 	rv = parse_text(p, ctx, name, buf, len);
+	p->mode = upmode;
+	explicit_bzero(buf, len);	/* it may hold a key's secret */
 	free(buf);
 	return rv;
 }
@@ -745,6 +796,7 @@ parse_run(struct dhcpdconf **out, const char *name, const char *path,
 		return -1;
 	}
 	p.file = p.c->name;
+	p.c->omapi_port = -1;
 	if (path != NULL)
 		rv = parse_file(&p, &root, path, NULL);
 	else

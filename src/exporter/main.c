@@ -129,20 +129,52 @@ log_errors(const char *path, struct config_errors *errs)
 	config_errors_free(errs);
 }
 
-/* Load and check the configuration; every problem is logged. */
+/*
+ * A server whose dhcpd.conf has no omapi-port: dhcpd serves no OMAPI, so
+ * dhcpd_up stays 0 until the file gets these lines (one log line each).
+ */
+static void
+log_no_omapi(const struct config *cfg)
+{
+	const struct config_server *s;
+	size_t i;
+
+	for (i = 0; i < cfg->nservers; i++) {
+		s = &cfg->servers[i];
+		if (s->no_omapi)
+			log_warnx("server %s: %s has no omapi-port, so dhcpd "
+			    "serves no OMAPI: add `omapi-port 7911;`, "
+			    "`omapi-key omapi_key;` and `include "
+			    "\"/etc/dhcp/omapi.key\";` (a file of mode 0600 "
+			    "with `key omapi_key { algorithm hmac-sha256; "
+			    "secret \"...\"; };`, see dhcpd-omapi.conf) to it "
+			    "and restart dhcpd", s->name, s->dhcpd_conf);
+	}
+}
+
+/*
+ * Load and check the configuration; every problem is logged.  check_only:
+ * --check-config, where a key only the systemd unit can read is a note.
+ */
 static struct config *
-load_config(const char *path)
+load_config(const char *path, int check_only)
 {
 	struct config_errors errs;
 	struct config *cfg = NULL;
+	size_t i;
 
 	memset(&errs, 0, sizeof(errs));
+	errs.check_only = check_only;
 	if (config_load(path, &cfg, &errs) == 0 &&
 	    render_check_size(cfg, &errs) == -1) {
 		config_free(cfg);
 		cfg = NULL;
 	}
+	for (i = 0; i < errs.nnote; i++)
+		log_warnx("%s (not checked)", errs.note[i]);
 	log_errors(path, &errs);
+	if (cfg != NULL)
+		log_no_omapi(cfg);
 	return cfg;
 }
 
@@ -235,7 +267,7 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	char err[256];
 
 	log_info("reloading %s", path);
-	if ((ncfg = load_config(path)) == NULL) {
+	if ((ncfg = load_config(path, 0)) == NULL) {
 		log_error("keeping the running configuration");
 		poller_conf_failed(*p);
 		return;
@@ -378,7 +410,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(level);
-	if ((cfg = load_config(a.config_file)) == NULL)
+	if ((cfg = load_config(a.config_file, a.check_config)) == NULL)
 		return 2;
 	if (load_web_config(a.web_config_file, &web) == -1) {
 		config_free(cfg);

@@ -50,7 +50,7 @@ check(const struct dhcpdconf *c)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dhcpdconf_opts opts = { NULL, 1 };
+	struct dhcpdconf_opts opts = { .no_include = 1 };
 	struct dhcpdconf *c = NULL;
 	char err[DHCPDCONF_ERRLEN];
 

@@ -84,6 +84,9 @@ expected="/usr/bin/dhcpd_exporter 755
 /usr/include/omapi.h 644
 /usr/lib/pkgconfig/libomapi.pc 644
 /usr/share/man/man3/omapi.3 644"
+# the configuration's manual, once it is in the tree
+[ -e deploy/man/dhcpd_exporter.yml.5 ] && expected="$expected
+/usr/share/man/man5/dhcpd_exporter.yml.5 644"
 for f in deploy/prometheus/*.yml; do
 	expected="$expected
 /usr/share/dhcpd_exporter/$(basename "$f") 644"

@@ -540,12 +540,13 @@ void
 poller_conf_failed(struct poller *p)
 {
 	const struct config_server *cs;
-	struct dhcpdconf_opts o = { "/", 0 };
+	struct dhcpdconf_opts o;
 	struct dhcpdconf *dc;
 	char err[DHCPDCONF_ERRLEN];
 	size_t i;
 	int failing;
 
+	config_dhcpdconf_opts(&o);
 	for (i = 0; i < p->nservers; i++) {
 		cs = &p->cfg->servers[i];
 		if (cs->dhcpd_conf == NULL)
