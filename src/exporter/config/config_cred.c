@@ -4,7 +4,8 @@
  * and the configuration names the copy, /run/credentials/UNIT/ID, which
  * exists only while the unit runs.  Run by hand (no $CREDENTIALS_DIRECTORY
  * set), the exporter reads what the unit would read: SOURCE, found in the
- * unit's files as systemd reads them.
+ * unit's files as systemd reads them (for a folder, LoadCredential=ID:DIR,
+ * the credential ID_FILE is DIR/FILE).
  *
  * The other way round, inside the unit: a key file the service may not
  * open is read from its copy in $CREDENTIALS_DIRECTORY, named after its
@@ -57,6 +58,11 @@ scan_unit_file(const char *file, const char *id, char *src, size_t srclen)
 		if (colon != NULL && (size_t)(colon - v) == idlen &&
 		    strncmp(v, id, idlen) == 0)
 			snprintf(src, srclen, "%s", colon + 1);
+		else if (colon != NULL && (size_t)(colon - v) < idlen &&
+		    strncmp(v, id, (size_t)(colon - v)) == 0 &&
+		    id[colon - v] == '_')	/* a folder: ID_FILE */
+			snprintf(src, srclen, "%s/%s", colon + 1,
+			    id + (colon - v) + 1);
 		else if (colon == NULL && strcmp(v, id) == 0)
 			src[0] = '\0';	/* from the credential store: none here */
 	}
