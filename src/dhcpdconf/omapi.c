@@ -30,6 +30,13 @@ parse_key_name(struct dcf_parser *p, const char *what, char *out,
 	if (t.type == DCF_STRING) {
 		if (t.len == 0 || t.len >= outlen)
 			return dcf_expected(p, &t, what);
+		/* it goes into messages and OMAPI: printable, no quotes */
+		for (n = 0; n < t.len; n++)
+			if (t.text[n] <= ' ' || t.text[n] > '~' ||
+			    t.text[n] == '"' || t.text[n] == '\\')
+				return dcf_perr(p, &t, "%s may hold only "
+				    "printable characters, no space or quote",
+				    what);
 		memcpy(out, t.text, t.len + 1);
 		return 0;
 	}
