@@ -14,6 +14,8 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 # the fault and hostile-server tests (and /usr/bin/time, the peak RSS
 # test_config.sh reports),
 PACKAGES_FAULT="gdb time"
+# the clock test (libfaketime steps the exporter's wall clock),
+PACKAGES_CLOCK="faketime"
 # Prometheus, Grafana and deployment (status page screenshot, unit checks),
 PACKAGES_DEPLOY="chromium systemd man-db strace"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
@@ -26,7 +28,7 @@ PACKAGES_BENCH="wrk prometheus-node-exporter"
 PACKAGES_DEB="debhelper dpkg-dev fakeroot lintian debootstrap"
 PACKAGES_BUILD="build-essential pkg-config libssl-dev libmicrohttpd-dev libyaml-dev
 zlib1g-dev libcrypt-dev libgnutls28-dev"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_CLOCK $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH
 $PACKAGES_DEB"
 # `tests/deps.sh deb`: only what `make deb` needs (the install guide's step).
 [ "${1:-}" = deb ] && PACKAGES="$PACKAGES_BUILD $PACKAGES_DEB"

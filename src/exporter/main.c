@@ -126,7 +126,6 @@ log_errors(const char *path, struct config_errors *errs)
 		log_error("%s", errs->msg[i]);
 	if (errs->lost)
 		log_error("%s: %zu more errors not shown", path, errs->lost);
-	config_errors_free(errs);
 }
 
 /*
@@ -153,26 +152,25 @@ log_no_omapi(const struct config *cfg)
 }
 
 /*
- * Load and check the configuration; every problem is logged.  check_only:
- * --check-config, where a key only the systemd unit can read is a note.
+ * Load and check the configuration into a new struct config; every problem
+ * is logged, and stays in errs (zeroed by the caller, who frees it) with
+ * the verdict on each dhcpd.conf.  errs->check_only (--check-config): a
+ * key that only the systemd unit can read is a note, not an error.
  */
 static struct config *
-load_config(const char *path, int check_only)
+load_config(const char *path, struct config_errors *errs)
 {
-	struct config_errors errs;
 	struct config *cfg = NULL;
 	size_t i;
 
-	memset(&errs, 0, sizeof(errs));
-	errs.check_only = check_only;
-	if (config_load(path, &cfg, &errs) == 0 &&
-	    render_check_size(cfg, &errs) == -1) {
+	if (config_load(path, &cfg, errs) == 0 &&
+	    render_check_size(cfg, errs) == -1) {
 		config_free(cfg);
 		cfg = NULL;
 	}
-	for (i = 0; i < errs.nnote; i++)
-		log_warnx("%s (not checked)", errs.note[i]);
-	log_errors(path, &errs);
+	for (i = 0; i < errs->nnote; i++)
+		log_warnx("%s (not checked)", errs->note[i]);
+	log_errors(path, errs);
 	if (cfg != NULL)
 		log_no_omapi(cfg);
 	return cfg;
@@ -192,6 +190,7 @@ load_web_config(const char *path, struct webconfig **out)
 	if (webconfig_load(path, out, &errs) == -1)
 		rv = -1;
 	log_errors(path, &errs);
+	config_errors_free(&errs);
 	if (rv == 0 && (*out)->nusers > 0 && !(*out)->tls)
 		log_warnx("%s: basic auth without tls_server_config sends "
 		    "passwords in the clear", path);
@@ -262,16 +261,20 @@ static void
 reload(const char *path, struct config **cfg, struct poller **p,
     struct snapshot_store *store)
 {
+	struct config_errors verdict;
 	struct config *ncfg;
 	struct poller *np;
 	char err[256];
 
 	log_info("reloading %s", path);
-	if ((ncfg = load_config(path, 0)) == NULL) {
+	memset(&verdict, 0, sizeof(verdict));
+	if ((ncfg = load_config(path, &verdict)) == NULL) {
 		log_error("keeping the running configuration");
-		poller_conf_failed(*p);
+		poller_conf_failed(*p, &verdict);
+		config_errors_free(&verdict);
 		return;
 	}
+	config_errors_free(&verdict);
 	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {
 		log_error("%s; keeping the running configuration", err);
 		config_free(ncfg);
@@ -281,7 +284,7 @@ reload(const char *path, struct config **cfg, struct poller **p,
 		log_warnx("a new listen address takes effect at restart");
 	/* Prompt whatever the servers do (poll/poll.h); then the new poller
 	 * takes over every unchanged server's results and counters. */
-	poller_stop(*p);
+	poller_pause(*p);
 	poller_adopt(np, *p);
 	poller_free(*p);
 	config_free(*cfg);
@@ -395,6 +398,7 @@ serve(const char *path, struct config *cfg, struct web_state *ws,
 int
 main(int argc, char **argv)
 {
+	struct config_errors errs;
 	struct snapshot_store store;
 	struct web_state ws;
 	struct webconfig *web;
@@ -410,7 +414,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(level);
-	if ((cfg = load_config(a.config_file, a.check_config)) == NULL)
+	memset(&errs, 0, sizeof(errs));
+	errs.check_only = a.check_config;
+	cfg = load_config(a.config_file, &errs);
+	config_errors_free(&errs);
+	if (cfg == NULL)
 		return 2;
 	if (load_web_config(a.web_config_file, &web) == -1) {
 		config_free(cfg);

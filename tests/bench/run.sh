@@ -346,6 +346,9 @@ for i in 1 2 3; do
 done
 grep -E "avg delay|max delay|drops ratio" "$OUT"/g7_*.txt
 
+step "9. a fleet of 80 real dhcpds of 50 pools, against 20 of them"
+BUILD=$BUILD OUT=$OUT tests/bench/fleet.sh 20 80 || die "fleet: servers not up"
+
 step "summary"
 $PY tests/bench/summary.py "$OUT" | tee "$BUILD/bench-summary.txt"
 exit "${PIPESTATUS[0]}"

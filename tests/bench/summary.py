@@ -320,6 +320,27 @@ def goal8():
                                    p["dhcpd_t_cpu_s"] / p["ours_cpu_s"]))
 
 
+def goal9():
+    f = load("g9_fleet.json")
+    ratio = f["large_cpu_s"] / f["small_cpu_s"] if f["small_cpu_s"] else 0
+    row("9", "fleet of real dhcpds, %d pools each, 1 s poll: exporter CPU "
+        "at %d servers against %d (%d s)" % (f["pools"], f["large"],
+                                              f["small"], f["seconds"]),
+        "%.3f s (%d up)" % (f["large_cpu_s"], f["large_up"]),
+        "<= 5x", "%d servers %.3f s" % (f["small"], f["small_cpu_s"]),
+        "%.2fx" % ratio,
+        yes(0 < ratio <= 5 and f["large_up"] == f["large"] and
+            f["small_up"] == f["small"]))
+    row("9", "exporter RSS at %d servers x %d pools" % (f["large"],
+                                                         f["pools"]),
+        "%.1f MiB (peak %.1f)" % (f["large_rss_kib"] / 1024,
+                                  f["large_hwm_kib"] / 1024),
+        "<= 24 MiB", "%d servers %.1f MiB" % (f["small"],
+                                              f["small_rss_kib"] / 1024),
+        "%.2fx" % (f["large_rss_kib"] / f["small_rss_kib"]),
+        yes(f["large_hwm_kib"] <= 24 * 1024))
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -347,7 +368,7 @@ def machine():
 
 
 def main():
-    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8):
+    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8, goal9):
         try:
             g()
         except (OSError, KeyError, ValueError, AttributeError) as e:

@@ -228,6 +228,7 @@ config_discover(struct yparse *p, const struct ynode *m,
 	if (dhcpdconf_load(&srv->dconf, srv->dhcpd_conf, &o, err,
 	    sizeof(err)) == -1) {
 		config_errors_add(p->errs, err);	/* FILE:LINE:COLUMN */
+		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		p->nerr++;
 		return;
 	}
@@ -247,6 +248,8 @@ config_discover(struct yparse *p, const struct ynode *m,
 			yerrn(p, v, "%s declares %zu pools; at most %d are "
 			    "watched per server", srv->dhcpd_conf, n,
 			    CONFIG_POOLS_MAX);
+		/* this file's pools are what the configuration cannot take */
+		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		pools_free(found, n);
 		return;
 	}

@@ -182,6 +182,9 @@ struct leasetab {
 };
 
 struct snapshot_server {
+	atomic_uint		  refs;		/* snapshots that hold it: an
+						 * unchanged server's part is
+						 * shared, not built again */
 	char			 *name;
 	int			  up;
 	int			  sweep_enabled;
@@ -231,6 +234,8 @@ struct snapshot {
 	double			  created;	/* epoch s */
 	size_t			  body_max;	/* its /metrics at most (from the
 						 * configuration); 0: the default */
+	uint64_t		  seq;		/* its publisher's order: the
+						 * store never takes an older */
 	char			 *version;
 	char			 *commit;
 	struct snapshot_server	**servers;
@@ -266,6 +271,8 @@ double		 snapshot_now(void);
 struct snapshot	*snapshot_new(const char *version, const char *commit);
 struct snapshot	*snapshot_ref(struct snapshot *);
 void		 snapshot_release(struct snapshot *);
+int		 snapshot_share_server(struct snapshot *,
+		    struct snapshot_server *);
 struct snapshot_server *snapshot_add_server(struct snapshot *,
 		    const char *name);
 struct snapshot_pool *snapshot_server_add_pool(struct snapshot_server *,

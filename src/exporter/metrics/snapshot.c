@@ -183,11 +183,14 @@ snapshot_host_free(struct snapshot_host *h)
 	free(h);
 }
 
+/* Drop one snapshot's hold on a server's part; the last one frees it. */
 static void
-snapshot_server_free(struct snapshot_server *sv)
+snapshot_server_release(struct snapshot_server *sv)
 {
 	size_t i;
 
+	if (atomic_fetch_sub(&sv->refs, 1) != 1)
+		return;
 	for (i = 0; i < sv->npools; i++)
 		snapshot_pool_free(sv->pools[i]);
 	for (i = 0; i < sv->nhosts; i++)
@@ -221,7 +224,7 @@ snapshot_release(struct snapshot *s)
 	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	for (i = 0; i < s->nservers; i++)
-		snapshot_server_free(s->servers[i]);
+		snapshot_server_release(s->servers[i]);
 	free(s->servers);
 	omapi_buf_free(&s->text);
 	omapi_buf_free(&s->gz);
@@ -246,8 +249,24 @@ snapshot_add_server(struct snapshot *s, const char *name)
 		free(sv);
 		return NULL;
 	}
+	atomic_init(&sv->refs, 1);
 	s->servers[s->nservers++] = sv;
 	return sv;
+}
+
+/*
+ * Append a server's part that another snapshot holds (its publisher found
+ * the server unchanged): both hold it, read-only, until both are released.
+ */
+int
+snapshot_share_server(struct snapshot *s, struct snapshot_server *sv)
+{
+	if (snapshot_grow(&s->servers, s->nservers, &s->servercap,
+	    CONFIG_SERVERS_MAX) == -1)
+		return -1;
+	atomic_fetch_add(&sv->refs, 1);
+	s->servers[s->nservers++] = sv;
+	return 0;
 }
 
 /* Append a pool to a server: no counters and no sweep data yet. */
@@ -474,8 +493,10 @@ snapshot_store_destroy(struct snapshot_store *st)
 }
 
 /*
- * Make s the current snapshot.  The store takes over the caller's
- * reference: after the call the caller must not touch s.
+ * Make s the current snapshot, unless the one in place has a higher seq
+ * (built from newer results: it stays, and s is dropped).  The store
+ * takes over the caller's reference: after the call the caller must not
+ * touch s.
  */
 void
 snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
@@ -484,6 +505,12 @@ snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
 
 	pthread_mutex_lock(&st->mtx);
 	old = st->cur;
+	if (old != NULL && s->seq < old->seq) {
+		/* built from older results than the one in place */
+		pthread_mutex_unlock(&st->mtx);
+		snapshot_release(s);
+		return;
+	}
 	st->cur = s;
 	st->generation++;
 	pthread_mutex_unlock(&st->mtx);

@@ -157,8 +157,18 @@ struct server {
 	uint64_t		 conf_seen;	/* dhcpd.conf files as last seen */
 	uint8_t			*peer_logged;	/* per peer: "not found" */
 	uint8_t			*class_logged;	/* per class: "not found" */
+	uint64_t		 conf_hash;	/* their contents when loaded */
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
+
+	/*
+	 * The schedule, in poll_clock() seconds (CLOCK_MONOTONIC: a step
+	 * of the wall clock moves no poll).  A reload carries it over, so
+	 * a SIGHUP neither brings a poll forward nor restarts a sweep.
+	 */
+	int			 scheduled;	/* next_* are set */
+	double			 next_poll;
+	double			 next_sweep;
 
 	struct poll_scratch	 scratch;
 	struct sweeper		 sweep;
@@ -166,6 +176,7 @@ struct server {
 };
 
 /* ---- server.c ---- */
+double	 poll_clock(void);
 int	 server_init(struct server *, const struct config_server *,
 	    int cancel_fd, char *err, size_t errlen);
 void	 server_free(struct server *);
@@ -210,6 +221,7 @@ int	 sweeper_start(struct sweeper *, double now);
 int	 sweeper_slice(struct sweeper *, struct omapi_conn *const *, size_t n,
 	    int64_t deadline_us, int *done, struct omapi_error *);
 void	 sweeper_abort(struct sweeper *);
+void	 sweeper_adopt(struct sweeper *, struct sweeper *old);
 
 /* ---- sweeprate.c: DHCP comes first ---- */
 void	 sweeprate_new_sweep(struct sweeper *);

@@ -5,9 +5,12 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dhcpdconf.h"
 #include "log.h"
@@ -121,16 +124,68 @@ conf_fingerprint(const struct dhcpdconf *dc, int live)
 	return h;
 }
 
+/* FNV-1a of n bytes, continuing from h. */
+static uint64_t
+fnv1a(uint64_t h, const unsigned char *b, size_t n)
+{
+	while (n-- > 0) {
+		h ^= *b++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * A hash of what the dhcpd.conf files hold now, each read whole (at most
+ * DHCPDCONF_MAX_BYTES, as the parser reads them); a file that cannot be
+ * read adds its errno, so that it counts as a change.
+ */
+static uint64_t
+conf_content_hash(const struct dhcpdconf *dc)
+{
+	unsigned char buf[65536];
+	uint64_t h = 14695981039346656037ULL, total;
+	size_t i;
+	ssize_t r;
+	int fd;
+
+	for (i = 0; i < dc->nfiles; i++) {
+		h = fnv1a(h, (const unsigned char *)dc->files[i].path,
+		    strlen(dc->files[i].path) + 1);
+		if ((fd = open(dc->files[i].path, O_RDONLY | O_NONBLOCK |
+		    O_CLOEXEC)) == -1) {
+			h = fnv1a(h, (const unsigned char *)&errno,
+			    sizeof(errno));
+			continue;
+		}
+		total = 0;
+		while ((r = read(fd, buf, sizeof(buf))) > 0 &&
+		    (total += (uint64_t)r) <= DHCPDCONF_MAX_BYTES)
+			h = fnv1a(h, buf, (size_t)r);
+		close(fd);
+	}
+	return h;
+}
+
+/* Monotonic seconds, for schedules, backoff and durations. */
+double
+poll_clock(void)
+{
+	return (double)omapi_now_us() / 1e6;
+}
+
 /*
  * Whether the server's dhcpd.conf (or an include) changed since it was
  * read and since this was last answered 1: checked every poll, so an
  * edit is picked up without a signal, and a file that keeps failing to
- * parse is tried once per change, not once per poll.
+ * parse is tried once per change, not once per poll.  A change is one of
+ * content: a tool that only touches the file (a new mtime, the same
+ * bytes) costs one read of it, not a reload.
  */
 int
 server_conf_changed(struct server *s)
 {
-	uint64_t now;
+	uint64_t now, content;
 
 	if (s->cfg->dconf == NULL)
 		return 0;
@@ -138,6 +193,10 @@ server_conf_changed(struct server *s)
 	if (now == s->conf_seen)
 		return 0;
 	s->conf_seen = now;
+	content = conf_content_hash(s->cfg->dconf);
+	if (content == s->conf_hash)
+		return 0;
+	s->conf_hash = content;
 	return 1;
 }
 
@@ -149,8 +208,13 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	s->cfg = cfg;
 	s->cancel_fd = cancel_fd;
 	s->key = cfg->key.loaded;	/* read with the config, owned by it */
-	if (cfg->dconf != NULL)
+	/* The contents as loaded: hashed now only when the files are as
+	 * they were read (else 0, so that the next poll reloads). */
+	if (cfg->dconf != NULL) {
 		s->conf_seen = conf_fingerprint(cfg->dconf, 0);
+		if (conf_fingerprint(cfg->dconf, 1) == s->conf_seen)
+			s->conf_hash = conf_content_hash(cfg->dconf);
+	}
 	if (server_result_alloc(&s->res, cfg) == -1 ||
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||

@@ -91,6 +91,34 @@ sweeper_start(struct sweeper *s, double now)
 	return 0;
 }
 
+/*
+ * A reload: take over from old (the same ranges: same_server in
+ * poller.c) the sweep under way, where its last slice ended, and what the
+ * rate and connection control learnt.  old is left with no sweep.
+ */
+void
+sweeper_adopt(struct sweeper *s, struct sweeper *old)
+{
+	sweeper_abort(s);
+	s->active = old->active;
+	s->range = old->range;
+	s->next = old->next;
+	s->started = old->started;
+	s->work = old->work;
+	s->leases = old->leases;
+	s->slice_cap = old->slice_cap;
+	s->retried = old->retried;
+	s->conns = old->conns;
+	s->conns_settled = old->conns_settled;
+	s->conns_rate = old->conns_rate;
+	s->rate = old->rate;
+	s->rtt_min_us = old->rtt_min_us;
+	s->rtt_prev_min_us = old->rtt_prev_min_us;
+	old->work = NULL;
+	old->leases = NULL;
+	old->active = 0;
+}
+
 void
 sweeper_abort(struct sweeper *s)
 {
