@@ -8,6 +8,9 @@
 #  - the installed configuration passes --check-config (and says what to
 #    add to a dhcpd.conf without OMAPI); a configuration naming credential
 #    paths is checked by hand from what the installed unit loads;
+#  - with OMAPI added to dhcpd.conf (key in a 0600 include), the unit's
+#    ExecStart as prometheus, with the copies its LoadCredential= makes,
+#    gives dhcpd_up 1 with the installed configuration unedited;
 #  - a C program built with `pkg-config --cflags --libs libomapi` runs,
 #    with no ldconfig by hand (the package's trigger);
 #  - an upgrade over an edited conffile keeps the edit;
@@ -107,6 +110,79 @@ sed -i 's|dhcpd_exporter.service/etc_dhcpd_exporter_omapi.key|other.service/omap
 dhcpd_exporter --check-config --config.file=/tmp/cred.yml >/dev/null 2>$log/cred.err
 check "a credential no unit here explains: 'only the unit can read it', exit 0" \
 	sh -c "[ $? -eq 0 ] && grep -q 'only the unit can read it' $log/cred.err"
+
+# --- no edit: the installed configuration against a real dhcpd ---------------
+# dhcpd.conf gets OMAPI (the key in an include of mode 0600) and a subnet
+# on a veth in a namespace of ours; the unit's own ExecStart runs as
+# prometheus with the copies its LoadCredential= lines make, there.
+apt-get install -y -qq iproute2 curl >$log/iproute.txt 2>&1
+chmod 755 /	# mktemp -d made this root 0700: no other user could run a program
+ns=debpkg-fresh
+xpid=
+fresh_cleanup() {
+	[ -n "$xpid" ] && kill "$xpid" 2>/dev/null
+	[ -s /tmp/fresh-dhcpd.pid ] && kill "$(cat /tmp/fresh-dhcpd.pid)" 2>/dev/null
+	ip netns del $ns 2>/dev/null
+}
+trap fresh_cleanup EXIT
+ip netns add $ns
+ip netns exec $ns ip link set lo up
+ip netns exec $ns ip link add v0 type veth peer name v1
+ip netns exec $ns ip addr add 10.98.0.1/24 dev v0
+ip netns exec $ns ip link set v0 up
+ip netns exec $ns ip link set v1 up
+cp /etc/dhcp/dhcpd.conf $log/dhcpd.conf.orig
+printf '%s\n' 'omapi-port 7911;' 'omapi-key omapi_key;' \
+	'include "/etc/dhcp/omapi.key";' \
+	'subnet 10.98.0.0 netmask 255.255.255.0 {' \
+	'  range 10.98.0.10 10.98.0.50;' '}' >>/etc/dhcp/dhcpd.conf
+(umask 077; printf 'key omapi_key {\n  algorithm hmac-sha256;\n  secret "%s";\n};\n' \
+	"$(head -c 32 /dev/urandom | base64)" >/etc/dhcp/omapi.key)
+: >/tmp/fresh-dhcpd.leases
+ip netns exec $ns dhcpd -4 -q -cf /etc/dhcp/dhcpd.conf -lf /tmp/fresh-dhcpd.leases \
+	-pf /tmp/fresh-dhcpd.pid v0 >$log/dhcpd.txt 2>&1
+check "dhcpd runs with OMAPI and the key in /etc/dhcp/omapi.key (0600)" \
+	sh -c 'sleep 1; kill -0 "$(cat /tmp/fresh-dhcpd.pid)"'
+cred=/tmp/fresh-credentials
+mkdir -p $cred
+grep '^LoadCredential=' /lib/systemd/system/dhcpd_exporter.service |
+	sed 's/^LoadCredential=[^:]*://' | while read -r dir; do
+	find "$dir" -type f | while read -r f; do
+		install -m 0400 -o prometheus "$f" \
+			"$cred/$(printf '%s' "${f#/}" | tr / _)"
+	done
+done
+chown prometheus $cred
+chmod 0500 $cred
+execstart=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/dhcpd_exporter.service)
+# shellcheck disable=SC2086
+ip netns exec $ns env -i CREDENTIALS_DIRECTORY=$cred setpriv --reuid=prometheus \
+	--regid=prometheus --clear-groups $execstart >$log/exporter.txt 2>&1 &
+xpid=$!
+up_local() {
+	local i
+	for i in $(seq 1 100); do
+		ip netns exec $ns curl -sf http://127.0.0.1:9367/metrics \
+			>$log/metrics.txt 2>/dev/null &&
+			grep -qx 'dhcpd_up{server="local"} 1' $log/metrics.txt &&
+			return 0
+		sleep 0.2
+	done
+	sed 's/^/  | /' $log/exporter.txt >&2
+	return 1
+}
+check "the unit's ExecStart, as prometheus, no edit: dhcpd_up 1 on :9367" up_local
+check "(the pool from dhcpd.conf: 41 addresses)" grep -q \
+	'^dhcpd_pool_addresses{.*pool="10.98.0.10-10.98.0.50".*} 41$' $log/metrics.txt
+check "(the key file itself stays root's, 0600)" \
+	sh -c '[ "$(stat -c %a:%U /etc/dhcp/omapi.key)" = 600:root ]'
+kill "$xpid"
+wait "$xpid" 2>/dev/null
+xpid=
+kill "$(cat /tmp/fresh-dhcpd.pid)"
+rm -f /tmp/fresh-dhcpd.pid
+cp $log/dhcpd.conf.orig /etc/dhcp/dhcpd.conf
+rm -f /etc/dhcp/omapi.key
 
 # --- libomapi for other programs ---------------------------------------------
 cat >/tmp/omapi_client.c <<'EOF'

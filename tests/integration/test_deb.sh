@@ -12,7 +12,8 @@
 #    MAX_EXPOSURE; its own ExecStart, run as its user (prometheus) with the
 #    credentials its LoadCredential= lines make (copies named after their
 #    paths), polls the lab with the key from a 0600 root file it cannot
-#    open itself;
+#    open itself; without dhcpd.conf it exits 2 at once, which the unit
+#    does not restart;
 #  - then tests/integration/deb_fresh.sh in a brand-new Debian 12 root
 #    (../shared/bin/fresh-debian, on this checkout's committed HEAD):
 #    make deb, apt-get install, purge, upgrade, make install (see there).
@@ -126,6 +127,16 @@ exposure=$(systemd-analyze security --offline=true "$unit" 2>/dev/null |
 echo "  packaged unit exposure score: ${exposure:-none} (at most $MAX_EXPOSURE)"
 check "systemd-analyze security: exposure ${exposure:-?} <= $MAX_EXPOSURE" \
 	awk -v e="${exposure:-99}" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(e <= m) }'
+
+# Without dhcpd the default configuration is an error: exit status 2,
+# which the unit does not restart (no loop every RestartSec).
+sed "s|$lab/dhcpd.conf|$tmp/no-such-dhcpd.conf|" "$tmp/exporter.yml" >"$tmp/nodhcpd.yml"
+"$pkg/usr/bin/dhcpd_exporter" --config.file="$tmp/nodhcpd.yml" \
+	--web.listen-address=127.0.0.1:$((PORT + 1)) >/dev/null 2>"$tmp/nodhcpd.err"
+check "without dhcpd.conf the exporter exits 2 at once, saying why" sh -c \
+	"[ $? -eq 2 ] && grep -q 'no-such-dhcpd.conf: No such file' '$tmp/nodhcpd.err'"
+check "(and the unit does not restart on 2: RestartPreventExitStatus)" \
+	grep -qx 'RestartPreventExitStatus=2 243' "$unit"
 
 # Its ExecStart, as its user, with the credentials its LoadCredential= lines
 # would make: every file of the folders, named after its path.  The
