@@ -10,10 +10,12 @@
 #                      ThreadSanitizer (in build-tsan/); any report fails
 #   make valgrind      the unit tests, then every integration suite with omapictl
 #                      under valgrind
+#   make layers        no include or call circle in a folder, and the
+#                      exporter's stages layered (tests/check_includes.sh)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
 #   make deb           Debian packages in build/deb/ (deploy/debian/)
-#   make demo          the README's demo (root): dhcpd, perfdhcp clients filling a
+#   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
 
@@ -65,7 +67,7 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
+.PHONY: all check deps unit integration asan tsan valgrind layers tidy fuzz bench demo clean install \
 	programs-and-tests
 
 all: $(PROGRAMS) $(LIBS_OMAPI)
@@ -147,6 +149,7 @@ integration: all
 # ThreadSanitizer.
 check: deps
 	$(MAKE) -j$(NPROC) programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) SKIP="$(RELEASE_ONLY) $(TSAN_ONLY) $(PRELOAD_SUITES)" asan
 	@BUILD=$(BUILD) TESTS="$(RELEASE_ONLY)" tests/integration/run.sh \
@@ -205,6 +208,9 @@ valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
 
+layers: programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
+
 tidy:
 	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
@@ -222,7 +228,8 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libomapi
-# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages, the example configuration (never over a configuration of yours),
+# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages
+# (dhcpd_exporter(8), dhcpd_exporter.yml(5), omapictl(1)), the example configuration (never over a configuration of yours),
 # the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
 # unit.  make uninstall removes them and leaves your configuration and keys.
 PREFIX		?= /usr/local
@@ -238,8 +245,6 @@ SYSTEMDUNITDIR	?= /lib/systemd/system
 INSTALL		?= install
 PROM_FILES	= $(wildcard deploy/prometheus/*.yml)
 UNIT		= dhcpd_exporter.service
-# The configuration's manual, once it exists.
-MAN5		= $(wildcard deploy/man/dhcpd_exporter.yml.5)
 
 .PHONY: uninstall version deb
 
@@ -251,12 +256,14 @@ MAN_VERSION	= sed 's/"dhcpd_exporter [0-9][0-9.]*"/"dhcpd_exporter $(VERSION)"/'
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
-	for m in omapictl.1 dhcpd_exporter.8 omapi.3 $(notdir $(MAN5)); do \
+	for m in omapictl.1 dhcpd_exporter.yml.5 dhcpd_exporter.8 omapi.3; do \
 		$(MAN_VERSION) deploy/man/$$m >$(BUILD)/$$m || exit 1; done
 	$(INSTALL) -m 0644 $(BUILD)/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
@@ -276,10 +283,6 @@ install: all
 		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
 	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	$(INSTALL) -m 0644 $(BUILD)/omapi.3 $(DESTDIR)$(MANDIR)/man3/
-ifneq ($(MAN5),)
-	$(INSTALL) -d -m 0755 $(DESTDIR)$(MANDIR)/man5
-	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
-endif
 	@# Without DESTDIR this is the live system: the dynamic linker's cache
 	@# must know libomapi.so.0 before any program can load it.
 	$(if $(DESTDIR),,ldconfig)
@@ -288,14 +291,14 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
 		$(DESTDIR)$(MANDIR)/man1/omapictl.1 \
 		$(DESTDIR)$(MANDIR)/man8/dhcpd_exporter.8 \
+		$(DESTDIR)$(MANDIR)/man5/dhcpd_exporter.yml.5 \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
 		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/$(UNIT) \
 		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
 		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
-		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3 \
-		$(DESTDIR)$(MANDIR)/man5/dhcpd_exporter.yml.5
+		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
 	$(if $(DESTDIR),,ldconfig)
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true

@@ -60,14 +60,11 @@ check "every file named in issue 24 is in the packages" in_packages \
 	/usr/share/dhcpd_exporter/dhcpd_exporter.rules.yml \
 	/usr/share/dhcpd_exporter/dhcpd.json \
 	/usr/share/man/man8/dhcpd_exporter.8.gz \
+	/usr/share/man/man5/dhcpd_exporter.yml.5.gz \
 	/usr/bin/omapictl /usr/share/man/man1/omapictl.1.gz \
 	/usr/lib/$multi/libomapi.so.0 /usr/include/omapi.h \
 	/usr/lib/$multi/pkgconfig/libomapi.pc /usr/lib/$multi/libomapi.a \
 	/usr/lib/$multi/libomapi.so /usr/share/man/man3/omapi.3.gz
-if [ -e deploy/man/dhcpd_exporter.yml.5 ]; then
-	check "dhcpd_exporter.yml(5) is in the package" in_packages \
-		/usr/share/man/man5/dhcpd_exporter.yml.5.gz
-fi
 check "libomapi0 ships its symbols file" \
 	test -s /var/lib/dpkg/info/libomapi0:amd64.symbols
 check "the system user prometheus exists" sh -c 'id prometheus >/dev/null'
@@ -98,6 +95,9 @@ servers:
 EOF
 check "--check-config by hand reads what the unit's LoadCredential= loads" \
 	sh -c 'dhcpd_exporter --check-config --config.file=/tmp/cred.yml >/dev/null'
+sed 's|etc_dhcpd_exporter_omapi.key|omapi.key|' /tmp/cred.yml >/tmp/cred-old.yml
+check "(also the path earlier versions documented: .../dhcpd_exporter.service/omapi.key)" \
+	sh -c 'dhcpd_exporter --check-config --config.file=/tmp/cred-old.yml >/dev/null'
 chmod 644 /etc/dhcpd_exporter/omapi.key
 dhcpd_exporter --check-config --config.file=/tmp/cred.yml >/dev/null 2>$log/cred.err
 check "(that file world-readable: refused, exit 2)" [ $? -eq 2 ]
