@@ -142,6 +142,7 @@ void	 dcf_quote(const char *s, char *out, size_t outlen);
 /* model.c */
 int	 dcf_grow(void *arrp, size_t *cap, size_t n, size_t size);
 void	 dcf_ip_text(uint32_t ip, char out[16]);
+void	 dcf_key_free(struct dhcpdconf_key *);
 
 /* lexer.c: the parser's tokens, errors and budget (time, stop) */
 int	 dcf_budget(struct dcf_parser *, unsigned line, unsigned col);
@@ -191,6 +192,5 @@ int	 dcf_class_parse(struct dcf_parser *, const struct dcf_token *kw);
 int	 dcf_omapi_port(struct dcf_parser *, const struct dcf_token *kw);
 int	 dcf_omapi_key(struct dcf_parser *, const struct dcf_token *kw);
 int	 dcf_key_parse(struct dcf_parser *, const struct dcf_token *kw);
-void	 dcf_key_free(struct dhcpdconf_key *);
 
 #endif /* DCF_INT_H */

@@ -221,8 +221,6 @@ size_t	 dhcpdconf_find_peer(const struct dhcpdconf *, const char *name);
 size_t	 dhcpdconf_find_range(const struct dhcpdconf *, uint32_t ip);
 int	 dhcpdconf_cred_path(const char *credentials, const char *path,
 	    char *out, size_t outlen);
-
-/* omapi.c */
 const struct dhcpdconf_key *dhcpdconf_find_key(const struct dhcpdconf *,
 	    const char *name);
 

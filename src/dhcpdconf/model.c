@@ -177,3 +177,28 @@ dhcpdconf_cred_path(const char *credentials, const char *path, char *out,
 	out[n] = '\0';
 	return 0;
 }
+
+/* Free one key, its secret wiped. */
+void
+dcf_key_free(struct dhcpdconf_key *k)
+{
+	if (k->secret != NULL) {
+		explicit_bzero(k->secret, strlen(k->secret));
+		free(k->secret);
+	}
+	free(k->name);
+	free(k->algorithm);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The key called name (the last one declared, as dhcpd keeps), or NULL. */
+const struct dhcpdconf_key *
+dhcpdconf_find_key(const struct dhcpdconf *c, const char *name)
+{
+	size_t i;
+
+	for (i = c->nkeys; i > 0; i--)
+		if (strcmp(c->keys[i - 1].name, name) == 0)
+			return &c->keys[i - 1];
+	return NULL;
+}

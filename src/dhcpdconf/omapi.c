@@ -4,7 +4,8 @@
  * `omapi-key NAME;` and the `key NAME { algorithm ALG; secret "..."; }`
  * blocks, wherever they are, includes too.  A key's secret is kept only
  * when the caller's rule (dhcpdconf_opts.secret_mode_ok) accepts the mode
- * of the file that holds it; no message ever shows a secret.
+ * of the file that holds it; no message ever shows a secret.  Freeing a
+ * key and finding one by name are in model.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,29 +195,4 @@ out:
 	explicit_bzero(secret, sizeof(secret));
 	dcf_key_free(&k);
 	return rv;
-}
-
-/* Free one key, its secret wiped. */
-void
-dcf_key_free(struct dhcpdconf_key *k)
-{
-	if (k->secret != NULL) {
-		explicit_bzero(k->secret, strlen(k->secret));
-		free(k->secret);
-	}
-	free(k->name);
-	free(k->algorithm);
-	memset(k, 0, sizeof(*k));
-}
-
-/* The key called name (the last one declared, as dhcpd keeps), or NULL. */
-const struct dhcpdconf_key *
-dhcpdconf_find_key(const struct dhcpdconf *c, const char *name)
-{
-	size_t i;
-
-	for (i = c->nkeys; i > 0; i--)
-		if (strcmp(c->keys[i - 1].name, name) == 0)
-			return &c->keys[i - 1];
-	return NULL;
 }
