@@ -13,18 +13,8 @@
 # the sanitizers' runtimes must come first and refuse an LD_PRELOAD.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19640
-lab=$(mktemp -d /tmp/dxclock.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
-
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/lib.sh"
+suite_init clock 19640
 
 FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
 check "libfaketime is installed (Debian package faketime)" test -n "$FAKETIME_LIB"

@@ -157,7 +157,7 @@ test_stop_while_hanging(void **state)
 	p = new_poller(cfg, &store);
 	assert_int_equal(poller_start(p, err, sizeof(err)), 0);
 	/* Wait for each worker to be stuck, and for the good one's poll. */
-	end = fake_ms_now() + 5000;
+	end = fake_ms_now() + unit_limit_ms(5000);
 	while (fake_get(mute, &mute->accepted) < 1 ||
 	    fake_get(silent, &silent->requests) < 1 ||
 	    snapshot_store_ready(&store) == 0) {
@@ -167,7 +167,7 @@ test_stop_while_hanging(void **state)
 	usleep(100000);
 	t0 = fake_ms_now();
 	poller_stop(p);
-	assert_true(fake_ms_now() - t0 < 1000);
+	assert_true(fake_ms_now() - t0 < unit_limit_ms(1000));
 
 	assert_non_null(snap = snapshot_store_acquire(&store));
 	assert_non_null(ss = server_of(snap, "good"));
@@ -564,7 +564,7 @@ wait_for_s1(struct snapshot_store *store,
     int (*pred)(const struct snapshot_server *, double), double arg)
 {
 	struct snapshot *snap;
-	int64_t end = fake_ms_now() + 5000;
+	int64_t end = fake_ms_now() + unit_limit_ms(5000);
 
 	for (;;) {
 		assert_true(fake_ms_now() < end);
@@ -618,7 +618,7 @@ test_reload_running(void **state)
 	np = new_poller(ncfg, &r.store);
 	t0 = fake_ms_now();
 	poller_pause(r.p);
-	assert_true(fake_ms_now() - t0 < 1000);
+	assert_true(fake_ms_now() - t0 < unit_limit_ms(1000));
 	poller_adopt(np, r.p);
 	poller_free(r.p);
 	config_free(r.cfg);

@@ -531,7 +531,6 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 {
 	const struct ynode *pools, *hosts;
 	size_t i;
-	size_t nerr;
 
 	if ((pools = ymap_get(m, "pools")) != NULL &&
 	    (srv->pools = parse_list(p, pools, "pools", CONFIG_POOLS_MAX,
@@ -546,13 +545,14 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 		for (i = 0; i < srv->nhosts; i++)
 			parse_host(p, hosts->kids[i], &srv->hosts[i]);
 	config_check_server(p, srv, m, pools, hosts);
-	nerr = p->nerr;
 	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
 		config_discover(p, m, srv, pools);
-	/* A dhcpd.conf whose pools could not be taken has said why: they
-	 * are not missing (issue 21 item 9, a bogus "sweep needs pools"). */
-	if (p->nerr == nerr && (srv->dconf != NULL ||
-	    ymap_get(m, "dhcpd_conf") == NULL))
+	/*
+	 * A dhcpd.conf that failed (or was not read) leaves its pools
+	 * unknown: its own error says so, not a second "sweep needs pools".
+	 */
+	if (srv->dhcpd_conf == NULL || (srv->dconf != NULL &&
+	    !config_errors_conf_did_fail(p->errs, srv->dhcpd_conf)))
 		config_check_sweep(p, srv, m);
 	config_failover(p, m, srv);
 }

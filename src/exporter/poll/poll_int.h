@@ -203,9 +203,6 @@ void	 server_result_copy(struct server_result *dst,
 	    const struct server_result *src, const struct config_server *);
 
 /* ---- server_poll.c ---- */
-int	 server_poll_scratch_alloc(struct poll_scratch *,
-	    const struct config_server *);
-void	 server_poll_scratch_free(struct poll_scratch *);
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
 

@@ -428,46 +428,6 @@ resolve_items(const struct server *s, struct pool_result *pools,
 	return n;
 }
 
-/* Ranges over every pool of the server, for the item arrays. */
-static size_t
-server_nranges(const struct config_server *cfg)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < cfg->npools; i++)
-		n += cfg->pools[i].nranges;
-	return n;
-}
-
-/* Sized for the most a poll needs: every range and every pool. */
-int
-server_poll_scratch_alloc(struct poll_scratch *ps, const struct config_server *cfg)
-{
-	size_t nr = server_nranges(cfg);
-
-	memset(ps, 0, sizeof(*ps));
-	ps->index = calloc(nr + cfg->npools + 1, sizeof(*ps->index));
-	ps->rindex = calloc(nr + 1, sizeof(*ps->rindex));
-	ps->asked = calloc(cfg->npools + 1, sizeof(*ps->asked));
-	ps->answer = calloc(cfg->npools + 1, sizeof(*ps->answer));
-	if (ps->index == NULL || ps->rindex == NULL || ps->asked == NULL ||
-	    ps->answer == NULL) {
-		server_poll_scratch_free(ps);
-		return -1;
-	}
-	return 0;
-}
-
-void
-server_poll_scratch_free(struct poll_scratch *ps)
-{
-	free(ps->index);
-	free(ps->rindex);
-	free(ps->asked);
-	free(ps->answer);
-	memset(ps, 0, sizeof(*ps));
-}
-
 /*
  * One poll: resolve pools that need it, refresh every pool's counters and
  * look up every host, into the caller's arrays.  0 when the server answered
