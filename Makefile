@@ -159,11 +159,13 @@ check: deps
 	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh $(PRELOAD_SUITES)" tests/integration/run.sh
 
 # Suites that check scripts and Prometheus end to end at real timing (the
-# demo waits for its alert to fire, federation for two Prometheus): run on
-# the release build only, in the background while make tsan runs (they
-# mostly wait, on their own ports and namespaces), so their minutes are
-# not added to make check's.
-RELEASE_ONLY = test_demo.sh test_federation.sh
+# demo waits for its alert to fire, federation for two Prometheus, the slow
+# path for a sweep's rate to come back), and the Debian packages (built and
+# installed in a fresh root: the packaging, not the code, is under test):
+# run on the release build only, in the background while make tsan runs
+# (on their own ports and namespaces), so their minutes are not added to
+# make check's.
+RELEASE_ONLY = test_demo.sh test_federation.sh test_deb.sh test_sweep_slow_path.sh
 # Suites that LD_PRELOAD a library into the exporter (libfaketime steps
 # its wall clock): the sanitizers' runtimes must be loaded first and refuse
 # that, so these run on the release build only.
