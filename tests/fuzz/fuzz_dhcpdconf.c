@@ -53,14 +53,6 @@ check(const struct dhcpdconf *c)
 			abort();
 	if (c->omapi_port == 0 || c->omapi_port > 65535)
 		abort();
-}
-
-/* Keep every secret, so that key blocks are copied and freed too. */
-static int
-keep_secrets(mode_t mode)
-{
-	(void)mode;
-	return 1;
 	/* DHCPv6: in range, first <= last, at least one of each */
 	for (i = 0; i < c->nsubnets6; i++)
 		if (c->subnets6[i].shared >= c->nshared ||
@@ -86,6 +78,14 @@ keep_secrets(mode_t mode)
 		    memcmp(f->last, r6->last, 16) < 0)
 			abort();
 	}
+}
+
+/* Keep every secret, so that key blocks are copied and freed too. */
+static int
+keep_secrets(mode_t mode)
+{
+	(void)mode;
+	return 1;
 }
 
 int
