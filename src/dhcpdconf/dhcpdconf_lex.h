@@ -62,6 +62,7 @@ int	 dcf_lex_next(struct dcf_lexer *, struct dcf_token *);
 int	 dcf_lex_peek(struct dcf_lexer *, struct dcf_token *);
 int	 dcf_lex_skip(struct dcf_lexer *, unsigned depth);
 void	 dcf_lex_advance(struct dcf_lexer *, size_t n);
+int	 dcf_lex_word(struct dcf_lexer *, const char **w, size_t *n);
 int	 dcf_lex_run(struct dcf_lexer *, const struct dcf_token *first,
 	    char *out, size_t outlen);
 int	 dcf_tok_is(const struct dcf_token *, const char *word);

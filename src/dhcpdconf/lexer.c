@@ -358,7 +358,19 @@ dcf_lex_run(struct dcf_lexer *lx, const struct dcf_token *first, char *out,
 	struct dcf_token n;
 	size_t end = first->off + first->len;
 
-	/* by the byte that follows: no token past the run is made */
+	/*
+	 * The run is the bytes of those tokens and nothing between them:
+	 * name bytes, ':', '.' and '/'.  Read as bytes (no token past it is
+	 * made, none of it is a newline); after a peek, the slow way.
+	 */
+	if (!lx->peeked && lx->pos == end) {
+		while (end < lx->len && ((lex_class[lx->buf[end]] & C_NAME) !=
+		    0 || lx->buf[end] == ':' || lx->buf[end] == '.' ||
+		    lx->buf[end] == '/'))
+			end++;
+		lx->column += (unsigned)(end - lx->pos);
+		lx->pos = end;
+	}
 	while (!lx->peeked && end < lx->len &&
 	    ((lex_class[lx->buf[end]] & C_NAME) != 0 || lx->buf[end] == ':' ||
 	    lx->buf[end] == '.' || lx->buf[end] == '/')) {
@@ -458,6 +470,43 @@ out:
 		lx->line = line;
 	}
 	return rv;
+}
+
+/*
+ * The next word without making a token: blanks are passed over, then a
+ * run of name bytes that starts with a letter is returned in *w, *n (in
+ * the buffer, not NUL-terminated) and passed over.  0 and nothing more
+ * passed when the next thing is anything else (a comment, a string, a
+ * character, a peeked token) or the run reaches the end of the buffer:
+ * the caller reads tokens then.  A reader's fast path for keywords.
+ */
+int
+dcf_lex_word(struct dcf_lexer *lx, const char **w, size_t *n)
+{
+	const unsigned char *b = lx->buf;
+	size_t i;
+
+	if (lx->peeked)
+		return 0;
+	while (lx->pos < lx->len && (lex_class[b[lx->pos]] & C_SPACE) != 0) {
+		if (b[lx->pos++] == '\n') {
+			lx->line++;
+			lx->column = 1;
+		} else
+			lx->column++;
+	}
+	if (lx->pos >= lx->len || (lex_class[b[lx->pos]] & C_ALPHA) == 0)
+		return 0;
+	for (i = lx->pos + 1; i < lx->len && (lex_class[b[i]] & C_NAME) != 0;
+	    i++)
+		;
+	if (i >= lx->len)
+		return 0;
+	*w = (const char *)b + lx->pos;
+	*n = i - lx->pos;
+	lx->column += (unsigned)*n;
+	lx->pos = i;
+	return 1;
 }
 
 /*

@@ -184,7 +184,7 @@ days_from_civil(long long y, unsigned m, unsigned d)
 }
 
 /* digits of b[0..n) as a number, or -1 unless all are digits */
-static long long
+static inline long long
 lsp_digits(const unsigned char *b, size_t n)
 {
 	long long v = 0;
@@ -367,6 +367,49 @@ lsp_binding(struct lsp *p, uint8_t *state)
 	return lsp_expect_ch(p, ';');
 }
 
+/* Whether the n bytes at w are the keyword word, without case. */
+static int
+lsp_word_is(const char *w, size_t n, const char *word)
+{
+	return strlen(word) == n && strncasecmp(w, word, n) == 0;
+}
+
+/*
+ * A statement of a lease read from its keyword's bytes (dcf_lex_word):
+ * the dates and states it keeps, the rest passed over.  1 when one was
+ * read, 2 when the buffer ended inside it, 0 when the tokens are to read
+ * what comes, -1 on an error.
+ */
+static int
+lsp_lease_word(struct lsp *p, struct leases_entry *e)
+{
+	struct dcf_token t;
+	const char *w;
+	size_t n;
+	int rv;
+
+	if (!dcf_lex_word(&p->lx, &w, &n))
+		return 0;
+	if (lsp_word_is(w, n, "ends"))
+		rv = lsp_date(p, &e->ends);
+	else if (lsp_word_is(w, n, "cltt"))
+		rv = lsp_date(p, &e->cltt);
+	else if (lsp_word_is(w, n, "binding"))
+		rv = lsp_binding(p, &e->state);
+	else if (lsp_word_is(w, n, "next")) {
+		if ((rv = lsp_expect_word(p, "binding")) == 1)
+			rv = lsp_binding(p, &e->next);
+	} else if (lsp_word_is(w, n, "reserved")) {
+		e->flags |= LEASES_RESERVED;
+		rv = lsp_expect_ch(p, ';');
+	} else if ((rv = dcf_lex_skip(&p->lx, 0)) == -1) {
+		/* a '}' that closes nothing: as the tokens say it */
+		TRY(lsp_next(p, &t));
+		return lsp_expected(p, &t, "a statement");
+	}
+	return rv == 1 ? 1 : rv == 0 ? 2 : -1;
+}
+
 /* lease A.B.C.D { ... } */
 static int
 lsp_lease(struct lsp *p)
@@ -386,22 +429,47 @@ lsp_lease(struct lsp *p)
 	}
 	TRY(lsp_open(p, &open));
 	for (;;) {
+		/* most statements by their keyword's bytes, no token made */
+		if ((rv = lsp_lease_word(p, &e)) == 1)
+			continue;
+		if (rv != 0)
+			return rv == 2 ? 0 : -1;
 		TRY(lsp_next(p, &t));
 		if (dcf_tok_ch(&t, '}'))
 			break;
-		if (dcf_tok_is(&t, "ends"))
-			rv = lsp_date(p, &e.ends);
-		else if (dcf_tok_is(&t, "cltt"))
-			rv = lsp_date(p, &e.cltt);
-		else if (dcf_tok_is(&t, "binding"))
-			rv = lsp_binding(p, &e.state);
-		else if (dcf_tok_is(&t, "next")) {
+		/* by the first letter: a lease is ten statements or so */
+		switch (t.type == DCF_NAME ? t.text[0] | 0x20 : 0) {
+		case 'e':
+			rv = dcf_tok_is(&t, "ends") ? lsp_date(p, &e.ends) : 2;
+			break;
+		case 'c':
+			rv = dcf_tok_is(&t, "cltt") ? lsp_date(p, &e.cltt) : 2;
+			break;
+		case 'b':
+			rv = dcf_tok_is(&t, "binding") ?
+			    lsp_binding(p, &e.state) : 2;
+			break;
+		case 'n':
+			if (!dcf_tok_is(&t, "next")) {
+				rv = 2;
+				break;
+			}
 			TRY(lsp_expect_word(p, "binding"));
 			rv = lsp_binding(p, &e.next);
-		} else if (dcf_tok_is(&t, "reserved")) {
+			break;
+		case 'r':
+			if (!dcf_tok_is(&t, "reserved")) {
+				rv = 2;
+				break;
+			}
 			e.flags |= LEASES_RESERVED;
 			rv = lsp_expect_ch(p, ';');
-		} else
+			break;
+		default:
+			rv = 2;
+			break;
+		}
+		if (rv == 2)	/* a statement not kept */
 			rv = lsp_skip(p, &t);
 		if (rv <= 0)
 			return rv;

@@ -10,9 +10,12 @@ range, then measures, N runs each, alternating, as whole processes:
   - BUILD/tests/leases_dump --count FILE (read the file, keep the last
     entry per address; the same reader as the exporter's);
   - dhcpd-pools -c CONF -l FILE -f c (its range table);
-wall and CPU time and the peak RSS of each process (/usr/bin/time).  Then the cost
+wall and CPU time (wait4) and the peak RSS (/usr/bin/time) of each
+process.  Then the cost
 of one poll's incremental read: leases_dump --poll reads the file, appends
 1,000 new leases (11,000 lines) and reads again; the second read's time.
+And the same first measure on a DHCPv6 file of as many lines (ia-na
+stanzas) with its dhcpd6.conf, where dhcpd-pools reads range6.
 """
 import argparse
 import json
@@ -36,6 +39,22 @@ STANZA = ("lease %s {\n"
           "}\n")
 
 
+STANZA6 = ("ia-na \"\\001\\000\\000\\000\\000\\001\\000\\001%s\" {\n"
+           "  cltt 1 2026/12/07 06:00:00;\n"
+           "  iaaddr 2001:db8:0:%x::%x {\n"
+           "    binding state active;\n"
+           "    preferred-life 1800;\n"
+           "    max-life 3600;\n"
+           "    ends 1 2026/12/07 18:00:00;\n"
+           "  }\n"
+           "}\n")
+
+
+def stanza6(i):
+    duid = "".join("\\%03o" % b for b in i.to_bytes(6, "big"))
+    return STANZA6 % (duid, 1 + (i >> 16), i & 0xffff)
+
+
 def ip(i):
     return "10.%d.%d.%d" % (64 + (i >> 16), (i >> 8) & 255, i & 255)
 
@@ -45,8 +64,11 @@ def stanza(i):
                      "%06x" % i, i)
 
 
-def write_leases(path, lines, start=0):
-    """Stanzas from address start on until `lines` lines; returns count."""
+def write_leases(path, lines, start=0, make=None):
+    """Stanzas from address start on until `lines` lines; returns the next
+    address.  make: the stanza writer (IPv4 by default)."""
+    make = make or stanza
+    per = make(0).count("\n")
     n = 0
     with open(path, "w") as f:
         f.write("# The format of this file is documented in the "
@@ -57,23 +79,30 @@ def write_leases(path, lines, start=0):
         while written < lines:
             # every tenth stanza is an earlier address written again
             j = i - 5 if (i % 10 == 9 and i - 5 >= start) else i
-            f.write(stanza(j))
-            written += 11
+            f.write(make(j))
+            written += per
             n += 1
             i += 1
     return i
 
 
 def run(cmd):
-    """(wall s, CPU s, peak RSS KiB) of one run of cmd, by /usr/bin/time
-    (a child of ours would count Python's own pages as its peak)."""
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + cmd,
+    """(wall s, CPU s, peak RSS KiB) of cmd: wall and CPU (microseconds)
+    by wait4 on a run of its own, the peak by /usr/bin/time on another (a
+    child forked from Python would count Python's pages as its peak)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit("bench: %s failed" % " ".join(cmd))
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        text=True)
     if r.returncode != 0:
         sys.exit("bench: %s failed: %s" % (" ".join(cmd), r.stderr))
-    wall, user, sys_, rss = r.stderr.strip().splitlines()[-1].split()
-    return float(wall), float(user) + float(sys_), int(rss)
+    return wall, ru.ru_utime + ru.ru_stime, int(r.stderr.split()[-1])
 
 
 def main():
@@ -133,6 +162,27 @@ def main():
             "whole_read_s": med([p[1] for p in polls]),
             "poll_entries": polls[0][2],
         }
+        # DHCPv6: a range6 per 65,536 addresses, ia-na stanzas (9 lines)
+        leases6 = os.path.join(tmp, "dhcpd6.leases")
+        conf6 = os.path.join(tmp, "dhcpd6.conf")
+        end6 = write_leases(leases6, a.lines, make=stanza6)
+        with open(conf6, "w") as f:
+            for k in range(1 + ((end6 - 1) >> 16)):
+                f.write("subnet6 2001:db8:0:%x::/64 {\n  range6 "
+                        "2001:db8:0:%x::0 2001:db8:0:%x::ffff;\n}\n"
+                        % (k + 1, k + 1, k + 1))
+        ours6, peer6 = [], []
+        for _ in range(a.runs):
+            ours6.append(run([dump, "--count", leases6]))
+            peer6.append(run(["dhcpd-pools", "-c", conf6, "-l", leases6,
+                              "-f", "c"]))
+        res.update({
+            "v6_bytes": os.path.getsize(leases6),
+            "v6_ours_cpu_s": med([r[1] for r in ours6]),
+            "v6_ours_rss_kib": max(r[2] for r in ours6),
+            "v6_dhcpd_pools_cpu_s": med([r[1] for r in peer6]),
+            "v6_dhcpd_pools_rss_kib": max(r[2] for r in peer6),
+        })
         print(json.dumps(res))
         with open(a.out, "w") as f:
             json.dump(res, f)

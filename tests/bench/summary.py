@@ -352,6 +352,18 @@ def goal10():
                  "%.2f ms (the whole file %.0f ms)" % (
                      1e3 * p["ours_wall_s"], 1e3 * p["dhcpd_pools_wall_s"],
                      1e3 * p["poll_1000_s"], 1e3 * p["whole_read_s"]))
+    if "v6_ours_cpu_s" in p:
+        row("10b", "the same on a DHCPv6 file of as many lines (ia-na, "
+            "%d MB)" % (p["v6_bytes"] // 1000000),
+            "%.0f ms, peak RSS %.1f MiB" % (1e3 * p["v6_ours_cpu_s"],
+                                            p["v6_ours_rss_kib"] / 1024),
+            "< dhcpd-pools, <= 16 MiB",
+            "dhcpd-pools %.0f ms, %.1f MiB" % (
+                1e3 * p["v6_dhcpd_pools_cpu_s"],
+                p["v6_dhcpd_pools_rss_kib"] / 1024),
+            "%.2fx" % (p["v6_dhcpd_pools_cpu_s"] / p["v6_ours_cpu_s"]),
+            yes(p["v6_ours_cpu_s"] < p["v6_dhcpd_pools_cpu_s"] and
+                p["v6_ours_rss_kib"] <= 16 * 1024))
     if p["poll_entries"] != p["entries"] + 1000:
         problems.append("leases: the poll read %d entries, want %d" % (
             p["poll_entries"], p["entries"] + 1000))
