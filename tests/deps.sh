@@ -15,8 +15,9 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 PACKAGES_FAULT="gdb time"
 # the clock test (libfaketime steps the exporter's wall clock),
 PACKAGES_CLOCK="faketime"
-# Prometheus, Grafana and deployment (status page screenshot, unit checks),
-PACKAGES_DEPLOY="chromium systemd man-db strace"
+# Prometheus, Grafana and deployment (status page screenshot, unit checks;
+# mandoc: test_man.sh lints the manual pages with mandoc -T lint),
+PACKAGES_DEPLOY="chromium systemd man-db strace mandoc"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
 # failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"

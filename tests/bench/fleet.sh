@@ -54,16 +54,16 @@ start_dhcpd() {
 	ip netns add "$ns" || return 1
 	ip -n "$ns" link set lo up
 	ip -n "$HUB" link add "h$i" type veth peer name v0 netns "$ns" || return 1
-	ip -n "$HUB" addr add "10.250.$i.2/24" dev "h$i"
+	ip -n "$HUB" addr add "10.$((250 + i / 200)).$((i % 200)).2/24" dev "h$i"
 	ip -n "$HUB" link set "h$i" up
-	ip -n "$ns" addr add "10.250.$i.1/24" dev v0
+	ip -n "$ns" addr add "10.$((250 + i / 200)).$((i % 200)).1/24" dev v0
 	ip -n "$ns" link set v0 up
 	{
 		echo "omapi-port 7911;"
 		echo "key omapi_key { algorithm hmac-md5; secret \"$SECRET\"; }"
 		echo "omapi-key omapi_key;"
 		echo "ddns-update-style none; authoritative; ping-check false;"
-		echo "subnet 10.250.$i.0 netmask 255.255.255.0 { }"
+		echo "subnet 10.$((250 + i / 200)).$((i % 200)).0 netmask 255.255.255.0 { }"
 		for p in $(seq 0 $((POOLS - 1))); do
 			echo "subnet 172.20.$p.0 netmask 255.255.255.0 {"
 			echo "  range 172.20.$p.10 172.20.$p.100; }"
@@ -82,7 +82,7 @@ fleet_yaml() {
 	echo "servers:"
 	for i in $(seq 1 "$1"); do
 		echo "  - name: d$i"
-		echo "    address: 10.250.$i.1"
+		echo "    address: 10.$((250 + i / 200)).$((i % 200)).1"
 		echo "    port: 7911"
 		echo "    key: { name: omapi_key, algorithm: hmac-md5, secret_file: $TMP/key }"
 		echo "    sweep: { enabled: false }"

@@ -106,10 +106,10 @@ def goal1():
         ratio = r["rate"] / pr
         row("1", "65,024-address sweep, %s, window %d, %d connection(s)" % (
             label, r["window"], r.get("connections", 1)),
-            "%.2f s, %.0f/s, dhcpd busy %.0f%%, RSS %d KiB" % (
+            "%.2f s, %.0f/s, dhcpd busy %.0f%%, driver RSS %d KiB" % (
                 r["wall_s"], r["rate"], 100 * r["dhcpd_busy"],
                 r["rss_peak_kib"]),
-            ">=6x peer, busy >=85%, RSS <= 8 MiB",
+            ">=6x peer, busy >=85%, driver RSS <= 8 MiB",
             "pypureomapi %.0f/s" % pr, "%.1fx" % ratio,
             yes(ratio >= 6 and r["dhcpd_busy"] >= 0.85 and
                 r["rss_peak_kib"] <= 8192))
@@ -119,14 +119,28 @@ def goal1():
         # pypureomapi has no SHA: the peer is the same sweep with MD5
         row("1", "65,024-address sweep, hmac-sha256, window %d, %d "
             "connection(s)" % (sha["window"], sha.get("connections", 1)),
-            "%.2f s, %.0f/s, dhcpd busy %.0f%%, RSS %d KiB" % (
+            "%.2f s, %.0f/s, dhcpd busy %.0f%%, driver RSS %d KiB" % (
                 sha["wall_s"], sha["rate"], 100 * sha["dhcpd_busy"],
                 sha["rss_peak_kib"]),
-            "busy >=85%, RSS <= 8 MiB", "ours, hmac-md5 %.0f/s" %
+            "busy >=85%, driver RSS <= 8 MiB", "ours, hmac-md5 %.0f/s" %
             signed["rate"], "%.2fx" % (sha["rate"] / signed["rate"]),
             yes(sha["dhcpd_busy"] >= 0.85 and sha["rss_peak_kib"] <= 8192))
     except OSError:
         problems.append("no hmac-sha256 sweep")
+    for alg in ("md5", "sha256"):
+        try:
+            runs = [load("g1_once_%s_%d.json" % (alg, i)) for i in (1, 2, 3)]
+        except OSError:
+            problems.append("no --once sweeps with hmac-%s" % alg)
+            continue
+        busy = sorted(1.0 * r["dhcpd_ns"] / r["wall_ns"] for r in runs)
+        row("1", "--once, 65,024 addresses, hmac-%s, max_rate 0, automatic "
+            "connections (median of 3)" % alg,
+            "dhcpd busy %.0f%% (%s), %d connections, %.2f s" % (
+                100 * busy[1], ", ".join("%.0f" % (100 * b) for b in busy),
+                runs[0]["connections"],
+                sorted(r["wall_ns"] for r in runs)[1] / 1e9),
+            "busy >=85%", "-", "-", yes(busy[1] >= 0.85))
     notes.append("window scan (no key, unthrottled; rate, dhcpd busy, our "
                  "CPU per lease):")
     for w in (16, 32, 64, 128, 256):
@@ -225,7 +239,7 @@ def goal4_5():
     row("4", "/metrics p99, 64 clients, %d series (%.0f kB gzip)" % (
         e["series"], e["gzip_bytes"] / 1e3),
         "idle %.2f ms, in sweep %.2f ms" % (idle[2], sw[2]),
-        "<=10 ms, no slower in sweep",
+        "<=10 ms; in sweep <=1.25x idle or +1 ms",
         "node_exporter %.0f req/s (%d series)" % (node[0], e["node_series"]),
         "%.2fx req/s" % (idle[0] / node[0] if node[0] else 0),
         yes(ok and sw[2] <= max(1.25 * idle[2], idle[2] + 1)))

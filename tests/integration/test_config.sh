@@ -152,7 +152,7 @@ check "--once serves it: exit 0, every pool's 7 lease-state series" \
 check "  ... within the 32 MiB cap" [ "$bytes" -le 33554432 ]
 
 # Served, /metrics answers it (it used to answer 500 forever), plain and
-# gzipped; its peak RSS is printed for the README's memory figures.
+# gzipped; its peak RSS is printed for the memory figures in deploy/doc/configuration.md.
 sed -i "1i listen: \"127.0.0.1:$PORT\"" "$lab/big.yml"
 # Not through the in_lab function: in the background that is a subshell,
 # and $! (whose VmHWM is printed) would be the shell's, not the exporter's.

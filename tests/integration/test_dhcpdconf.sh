@@ -7,7 +7,7 @@
 #     declared subnet answers exactly when it lies in a range we parsed,
 #     and our pools are dhcpd's pool handles (tests/dhcpdconf/check_live.py);
 #   - dhcpd-pools' range list on the same file is compared with ours;
-#     a difference is printed, not failed (the README lists them).
+#     a difference is printed, not failed (src/README.md lists them).
 # Every address of every subnet is looked up, the 256,000 of the
 # 1,000-subnet file too (about 6 s); DCF_SAMPLE=N sweeps only N of its
 # subnets whole, plus every range's edges.
@@ -163,6 +163,6 @@ for conf in "$CORPUS"/*.conf "$tmp/large1000.conf"; do
 	echo "   (probe: $((SECONDS - t0)) s)"
 	stop_dhcpd
 	compare_pools "$conf" "$json" ||
-		echo "   note: dhcpd-pools differs on $name (see README)"
+		echo "   note: dhcpd-pools differs on $name (see src/README.md)"
 done
 finish test_dhcpdconf

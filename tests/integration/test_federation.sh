@@ -22,7 +22,7 @@
 # The exporter runs with the configuration defaults (poll 15 s, sweep 60 s
 # at 5,000 requests/s).  Needs root. BUILD selects the exporter; FED_POOLS
 # (default 1000) the number of pools and FED_INTERVAL (2s) the scrape,
-# evaluation and federation interval, for the README's figures at scale
+# evaluation and federation interval, for the figures at scale in deploy/doc/many-sites.md
 # (FED_POOLS=5000 FED_INTERVAL=10s: a federation of 100,000 series takes
 # longer than 2 s on the 2-core machine).
 set -u

@@ -381,6 +381,17 @@ test_usage() {
 	check_run "no command: exit 2" 2 "no command"
 	run frobnicate
 	check_run "unknown command: exit 2" 2 "unknown command"
+	# issue 21: the echo escapes bytes >= 0x80 and control bytes
+	run "$(printf 'fr\303\266b\033[2J')"
+	check_run "unknown command with UTF-8 and ESC: escaped" 2 \
+		'unknown command "fr\\xc3\\xb6b\\x1b\[2J"'
+	check "... no byte >= 0x80 or ESC on stderr" \
+		test "$(LC_ALL=C tr -dc '\200-\377\033' <"$TMP/err" | wc -c)" -eq 0
+	# a 200-character attribute name is reported as too long, not as
+	# too many attributes
+	run get lease "$(printf 'a%.0s' $(seq 1 200))=1"
+	check_run "a 200-character attribute name: named as too long" 2 \
+		"attribute name of 200 bytes, longer than 127"
 	for a in "lease ip 10.99.1" "lease mac 02:zz" "lease client-id 0" "lease ip" \
 		"lease" "host get" "host get name" "host add x" "host delete ip 10.0.0.1" \
 		"pool" "class" "failover" "group add g" "lease sweep 10.0.0.9 10.0.0.1" \

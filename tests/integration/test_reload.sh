@@ -10,7 +10,9 @@
 #  - every dhcpd_lease_info series stays through every SIGHUP (they fell
 #    to 0 until the next sweep ended);
 #  - dhcpd.conf touched every second (a new mtime, the same bytes): no
-#    reload; an edit of its contents: one reload.
+#    reload; an edit of its contents: one reload;
+#  - a reload whose load takes long (an include fan-out) holds up neither
+#    a scrape nor SIGTERM (issue 21, fault 1).
 # Needs root. BUILD selects the binaries.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -90,5 +92,23 @@ for _ in $(seq 1 30); do
 done
 check "an edited dhcpd.conf is reloaded" test "$(reloads)" -eq $((r1 + 1))
 check "dhcpd is up after it all" wait_up 1 5
+
+# A load that takes long (an include fan-out: 14 files, each including the
+# next ten times) does not hold SIGTERM up: the load runs beside the
+# signal loop.  It hung the old exporter for good.
+for i in $(seq 1 13); do
+	for _ in $(seq 1 10); do
+		echo "include \"$lab/bomb$((i + 1)).conf\";"
+	done >"$lab/bomb$i.conf"
+done
+echo "# the leaf" >"$lab/bomb14.conf"
+echo "include \"$lab/bomb1.conf\";" >>"$lab/dhcpd.conf"
+kill -HUP "$exporter_pid"
+sleep 1
+check "/metrics answers while a long reload runs" scrape /metrics -o /dev/null
+term_exporter
+echo "  SIGTERM during the reload: exit $exit_rc after $exit_ms ms"
+check "SIGTERM during a long reload stops the exporter within 2 s" \
+	test "$exit_ms" -lt 2000
 
 finish test_reload

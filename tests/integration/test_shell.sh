@@ -6,7 +6,7 @@
 #
 # For each script: omshell runs it, the server's state is read back and
 # undone, omapictl shell runs it, and the two must print the same standard
-# output (line for line, prompts included, modulo what the README lists as
+# output (line for line, prompts included, modulo what deploy/doc/omapictl.md lists as
 # deliberate differences), leave the server in the same state, and
 # omapictl must exit non-zero with "omapictl: LINE: ..." on stderr exactly
 # when a command failed.  VALGRIND=1 runs omapictl under valgrind.
@@ -329,6 +329,41 @@ test_usage() {
 	[ "$RC" = 2 ] && ok "missing script: exit 2" || not_ok "missing script: exit $RC"
 }
 
+# Issue 21: a 200-character attribute name is kept as omshell keeps it (it
+# was "too many attributes"); a string with \000 is cut there, as omshell's
+# dhcpctl_set_string_value takes a C string (it was printed with a raw
+# NUL); an unknown command is echoed with bytes >= 0x80 and control bytes
+# escaped.
+test_odd_values() {
+	local long
+	long=$(printf 'a%.0s' $(seq 1 200))
+	{ script_head; cat <<EOF; } >"$TMP/odd.txt"
+new host
+set $long = 1
+set b = 2
+set name = "a\\000bc"
+set c = "x\\101y"
+EOF
+	omshell_run "$LABDIR" "$TMP/odd.txt"
+	ours "$LABDIR" "$TMP/odd.txt"
+	same_output "a 200-character name, a \\000 in a string"
+	status "a 200-character name, a \\000 in a string" 0
+	if grep -q "^$long = 1\$" "$TMP/m.out" && grep -q '^name = "a"$' "$TMP/m.out" &&
+		[ "$(tr -dc '\000' <"$TMP/m.out" | wc -c)" -eq 0 ]; then
+		ok "the long name printed, the string cut at its NUL"
+	else
+		not_ok "the long name or the NUL"
+	fi
+	printf 'connect\nbo\302\251gus\033[31m\n' >"$TMP/bad8.txt"
+	ours "$LABDIR" "$TMP/bad8.txt"
+	if grep -qF 'unknown command "bo\xc2\xa9gus\x1b[31m"' "$TMP/m.err" &&
+		[ "$(LC_ALL=C tr -dc '\200-\377\033' <"$TMP/m.err" | wc -c)" -eq 0 ]; then
+		ok "unknown command: bytes >= 0x80 and ESC escaped"
+	else
+		not_ok "unknown command echo: $(od -c "$TMP/m.err" | head -3)"
+	fi
+}
+
 # Setting a peer's state (ISC's partner-down procedure), each on a fresh
 # failover lab: dhcpd keeps the state in its leases file.
 test_failover() {
@@ -396,5 +431,6 @@ test_wrong_key
 test_quirks
 test_stop_on_error
 test_usage
+test_odd_values
 test_failover
 finish test_shell

@@ -25,6 +25,8 @@ golden_snapshot(void)
 	struct snapshot_host *h;
 
 	assert_non_null(s = snapshot_new("1.2.3", "abc123"));
+	s->reload_ok = 0;	/* the last reload was refused */
+	s->reload_success = 1700000000.5;
 	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
 	sv->up = 1;
 	sv->sweep_enabled = 1;

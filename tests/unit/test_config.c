@@ -1353,6 +1353,77 @@ test_failover_lists(void **state)
 	}
 }
 
+/*
+ * A dhcpd.conf that fails is reported once, with its FILE:LINE:COLUMN:
+ * the sweep it would have fed is not reported as "sweep needs pools" on
+ * top (issue 21).
+ */
+static void
+test_conf_failure_alone(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024];
+	struct config_errors e;
+	struct config *cfg;
+
+	put_file(t, "broken.conf", "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.0.10 10.0.0.20\n}\n", 0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "broken.conf:3:1: expected ';' after "
+	    "the range, found '}'"));
+	assert_true(config_errors_conf_did_fail(&e, dpath));
+	config_errors_free(&e);
+	/* a missing file, the same */
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s.gone\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "No such file or directory"));
+	config_errors_free(&e);
+	/* a sweep with no pools at all is still refused */
+	snprintf(yaml, sizeof(yaml), BASE "    sweep: { interval: 60s }\n");
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "sweep needs pools"));
+	config_errors_free(&e);
+}
+
+/*
+ * Issue 21 item 7: a discovered pool has the range cap of a YAML pool
+ * (every range is a request when it resolves), refused with
+ * FILE:LINE:COLUMN (test_conf_failure_alone has item 9's case).
+ */
+static void
+test_discovered_limits(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024], *conf, *o;
+	struct config_errors e;
+	struct config *cfg;
+	size_t i;
+
+	assert_non_null(conf = malloc(64 + (CONFIG_RANGES_MAX + 1) * 48));
+	o = conf + sprintf(conf, "subnet 10.88.0.0 netmask 255.255.0.0 {\n"
+	    "  pool {\n");
+	for (i = 0; i <= CONFIG_RANGES_MAX; i++)
+		o += sprintf(o, "    range 10.88.%zu.%zu 10.88.%zu.%zu;\n",
+		    i / 200, i % 200 + 1, i / 200, i % 200 + 1);
+	sprintf(o, "  }\n}\n");
+	put_file(t, "many.conf", conf, 0644, dpath, sizeof(dpath));
+	free(conf);
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "many.conf:2:3: the pool has 4097 "
+	    "ranges; at most 4096 are watched per pool"));
+	config_errors_free(&e);
+
+}
+
 int
 main(void)
 {
@@ -1382,6 +1453,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_errors,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test_setup_teardown(test_conf_failure_alone,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_discovered_limits,
+		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test(test_example_conf),

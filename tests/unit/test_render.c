@@ -74,6 +74,12 @@ static const char golden_text[] =
 "# HELP dhcpd_exporter_build_info Version and commit the exporter was built from; always 1.\n"
 "# TYPE dhcpd_exporter_build_info gauge\n"
 "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"abc123\"} 1\n"
+"# HELP dhcpd_exporter_config_last_reload_successful 1 when the last reload of the configuration (the YAML file and every dhcpd.conf, on SIGHUP or when a dhcpd.conf changed) was taken, 0 when it was refused and the running one kept.\n"
+"# TYPE dhcpd_exporter_config_last_reload_successful gauge\n"
+"dhcpd_exporter_config_last_reload_successful 0\n"
+"# HELP dhcpd_exporter_config_last_reload_success_timestamp_seconds When the configuration was last loaded (at start or by a reload), in seconds since the epoch.\n"
+"# TYPE dhcpd_exporter_config_last_reload_success_timestamp_seconds gauge\n"
+"dhcpd_exporter_config_last_reload_success_timestamp_seconds 1700000000.5\n"
 "# HELP dhcpd_exporter_last_poll_timestamp_seconds When the last poll of the server finished, in seconds since the epoch.\n"
 "# TYPE dhcpd_exporter_last_poll_timestamp_seconds gauge\n"
 "dhcpd_exporter_last_poll_timestamp_seconds{server=\"dhcp1\"} 1700000000.5\n"
@@ -171,12 +177,26 @@ test_empty_snapshot(void **state)
 	char *text;
 
 	assert_non_null(s = snapshot_new("1.2.3", ""));
+	s->reload_success = 1700000000;
 	text = render_to_string(s);
 	assert_text_equal(text,
 	    "# HELP dhcpd_exporter_build_info Version and commit the exporter "
 	    "was built from; always 1.\n"
 	    "# TYPE dhcpd_exporter_build_info gauge\n"
-	    "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"\"} 1\n");
+	    "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"\"} 1\n"
+	    "# HELP dhcpd_exporter_config_last_reload_successful 1 when the "
+	    "last reload of the configuration (the YAML file and every "
+	    "dhcpd.conf, on SIGHUP or when a dhcpd.conf changed) was taken, 0 "
+	    "when it was refused and the running one kept.\n"
+	    "# TYPE dhcpd_exporter_config_last_reload_successful gauge\n"
+	    "dhcpd_exporter_config_last_reload_successful 1\n"
+	    "# HELP dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "When the configuration was last loaded (at start or by a "
+	    "reload), in seconds since the epoch.\n"
+	    "# TYPE dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "gauge\n"
+	    "dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "1700000000\n");
 	free(text);
 	snapshot_release(s);
 }

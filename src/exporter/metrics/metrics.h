@@ -68,10 +68,17 @@ struct snapshot_label {
 	char	*value;
 };
 
+/*
+ * dhcpd_pool_info{ranges}: the first SNAPSHOT_RANGES_SHOWN ranges, then
+ * "+N more" (a pool of 4,000 ranges made a 98 kB label: issue 21 item 7).
+ */
+#define SNAPSHOT_RANGES_SHOWN	16
+
 struct snapshot_pool {
 	char			*name;
 	char			*shared_network; /* NULL: unknown (YAML pool) */
-	char			*ranges;	/* "FIRST-LAST,..." ascending */
+	char			*ranges;	/* "FIRST-LAST,..." ascending,
+						 * ",+N more" past the shown */
 	struct snapshot_label	*labels;	/* kept sorted by name */
 	size_t			 nlabels;
 
@@ -232,6 +239,10 @@ struct snapshot_server {
 struct snapshot {
 	atomic_uint		  refs;
 	double			  created;	/* epoch s */
+	/* The last reload of the whole configuration (snapshot_store's,
+	 * copied in when published): 1 it took, 0 it was refused. */
+	int			  reload_ok;
+	double			  reload_success; /* epoch s of the last good */
 	size_t			  body_max;	/* its /metrics at most (from the
 						 * configuration); 0: the default */
 	uint64_t		  seq;		/* its publisher's order: the
@@ -260,6 +271,8 @@ struct snapshot_store {
 	pthread_mutex_t		 mtx;
 	struct snapshot		*cur;		/* NULL until the first poll */
 	uint64_t		 generation;	/* publishes so far */
+	int			 reload_ok;	/* see struct snapshot */
+	double			 reload_success;
 };
 
 /* ---- snapshot.c ---- */
@@ -300,6 +313,7 @@ void		 snapshot_store_publish(struct snapshot_store *,
 		    struct snapshot *);
 struct snapshot	*snapshot_store_acquire(struct snapshot_store *);
 int		 snapshot_store_ready(struct snapshot_store *);
+void		 snapshot_store_reloaded(struct snapshot_store *, int ok);
 
 /* ---- leasetab.c ---- */
 struct leasetab	*leasetab_new(uint32_t max);

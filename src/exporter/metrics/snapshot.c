@@ -130,6 +130,8 @@ snapshot_new(const char *version, const char *commit)
 		return NULL;
 	atomic_init(&s->refs, 1);
 	s->created = snapshot_now();
+	s->reload_ok = 1;	/* the store's, when published through one */
+	s->reload_success = s->created;
 	if ((s->version = snapshot_strdup(version ? version : "")) == NULL)
 		goto out_free;
 	if ((s->commit = snapshot_strdup(commit ? commit : "")) == NULL)
@@ -480,6 +482,8 @@ snapshot_store_init(struct snapshot_store *st)
 {
 	st->cur = NULL;
 	st->generation = 0;
+	st->reload_ok = 1;
+	st->reload_success = 0;	/* none told: snapshots keep their own */
 	return pthread_mutex_init(&st->mtx, NULL) == 0 ? 0 : -1;
 }
 
@@ -504,6 +508,10 @@ snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
 	struct snapshot *old;
 
 	pthread_mutex_lock(&st->mtx);
+	if (st->reload_success > 0) {	/* s is still the caller's alone */
+		s->reload_ok = st->reload_ok;
+		s->reload_success = st->reload_success;
+	}
 	old = st->cur;
 	if (old != NULL && s->seq < old->seq) {
 		/* built from older results than the one in place */
@@ -527,6 +535,21 @@ snapshot_store_acquire(struct snapshot_store *st)
 	s = st->cur ? snapshot_ref(st->cur) : NULL;
 	pthread_mutex_unlock(&st->mtx);
 	return s;
+}
+
+/*
+ * The verdict of a load of the whole configuration (main.c: at start, and
+ * at every reload whatever triggered it): every snapshot published from
+ * now on carries it.
+ */
+void
+snapshot_store_reloaded(struct snapshot_store *st, int ok)
+{
+	pthread_mutex_lock(&st->mtx);
+	st->reload_ok = ok;
+	if (ok)
+		st->reload_success = snapshot_now();
+	pthread_mutex_unlock(&st->mtx);
 }
 
 /* Whether a snapshot has been published (the first poll finished). */

@@ -102,6 +102,15 @@ struct swept_range {
 	size_t		pool;
 };
 
+/* sweeprate.c's window of slice medians: SLOTS slots over WINDOW_US. */
+#define SWEEPRATE_WINDOW_US	10000000
+#define SWEEPRATE_SLOTS		5
+
+struct sweeprate_slot {
+	int64_t		slot;		/* monotonic time / slot length */
+	uint64_t	min_us;		/* lowest slice median in it; 0: none */
+};
+
 /* The sweep of one server: its ranges and the run under way. */
 struct sweeper {
 	const struct config_server *cfg;
@@ -125,8 +134,7 @@ struct sweeper {
 	double			 conns_rate;	/* lookups/s with conns - 1 */
 	/* DHCP comes first: the rate in force and what it is judged by. */
 	double			 rate;		/* lookups/s; 0: no limit */
-	uint64_t		 rtt_min_us;	/* lowest slice median, this sweep */
-	uint64_t		 rtt_prev_min_us; /* and the sweep before */
+	struct sweeprate_slot	 rtt_win[SWEEPRATE_SLOTS]; /* the baseline */
 };
 
 /* server_poll.c's item arrays, sized once for the server's pools and ranges. */
@@ -194,9 +202,6 @@ void	 server_result_copy(struct server_result *dst,
 	    const struct server_result *src, const struct config_server *);
 
 /* ---- server_poll.c ---- */
-int	 server_poll_scratch_alloc(struct poll_scratch *,
-	    const struct config_server *);
-void	 server_poll_scratch_free(struct poll_scratch *);
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
 
@@ -224,7 +229,7 @@ void	 sweeper_abort(struct sweeper *);
 void	 sweeper_adopt(struct sweeper *, struct sweeper *old);
 
 /* ---- sweeprate.c: DHCP comes first ---- */
-void	 sweeprate_new_sweep(struct sweeper *);
-void	 sweeprate_adapt(struct sweeper *, const struct omapi_sweep_result *);
+void	 sweeprate_adapt(struct sweeper *, const struct omapi_sweep_result *,
+	    int64_t now_us);
 
 #endif /* EXPORTER_POLL_INT_H */

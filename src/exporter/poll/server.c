@@ -200,6 +200,48 @@ server_conf_changed(struct server *s)
 	return 1;
 }
 
+/* Ranges over every pool of the server, for the item arrays. */
+static size_t
+scratch_nranges(const struct config_server *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->npools; i++)
+		n += cfg->pools[i].nranges;
+	return n;
+}
+
+/* server_poll.c's item arrays (struct poll_scratch) go with the server. */
+static void
+scratch_free(struct poll_scratch *ps)
+{
+	free(ps->index);
+	free(ps->rindex);
+	free(ps->asked);
+	free(ps->answer);
+	memset(ps, 0, sizeof(*ps));
+}
+
+
+/* Sized for the most a poll needs: every range and every pool. */
+static int
+scratch_alloc(struct poll_scratch *ps, const struct config_server *cfg)
+{
+	size_t nr = scratch_nranges(cfg);
+
+	memset(ps, 0, sizeof(*ps));
+	ps->index = calloc(nr + cfg->npools + 1, sizeof(*ps->index));
+	ps->rindex = calloc(nr + 1, sizeof(*ps->rindex));
+	ps->asked = calloc(cfg->npools + 1, sizeof(*ps->asked));
+	ps->answer = calloc(cfg->npools + 1, sizeof(*ps->answer));
+	if (ps->index == NULL || ps->rindex == NULL || ps->asked == NULL ||
+	    ps->answer == NULL) {
+		scratch_free(ps);
+		return -1;
+	}
+	return 0;
+}
+
 int
 server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
     char *err, size_t errlen)
@@ -219,7 +261,7 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||
 	    (s->class_logged = calloc(cfg->nclasses + 1, 1)) == NULL ||
-	    server_poll_scratch_alloc(&s->scratch, cfg) == -1 ||
+	    scratch_alloc(&s->scratch, cfg) == -1 ||
 	    sweeper_init(&s->sweep, cfg) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -235,7 +277,7 @@ server_free(struct server *s)
 {
 	server_disconnect(s);
 	sweeper_free(&s->sweep);
-	server_poll_scratch_free(&s->scratch);
+	scratch_free(&s->scratch);
 	s->key = NULL;
 	free(s->unresolved_logged);
 	free(s->peer_logged);
