@@ -25,7 +25,7 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -MMD -MP \
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/dhcplog -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
 LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
@@ -33,6 +33,7 @@ LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
+DHCPLOG_SRC	= $(wildcard src/dhcplog/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
 # Other .c files under tests/unit are helpers (the fake OMAPI server),
@@ -42,6 +43,7 @@ UNIT_HELPER_SRC	= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
+DHCPLOG_OBJ	= $(DHCPLOG_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -94,6 +96,12 @@ $(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
+# dhcpd's log: syslog framing, dhcpd's messages, counters and the sources
+# (src/dhcplog/dhcplog.h).
+$(BUILD)/libdhcplog.a: $(DHCPLOG_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
 # The parser's view of a dhcpd.conf, for the integration test and the
 # benchmark (tests/dhcpdconf/).
 $(BUILD)/tests/dhcpdconf_dump: $(BUILD)/tests/dhcpdconf/dhcpdconf_dump.o $(BUILD)/libdhcpdconf.a
@@ -114,7 +122,7 @@ $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 # linker takes what it needs.  (Its .d file adds the headers it includes
 # as prerequisites: they rebuild it, and stay off the command line.)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
-    $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+    $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
@@ -194,7 +202,7 @@ valgrind: all $(UNIT_BIN)
 	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
 
 tidy:
-	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
+	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(DHCPLOG_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
 fuzz:
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
@@ -270,6 +278,6 @@ uninstall:
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
-	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(DHCPLOG_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) \
 	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d

@@ -1,0 +1,409 @@
+/*
+ * test_dhcplog.c: dhcpd's log (src/dhcplog/): the syslog framings (glibc's
+ * /dev/log datagram, RFC 3164 with a host, RFC 5424, rsyslog's files),
+ * every dhcpd message shape of server/dhcp.c and mdb.c, the hostname
+ * forgeries (a client's option 12 shaped like a refusal), the
+ * shared_network cap and relay lookup, and hostile bytes: 1 MB lines,
+ * binary, invalid UTF-8 and NUL bytes are unparsed, never a crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dhcplog.h"
+
+static int
+streq(struct dhcplog_str s, const char *lit)
+{
+	return dhcplog_str_eq(s, lit);
+}
+
+static void
+test_frame_3164(void **state)
+{
+	struct dhcplog_frame f;
+	const char *l;
+
+	/* what glibc syslog() puts on /dev/log: no host name */
+	l = "<27>Dec  7 06:21:05 dhcpd[4242]: DHCPACK on 10.0.0.5 to "
+	    "00:0c:01:02:03:04 via v0";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_int_equal(f.host.len, 0);
+	assert_true(streq(f.program, "dhcpd"));
+	assert_true(streq(f.msg, "DHCPACK on 10.0.0.5 to 00:0c:01:02:03:04 via v0"));
+	/* forwarded, with a host name */
+	l = "<30>Dec 17 23:01:59 dhcp-1 dhcpd[1]: DHCPINFORM from 1.2.3.4 via v0\n";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.host, "dhcp-1"));
+	assert_true(streq(f.program, "dhcpd"));
+	assert_true(streq(f.msg, "DHCPINFORM from 1.2.3.4 via v0"));
+	/* rsyslog's traditional file format: no PRI */
+	l = "Jan  1 00:00:00 gw dhcpd: Wrote 0 leases to leases file.";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.host, "gw"));
+	assert_true(streq(f.program, "dhcpd"));
+	/* rsyslog's RFC 3339 file format, and its forward format */
+	l = "2026-12-07T06:21:05.123456+00:00 gw dhcpd[7]: Abandoning IP "
+	    "address 10.0.0.9: declined.";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.host, "gw"));
+	assert_true(streq(f.msg, "Abandoning IP address 10.0.0.9: declined."));
+	l = "<27>2026-12-07T06:21:05Z gw dhcpd[7]: x";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.msg, "x"));
+	/* another program */
+	l = "<30>Dec  7 06:21:05 host sshd[9]: Accepted publickey";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.program, "sshd"));
+	/* not syslog */
+	assert_int_equal(dhcplog_frame_parse("hello", 5, &f), -1);
+	assert_int_equal(dhcplog_frame_parse("<999>Dec  7 06:21:05 a b: c",
+	    27, &f), -1);
+	assert_int_equal(dhcplog_frame_parse("Foo  7 06:21:05 a b: c", 22,
+	    &f), -1);
+	assert_int_equal(dhcplog_frame_parse("", 0, &f), -1);
+	l = "<30>Dec  7 06:21:05 onlyhost";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), -1);
+}
+
+static void
+test_frame_5424(void **state)
+{
+	struct dhcplog_frame f;
+	const char *l;
+
+	l = "<27>1 2026-12-07T06:21:05.1Z dhcp-2 dhcpd 4242 - - DHCPNAK on "
+	    "10.0.0.5 to 00:0c:01:02:03:04 via 10.77.0.2";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_true(streq(f.host, "dhcp-2"));
+	assert_true(streq(f.program, "dhcpd"));
+	assert_true(streq(f.msg,
+	    "DHCPNAK on 10.0.0.5 to 00:0c:01:02:03:04 via 10.77.0.2"));
+	/* structured data with escapes, a BOM */
+	l = "<27>1 - - dhcpd - ID47 [x@1 a=\"b\\]\" c=\"[\"][y@2] \xef\xbb\xbfmsg";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_int_equal(f.host.len, 0);
+	assert_true(streq(f.program, "dhcpd"));
+	assert_true(streq(f.msg, "msg"));
+	/* no message at all */
+	l = "<27>1 - h dhcpd - - -";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), 0);
+	assert_int_equal(f.msg.len, 0);
+	/* broken structured data */
+	l = "<27>1 - h dhcpd - - [x a=\"b] msg";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), -1);
+	l = "<27>1 - h - - - - msg";
+	assert_int_equal(dhcplog_frame_parse(l, strlen(l), &f), -1);
+}
+
+/* Parse msg; the event, or fail. */
+static struct dhcplog_event
+parse(const char *msg)
+{
+	struct dhcplog_event ev;
+
+	assert_int_equal(dhcplog_msg_parse(msg, strlen(msg), &ev), 0);
+	return ev;
+}
+
+static void
+test_messages(void **state)
+{
+	struct dhcplog_event ev;
+	static const struct {
+		const char *msg;
+		enum dhcplog_type type;
+	} ok[] = {
+	    { "DHCPDISCOVER from 00:0c:01:02:03:04 via 10.77.0.2",
+		DHCPLOG_DISCOVER },
+	    { "DHCPDISCOVER from 00:0c:01:02:03:04 (laptop) via v0",
+		DHCPLOG_DISCOVER },
+	    { "DHCPREQUEST for 10.77.0.10 (10.77.0.1) from 00:0c:01:02:03:04 "
+		"via 10.77.0.2", DHCPLOG_REQUEST },
+	    { "DHCPREQUEST for 10.77.0.10 from 00:0c:01:02:03:04 (h) via v0: "
+		"wrong network.", DHCPLOG_REQUEST },
+	    { "DHCPREQUEST for 10.9.9.9 (10.77.0.1) from 00:0c:01:02:03:04 via "
+		"10.77.0.2: ignored (not authoritative).", DHCPLOG_REQUEST },
+	    { "DHCPDECLINE of 10.77.0.10 from 00:0c:01:02:03:04 via v0: "
+		"abandoned", DHCPLOG_DECLINE },
+	    { "DHCPDECLINE from 00:0c:01:02:03:04 via 10.5.0.1: unknown "
+		"network segment", DHCPLOG_DECLINE },
+	    { "DHCPRELEASE of 10.77.0.10 from 00:0c:01:02:03:04 (h) via v0 "
+		"(found)", DHCPLOG_RELEASE },
+	    { "DHCPRELEASE of 10.77.0.10 from 00:0c:01:02:03:04 via v0 (not "
+		"found)", DHCPLOG_RELEASE },
+	    { "DHCPINFORM from 10.77.0.10 via v0", DHCPLOG_INFORM },
+	    { "DHCPINFORM from 10.77.0.10 via 10.77.0.2: not authoritative "
+		"for subnet 10.77.0.0", DHCPLOG_INFORM },
+	    { "DHCPOFFER on 10.77.0.10 to 00:0c:01:02:03:04 (h) via 10.77.0.2",
+		DHCPLOG_OFFER },
+	    { "DHCPACK on 10.77.0.10 to 00:0c:01:02:03:04 via v0",
+		DHCPLOG_ACK },
+	    { "DHCPACK to 10.77.0.10 (00:0c:01:02:03:04) via v0", DHCPLOG_ACK },
+	    { "DHCPNAK on 10.77.0.10 to 00:0c:01:02:03:04 via 10.77.0.2",
+		DHCPLOG_NAK },
+	};
+	static const char *bad[] = {
+	    "", "DHCPDISCOVER", "DHCPDISCOVER from 00:0c:01:02:03:04",
+	    "Wrote 0 leases to leases file.",
+	    "DHCPRELEASE from 00:0c:01:02:03:04 specified requested-address.",
+	    "BOOTREQUEST from 00:0c:01:02:03:04 via v0",
+	    "dhcpdiscover from 00:0c:01:02:03:04 via v0",
+	    "Abandoning IP address 10.0.0: x", "Abandoning IP address 10.0.0.1",
+	    "Abandoning IP address 10.0.0.01: declined.",
+	    /* a refusal suffix without dhcpd's structure before it */
+	    "DHCPDISCOVER from x via : network n: no free leases",
+	    "DHCPDISCOVER from x via a b: peer holds all free leases",
+	    "DHCPDISCOVER from x via r: network : no free leases",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ev = parse(ok[i].msg);
+		assert_int_equal(ev.kind, DHCPLOG_EV_PACKET);
+		assert_int_equal(ev.type, ok[i].type);
+		assert_int_equal(ev.reason, DHCPLOG_NO_REASON);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(dhcplog_msg_parse(bad[i], strlen(bad[i]), &ev),
+		    -1);
+	ev = parse("Abandoning IP address 10.77.0.9: pinged before offer");
+	assert_int_equal(ev.kind, DHCPLOG_EV_ABANDONED);
+	ev = parse("DHCPDECLINE from 00:0c:01:02:03:04 via 10.5.0.1: unknown "
+	    "network segment");
+	assert_int_equal(ev.reason, DHCPLOG_NO_REASON);	/* not an allocation */
+	assert_string_equal(dhcplog_type_name(DHCPLOG_NAK), "nak");
+	assert_string_equal(dhcplog_reason_name(DHCPLOG_PEER_HOLDS_ALL),
+	    "peer_holds_all_free_leases");
+}
+
+static void
+test_refusals(void **state)
+{
+	struct dhcplog_event ev;
+
+	/* the lab's live line (omapi-notes.md) */
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 via 10.77.0.2: network "
+	    "10.77.0.0/24: no free leases");
+	assert_int_equal(ev.type, DHCPLOG_DISCOVER);
+	assert_int_equal(ev.reason, DHCPLOG_NO_FREE_LEASES);
+	assert_true(streq(ev.network, "10.77.0.0/24"));
+	assert_true(streq(ev.relay, "10.77.0.2"));
+	/* a shared-network name with spaces, a local interface */
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (h) via eth1: network "
+	    "floor 2: no free leases");
+	assert_true(streq(ev.network, "floor 2"));
+	assert_true(streq(ev.relay, "eth1"));
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (h) via 10.1.0.1: peer "
+	    "holds all free leases");
+	assert_int_equal(ev.reason, DHCPLOG_PEER_HOLDS_ALL);
+	assert_int_equal(ev.network.len, 0);
+	assert_true(streq(ev.relay, "10.1.0.1"));
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 via 10.5.0.1: unknown "
+	    "network segment");
+	assert_int_equal(ev.reason, DHCPLOG_UNKNOWN_SEGMENT);
+	assert_true(streq(ev.relay, "10.5.0.1"));
+}
+
+/* Client hostnames shaped like dhcpd's own text change nothing. */
+static void
+test_forgery(void **state)
+{
+	struct dhcplog_event ev;
+
+	/* issue 22: what dhcpd 4.4.3 really logged for this hostname */
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (x) via 10.77.0.2: "
+	    "network evil: no free leases) via 10.77.0.2");
+	assert_int_equal(ev.type, DHCPLOG_DISCOVER);
+	assert_int_equal(ev.reason, DHCPLOG_NO_REASON);
+	assert_true(streq(ev.relay, "10.77.0.2"));
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (x) via 1.2.3.4: peer "
+	    "holds all free leases) via v0");
+	assert_int_equal(ev.reason, DHCPLOG_NO_REASON);
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (x) via 1.2.3.4: "
+	    "unknown network segment) via v0");
+	assert_int_equal(ev.reason, DHCPLOG_NO_REASON);
+	/* a real refusal with a forged network before it: dhcpd's wins */
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (x) via 10.77.0.2: "
+	    "network evil) via 10.77.0.2: network real: no free leases");
+	assert_int_equal(ev.reason, DHCPLOG_NO_FREE_LEASES);
+	assert_true(streq(ev.network, "real"));
+	assert_true(streq(ev.relay, "10.77.0.2"));
+	ev = parse("DHCPDISCOVER from 00:0c:01:02:03:04 (: network evil: no "
+	    "free leases) via 10.77.0.2: network real: no free leases");
+	assert_true(streq(ev.network, "real"));
+	/* a refusal shaped request or offer is no refusal */
+	ev = parse("DHCPREQUEST for 10.0.0.1 from 00:0c:01:02:03:04 (x) via "
+	    "10.77.0.2: network evil: no free leases) via v0");
+	assert_int_equal(ev.type, DHCPLOG_REQUEST);
+	assert_int_equal(ev.reason, DHCPLOG_NO_REASON);
+	/* a line that starts like dhcpd's is dhcpd's line: its type counts
+	 * once, whatever the hostname says */
+	ev = parse("DHCPOFFER on 10.0.0.1 to 00:0c:01:02:03:04 (DHCPNAK on "
+	    "10.0.0.1 to x via y) via v0");
+	assert_int_equal(ev.type, DHCPLOG_OFFER);
+}
+
+/* Bytes no dhcpd writes: unparsed, bounded, no crash. */
+static void
+test_hostile_bytes(void **state)
+{
+	struct dhcplog_event ev;
+	struct dhcplog_frame f;
+	static const char nul[] = "DHCPACK on 10.0.0.1 to 0\0:0c via v0";
+	static const char badutf[] = "DHCPACK on 10.0.0.1 to 0 (\xc0\xaf) via v0";
+	static const char surrogate[] = "DHCPACK on 10.0.0.1 to 0 (\xed\xa0\x80) via v0";
+	static const char goodutf[] = "DHCPACK on 10.0.0.1 to 0 (\xc3\xa9) via v0";
+	size_t big = 1 << 20, i;
+	char *line;
+
+	assert_int_equal(dhcplog_msg_parse(nul, sizeof(nul) - 1, &ev), -1);
+	assert_int_equal(dhcplog_msg_parse(badutf, sizeof(badutf) - 1, &ev), -1);
+	assert_int_equal(dhcplog_msg_parse(surrogate, sizeof(surrogate) - 1,
+	    &ev), -1);
+	assert_int_equal(dhcplog_msg_parse(goodutf, sizeof(goodutf) - 1, &ev), 0);
+	/* 1 MB: a valid start, a valid end */
+	line = malloc(big);
+	assert_non_null(line);
+	memset(line, 'a', big);
+	memcpy(line, "<27>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from ", 48);
+	memcpy(line + big - 14, " via 10.0.0.1", 13);
+	line[big - 1] = '\n';
+	assert_int_equal(dhcplog_frame_parse(line, big, &f), 0);
+	assert_int_equal(dhcplog_msg_parse(f.msg.p, f.msg.len, &ev), -1);
+	/* binary: every byte value, at every offset of a real line */
+	for (i = 0; i < big; i++)
+		line[i] = (char)(i * 7919 % 251);
+	(void)dhcplog_frame_parse(line, big, &f);
+	assert_int_equal(dhcplog_msg_parse(line, 4096, &ev), -1);
+	free(line);
+}
+
+static void
+test_counts(void **state)
+{
+	struct dhcplog_counts c, copy;
+	struct dhcplog_frame f;
+	const char *lines[] = {
+	    "<30>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from 00:0c:01:02:03:04 "
+		"via 10.77.0.2",
+	    "<30>Dec  7 06:21:05 dhcpd[1]: DHCPOFFER on 10.77.0.10 to "
+		"00:0c:01:02:03:04 via 10.77.0.2",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from 00:0c:01:02:03:05 "
+		"via 10.77.0.2: network 10.77.0.0/24: no free leases",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from 00:0c:01:02:03:05 "
+		"(x) via 10.77.0.2: network evil: no free leases) via 10.77.0.2",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from 00:0c:01:02:03:05 "
+		"via 10.77.0.2: peer holds all free leases",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: DHCPDISCOVER from 00:0c:01:02:03:05 "
+		"via 10.99.0.1: unknown network segment",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: Abandoning IP address 10.77.0.3: "
+		"declined.",
+	    "<27>Dec  7 06:21:05 dhcpd[1]: Wrote 3 leases to leases file.",
+	    "<27>Dec  7 06:21:05 sshd[1]: DHCPNAK on 1.2.3.4 to 0 via v0",
+	};
+	struct dhcpdconf *conf = NULL;
+	char err[DHCPDCONF_ERRLEN];
+	const char *msg;
+	const char *text = "subnet 10.77.0.0 netmask 255.255.255.0 { range "
+	    "10.77.0.10 10.77.0.14; }\nshared-network lab { subnet 10.1.0.0 "
+	    "netmask 255.255.0.0 { } }\n";
+	size_t i;
+
+	assert_int_equal(dhcpdconf_parse(&conf, "t.conf", text, strlen(text),
+	    NULL, err, sizeof(err)), 0);
+	dhcplog_counts_init(&c);
+	assert_int_equal(dhcplog_counts_declare(&c, conf), 0);
+	assert_int_equal(c.nnets, 2);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(dhcplog_frame_parse(lines[i],
+		    strlen(lines[i]), &f), 0);
+		dhcplog_count_line(&c, &f, conf, 100.0 + (double)i);
+	}
+	dhcplog_count_line(&c, NULL, conf, 200.0);
+	assert_int_equal(c.lines, 10);
+	assert_int_equal(c.unparsed, 2);
+	assert_int_equal(c.other_program, 1);
+	assert_int_equal(c.packets[DHCPLOG_DISCOVER], 5);
+	assert_int_equal(c.packets[DHCPLOG_OFFER], 1);
+	assert_int_equal(c.packets[DHCPLOG_NAK], 0);
+	assert_int_equal(c.abandoned, 1);
+	assert_true(c.last_line == 200.0);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES,
+	    "10.77.0.0/24"), 1);
+	/* the forged "evil" counted nothing */
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, "evil"), 0);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, "other"), 0);
+	/* no name in the line: found through the relay and dhcpd.conf */
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_PEER_HOLDS_ALL,
+	    "10.77.0.0/24"), 1);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_UNKNOWN_SEGMENT, ""), 1);
+	assert_int_equal(c.nnets, 2);
+	/* a network dhcpd.conf does not declare: "other" */
+	msg = "DHCPDISCOVER from 0 via v0: network nope: no free leases";
+	assert_int_equal(dhcplog_count_msg(&c, "dhcpd", 5, msg, strlen(msg),
+	    conf, 1.0), DHCPLOG_COUNTED);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, "other"), 1);
+	dhcplog_counts_init(&copy);
+	assert_int_equal(dhcplog_counts_copy(&copy, &c), 0);
+	assert_int_equal(copy.nnets, 3);
+	assert_int_equal(dhcplog_failures(&copy, DHCPLOG_NO_FREE_LEASES,
+	    "other"), 1);
+	dhcplog_counts_free(&copy);
+	dhcplog_counts_free(&c);
+	dhcpdconf_free(conf);
+}
+
+/* Without dhcpd.conf: 256 names, then "other". */
+static void
+test_cap(void **state)
+{
+	struct dhcplog_counts c;
+	char msg[128], name[32];
+	int i, n;
+
+	dhcplog_counts_init(&c);
+	for (i = 0; i < 300; i++) {
+		n = snprintf(msg, sizeof(msg), "DHCPDISCOVER from 0 via r: "
+		    "network n%03d: no free leases", i);
+		dhcplog_count_msg(&c, "dhcpd", 5, msg, (size_t)n, NULL, 1.0);
+	}
+	assert_int_equal(c.nnets, DHCPLOG_MAX_NETWORKS + 1);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, "other"),
+	    300 - DHCPLOG_MAX_NETWORKS);
+	snprintf(name, sizeof(name), "n%03d", DHCPLOG_MAX_NETWORKS - 1);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, name), 1);
+	/* a known name still counts as itself */
+	n = snprintf(msg, sizeof(msg), "DHCPDISCOVER from 0 via r: network "
+	    "n000: no free leases");
+	dhcplog_count_msg(&c, "dhcpd", 5, msg, (size_t)n, NULL, 1.0);
+	assert_int_equal(dhcplog_failures(&c, DHCPLOG_NO_FREE_LEASES, "n000"), 2);
+	/* a network literally called "other" cannot hide among the others */
+	n = snprintf(msg, sizeof(msg), "DHCPDISCOVER from 0 via r: network "
+	    "other: no free leases");
+	dhcplog_count_msg(&c, "dhcpd", 5, msg, (size_t)n, NULL, 1.0);
+	assert_int_equal(c.nnets, DHCPLOG_MAX_NETWORKS + 1);
+	dhcplog_counts_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame_3164),
+		cmocka_unit_test(test_frame_5424),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_forgery),
+		cmocka_unit_test(test_hostile_bytes),
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_cap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
