@@ -31,7 +31,11 @@ LDLIBS_OMAPI	= -lcrypto
 LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
-EXPORTER_SRC	= $(filter-out src/exporter/main.c,$(wildcard src/exporter/*.c))
+# The exporter's stages, each a folder (src/README.md): config, then
+# metrics, then poll and web; main.c and log.c on top.
+EXPORTER_STAGES	= config metrics poll web
+EXPORTER_SRC	= src/exporter/log.c \
+		  $(foreach s,$(EXPORTER_STAGES),$(wildcard src/exporter/$(s)/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
 DHCPLOG_SRC	= $(wildcard src/dhcplog/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)

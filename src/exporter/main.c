@@ -8,14 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "http.h"
-#include "httptls.h"
+#include "config/config.h"
+#include "web/web.h"
 #include "log.h"
-#include "poller.h"
-#include "render.h"
-#include "snapshot.h"
-#include "webconfig.h"
+#include "poll/poll.h"
+#include "metrics/metrics.h"
 
 struct args {
 	const char	*config_file;
@@ -140,8 +137,11 @@ load_config(const char *path)
 	struct config *cfg = NULL;
 
 	memset(&errs, 0, sizeof(errs));
-	if (config_load(path, &cfg, &errs) == -1)
+	if (config_load(path, &cfg, &errs) == 0 &&
+	    render_check_size(cfg, &errs) == -1) {
+		config_free(cfg);
 		cfg = NULL;
+	}
 	log_errors(path, &errs);
 	return cfg;
 }
@@ -170,16 +170,14 @@ load_web_config(const char *path, struct webconfig **out)
 static int
 check_web_files(const struct webconfig *web)
 {
-	struct http_tls t;
 	char err[512];
 
 	if (web == NULL || !web->tls)
 		return 0;
-	if (http_tls_load(&t, &web->tls_cfg, err, sizeof(err)) == -1) {
+	if (http_tls_check(&web->tls_cfg, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return -1;
 	}
-	http_tls_free(&t);
 	return 0;
 }
 
@@ -197,8 +195,7 @@ print_metrics(struct snapshot_store *store)
 	struct omapi_buf b;
 	int rv = -1;
 
-	omapi_buf_init(&b, snap != NULL && snap->body_max > RENDER_DEFAULT_MAX ?
-	    snap->body_max : RENDER_DEFAULT_MAX);
+	omapi_buf_init(&b, render_limit(snap, RENDER_DEFAULT_MAX));
 	if (snap != NULL && render_metrics(&b, snap) == 0 &&
 	    fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0)
 		rv = 0;
@@ -250,7 +247,7 @@ reload(const char *path, struct config **cfg, struct poller **p,
 	}
 	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
 		log_warnx("a new listen address takes effect at restart");
-	/* Prompt whatever the servers do (poller.h); then the new poller
+	/* Prompt whatever the servers do (poll/poll.h); then the new poller
 	 * takes over every unchanged server's results and counters. */
 	poller_stop(*p);
 	poller_adopt(np, *p);

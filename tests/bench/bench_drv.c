@@ -28,7 +28,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "server.h"
+#include "poll/poll_int.h"
 
 struct opts {
 	const char	*mode;

@@ -8,15 +8,15 @@
  * configuration loader accepts, the daemon can run: a snapshot of every
  * server, pool (with its labels) and host builds, and its /metrics
  * renders within both the cap a scrape may return and the loader's own
- * size estimate (config_body_max).
+ * size estimate (render_body_max), when render_check_size lets it load
+ * (the daemon refuses the rest with the size check's own error).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "render.h"
-#include "webconfig.h"
+#include "config/config_int.h"
+#include "metrics/metrics.h"
 #include "../unit/worst_snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -50,7 +50,7 @@ fuzz_publish(const struct config *cfg)
 	if ((snap = worst_snapshot(cfg)) == NULL)
 		abort();
 	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
-	if (render_metrics(&b, snap) == -1 || b.len > config_body_max(cfg))
+	if (render_metrics(&b, snap) == -1 || b.len > render_body_max(cfg))
 		abort();
 	omapi_buf_free(&b);
 	snapshot_release(snap);
@@ -70,7 +70,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		/* Accepted: a configuration, and no error said otherwise. */
 		if (cfg == NULL || config_errors_count(&errs) != 0)
 			abort();
-		fuzz_publish(cfg);
+		if (render_check_size(cfg, &errs) == 0)
+			fuzz_publish(cfg);
+		else if (config_errors_count(&errs) == 0)
+			abort();
 		config_free(cfg);
 	} else {
 		/* Refused: nothing half-built reaches the caller, and the

@@ -26,12 +26,8 @@ build_target() {
 	# The library for every target; the config loader for its own.
 	extra=""
 	case $1 in
-	fuzz_config) extra="-Isrc/exporter src/exporter/config.c src/exporter/config_parse.c
-		src/exporter/config_check.c src/exporter/config_key.c src/exporter/errsink.c
-		src/exporter/label.c src/exporter/keypage.c src/exporter/snapshot.c src/exporter/render.c
-		src/exporter/yamlread.c src/exporter/webconfig.c src/exporter/duration.c
-		src/exporter/config_discover.c src/exporter/config_failover.c
-		src/exporter/leasetab.c
+	fuzz_config) extra="-Isrc/exporter src/exporter/config/*.c
+		src/exporter/metrics/*.c
 		-Isrc/dhcpdconf src/dhcpdconf/*.c
 		-lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;

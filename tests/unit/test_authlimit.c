@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "authlimit.h"
+#include "web/web_int.h"
 
 /* The key of a numeric address, IPv4 or IPv6. */
 static void

@@ -14,9 +14,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "bodycache.h"
-#include "render.h"
-#include "snapshot.h"
+#include "web/web_int.h"
+#include "metrics/metrics.h"
 
 /* A snapshot of a few servers and pools; its text in *text. */
 static struct snapshot *

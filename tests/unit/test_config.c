@@ -20,10 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "duration.h"
-#include "label.h"
-#include "render.h"
+#include "config/config_int.h"
+#include "metrics/metrics.h"
 #include "worst_snapshot.h"
 
 #define FIXTURES	"tests/unit/config"
@@ -949,95 +947,6 @@ test_label_names(void **state)
 			fail_msg("'%s' accepted", bad[i]);
 }
 
-/*
- * Whatever loads publishes: the snapshot of a configuration builds, and
- * its /metrics, every series present and every value at its widest,
- * stays within the loader's estimate (and not far below it).
- */
-static void
-check_publishes(const struct config *cfg)
-{
-	struct snapshot *snap;
-	struct omapi_buf b;
-	uint64_t est = config_body_max(cfg);
-
-	assert_non_null(snap = worst_snapshot(cfg));
-	omapi_buf_init(&b, RENDER_DEFAULT_MAX);
-	assert_int_equal(render_metrics(&b, snap), 0);
-	if (b.len > est || b.len < est / 3)
-		fail_msg("rendered %zu bytes, estimate %" PRIu64, b.len, est);
-	omapi_buf_free(&b);
-	snapshot_release(snap);
-}
-
-/* A YAML of npools pools with nlabels labels of vlen bytes each. */
-static char *
-big_yaml(size_t npools, size_t nlabels, size_t vlen, int special)
-{
-	size_t cap = 256 + npools * (64 + nlabels * (vlen * 2 + 32)), n = 0;
-	char *y, *v;
-	size_t i, j;
-
-	assert_non_null(y = malloc(cap));
-	assert_non_null(v = malloc(vlen + 1));
-	/* Escaped by render.c: each costs two bytes on /metrics. */
-	for (i = 0; i < vlen; i++)
-		v[i] = special ? (i % 2 ? '"' : '\\') : 'x';
-	v[vlen] = '\0';
-	n += (size_t)snprintf(y + n, cap - n, BASE "    hosts: [{ name: "
-	    "h1 }, { mac: 00:16:3e:00:00:01 }]\n    pools:\n");
-	for (i = 0; i < npools; i++) {
-		n += (size_t)snprintf(y + n, cap - n, "      - name: pool%zu\n"
-		    "        ranges: [10.%zu.%zu.0/24]\n        labels:\n", i,
-		    i / 256, i % 256);
-		for (j = 0; j < nlabels; j++)
-			n += (size_t)snprintf(y + n, cap - n, "          l%zu: "
-			    "'%s'\n", j, v);
-		assert_true(n < cap);
-	}
-	free(v);
-	return y;
-}
-
-static void
-test_body_size(void **state)
-{
-	struct config_errors e;
-	struct config *cfg = NULL;
-	char *y;
-
-	cfg = must_load(example);
-	check_publishes(cfg);
-	config_free(cfg);
-	y = big_yaml(20, 16, 256, 1);
-	cfg = must_load(y);
-	check_publishes(cfg);
-	config_free(cfg);
-	free(y);
-
-	/*
-	 * Issue 17: 700 pools of 16 labels of 256 bytes passed
-	 * --check-config, then /metrics answered 500 forever (32 MiB cap).
-	 */
-	y = big_yaml(700, 16, 256, 0);
-	assert_int_equal(load(y, &cfg, &e), -1);
-	assert_null(cfg);
-	assert_int_equal(e.n, 1);
-	assert_non_null(strstr(e.msg[0], "t.yml:2:5: with server 'a', "
-	    "/metrics could reach "));
-	assert_non_null(strstr(e.msg[0], "more than the 33554432 a scrape "
-	    "may return (32 MiB)"));
-	config_errors_free(&e);
-	free(y);
-	/* Just under the cap loads, and renders within it. */
-	y = big_yaml(330, 16, 256, 0);
-	cfg = must_load(y);
-	assert_true(config_body_max(cfg) <= RENDER_DEFAULT_MAX);
-	check_publishes(cfg);
-	config_free(cfg);
-	free(y);
-}
-
 /* Label values are any UTF-8 text, kept as written. */
 static void
 test_label_values(void **state)
@@ -1489,6 +1398,7 @@ test_failover_lists(void **state)
 	char dpath[256], yaml[1024];
 	const struct config_server *s;
 	struct config *cfg;
+	struct snapshot *snap;
 
 	put_file(t, "dhcpd.conf", "failover peer \"pair\" {\n  primary;\n"
 	    "  address 10.0.0.1;\n  peer address 10.0.0.2;\n  mclt 30;\n"
@@ -1513,7 +1423,9 @@ test_failover_lists(void **state)
 	assert_int_equal(s->npools, 2);
 	assert_string_equal(s->pools[0].failover_peer, "pair");
 	assert_string_equal(s->pools[1].failover_peer, "third");
-	check_publishes(cfg);
+	/* what it watches publishes (its size: test_render_size) */
+	assert_non_null(snap = worst_snapshot(cfg));
+	snapshot_release(snap);
 	config_free(cfg);
 
 	/* A YAML pool inside a discovered one may name its peer, not
@@ -1560,32 +1472,6 @@ test_failover_lists(void **state)
 	}
 }
 
-/* The most peers and classes, names at their longest, within the cap. */
-static void
-test_failover_body(void **state)
-{
-	size_t cap = 1 << 21, n = 0, i;
-	struct config *cfg;
-	char *y;
-
-	assert_non_null(y = malloc(cap));
-	n += (size_t)snprintf(y + n, cap - n, BASE "    failover_peers:\n");
-	for (i = 0; i < 256; i++)
-		n += (size_t)snprintf(y + n, cap - n, "      - \"%0255zu\"\n",
-		    i);
-	n += (size_t)snprintf(y + n, cap - n, "    classes:\n");
-	for (i = 0; i < 4096; i++)
-		n += (size_t)snprintf(y + n, cap - n, "      - \"\\\"%0254zu\"\n",
-		    i);
-	assert_true(n < cap);
-	cfg = must_load(y);
-	assert_int_equal(cfg->servers[0].npeers, 256);
-	assert_int_equal(cfg->servers[0].nclasses, 4096);
-	check_publishes(cfg);
-	config_free(cfg);
-	free(y);
-}
-
 int
 main(void)
 {
@@ -1608,7 +1494,6 @@ main(void)
 		cmocka_unit_test(test_range_bad),
 		cmocka_unit_test(test_label_names),
 		cmocka_unit_test(test_label_values),
-		cmocka_unit_test(test_body_size),
 		cmocka_unit_test_setup_teardown(test_key_file_modes,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_key_fifo, tmp_setup,
@@ -1622,7 +1507,6 @@ main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
 		    tmp_teardown),
-		cmocka_unit_test(test_failover_body),
 		cmocka_unit_test(test_example_conf),
 	};
 

@@ -26,11 +26,9 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "authlimit.h"
-#include "http.h"
-#include "webconfig.h"
-#include "render.h"
-#include "snapshot.h"
+#include "web/web_int.h"
+#include "config/config_int.h"
+#include "metrics/metrics.h"
 
 #define REPLY_MAX	(1 << 20)
 

@@ -15,11 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config_int.h"
 #include "fake_omapi.h"
-#include "poller.h"
-#include "render.h"
-#include "snapshot.h"
+#include "poll/poll_int.h"
+#include "metrics/metrics.h"
 #include "unit_util.h"
 
 #define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \

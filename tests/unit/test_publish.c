@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "server.h"
+#include "poll/poll_int.h"
 
 static struct config_range r1[] = { { 0x0a000a0a, 0x0a000a14, 0, 0 } };
 static struct config_range r2[] = { { 0x0a000b0a, 0x0a000b0b, 0, 0 } };

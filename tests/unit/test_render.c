@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "render.h"
-#include "snapshot.h"
+#include "metrics/metrics.h"
+#include "web/web_int.h"
 
 /* A small snapshot with every kind of series, fixed times. */
 static struct snapshot *
@@ -418,7 +418,7 @@ test_builder_checks(void **state)
 	struct snapshot *s;
 	struct snapshot_server *sv;
 	struct snapshot_pool *p;
-	char name[16], big[SNAPSHOT_STR_MAX + 2];
+	char name[16], big[CONFIG_STR_MAX + 2];
 	int i;
 
 	assert_non_null(s = snapshot_new("1", "c"));
@@ -436,7 +436,7 @@ test_builder_checks(void **state)
 	assert_int_equal(snapshot_pool_add_label(p, "ok_1", "x"), 0);
 	assert_int_equal(snapshot_pool_add_label(p, "ok_1", "y"), -1);
 	assert_int_equal(errno, EINVAL);
-	for (i = 1; i < SNAPSHOT_LABELS_MAX; i++) {
+	for (i = 1; i < CONFIG_LABELS_MAX; i++) {
 		snprintf(name, sizeof(name), "l%02d", i);
 		assert_int_equal(snapshot_pool_add_label(p, name, "v"), 0);
 	}
@@ -450,7 +450,7 @@ test_builder_checks(void **state)
 	big[sizeof(big) - 1] = '\0';
 	assert_null(snapshot_server_add_pool(sv, big));
 	assert_int_equal(errno, ENAMETOOLONG);
-	big[SNAPSHOT_STR_MAX] = '\0';
+	big[CONFIG_STR_MAX] = '\0';
 	assert_non_null(snapshot_server_add_pool(sv, big));
 	assert_null(snapshot_server_add_pool(sv, "bad\xff"));
 	assert_int_equal(errno, EILSEQ);
@@ -470,13 +470,13 @@ test_server_cap(void **state)
 	int i;
 
 	assert_non_null(s = snapshot_new("1", "c"));
-	for (i = 0; i < SNAPSHOT_SERVERS_MAX; i++) {
+	for (i = 0; i < CONFIG_SERVERS_MAX; i++) {
 		snprintf(name, sizeof(name), "s%d", i);
 		assert_non_null(snapshot_add_server(s, name));
 	}
 	assert_null(snapshot_add_server(s, "over"));
 	assert_int_equal(errno, E2BIG);
-	assert_int_equal(s->nservers, SNAPSHOT_SERVERS_MAX);
+	assert_int_equal(s->nservers, CONFIG_SERVERS_MAX);
 	snapshot_release(s);
 }
 

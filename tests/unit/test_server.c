@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config_int.h"
 #include "fake_omapi.h"
-#include "server.h"
+#include "poll/poll_int.h"
 #include "unit_util.h"
 
 /* 10.0.0.10 etc. in host byte order. */

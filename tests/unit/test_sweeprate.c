@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "server.h"
+#include "poll/poll_int.h"
 
 /* A slice's result where n replies all took about us microseconds. */
 static struct omapi_sweep_result
@@ -65,19 +65,19 @@ test_yields_and_recovers(void **state)
 	int i;
 
 	setup(&s, &cfg, 5000);
-	sweeper_adapt(&s, &quiet);		/* learns the baseline */
+	sweeprate_adapt(&s, &quiet);		/* learns the baseline */
 	assert_true(s.rate == 5000);		/* max_rate is a ceiling */
-	sweeper_adapt(&s, &busy);
+	sweeprate_adapt(&s, &busy);
 	assert_true(s.rate == 2500);
-	sweeper_adapt(&s, &busy);
+	sweeprate_adapt(&s, &busy);
 	assert_true(s.rate == 1250);
 	for (i = 0; i < 20; i++)
-		sweeper_adapt(&s, &busy);
+		sweeprate_adapt(&s, &busy);
 	assert_true(s.rate == 50);		/* the floor: max_rate / 100 */
-	sweeper_adapt(&s, &quiet);
+	sweeprate_adapt(&s, &quiet);
 	assert_true(s.rate == 300);		/* + max_rate / 20 */
 	for (i = 0; i < 30; i++)
-		sweeper_adapt(&s, &quiet);
+		sweeprate_adapt(&s, &quiet);
 	assert_true(s.rate == 5000);
 }
 
@@ -92,10 +92,10 @@ test_threshold(void **state)
 	struct omapi_sweep_result over = replies(100, 2100);	/* 4096 */
 
 	setup(&s, &cfg, 1000);
-	sweeper_adapt(&s, &base);
-	sweeper_adapt(&s, &under);	/* 1024 <= 2 * 512 + 1000 */
+	sweeprate_adapt(&s, &base);
+	sweeprate_adapt(&s, &under);	/* 1024 <= 2 * 512 + 1000 */
 	assert_true(s.rate == 1000);
-	sweeper_adapt(&s, &over);	/* 4096 > 2024 */
+	sweeprate_adapt(&s, &over);	/* 4096 > 2024 */
 	assert_true(s.rate == 500);
 }
 
@@ -109,14 +109,14 @@ test_baseline_moves_with_sweeps(void **state)
 	struct omapi_sweep_result slow = replies(100, 3000);
 
 	setup(&s, &cfg, 1000);
-	sweeper_adapt(&s, &fast);
-	sweeper_adapt(&s, &slow);
+	sweeprate_adapt(&s, &fast);
+	sweeprate_adapt(&s, &slow);
 	assert_true(s.rate == 500);	/* against the fast baseline */
 	sweeprate_new_sweep(&s);
-	sweeper_adapt(&s, &slow);	/* the last sweep's minimum holds */
+	sweeprate_adapt(&s, &slow);	/* the last sweep's minimum holds */
 	assert_true(s.rate == 250);
 	sweeprate_new_sweep(&s);
-	sweeper_adapt(&s, &slow);	/* two sweeps on: slow is the path */
+	sweeprate_adapt(&s, &slow);	/* two sweeps on: slow is the path */
 	assert_true(s.rate == 300);
 }
 
@@ -131,15 +131,15 @@ test_unlimited_and_few_samples(void **state)
 	struct omapi_sweep_result quick = replies(1000, 100);
 
 	setup(&s, &cfg, 0);
-	sweeper_adapt(&s, &busy);
+	sweeprate_adapt(&s, &busy);
 	assert_true(s.rate == 0);	/* no limit stays no limit */
 	setup(&s, &cfg, 5000);
-	sweeper_adapt(&s, &few);	/* too few replies to judge */
+	sweeprate_adapt(&s, &few);	/* too few replies to judge */
 	assert_true(s.rate == 5000);
 	setup(&s, &cfg, 200);
-	sweeper_adapt(&s, &quick);
+	sweeprate_adapt(&s, &quick);
 	for (i = 0; i < 5; i++)		/* 100, 50, 25, 12.5, 10 */
-		sweeper_adapt(&s, &busy);
+		sweeprate_adapt(&s, &busy);
 	assert_true(s.rate == 10);	/* floor: at least 10 lookups/s */
 }
 

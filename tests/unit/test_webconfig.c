@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "webauth.h"
-#include "webconfig.h"
+#include "web/web_int.h"
+#include "config/config_int.h"
 
 #define HASH_PW "$2b$04$abcdefghijklmnopqrstuu"	/* salt; cost 4: fast */
 

@@ -5,7 +5,7 @@
 #ifndef UNIT_UTIL_H
 #define UNIT_UTIL_H
 
-#include "config.h"
+#include "config/config_int.h"
 
 struct config	*unit_config(const char *yaml);
 void		 unit_capture_start(void);

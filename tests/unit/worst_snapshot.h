@@ -14,8 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config.h"
-#include "snapshot.h"
+#include "config/config_int.h"
+#include "metrics/metrics.h"
 
 static void
 worst_pool(struct snapshot_pool *sp)
