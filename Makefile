@@ -28,7 +28,7 @@ COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/dhcplog -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
-LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
+LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread -lsystemd
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 # The exporter's stages, each a folder (src/README.md): config, then

@@ -18,9 +18,13 @@ PACKAGES_DEPLOY="chromium systemd man-db strace"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
 # failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"
+# dhcpd's log (src/dhcplog): the journal source (sd-journal), journal
+# files for its test (systemd-journal-remote), and mtail with its dhcpd
+# program, the peer of the log benchmark,
+PACKAGES_LOG="libsystemd-dev systemd-journal-remote mtail"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_LOG $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do

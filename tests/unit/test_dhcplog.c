@@ -6,6 +6,14 @@
  * shared_network cap and relay lookup, and hostile bytes: 1 MB lines,
  * binary, invalid UTF-8 and NUL bytes are unparsed, never a crash.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dhcplog.h"
@@ -391,6 +400,227 @@ test_cap(void **state)
 	dhcplog_counts_free(&c);
 }
 
+
+/* Lines a source delivered, for the source tests. */
+struct got {
+	int	 n;
+	size_t	 longest;
+	char	 last[256];
+	char	 host[64];
+};
+
+static void
+got_line(void *arg, const char *line, size_t len, const char *host)
+{
+	struct got *g = arg;
+
+	g->n++;
+	if (len > g->longest)
+		g->longest = len;
+	snprintf(g->last, sizeof(g->last), "%.*s", (int)len, line);
+	snprintf(g->host, sizeof(g->host), "%s", host ? host : "");
+}
+
+static void
+append(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* tail -F: start at the end, rename, copytruncate, a file not there yet,
+ * an overlong line, the position kept for a reload. */
+static void
+test_follow(void **state)
+{
+	char dir[] = "/tmp/test_dhcplog.XXXXXX", path[64], rot[64];
+	char err[DHCPLOG_ERRLEN], *big;
+	struct dhcplog_follow *fw, *fw2;
+	struct dhcplog_pos pos;
+	struct got g = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/dhcpd.log", dir);
+	snprintf(rot, sizeof(rot), "%s/dhcpd.log.1", dir);
+	/* not there yet: read from its start once it appears */
+	fw = dhcplog_follow_open(path, NULL, err, sizeof(err));
+	assert_non_null(fw);
+	assert_int_equal(dhcplog_follow_up(fw), 0);
+	assert_true(dhcplog_follow_fd(fw) >= 0);
+	append(path, "one\ntwo\n");
+	assert_int_equal(dhcplog_follow_read(fw, got_line, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(dhcplog_follow_up(fw), 1);
+	/* a partial line waits for its newline */
+	append(path, "thr");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 2);
+	append(path, "ee\n");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.last, "three");
+	/* rename rotation: the writer still appends to the old file once */
+	assert_int_equal(rename(path, rot), 0);
+	append(rot, "late\n");
+	append(path, "new1\n");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 5);
+	append(rot, "later\n");
+	append(path, "new2\n");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 7);
+	/* copytruncate */
+	assert_int_equal(truncate(path, 0), 0);
+	append(path, "t1\n");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 8);
+	assert_string_equal(g.last, "t1");
+	/* 1 MB without a newline, then a line: one cut line, then that one */
+	big = malloc(1 << 20);
+	assert_non_null(big);
+	memset(big, 'x', (1 << 20) - 1);
+	big[(1 << 20) - 1] = '\0';
+	append(path, big);
+	append(path, big);
+	append(path, "\nafter\n");
+	free(big);
+	g.longest = 0;
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 10);
+	assert_int_equal(g.longest, DHCPLOG_MAX_LINE + 1);
+	assert_string_equal(g.last, "after");
+	/* a reload: the new follower takes the position over */
+	append(path, "par");
+	dhcplog_follow_read(fw, got_line, &g);
+	dhcplog_follow_pos(fw, &pos);
+	assert_int_equal(pos.valid, 1);
+	dhcplog_follow_close(fw);
+	append(path, "tial\n");
+	fw2 = dhcplog_follow_open(path, &pos, err, sizeof(err));
+	assert_non_null(fw2);
+	dhcplog_follow_read(fw2, got_line, &g);
+	assert_int_equal(g.n, 11);
+	assert_string_equal(g.last, "partial");
+	dhcplog_follow_close(fw2);
+	/* a fresh start: history is not read again */
+	fw = dhcplog_follow_open(path, NULL, err, sizeof(err));
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 11);
+	dhcplog_follow_close(fw);
+	unlink(path);
+	unlink(rot);
+	rmdir(dir);
+	/* a folder that does not exist is an error */
+	assert_null(dhcplog_follow_open("/nonexistent/x.log", NULL, err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "/nonexistent"));
+}
+
+static void
+test_syslog_unix(void **state)
+{
+	char dir[] = "/tmp/test_dhcplog.XXXXXX", path[64], err[DHCPLOG_ERRLEN];
+	char url[80];
+	struct dhcplog_syslog_opts o = { 0 };
+	struct dhcplog_syslog *s;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct got g = { 0 };
+	uint64_t refused = 0;
+	struct stat st;
+	int fd;
+	static const char line[] = "<30>Dec  7 06:21:05 dhcpd[1]: hello";
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/log.sock", dir);
+	snprintf(url, sizeof(url), "unix:%s", path);
+	o.url = url;
+	o.owner = (uid_t)-1;
+	o.group = (gid_t)-1;
+	o.mode = 0620;
+	s = dhcplog_syslog_open(&o, err, sizeof(err));
+	assert_non_null(s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0620);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	strcpy(sun.sun_path, path);
+	assert_int_equal(sendto(fd, line, sizeof(line) - 1, 0,
+	    (struct sockaddr *)&sun, sizeof(sun)), sizeof(line) - 1);
+	assert_int_equal(sendto(fd, line, 3, 0, (struct sockaddr *)&sun,
+	    sizeof(sun)), 3);
+	assert_int_equal(dhcplog_syslog_read(s, got_line, &g, &refused), 2);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.last, "<30");
+	close(fd);
+	dhcplog_syslog_close(s);
+	assert_int_equal(stat(path, &st), -1);	/* removed on close */
+	/* a file in the way is not removed */
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	assert_null(dhcplog_syslog_open(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a socket"));
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+test_syslog_udp(void **state)
+{
+	struct dhcplog_syslog_opts o = { 0 };
+	struct dhcplog_syslog *s;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char err[DHCPLOG_ERRLEN];
+	struct got g = { 0 };
+	uint64_t refused = 0;
+	int fd;
+
+	/* ports of this helper: 19500-19519 */
+	o.url = "udp://127.0.0.1:19517";
+	o.allow[0] = "127.0.0.2";
+	o.nallow = 1;
+	s = dhcplog_syslog_open(&o, err, sizeof(err));
+	assert_non_null(s);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sin.sin_port = htons(19517);
+	sin.sin_addr.s_addr = htonl(0x7f000001);
+	/* from 127.0.0.1: not allowed */
+	assert_int_equal(sendto(fd, "x", 1, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)), 1);
+	usleep(20000);
+	assert_int_equal(dhcplog_syslog_read(s, got_line, &g, &refused), 1);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(refused, 1);
+	close(fd);
+	/* from 127.0.0.2: allowed, and its address is the source host */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	{
+		struct sockaddr_in src = { .sin_family = AF_INET };
+
+		src.sin_addr.s_addr = htonl(0x7f000002);
+		assert_int_equal(bind(fd, (struct sockaddr *)&src,
+		    sizeof(src)), 0);
+	}
+	assert_int_equal(sendto(fd, "y", 1, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)), 1);
+	usleep(20000);
+	dhcplog_syslog_read(s, got_line, &g, &refused);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.host, "127.0.0.2");
+	close(fd);
+	dhcplog_syslog_close(s);
+	o.url = "udp://127.0.0.1";
+	assert_null(dhcplog_syslog_open(&o, err, sizeof(err)));
+	o.url = "tcp://127.0.0.1:1";
+	assert_null(dhcplog_syslog_open(&o, err, sizeof(err)));
+	o.url = "udp://127.0.0.1:19517";
+	o.allow[0] = "nope";
+	assert_null(dhcplog_syslog_open(&o, err, sizeof(err)));
+	assert_non_null(strstr(err, "nope"));
+}
+
 int
 main(void)
 {
@@ -403,6 +633,9 @@ main(void)
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_follow),
+		cmocka_unit_test(test_syslog_unix),
+		cmocka_unit_test(test_syslog_udp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
