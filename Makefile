@@ -115,7 +115,7 @@ $(BUILD)/tests/dhcpdconf_dump: $(BUILD)/tests/dhcpdconf/dhcpdconf_dump.o $(BUILD
 $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
 
-$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)

@@ -29,6 +29,8 @@ build_target() {
 	fuzz_config) extra="-Isrc/exporter src/exporter/config/*.c
 		src/exporter/metrics/*.c
 		-Isrc/dhcpdconf src/dhcpdconf/*.c
+		-Isrc/dhcplog src/dhcplog/frame.c src/dhcplog/message.c
+		src/dhcplog/counts.c
 		-lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;
 	fuzz_dhcplog) extra="-Isrc/dhcpdconf -Isrc/dhcplog src/dhcpdconf/*.c

@@ -880,5 +880,5 @@ render_metrics(struct omapi_buf *b, const struct snapshot *s)
 	for (f = 0; f < F_NFAM; f++)
 		if (render_family(b, s, f) == -1)
 			return -1;
-	return 0;
+	return render_log_metrics(b, s);
 }

@@ -42,7 +42,17 @@ struct poller {
 	struct conf_reads	*conf;		/* per server: dhcpd.conf reads */
 	struct worker		*workers;
 	size_t			 nservers;	/* initialised so far */
+	struct logreader	*lr;		/* dhcpd's log (logreader.c) */
 };
+
+static void poller_publish(struct poller *);
+
+/* The log reader's way to publish what it counted. */
+static void
+poller_publish_cb(void *arg)
+{
+	poller_publish(arg);
+}
 
 /* An eventfd above 2, so the library takes it for a cancel descriptor. */
 static int
@@ -81,6 +91,9 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	if ((p->lr = logreader_new(cfg, p->cancel_fd, poller_publish_cb, p)) ==
+	    NULL)
+		goto nomem;
 	for (i = 0; i < cfg->nservers; i++) {
 		p->workers[i].p = p;
 		p->workers[i].i = i;
@@ -113,6 +126,7 @@ poller_free(struct poller *p)
 		server_free(&p->workers[i].s);
 		server_result_free(&p->results[i]);
 	}
+	logreader_free(p->lr);
 	if (p->cancel_fd != -1)
 		close(p->cancel_fd);
 	pthread_mutex_destroy(&p->mtx);
@@ -142,7 +156,9 @@ poller_publish(struct poller *p)
 	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++)
 		if (publish_server(snap, &p->cfg->servers[i],
-		    &p->results[i], &p->conf[i]) == -1) {
+		    &p->results[i], &p->conf[i]) == -1 ||
+		    logreader_publish(p->lr, i,
+		    snap->servers[snap->nservers - 1]) == -1) {
 			log_warn("cannot build a snapshot");
 			break;
 		}
@@ -393,6 +409,10 @@ poller_start(struct poller *p, char *err, size_t errlen)
 		}
 		p->workers[i].started = 1;
 	}
+	if (logreader_start(p->lr, err, errlen) == -1) {
+		poller_stop(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -417,6 +437,7 @@ poller_stop(struct poller *p)
 			pthread_join(p->workers[i].thread, NULL);
 			p->workers[i].started = 0;
 		}
+	logreader_stop(p->lr);
 }
 
 /*
@@ -528,6 +549,7 @@ poller_adopt(struct poller *p, const struct poller *old)
 		}
 		worker_handover(&p->workers[i]);
 	}
+	logreader_adopt(p->lr, old->lr);
 	poller_publish(p);
 }
 
