@@ -82,6 +82,29 @@ shared-network lab2 {
 EOF
 : >"$lab/dhcpd.leases"
 
+# The journal: journal files systemd-journal-remote writes from
+# export-format entries, read with sd_journal_open_directory.  Some
+# history first: the exporter follows from the tail and must not count it.
+JREMOTE=/lib/systemd/systemd-journal-remote
+to_export() {	# messages on stdin -> export format (PROGRAM $1)
+	$PY -c '
+import sys, time
+prog = sys.argv[1]
+for i, m in enumerate(sys.stdin.read().splitlines()):
+    t = int(time.time() * 1e6) + i
+    sys.stdout.write("__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n"
+        "_BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=labhost\n"
+        "SYSLOG_IDENTIFIER=%s\n_SYSTEMD_UNIT=isc-dhcp-server.service\n"
+        "PRIORITY=6\nMESSAGE=%s\n\n" % (t, t, prog, m))
+' "$1"
+}
+mkdir -p "$lab/journal"
+printf '%s\n' 'DHCPNAK on 10.77.0.10 to 00:0c:09:00:00:01 via 10.77.0.2' \
+	'DHCPDISCOVER from 00:0c:09:00:00:01 via 10.77.0.2: network 10.77.0.0/24: no free leases' |
+	to_export dhcpd >"$lab/history.export"
+$JREMOTE -o "$lab/journal/remote.journal" "$lab/history.export" 2>"$lab/jremote.err" ||
+	{ echo "systemd-journal-remote cannot write journal files"; exit 1; }
+
 ROTATE_AT=40 $PY tests/integration/dhcplog_tap.py "$lab" 2>"$lab/tap.err" &
 tap_pid=$!
 for _ in $(seq 1 50); do [ -e "$lab/tap.ready" ] && break; sleep 0.1; done
@@ -105,6 +128,11 @@ servers:
     port: 19503
     dhcpd_conf: $lab/dhcpd.conf
     log: { file: $lab/copy.log }
+  - name: journal
+    address: 127.0.0.1
+    port: 19504
+    dhcpd_conf: $lab/dhcpd.conf
+    log: { journal: isc-dhcp-server.service, journal_directory: $lab/journal }
 EOF
 start_exporter --config.file="$lab/exp.yml"
 for _ in $(seq 1 50); do [ -S "$lab/exporter.sock" ] && break; sleep 0.1; done
@@ -160,18 +188,21 @@ truth=$lab/truth.log
 # Independent counts: grep, anchored where dhcpd's own text is.
 cnt() { grep -c -E "dhcpd\[[0-9]+\]: $1" "$truth"; }
 declare -A want
-want[received,discover]=$(cnt 'DHCPDISCOVER from ')
-want[received,request]=$(cnt 'DHCPREQUEST for ')
-want[received,decline]=$(cnt 'DHCPDECLINE (of|from) ')
-want[received,release]=$(cnt 'DHCPRELEASE of ')
-want[received,inform]=$(cnt 'DHCPINFORM from ')
-want[sent,offer]=$(cnt 'DHCPOFFER on ')
-want[sent,ack]=$(cnt 'DHCPACK (on|to) ')
-want[sent,nak]=$(cnt 'DHCPNAK on ')
-nofree=$(cnt 'DHCPDISCOVER from .* via 10\.77\.0\.2: network 10\.77\.0\.0/24: no free leases$')
-unknown=$(cnt 'DHCPDISCOVER from [0-9a-f:]+ via 10\.55\.0\.2: unknown network segment$')
-abandoned=$(cnt 'Abandoning IP address ')
-lines=$(wc -l <"$truth")
+count_truth() {
+	want[received,discover]=$(cnt 'DHCPDISCOVER from ')
+	want[received,request]=$(cnt 'DHCPREQUEST for ')
+	want[received,decline]=$(cnt 'DHCPDECLINE (of|from) ')
+	want[received,release]=$(cnt 'DHCPRELEASE of ')
+	want[received,inform]=$(cnt 'DHCPINFORM from ')
+	want[sent,offer]=$(cnt 'DHCPOFFER on ')
+	want[sent,ack]=$(cnt 'DHCPACK (on|to) ')
+	want[sent,nak]=$(cnt 'DHCPNAK on ')
+	nofree=$(cnt 'DHCPDISCOVER from .* via 10\.77\.0\.2: network 10\.77\.0\.0/24: no free leases$')
+	unknown=$(cnt 'DHCPDISCOVER from [0-9a-f:]+ via 10\.55\.0\.2: unknown network segment$')
+	abandoned=$(cnt 'Abandoning IP address ')
+	lines=$(wc -l <"$truth")
+}
+count_truth
 forged=$(grep -c 'network evil: no free leases) via 10.77.0.2' "$truth")
 
 echo "  truth: $lines lines; $(for k in "${!want[@]}"; do printf '%s=%s ' "$k" "${want[$k]}"; done)"
@@ -227,5 +258,29 @@ for s in sock rename copy; do
 		same "dhcpd_exporter_log_lines_total{server=\"$s\"}" "$lines"
 done
 check "rename: the reload did not start over ($before before)" [ "$before" -lt "$lines" ]
+
+# The journal: every line of this run (real dhcpd messages) and two of
+# another program, appended to the journal files the exporter follows.
+check "journal: nothing counted from the history before the exporter started" \
+	same 'dhcpd_exporter_log_lines_total{server="journal"}' 0
+sed -E 's/^<[0-9]+>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} dhcpd\[[0-9]+\]: //' "$truth" |
+	to_export dhcpd >"$lab/run.export"
+printf 'Accepted publickey\nDHCPNAK on 1.2.3.4 to 0 via v0\n' | to_export sshd >>"$lab/run.export"
+$JREMOTE -o "$lab/journal/remote.journal" "$lab/run.export" 2>>"$lab/jremote.err"
+sleep 2.5
+count_truth	# with the INFORM after the reload
+for k in "${!want[@]}"; do
+	dir=${k%,*} type=${k#*,}
+	check "journal: dhcpd_packets_${dir}_total{type=$type} = ${want[$k]}" \
+		same "dhcpd_packets_${dir}_total{server=\"journal\",type=\"$type\"}" "${want[$k]}"
+done
+check "journal: no_free_leases on 10.77.0.0/24 = $nofree" \
+	same 'dhcpd_allocation_failures_total{server="journal",reason="no_free_leases",shared_network="10.77.0.0/24"}' "$nofree"
+check "journal: unknown_network_segment = $unknown" \
+	same 'dhcpd_allocation_failures_total{server="journal",reason="unknown_network_segment",shared_network=""}' "$unknown"
+check "journal: abandoned = $abandoned" same 'dhcpd_leases_abandoned_total{server="journal"}' "$abandoned"
+check "journal: lines = $lines + 2 of sshd" same 'dhcpd_exporter_log_lines_total{server="journal"}' $((lines + 2))
+check "journal: sshd's 2 skipped (its fake NAK not counted)" \
+	same 'dhcpd_exporter_log_lines_skipped_total{server="journal",reason="other_program"}' 2
 
 finish test_dhcplog
