@@ -10,9 +10,11 @@
 #                      ThreadSanitizer (in build-tsan/); any report fails
 #   make valgrind      the unit tests, then every integration suite with omapictl
 #                      under valgrind
+#   make layers        no include or call circle in a folder, and the
+#                      exporter's stages layered (tests/check_includes.sh)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
-#   make demo          the README's demo (root): dhcpd, perfdhcp clients filling a
+#   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
 
@@ -63,7 +65,7 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan tsan valgrind tidy fuzz bench demo clean install \
+.PHONY: all check deps unit integration asan tsan valgrind layers tidy fuzz bench demo clean install \
 	programs-and-tests
 
 all: $(PROGRAMS) $(LIBS_OMAPI)
@@ -151,13 +153,14 @@ integration: all
 # ThreadSanitizer.
 check: deps
 	$(MAKE) -j$(NPROC) programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
-	$(MAKE) SKIP="$(RELEASE_ONLY) $(TSAN_ONLY)" asan
+	$(MAKE) SKIP="$(RELEASE_ONLY) $(TSAN_ONLY) $(PRELOAD_SUITES)" asan
 	@BUILD=$(BUILD) TESTS="$(RELEASE_ONLY)" tests/integration/run.sh \
 		>$(BUILD)/slow-suites.log 2>&1 & slow=$$!; \
 	$(MAKE) tsan; t=$$?; wait $$slow; s=$$?; cat $(BUILD)/slow-suites.log; \
 	[ $$t -eq 0 ] && [ $$s -eq 0 ]
-	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh" tests/integration/run.sh
+	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh $(PRELOAD_SUITES)" tests/integration/run.sh
 
 # Suites that check scripts and Prometheus end to end at real timing (the
 # demo waits for its alert to fire, federation for two Prometheus): run on
@@ -165,6 +168,10 @@ check: deps
 # mostly wait, on their own ports and namespaces), so their minutes are
 # not added to make check's.
 RELEASE_ONLY = test_demo.sh test_federation.sh
+# Suites that LD_PRELOAD a library into the exporter (libfaketime steps
+# its wall clock): the sanitizers' runtimes must be loaded first and refuse
+# that, so these run on the release build only.
+PRELOAD_SUITES = test_clock.sh
 # Run under ThreadSanitizer only: three servers under kill cycles is about
 # threads, and it is a minute either way.
 TSAN_ONLY = test_servers.sh
@@ -205,6 +212,9 @@ valgrind: all $(UNIT_BIN)
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	@BUILD=$(BUILD) VALGRIND=1 tests/integration/run.sh
 
+layers: programs-and-tests
+	@BUILD=$(BUILD) tests/check_includes.sh
+
 tidy:
 	clang-tidy --quiet $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(DHCPLOG_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
@@ -222,7 +232,8 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz build-fuzz-smoke build-fuzz-long
 
 # make install [DESTDIR=...] [PREFIX=/usr/local]: the programs, libomapi
-# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages, the example configuration (never over a configuration of yours),
+# (shared and static, omapi.h, libomapi.pc, omapi(3)), the manual pages
+# (dhcpd_exporter(8), dhcpd_exporter.yml(5), omapictl(1)), the example configuration (never over a configuration of yours),
 # the dhcpd snippet, the Prometheus rules, the dashboard and the systemd
 # unit.  make uninstall removes them and leaves your configuration and keys.
 PREFIX		?= /usr/local
@@ -243,10 +254,12 @@ UNIT		= dhcpd_exporter.service
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
@@ -271,6 +284,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
 		$(DESTDIR)$(MANDIR)/man1/omapictl.1 \
 		$(DESTDIR)$(MANDIR)/man8/dhcpd_exporter.8 \
+		$(DESTDIR)$(MANDIR)/man5/dhcpd_exporter.yml.5 \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example \
 		$(DESTDIR)$(DOCDIR)/dhcpd-omapi.conf \
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(PROM_FILES)) dhcpd.json) \

@@ -13,8 +13,11 @@ PACKAGES_WEB="openssl libgnutls28-dev"
 # the fault and hostile-server tests (and /usr/bin/time, the peak RSS
 # test_config.sh reports),
 PACKAGES_FAULT="gdb time"
-# Prometheus, Grafana and deployment (status page screenshot, unit checks),
-PACKAGES_DEPLOY="chromium systemd man-db strace"
+# the clock test (libfaketime steps the exporter's wall clock),
+PACKAGES_CLOCK="faketime"
+# Prometheus, Grafana and deployment (status page screenshot, unit checks;
+# mandoc: test_man.sh lints the manual pages with mandoc -T lint),
+PACKAGES_DEPLOY="chromium systemd man-db strace mandoc"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
 # failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"
@@ -24,7 +27,7 @@ PACKAGES_CLIENTS="kea-admin"
 PACKAGES_LOG="libsystemd-dev systemd-journal-remote mtail"
 # and the benchmarks (make bench).
 PACKAGES_BENCH="wrk prometheus-node-exporter"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_LOG $PACKAGES_BENCH"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_CLOCK $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_LOG $PACKAGES_BENCH"
 
 missing=""
 for p in $PACKAGES; do

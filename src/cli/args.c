@@ -103,12 +103,14 @@ args_number(struct cli_opts *o, int c, const char *arg)
 static int
 args_option(struct cli_opts *o, int c, char *arg)
 {
+	char q[OUTPUT_QUOTE_MAX];
+
 	switch (c) {
 	case 's':
 		if (server_parse(arg, o->host, sizeof(o->host),
 		    &o->port) == -1)
-			return args_usage_error("bad server '%s': want HOST, "
-			    "HOST:PORT or [IPV6]:PORT", arg);
+			return args_usage_error("bad server %s: want HOST, "
+			    "HOST:PORT or [IPV6]:PORT", output_quote(arg, q));
 		return 0;
 	case 'k': o->key_spec = arg; return 0;
 	case 'K': o->key_file = arg; return 0;
@@ -135,6 +137,7 @@ args_option(struct cli_opts *o, int c, char *arg)
 static int
 args_defaults(struct cli_opts *o)
 {
+	char q[OUTPUT_QUOTE_MAX];
 	const char *s;
 
 	memset(o, 0, sizeof(*o));
@@ -142,8 +145,8 @@ args_defaults(struct cli_opts *o)
 	o->port = OMAPI_DEFAULT_PORT;
 	if ((s = getenv("OMAPI_SERVER")) != NULL && *s != '\0' &&
 	    server_parse(s, o->host, sizeof(o->host), &o->port) == -1)
-		return args_usage_error("bad OMAPI_SERVER '%s': want HOST, "
-		    "HOST:PORT or [IPV6]:PORT", s);
+		return args_usage_error("bad OMAPI_SERVER %s: want HOST, "
+		    "HOST:PORT or [IPV6]:PORT", output_quote(s, q));
 	return 0;
 }
 

@@ -57,8 +57,11 @@ get_text(const char *v, struct object_attr *a)
 {
 	size_t n = strlen(v);
 
+	char q[OUTPUT_QUOTE_MAX];
+
 	if (n > sizeof(a->value))
-		return args_usage_error("value of '%s' is too long", a->name);
+		return args_usage_error("value of %s is longer than %zu bytes",
+		    output_quote(a->name, q), sizeof(a->value));
 	memcpy(a->value, v, n);
 	a->len = (uint32_t)n;
 	return 0;
@@ -105,17 +108,24 @@ static int
 get_attr_parse(const char *word, struct object_attr *a)
 {
 	const char *eq = strchr(word, '=');
+	char q[OUTPUT_QUOTE_MAX];
 	size_t n;
 	int force_text;
 
 	if (eq == NULL || eq == word)
-		return args_usage_error("'%s' is not ATTR=VALUE", word);
+		return args_usage_error("%s is not ATTR=VALUE",
+		    output_quote(word, q));
 	n = (size_t)(eq - word);
 	force_text = word[n - 1] == ':';
 	if (force_text)
 		n--;
-	if (n == 0 || n >= sizeof(a->name))
-		return args_usage_error("bad attribute name in '%s'", word);
+	if (n == 0)
+		return args_usage_error("no attribute name in %s",
+		    output_quote(word, q));
+	if (n >= sizeof(a->name))
+		return args_usage_error("attribute name of %zu bytes, longer "
+		    "than %zu: %s", n, sizeof(a->name) - 1,
+		    output_quote(word, q));
 	memcpy(a->name, word, n);
 	a->name[n] = '\0';
 	return get_value(eq + 1, force_text, a);

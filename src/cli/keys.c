@@ -34,6 +34,7 @@ keys_hide_spec(char *spec)
 static int
 keys_secret_file(const struct cli_opts *o, struct omapi_key *key)
 {
+	char q[OUTPUT_QUOTE_MAX];
 	struct omapi_error err;
 
 	if (o->key_name == NULL || *o->key_name == '\0' ||
@@ -43,8 +44,8 @@ keys_secret_file(const struct cli_opts *o, struct omapi_key *key)
 		return -1;
 	}
 	if (omapi_alg_parse(o->alg ? o->alg : "hmac-md5", &key->alg) == -1) {
-		fprintf(stderr, "%s: unknown algorithm '%s'\n", CLI_NAME,
-		    o->alg);
+		fprintf(stderr, "%s: unknown algorithm %s\n", CLI_NAME,
+		    output_quote(o->alg, q));
 		return -1;
 	}
 	snprintf(key->name, sizeof(key->name), "%s", o->key_name);

@@ -62,6 +62,7 @@ command_find(const char *name)
 int
 main(int argc, char *argv[])
 {
+	char q[OUTPUT_QUOTE_MAX];
 	struct cli_opts opts;
 	struct cli cli;
 	const struct command *cmd;
@@ -70,7 +71,8 @@ main(int argc, char *argv[])
 	if ((rv = args_parse(argc, argv, &opts)) != -1)
 		return rv;	/* --help, --version or a usage error */
 	if ((cmd = command_find(opts.argv[0])) == NULL)
-		return args_usage_error("unknown command '%s'", opts.argv[0]);
+		return args_usage_error("unknown command %s",
+		    output_quote(opts.argv[0], q));
 	if (command_check_opts(&opts) != CLI_OK)
 		return CLI_USAGE;
 	memset(&cli, 0, sizeof(cli));

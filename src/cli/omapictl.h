@@ -78,7 +78,6 @@ int	 session_exit_code(enum omapi_errcode);
 int	 server_parse(const char *, char *, size_t, uint16_t *);
 
 /* ---- output.c: text and JSON ---- */
-int	 output_object(const struct cli *, const struct omapi_object *);
 int	 output_list(const struct cli *, const struct omapi_list *);
 typedef int output_pair_fn(const struct omapi_pair *, int json, int first);
 output_pair_fn	 output_pair;
@@ -153,13 +152,13 @@ struct shell_value {
 int	 shell_lex(const char *, struct shell_line *, const char **);
 int	 shell_value_parse(const char *, size_t, int, struct shell_value *);
 
-/* ---- shell.c, shell_cmd.c: omapictl shell [FILE] ---- */
+/* ---- shell.c, shell_cmd.c, shell_obj.c: omapictl shell [FILE] ---- */
 #define SHELL_MAX_ATTRS		64
-#define SHELL_NAME_MAX		128
+#define SHELL_NAME_MAX		128	/* an object type */
 
 /* One attribute of the object the script is working on. */
 struct shell_attr {
-	char		 name[SHELL_NAME_MAX];
+	char		*name;		/* any length, as omshell's */
 	enum shell_vkind kind;
 	uint8_t		*val;
 	uint32_t	 len;
@@ -193,12 +192,14 @@ int	 shell_obj_set(struct shell *, const char *, enum shell_vkind,
 int	 shell_obj_from_reply(struct shell *, const struct omapi_object *);
 int	 shell_run_command(struct shell *, struct shell_line *);
 
-/* ---- cmd_failover.c ---- */
-const char *failover_role_name(uint32_t);
+/* ---- output_failover.c: an object as its type asks ---- */
+int	 output_object(const struct cli *, const struct omapi_object *);
+int	 failover_print(const struct cli *, const struct omapi_object *);
 int	 failover_is_pointer(const struct omapi_pair *);
+
+/* ---- cmd_failover.c ---- */
 int	 failover_state_check(const uint8_t *, uint32_t,
 	    struct omapi_error *);
-int	 failover_print(const struct cli *, const struct omapi_object *);
 
 /* shared by the lookup commands: print the object, free it, map errors */
 int	 cmd_show(struct cli *, int, struct omapi_object *,

@@ -55,26 +55,36 @@ output_is_plain(const char *s)
 
 /*
  * A word from the command line or a script, fit to quote in a message:
- * itself when it is plain and short, else its first characters
- * JSON-quoted (so no newline or control byte reaches a terminal or a log)
- * and "..." when cut.  out holds OUTPUT_QUOTE_MAX bytes.
+ * itself when it is plain and short, else its first characters quoted,
+ * with \" \\ and every byte outside printable ASCII as \xHH (so no
+ * control byte, escape sequence or stray UTF-8 reaches a terminal or a
+ * log), and "..." when cut.  out holds OUTPUT_QUOTE_MAX bytes.
  */
 const char *
 output_quote(const char *s, char out[OUTPUT_QUOTE_MAX])
 {
-	char part[OUTPUT_QUOTE_CUT + 1];
-	size_t n = strlen(s);
+	size_t n = strlen(s), i, off = 0;
+	unsigned char ch;
 
 	if (n <= OUTPUT_QUOTE_CUT && output_is_plain(s)) {
 		memcpy(out, s, n + 1);
 		return out;
 	}
-	memcpy(part, s, n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n);
-	part[n > OUTPUT_QUOTE_CUT ? OUTPUT_QUOTE_CUT : n] = '\0';
-	/* at most 6 bytes for each input byte, and room for the quotes */
-	if (output_json_string(part, out, OUTPUT_QUOTE_MAX - 3) == -1)
-		snprintf(out, OUTPUT_QUOTE_MAX, "(unprintable)");
-	else if (n > OUTPUT_QUOTE_CUT)
+	out[off++] = '"';
+	for (i = 0; i < n && i < OUTPUT_QUOTE_CUT; i++) {
+		ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\') {
+			out[off++] = '\\';
+			out[off++] = (char)ch;
+		} else if (ch < 0x20 || ch > 0x7e)
+			off += (size_t)snprintf(out + off, OUTPUT_QUOTE_MAX - off,
+			    "\\x%02x", ch);
+		else
+			out[off++] = (char)ch;
+	}
+	out[off++] = '"';
+	out[off] = '\0';
+	if (n > OUTPUT_QUOTE_CUT)
 		strcat(out, "...");
 	return out;
 }
@@ -151,14 +161,6 @@ output_list_with(const struct cli *cli, const struct omapi_list *l,
 	if (json)
 		puts("}");
 	return CLI_OK;
-}
-
-int
-output_object(const struct cli *cli, const struct omapi_object *o)
-{
-	if (cli->type != NULL && strcmp(cli->type, "failover-state") == 0)
-		return failover_print(cli, o);
-	return output_list(cli, &o->attrs);
 }
 
 /* A pool's counters, with the same names the server uses. */

@@ -4,6 +4,7 @@
  * create, open, update, remove, refresh.  Each prints omshell's lines and
  * the object afterwards (shell.c), and reports a failure with shell_fail.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,16 @@ shell_words_plain(struct shell *sh, const struct shell_line *l)
 			return shell_fail(sh, CLI_USAGE, "a NUL byte in a "
 			    "word");
 	return 0;
+}
+
+/* Why shell_obj_set failed (errno), as a failure. */
+static int
+shell_set_failed(struct shell *sh)
+{
+	if (errno == ENOSPC)
+		return shell_fail(sh, CLI_USAGE, "too many attributes (at "
+		    "most %d names on one object)", SHELL_MAX_ATTRS);
+	return shell_fail(sh, CLI_SERVER, "out of memory");
 }
 
 /* 1 when connected (the connection may have broken since). */
@@ -282,11 +293,17 @@ sh_set(struct shell *sh, struct shell_line *l)
 		rv = shell_fail(sh, CLI_USAGE, "invalid value for %.60s: want "
 		    "\"text\", a decimal number, an IPv4 address or hex bytes "
 		    "(00:16:3e:...)", l->words[1]);
-	} else if (shell_obj_set(sh, l->words[1], v->kind, v->bytes, v->len,
-	    1) == -1)
-		rv = shell_fail(sh, CLI_USAGE, "too many attributes");
-	else
-		shell_print(sh);
+	} else {
+		/* dhcpctl_set_string_value takes a C string: up to a NUL */
+		if (v->kind == SHELL_V_STRING)
+			v->len = (uint32_t)strnlen((const char *)v->bytes,
+			    v->len);
+		if (shell_obj_set(sh, l->words[1], v->kind, v->bytes, v->len,
+		    1) == -1)
+			rv = shell_set_failed(sh);
+		else
+			shell_print(sh);
+	}
 	free(v);
 	return rv;
 }
@@ -301,7 +318,7 @@ sh_unset(struct shell *sh, struct shell_line *l)
 	if (l->nwords != 2 || shell_words_plain(sh, l) == -1)
 		return shell_usage(sh, "usage: unset <name>");
 	if (shell_obj_set(sh, l->words[1], SHELL_V_NULL, NULL, 0, 1) == -1)
-		return shell_fail(sh, CLI_USAGE, "too many attributes");
+		return shell_set_failed(sh);
 	shell_print(sh);
 	return 0;
 }

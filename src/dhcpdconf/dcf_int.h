@@ -96,14 +96,28 @@ struct dcf_wshared {
 	int		 v6;
 };
 
+/* A file being read: the include stack, for include loops. */
+struct dcf_open {
+	dev_t			 dev;
+	ino_t			 ino;
+	const char		*name;
+};
+
 struct dcf_parser {
 	struct dhcpdconf	*c;
 	const struct dhcpdconf_opts *opts;
+	struct dhcpdconf_limits	 lim;		/* defaults applied */
 	char			*err;
 	size_t			 errlen;
 	struct dcf_lexer	*lx;
 	const char		*file;
 	unsigned		 depth;		/* includes */
+	struct dcf_open		 stack[DHCPDCONF_MAX_DEPTH + 1];
+	size_t			 bytes;		/* read in this load */
+	unsigned		 files;		/* opened in this load */
+	unsigned		 ticks;		/* tokens since the clock */
+	struct timespec		 start;		/* CLOCK_MONOTONIC */
+	int			 changed;	/* a file moved while read */
 	unsigned		 nest;		/* declaration blocks */
 	struct dcf_wpool	*pools;
 	size_t			 npools;
@@ -114,7 +128,7 @@ struct dcf_parser {
 	size_t			 cappeers, capclasses;
 };
 
-/* lexer.c */
+/* lexer.c: bytes to tokens */
 void	 dcf_lex_init(struct dcf_lexer *, const char *file,
 	    const char *buf, size_t len);
 int	 dcf_lex_next(struct dcf_lexer *, struct dcf_token *);
@@ -128,7 +142,8 @@ void	 dcf_quote(const char *s, char *out, size_t outlen);
 int	 dcf_grow(void *arrp, size_t *cap, size_t n, size_t size);
 void	 dcf_ip_text(uint32_t ip, char out[16]);
 
-/* parser.c: tokens, statements, errors */
+/* lexer.c: the parser's tokens, errors and budget (time, stop) */
+int	 dcf_budget(struct dcf_parser *, unsigned line, unsigned col);
 int	 dcf_perr_at(struct dcf_parser *, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define dcf_perr(p, t, ...) \
@@ -148,6 +163,8 @@ int	 dcf_skip_stmt(struct dcf_parser *, struct dcf_token *);
 int	 dcf_skip_rest(struct dcf_parser *);
 int	 dcf_block_next(struct dcf_parser *, const struct dcf_token *open,
 	    struct dcf_token *);
+
+/* parser.c: statements */
 int	 dcf_stmts(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *open);
 
@@ -155,7 +172,9 @@ int	 dcf_stmts(struct dcf_parser *, const struct dcf_ctx *,
 void	 dcf_permits_free(struct dcf_permits *);
 int	 dcf_range_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    size_t pool, const struct dcf_token *kw);
-int	 dcf_pool_parse(struct dcf_parser *, const struct dcf_ctx *,
+int	 dcf_pool_open(struct dcf_parser *, const struct dcf_ctx *,
+	    const struct dcf_token *kw, struct dcf_ctx *, struct dcf_token *);
+int	 dcf_pool_close(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
 int	 dcf_pool_stmt(struct dcf_parser *, const struct dcf_ctx *,
 	    struct dcf_token *, int *done);

@@ -22,7 +22,17 @@
 #define DHCPDCONF_ERRLEN	512
 #define DHCPDCONF_MAX_DEPTH	16		/* include nesting */
 #define DHCPDCONF_MAX_NEST	64		/* group { group { ... */
-#define DHCPDCONF_MAX_BYTES	(64u << 20)	/* per file */
+
+/*
+ * What one load may cost, every file it includes counted (struct
+ * dhcpdconf_limits changes them): an include fan-out (14 files each
+ * including the next ten times) would otherwise open 10^14 files.
+ */
+#define DHCPDCONF_MAX_BYTES	(64u << 20)	/* read, all files together */
+#define DHCPDCONF_MAX_FILES	10000		/* opened, the top one too */
+#define DHCPDCONF_MAX_MS	10000		/* wall time */
+/* A file modified less than this ago is waited for (being written?). */
+#define DHCPDCONF_SETTLE_MS	500
 
 /* Where something was declared; file points into the owning dhcpdconf. */
 struct dhcpdconf_where {
@@ -143,9 +153,27 @@ struct dhcpdconf_opts {
 	int		 no_include;	/* an include is an error (fuzzing) */
 };
 
+/*
+ * The bounds of one dhcpdconf_load; a zero field takes its default above.
+ * stop, when set, is called now and then during a load: nonzero ends it
+ * at once with "interrupted" (a daemon's SIGTERM).
+ */
+struct dhcpdconf_limits {
+	size_t		 max_bytes;
+	unsigned	 max_files;
+	unsigned	 max_ms;
+	unsigned	 settle_ms;
+	int		 no_settle;	/* read at once, however fresh */
+	int		(*stop)(void *);
+	void		*stop_arg;
+};
+
 /* parser.c */
 int	 dhcpdconf_load(struct dhcpdconf **, const char *path,
 	    const struct dhcpdconf_opts *, char *err, size_t errlen);
+int	 dhcpdconf_load_limited(struct dhcpdconf **, const char *path,
+	    const struct dhcpdconf_opts *, const struct dhcpdconf_limits *,
+	    char *err, size_t errlen);
 int	 dhcpdconf_parse(struct dhcpdconf **, const char *name,
 	    const char *text, size_t len, const struct dhcpdconf_opts *,
 	    char *err, size_t errlen);

@@ -16,217 +16,16 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dcf_int.h"
 
 static int	parse_file(struct dcf_parser *, const struct dcf_ctx *,
 		    const char *path, const struct dcf_token *);
-
-/* "FILE:LINE:COLUMN: message" into the caller's buffer; always -1. */
-int
-dcf_perr_at(struct dcf_parser *p, unsigned line, unsigned col, const char *fmt,
-    ...)
-{
-	char msg[DHCPDCONF_ERRLEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%u:%u: %s", p->file, line, col, msg);
-	return -1;
-}
-
-
-int
-dcf_nomem(struct dcf_parser *p, const struct dcf_token *t)
-{
-	return dcf_perr(p, t, "out of memory");
-}
-
-int
-dcf_next(struct dcf_parser *p, struct dcf_token *t)
-{
-	if (dcf_lex_next(p->lx, t) == -1) {
-		snprintf(p->err, p->errlen, "%s", p->lx->err);
-		return -1;
-	}
-	return 0;
-}
-
-int
-dcf_peek(struct dcf_parser *p, struct dcf_token *t)
-{
-	if (dcf_lex_peek(p->lx, t) == -1) {
-		snprintf(p->err, p->errlen, "%s", p->lx->err);
-		return -1;
-	}
-	return 0;
-}
-
-/* "expected X, found Y" at the token found. */
-int
-dcf_expected(struct dcf_parser *p, const struct dcf_token *t, const char *what)
-{
-	char found[320];
-
-	dcf_tok_show(t, found, sizeof(found));
-	return dcf_perr(p, t, "expected %s, found %s", what, found);
-}
-
-int
-dcf_expect_ch(struct dcf_parser *p, int ch, const char *what)
-{
-	struct dcf_token t;
-
-	if (dcf_next(p, &t) == -1)
-		return -1;
-	return dcf_tok_ch(&t, ch) ? 0 : dcf_expected(p, &t, what);
-}
-
-int
-dcf_expect_word(struct dcf_parser *p, const char *word)
-{
-	struct dcf_token t;
-	char what[64];
-
-	if (dcf_next(p, &t) == -1)
-		return -1;
-	if (dcf_tok_is(&t, word))
-		return 0;
-	snprintf(what, sizeof(what), "'%s'", word);
-	return dcf_expected(p, &t, what);
-}
-
-struct dhcpdconf_where
-dcf_where(const struct dcf_parser *p, const struct dcf_token *t)
-{
-	struct dhcpdconf_where w = { p->file, t->line, t->column };
-
-	return w;
-}
-
-/* A decimal number token into *v (0..max). */
-int
-dcf_number(struct dcf_parser *p, long max, long *v)
-{
-	struct dcf_token t;
-	char *end;
-
-	if (dcf_next(p, &t) == -1)
-		return -1;
-	if (t.type != DCF_NUMBER || t.text[0] == '-')
-		return dcf_expected(p, &t, "a number");
-	errno = 0;
-	*v = strtol(t.text, &end, 10);
-	if (errno != 0 || *end != '\0' || *v > max)
-		return dcf_perr(p, &t, "%s is larger than %ld", t.text, max);
-	return 0;
-}
-
-/* A dotted quad (four decimal numbers up to 255, as dhcpd reads it). */
-int
-dcf_ip(struct dcf_parser *p, uint32_t *ip, struct dcf_token *first)
-{
-	struct dcf_token t;
-	unsigned long v;
-	size_t j;
-	int i;
-
-	*ip = 0;
-	for (i = 0; i < 4; i++) {
-		if (i > 0 &&
-		    dcf_expect_ch(p, '.', "'.' in an IPv4 address") == -1)
-			return -1;
-		if (dcf_next(p, &t) == -1)
-			return -1;
-		if (i == 0 && first != NULL)
-			*first = t;
-		if (t.type != DCF_NUMBER || t.text[0] == '-')
-			return dcf_expected(p, &t, "an IPv4 address");
-		for (v = 0, j = 0; j < t.len && v <= 255; j++)
-			v = v * 10 + (unsigned long)(t.text[j] - '0');
-		if (v > 255)
-			return dcf_perr(p, &t, "%s is not an address byte "
-			    "(0-255)", t.text);
-		*ip = *ip << 8 | (uint32_t)v;
-	}
-	return 0;
-}
-
-/*
- * Skip a statement whose first token t was read: to its ';', or to the
- * '}' closing its first '{' (then an elsif/else goes on, and one ';' is
- * taken).  Braces inside strings and comments never count.
- */
-int
-dcf_skip_stmt(struct dcf_parser *p, struct dcf_token *t)
-{
-	struct dcf_token open = *t, start = *t, la;
-	unsigned depth = 0;
-
-	for (;;) {
-		if (t->type == DCF_EOF) {
-			if (depth > 0)
-				return dcf_perr(p, &open, "end of file inside "
-				    "this '{'");
-			return dcf_perr(p, &start, "end of file in this "
-			    "statement (missing ';'?)");
-		}
-		if (depth == 0 && dcf_tok_ch(t, ';'))
-			return 0;
-		if (dcf_tok_ch(t, '{') && depth++ == 0)
-			open = *t;
-		if (dcf_tok_ch(t, '}')) {
-			if (depth == 0)
-				return dcf_perr(p, t, "unexpected '}': the "
-				    "statement at %u:%u has no ';'",
-				    start.line, start.column);
-			if (--depth == 0) {
-				if (dcf_peek(p, &la) == -1)
-					return -1;
-				if (dcf_tok_ch(&la, ';'))
-					return dcf_next(p, &la);
-				if (!dcf_tok_is(&la, "elsif") &&
-				    !dcf_tok_is(&la, "else"))
-					return 0;
-			}
-		}
-		if (dcf_next(p, t) == -1)
-			return -1;
-	}
-}
-
-/*
- * The next token of a block opened at open: 1 and the token, 0 at its
- * '}', -1 at the end of the file (an error) or on one.
- */
-int
-dcf_block_next(struct dcf_parser *p, const struct dcf_token *open,
-    struct dcf_token *t)
-{
-	if (dcf_next(p, t) == -1)
-		return -1;
-	if (dcf_tok_ch(t, '}'))
-		return 0;
-	if (t->type == DCF_EOF)
-		return dcf_perr(p, open, "end of file inside this '{'");
-	return 1;
-}
-
-/* Skip the rest of a statement from the next token on. */
-int
-dcf_skip_rest(struct dcf_parser *p)
-{
-	struct dcf_token t;
-
-	if (dcf_next(p, &t) == -1)
-		return -1;
-	return dcf_skip_stmt(p, &t);
-}
 
 static size_t
 add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
@@ -422,6 +221,20 @@ parse_group(struct dcf_parser *p, const struct dcf_ctx *up)
 	return dcf_stmts(p, &ctx, &t);
 }
 
+/* pool { ... }: pool.c opens and closes it, its block is read here. */
+static int
+parse_pool(struct dcf_parser *p, const struct dcf_ctx *up,
+    const struct dcf_token *kw)
+{
+	struct dcf_ctx ctx;
+	struct dcf_token brace;
+
+	if (dcf_pool_open(p, up, kw, &ctx, &brace) == -1 ||
+	    dcf_stmts(p, &ctx, &brace) == -1)
+		return -1;
+	return dcf_pool_close(p, &ctx, kw);
+}
+
 /* include "FILE"; */
 static int
 parse_include(struct dcf_parser *p, const struct dcf_ctx *ctx,
@@ -505,7 +318,7 @@ parse_decl(struct dcf_parser *p, const struct dcf_ctx *ctx,
 		    dcf_perr(p, t, "pool declared within pool") :
 		    k != K_SUBNET && k != K_SHARED ?
 		    dcf_perr(p, t, "pool declared outside of network") :
-		    dcf_pool_parse(p, ctx, t);
+		    parse_pool(p, ctx, t);
 	if (dcf_tok_is(t, "range"))
 		return k != K_SUBNET ? not_here(p, t, "range declaration") :
 		    dcf_range_parse(p, ctx, DHCPDCONF_NONE, t);
@@ -539,6 +352,33 @@ parse_stmt(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	return dcf_skip_stmt(p, t);
 }
 
+/*
+ * A NUL byte where a statement starts (t).  conflex.c makes it token 0,
+ * and a peeked token 0 reads as "none peeked": the loops of a subnet,
+ * shared-network, group or the file, which peek before parse_statement
+ * peeks again, drop one NUL there.  Seen with dhcpd -t: one NUL before a
+ * range in a subnet is read past, two are refused, so is one before '}'
+ * or in a pool (where parse_statement then meets the range).  1: read
+ * past it; -1: refused, at t.
+ */
+static int
+stmt_nul(struct dcf_parser *p, const struct dcf_ctx *ctx,
+    const struct dcf_token *t)
+{
+	struct dcf_token la;
+
+	if (ctx->kind == K_POOL && !ctx->included)
+		return dcf_perr(p, t, "a NUL byte before a statement in a "
+		    "pool: dhcpd does not read the statement as one of the "
+		    "pool's; remove the byte");
+	if (dcf_peek(p, &la) == -1)
+		return -1;
+	if (la.type == DCF_EOF || dcf_tok_ch(&la, '}') || dcf_tok_ch(&la, 0))
+		return dcf_perr(p, t, "a NUL byte that dhcpd refuses here "
+		    "(one is read past only before a statement); remove it");
+	return 1;
+}
+
 /* Statements up to the '}' matching open, or to the end of the file. */
 int
 dcf_stmts(struct dcf_parser *p, const struct dcf_ctx *ctx,
@@ -569,6 +409,11 @@ dcf_stmts(struct dcf_parser *p, const struct dcf_ctx *ctx,
 			else
 				dcf_perr(p, &t, "unexpected '}'");
 			break;
+		}
+		if (dcf_tok_ch(&t, 0)) {
+			if (stmt_nul(p, ctx, &t) == -1)
+				break;
+			continue;
 		}
 		if (parse_stmt(p, ctx, &t) == -1)
 			break;
@@ -631,23 +476,19 @@ note_file(struct dcf_parser *p, const char *path, const struct stat *st)
 	return f->path;
 }
 
-/* Read a whole regular file into *buf (NUL-terminated); errno on -1. */
+/*
+ * Read a whole regular file of st's size into *buf (NUL-terminated).
+ * *changed is set when it is not that size now: being written.
+ */
 static int
-read_file(int fd, const struct stat *st, char **buf, size_t *len)
+read_file(int fd, const struct stat *st, char **buf, size_t *len,
+    int *changed)
 {
-	size_t n = 0, want;
+	struct stat after;
+	size_t n = 0, want = (size_t)st->st_size;
 	ssize_t r;
 	char *b;
 
-	if (!S_ISREG(st->st_mode)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((uintmax_t)st->st_size > DHCPDCONF_MAX_BYTES) {
-		errno = EFBIG;
-		return -1;
-	}
-	want = (size_t)st->st_size;
 	if ((b = malloc(want + 1)) == NULL)
 		return -1;
 	while (n < want) {
@@ -656,15 +497,95 @@ read_file(int fd, const struct stat *st, char **buf, size_t *len)
 			continue;
 		if (r <= 0) {
 			if (r == 0)
-				break;	/* shrank while read: take what is */
+				break;	/* shrank while read */
 			free(b);
 			return -1;
 		}
 		n += (size_t)r;
 	}
+	if (n != want || fstat(fd, &after) == -1 ||
+	    after.st_size != st->st_size ||
+	    after.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+		*changed = 1;
 	b[n] = '\0';
 	*buf = b;
 	*len = n;
+	return 0;
+}
+
+/* An error about the file path opened at the include at (NULL: the top). */
+static int
+file_err(struct dcf_parser *p, const struct dcf_token *at, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+file_err(struct dcf_parser *p, const struct dcf_token *at, const char *path,
+    const char *fmt, ...)
+{
+	char msg[DHCPDCONF_ERRLEN], q[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dcf_quote(path, q, sizeof(q));
+	if (at == NULL)
+		snprintf(p->err, p->errlen, "%s: %s", q, msg);
+	else
+		dcf_perr(p, at, "include \"%s\": %s", q, msg);
+	return -1;
+}
+
+/*
+ * Whether the file opened (st) may be read now: not on the include stack
+ * (a loop), within the load's files and bytes.  0, or -1 and the error.
+ */
+static int
+file_admit(struct dcf_parser *p, const struct dcf_token *at, const char *path,
+    const struct stat *st)
+{
+	char chain[DHCPDCONF_ERRLEN], q[120];
+	size_t i, n = 0;
+	unsigned d;
+
+	for (d = 0; d < p->depth; d++)
+		if (p->stack[d].dev == st->st_dev &&
+		    p->stack[d].ino == st->st_ino)
+			break;
+	if (d + 1 == p->depth)
+		return file_err(p, at, path, "the file includes itself");
+	if (d < p->depth) {
+		for (i = d; i < p->depth; i++) {
+			dcf_quote(p->stack[i].name, q, sizeof(q));
+			n += (size_t)snprintf(chain + n, sizeof(chain) - n,
+			    "%s includes ", q);
+			if (n >= sizeof(chain))
+				break;
+		}
+		chain[sizeof(chain) - 1] = '\0';
+		return file_err(p, at, path, "include loop: %s%s", chain,
+		    p->stack[d].name);
+	}
+	if (!S_ISREG(st->st_mode))
+		return file_err(p, at, path, "not a regular file");
+	if (++p->files > p->lim.max_files)
+		return file_err(p, at, path, "more than %u files opened in one "
+		    "load (an include fan-out?)", p->lim.max_files);
+	if ((uintmax_t)st->st_size > p->lim.max_bytes - p->bytes) {
+		if (p->lim.max_bytes % (1u << 20) == 0)
+			snprintf(q, sizeof(q), "%zu MiB", p->lim.max_bytes >> 20);
+		else
+			snprintf(q, sizeof(q), "%zu bytes", p->lim.max_bytes);
+		if (p->bytes == 0)
+			return file_err(p, at, path, "File too large: %jd "
+			    "bytes, where one dhcpd.conf load reads at most "
+			    "%s", (intmax_t)st->st_size, q);
+		return file_err(p, at, path, "%jd bytes more would take this "
+		    "load past %s read in all (%zu so far)",
+		    (intmax_t)st->st_size, q, p->bytes);
+	}
+	p->bytes += (size_t)st->st_size;
 	return 0;
 }
 
@@ -675,32 +596,38 @@ parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
 {
 	const char *name;
 	struct stat st;
-	char *buf = NULL, q[300];
+	char *buf = NULL;
 	size_t len;
 	int fd, rv;
 
-	/* O_NONBLOCK: a FIFO must not hang us before read_file refuses it. */
+	if (dcf_budget(p, at != NULL ? at->line : 0,
+	    at != NULL ? at->column : 0) == -1)
+		return -1;
+	/* O_NONBLOCK: a FIFO must not hang us before it is refused. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd == -1 || fstat(fd, &st) == -1 ||
-	    read_file(fd, &st, &buf, &len) == -1) {
+	if (fd == -1 || fstat(fd, &st) == -1) {
 		rv = errno;
 		if (fd != -1)
 			close(fd);
-		dcf_quote(path, q, sizeof(q));
-		if (at == NULL)
-			snprintf(p->err, p->errlen, "%s: %s", q, rv == EINVAL ?
-			    "not a regular file" : strerror(rv));
-		else
-			dcf_perr(p, at, "include \"%s\": %s", q, rv == EINVAL ?
-			    "not a regular file" : strerror(rv));
+		return file_err(p, at, path, "%s", strerror(rv));
+	}
+	if (file_admit(p, at, path, &st) == -1) {
+		close(fd);
 		return -1;
+	}
+	if (read_file(fd, &st, &buf, &len, &p->changed) == -1) {
+		rv = errno;
+		close(fd);
+		return file_err(p, at, path, "%s", strerror(rv));
 	}
 	close(fd);
 	if ((name = note_file(p, path, &st)) == NULL) {
 		free(buf);
-		snprintf(p->err, p->errlen, "%s: out of memory", path);
-		return -1;
+		return file_err(p, at, path, "out of memory");
 	}
+	p->stack[p->depth].dev = st.st_dev;
+	p->stack[p->depth].ino = st.st_ino;
+	p->stack[p->depth].name = name;
 	rv = parse_text(p, ctx, name, buf, len);
 	free(buf);
 	return rv;
@@ -717,43 +644,133 @@ parser_free(struct dcf_parser *p)
 	}
 	free(p->pools);
 	free(p->ws);
+	p->pools = NULL;
+	p->ws = NULL;
+	p->npools = p->cappools = p->capws = 0;
+	p->capfiles = p->capshared = p->capsubnets = p->capranges = 0;
+	p->cappeers = p->capclasses = 0;
+}
+
+/* One pass over the top (file or text) into a new p->c. */
+static int
+parse_pass(struct dcf_parser *p, const char *name, const char *path,
+    const char *text, size_t len)
+{
+	struct dcf_ctx root = { K_ROOT, DHCPDCONF_NONE, DHCPDCONF_NONE,
+	    DHCPDCONF_NONE, 0 };
+	int rv;
+
+	p->err[0] = '\0';
+	p->bytes = 0;
+	p->files = 0;
+	p->changed = 0;
+	p->depth = p->nest = 0;
+	if ((p->c = calloc(1, sizeof(*p->c))) == NULL ||
+	    (p->c->name = strdup(name)) == NULL) {
+		free(p->c);
+		p->c = NULL;
+		snprintf(p->err, p->errlen, "%s: out of memory", name);
+		return -1;
+	}
+	p->file = p->c->name;
+	if (path != NULL)
+		rv = parse_file(p, &root, path, NULL);
+	else
+		rv = parse_text(p, &root, p->c->name, text, len);
+	if (rv == 0)
+		rv = dcf_pools_finish(p);
+	if (rv == 0)
+		rv = dcf_ranges_sort(p);
+	parser_free(p);
+	return rv;
+}
+
+/*
+ * After a pass: 1 when a file it read is being written (it changed while
+ * read or since, or its mtime is younger than settle_ms: wait for that
+ * first), so the pass is to be made again; 0 when every file is as read
+ * and settled; -1 when the budget ran out meanwhile.
+ */
+static int
+parse_unsettled(struct dcf_parser *p)
+{
+	const struct dhcpdconf_file *f;
+	struct timespec now, pause = { 0, 20 * 1000000 };
+	struct stat st;
+	long long age_ms;
+	size_t i;
+	int young;
+
+	if (p->changed)
+		return 1;
+	for (;;) {
+		young = 0;
+		clock_gettime(CLOCK_REALTIME, &now);
+		for (i = 0; i < p->c->nfiles; i++) {
+			f = &p->c->files[i];
+			if (stat(f->path, &st) == -1)
+				continue;	/* gone: the next check sees it */
+			if (st.st_size != f->size || st.st_ino != f->ino ||
+			    st.st_mtim.tv_sec != f->mtime.tv_sec ||
+			    st.st_mtim.tv_nsec != f->mtime.tv_nsec)
+				return 1;
+			age_ms = (long long)(now.tv_sec - st.st_mtim.tv_sec) *
+			    1000 + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+			if (!p->lim.no_settle && age_ms >= 0 &&
+			    age_ms < p->lim.settle_ms)
+				young = 1;
+		}
+		if (!young)
+			return 0;
+		if (dcf_budget(p, 0, 0) == -1)
+			return -1;
+		nanosleep(&pause, NULL);
+	}
 }
 
 /* Set up, run top (file or text), finish; *out only on success. */
 static int
 parse_run(struct dhcpdconf **out, const char *name, const char *path,
     const char *text, size_t len, const struct dhcpdconf_opts *opts,
-    char *err, size_t errlen)
+    const struct dhcpdconf_limits *lim, char *err, size_t errlen)
 {
 	static const struct dhcpdconf_opts none;
-	struct dcf_ctx root = { K_ROOT, DHCPDCONF_NONE, DHCPDCONF_NONE,
-	    DHCPDCONF_NONE, 0 };
 	struct dcf_parser p;
 	char q[300];
-	int rv;
+	int rv, again;
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
 	p.opts = opts != NULL ? opts : &none;
+	if (lim != NULL)
+		p.lim = *lim;
+	if (p.lim.max_bytes == 0 || p.lim.max_bytes > DHCPDCONF_MAX_BYTES)
+		p.lim.max_bytes = DHCPDCONF_MAX_BYTES;
+	if (p.lim.max_files == 0)
+		p.lim.max_files = DHCPDCONF_MAX_FILES;
+	if (p.lim.max_ms == 0)
+		p.lim.max_ms = DHCPDCONF_MAX_MS;
+	if (p.lim.settle_ms == 0)
+		p.lim.settle_ms = DHCPDCONF_SETTLE_MS;
 	p.err = err;
 	p.errlen = errlen;
-	err[0] = '\0';
-	if ((p.c = calloc(1, sizeof(*p.c))) == NULL ||
-	    (p.c->name = strdup(name)) == NULL) {
-		free(p.c);
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	for (;;) {
+		rv = parse_pass(&p, name, path, text, len);
+		if (path == NULL || p.c == NULL)
+			break;
+		/* a file written in place: never its valid prefix */
+		if ((again = parse_unsettled(&p)) == 0)
+			break;
+		dhcpdconf_free(p.c);
+		p.c = NULL;
+		if (again == -1 || dcf_budget(&p, 0, 0) == -1) {
+			dcf_quote(name, q, sizeof(q));
+			snprintf(err, errlen, "%s: still being written after "
+			    "%u ms", q, p.lim.max_ms);
+			return -1;
+		}
 	}
-	p.file = p.c->name;
-	if (path != NULL)
-		rv = parse_file(&p, &root, path, NULL);
-	else
-		rv = parse_text(&p, &root, p.c->name, text, len);
-	if (rv == 0)
-		rv = dcf_pools_finish(&p);
-	if (rv == 0)
-		rv = dcf_ranges_sort(&p);
-	parser_free(&p);
 	if (rv == -1) {
 		if (err[0] == '\0') {
 			dcf_quote(name, q, sizeof(q));
@@ -767,12 +784,15 @@ parse_run(struct dhcpdconf **out, const char *name, const char *path,
 }
 
 /*
- * Read the dhcpd.conf at path and every file it includes.  0 and *out (free
- * it with dhcpdconf_free), or -1 and "FILE:LINE:COLUMN: message" in err.
+ * Read the dhcpd.conf at path and every file it includes, within lim
+ * (NULL: the defaults).  0 and *out (free it with dhcpdconf_free), or -1
+ * and "FILE:LINE:COLUMN: message" in err.  A file modified in the last
+ * settle_ms is waited for, and read again when it changed meanwhile.
  */
 int
-dhcpdconf_load(struct dhcpdconf **out, const char *path,
-    const struct dhcpdconf_opts *opts, char *err, size_t errlen)
+dhcpdconf_load_limited(struct dhcpdconf **out, const char *path,
+    const struct dhcpdconf_opts *opts, const struct dhcpdconf_limits *lim,
+    char *err, size_t errlen)
 {
 	char full[PATH_MAX];
 
@@ -784,7 +804,15 @@ dhcpdconf_load(struct dhcpdconf **out, const char *path,
 		}
 		path = full;
 	}
-	return parse_run(out, path, path, NULL, 0, opts, err, errlen);
+	return parse_run(out, path, path, NULL, 0, opts, lim, err, errlen);
+}
+
+/* dhcpdconf_load_limited with the default limits. */
+int
+dhcpdconf_load(struct dhcpdconf **out, const char *path,
+    const struct dhcpdconf_opts *opts, char *err, size_t errlen)
+{
+	return dhcpdconf_load_limited(out, path, opts, NULL, err, errlen);
 }
 
 /* Parse len bytes of text as a dhcpd.conf named name (messages use it). */
@@ -792,5 +820,5 @@ int
 dhcpdconf_parse(struct dhcpdconf **out, const char *name, const char *text,
     size_t len, const struct dhcpdconf_opts *opts, char *err, size_t errlen)
 {
-	return parse_run(out, name, NULL, text, len, opts, err, errlen);
+	return parse_run(out, name, NULL, text, len, opts, NULL, err, errlen);
 }

@@ -203,7 +203,14 @@ dcf_range_parse(struct dcf_parser *p, const struct dcf_ctx *ctx, size_t pool,
 
 	if (dcf_peek(p, &t) == -1)
 		return -1;
-	if (dcf_tok_is(&t, "dynamic-bootp")) {
+	/*
+	 * dhcpd's peek for dynamic-bootp drops a NUL byte (dcf_stmts), and
+	 * an address must follow it: `range \0 dynamic-bootp` is refused.
+	 */
+	if (dcf_tok_ch(&t, 0)) {
+		if (dcf_next(p, &t) == -1)
+			return -1;
+	} else if (dcf_tok_is(&t, "dynamic-bootp")) {
 		dynamic = 1;
 		if (dcf_next(p, &t) == -1)
 			return -1;
@@ -211,6 +218,9 @@ dcf_range_parse(struct dcf_parser *p, const struct dcf_ctx *ctx, size_t pool,
 	if (dcf_ip(p, &low, &lowt) == -1 || dcf_peek(p, &t) == -1)
 		return -1;
 	high = low;
+	/* the peek for ';' drops a NUL too: HIGH must follow */
+	if (dcf_tok_ch(&t, 0) && dcf_next(p, &t) == -1)
+		return -1;
 	if (!dcf_tok_ch(&t, ';') && dcf_ip(p, &high, NULL) == -1)
 		return -1;
 	if (dcf_expect_ch(p, ';', "';' after the range") == -1)
@@ -366,30 +376,38 @@ merge_pool(struct dcf_parser *p, size_t i)
 	list_pool(p, i);
 }
 
-/* pool { ... } in a subnet or a shared network. */
+/*
+ * pool { in a subnet or a shared network: the working pool, and the
+ * context (ctx) of its block, which the parser reads (parser.c).
+ */
 int
-dcf_pool_parse(struct dcf_parser *p, const struct dcf_ctx *up,
-    const struct dcf_token *kw)
+dcf_pool_open(struct dcf_parser *p, const struct dcf_ctx *up,
+    const struct dcf_token *kw, struct dcf_ctx *ctx, struct dcf_token *brace)
 {
-	struct dcf_ctx ctx = *up;
-	struct dcf_token brace;
 	size_t i;
 
 	if (dcf_expect_ch(p, '{', "'{'") == -1)
 		return -1;
-	brace = p->lx->tok;
+	*brace = p->lx->tok;
 	if ((i = add_pool(p, kw, up->shared, up->kind == K_SUBNET ?
 	    up->subnet : DHCPDCONF_NONE)) == DHCPDCONF_NONE)
 		return -1;
-	ctx.kind = K_POOL;
-	ctx.pool = i;
-	ctx.included = 0;
-	if (dcf_stmts(p, &ctx, &brace) == -1)
-		return -1;
-	if (p->pools[i].nranges == 0)
+	*ctx = *up;
+	ctx->kind = K_POOL;
+	ctx->pool = i;
+	ctx->included = 0;
+	return 0;
+}
+
+/* After its block (ctx, from dcf_pool_open): checked, and merged. */
+int
+dcf_pool_close(struct dcf_parser *p, const struct dcf_ctx *ctx,
+    const struct dcf_token *kw)
+{
+	if (p->pools[ctx->pool].nranges == 0)
 		return dcf_perr(p, kw, "pool declaration with no address "
 		    "range");
-	merge_pool(p, i);
+	merge_pool(p, ctx->pool);
 	return 0;
 }
 

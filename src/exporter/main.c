@@ -2,6 +2,7 @@
  * main.c: dhcpd_exporter's command line, start-up, signals and reload.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,23 +127,24 @@ log_errors(const char *path, struct config_errors *errs)
 		log_error("%s", errs->msg[i]);
 	if (errs->lost)
 		log_error("%s: %zu more errors not shown", path, errs->lost);
-	config_errors_free(errs);
 }
 
-/* Load and check the configuration; every problem is logged. */
+/*
+ * Load and check the configuration into a new struct config; every problem
+ * is logged, and stays in errs (zeroed by the caller, who frees it) with
+ * the verdict on each dhcpd.conf.
+ */
 static struct config *
-load_config(const char *path)
+load_config(const char *path, struct config_errors *errs)
 {
-	struct config_errors errs;
 	struct config *cfg = NULL;
 
-	memset(&errs, 0, sizeof(errs));
-	if (config_load(path, &cfg, &errs) == 0 &&
-	    render_check_size(cfg, &errs) == -1) {
+	if (config_load(path, &cfg, errs) == 0 &&
+	    render_check_size(cfg, errs) == -1) {
 		config_free(cfg);
 		cfg = NULL;
 	}
-	log_errors(path, &errs);
+	log_errors(path, errs);
 	return cfg;
 }
 
@@ -160,6 +162,7 @@ load_web_config(const char *path, struct webconfig **out)
 	if (webconfig_load(path, out, &errs) == -1)
 		rv = -1;
 	log_errors(path, &errs);
+	config_errors_free(&errs);
 	if (rv == 0 && (*out)->nusers > 0 && !(*out)->tls)
 		log_warnx("%s: basic auth without tls_server_config sends "
 		    "passwords in the clear", path);
@@ -225,31 +228,85 @@ run_once(struct config *cfg, struct snapshot_store *store)
 	return rc == 0 ? 0 : 1;
 }
 
-/* SIGHUP: a new configuration replaces the old only when it is valid. */
+/*
+ * A reload's load runs in a thread of its own: a large dhcpd.conf takes
+ * seconds to read at worst (its limits are dhcpdconf's), and meanwhile
+ * the main thread still takes SIGTERM at once.  The loader says it is done
+ * with SIGUSR1, which the main thread's sigwait takes like any other.
+ */
+struct loader {
+	const char		*path;
+	pthread_t		 thread;
+	int			 running;
+	int			 again;		/* a SIGHUP came meanwhile */
+	struct config		*cfg;		/* the result; NULL: refused */
+	struct config_errors	 errs;		/* and the verdict */
+};
+
+static void *
+loader_main(void *arg)
+{
+	struct loader *l = arg;
+
+	l->cfg = load_config(l->path, &l->errs);
+	kill(getpid(), SIGUSR1);
+	return NULL;
+}
+
 static void
-reload(const char *path, struct config **cfg, struct poller **p,
+loader_start(struct loader *l)
+{
+	int rc;
+
+	log_info("reloading %s", l->path);
+	memset(&l->errs, 0, sizeof(l->errs));
+	l->cfg = NULL;
+	if ((rc = pthread_create(&l->thread, NULL, loader_main, l)) != 0) {
+		log_error("cannot reload: pthread_create: %s", strerror(rc));
+		return;
+	}
+	l->running = 1;
+}
+
+/*
+ * The loaded configuration replaces the running one only when it is
+ * valid; a refused one hands its verdict on the dhcpd.conf files to the
+ * running poller.  The one place that judges a reload of the whole
+ * configuration (SIGHUP, or the poller's when a dhcpd.conf changed), the
+ * YAML file and every dhcpd.conf it names, and publishes the verdict
+ * (dhcpd_exporter_config_last_reload_successful) before anything is
+ * published after it.
+ */
+static void
+reload_apply(struct loader *l, struct config **cfg, struct poller **p,
     struct snapshot_store *store)
 {
-	struct config *ncfg;
+	struct config *ncfg = l->cfg;
 	struct poller *np;
 	char err[256];
 
-	log_info("reloading %s", path);
-	if ((ncfg = load_config(path)) == NULL) {
+	l->cfg = NULL;
+	if (ncfg == NULL) {
 		log_error("keeping the running configuration");
-		poller_conf_failed(*p);
+		snapshot_store_reloaded(store, 0);
+		poller_conf_failed(*p, &l->errs);
+		config_errors_free(&l->errs);
 		return;
 	}
+	config_errors_free(&l->errs);
 	if ((np = poller_new(ncfg, store, err, sizeof(err))) == NULL) {
 		log_error("%s; keeping the running configuration", err);
 		config_free(ncfg);
+		snapshot_store_reloaded(store, 0);	/* the next poll shows it */
 		return;
 	}
+	snapshot_store_reloaded(store, 1);
 	if (strcmp(ncfg->listen, (*cfg)->listen) != 0)
 		log_warnx("a new listen address takes effect at restart");
 	/* Prompt whatever the servers do (poll/poll.h); then the new poller
-	 * takes over every unchanged server's results and counters. */
-	poller_stop(*p);
+	 * takes over every unchanged server's results, counters, schedule
+	 * and sweep. */
+	poller_pause(*p);
 	poller_adopt(np, *p);
 	poller_free(*p);
 	config_free(*cfg);
@@ -317,15 +374,18 @@ serve(const char *path, struct config *cfg, struct web_state *ws,
     struct snapshot_store *store)
 {
 	const struct webconfig *web = ws->cfg;
+	struct loader ld;
 	struct poller *p;
 	sigset_t set;
 	char err[512];
 	int sig;
 
+	memset(&ld, 0, sizeof(ld));
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);		/* a reload's load is done */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* every thread inherits */
 	signal(SIGPIPE, SIG_IGN);
 	if ((p = poller_new(cfg, store, err, sizeof(err))) == NULL)
@@ -344,15 +404,29 @@ serve(const char *path, struct config *cfg, struct web_state *ws,
 	log_info("dhcpd_exporter %s listening on %s (%s%s), %zu servers",
 	    EXPORTER_VERSION, ws->listen, web && web->tls ? "https" : "http",
 	    web && web->nusers ? ", basic auth" : "", cfg->nservers);
+	ld.path = path;
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig != SIGHUP)
+		if (sig == SIGHUP && ld.running)
+			ld.again = 1;	/* one more load once this one is in */
+		else if (sig == SIGHUP)
+			loader_start(&ld);
+		else if (sig == SIGUSR1 && ld.running) {
+			pthread_join(ld.thread, NULL);
+			ld.running = 0;
+			reload_apply(&ld, &cfg, &p, store);
+			reload_web(ws, store);
+			if (ld.again) {
+				ld.again = 0;
+				loader_start(&ld);
+			}
+		} else if (sig != SIGUSR1)
 			break;
-		reload(path, &cfg, &p, store);
-		reload_web(ws, store);
 	}
-	log_info("stopping on signal %d", sig);
+	/* A load under way is left to the exit: nothing of it is in use. */
+	log_info("stopping on signal %d%s", sig, ld.running ?
+	    ", a reload under way" : "");
 	poller_stop(p);
 	http_stop(ws->http);
 	poller_free(p);
@@ -363,6 +437,7 @@ serve(const char *path, struct config *cfg, struct web_state *ws,
 int
 main(int argc, char **argv)
 {
+	struct config_errors errs;
 	struct snapshot_store store;
 	struct web_state ws;
 	struct webconfig *web;
@@ -378,7 +453,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(level);
-	if ((cfg = load_config(a.config_file)) == NULL)
+	memset(&errs, 0, sizeof(errs));
+	cfg = load_config(a.config_file, &errs);
+	config_errors_free(&errs);
+	if (cfg == NULL)
 		return 2;
 	if (load_web_config(a.web_config_file, &web) == -1) {
 		config_free(cfg);
@@ -386,6 +464,7 @@ main(int argc, char **argv)
 	}
 	if (snapshot_store_init(&store) == -1)
 		fatalx("out of memory");
+	snapshot_store_reloaded(&store, 1);	/* the configuration it runs */
 	if (a.check_config) {
 		/* The keys were read with the configuration: nothing to build. */
 		char err[256];

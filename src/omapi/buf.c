@@ -1,7 +1,9 @@
 /*
  * buf.c: a growable byte buffer with a hard maximum.  Growing past the
  * maximum fails cleanly (errno = EMSGSIZE) and leaves the contents as they
- * were, so a caller can never be made to allocate without bound.
+ * were, so a caller can never be made to allocate without bound.  And
+ * the byte order of every OMAPI integer, which the buffer writes and the
+ * codec (wire.c) reads.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +12,23 @@
 #include "omapi.h"
 
 #define BUF_MIN_CAP	256
+
+/* A big-endian u32, as every OMAPI integer is on the wire. */
+uint32_t
+omapi_get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+void
+omapi_put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
 void
 omapi_buf_init(struct omapi_buf *b, size_t max)

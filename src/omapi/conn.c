@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "omapi.h"
+#include "omapi_int.h"
 
 #define CONN_READ_CHUNK		(16 * 1024)
 #define CONN_OUT_MAX		(4 * 1024 * 1024)
@@ -744,54 +745,11 @@ conn_startup(struct omapi_conn *c, int64_t deadline, int ms,
 }
 
 /*
- * Open an authenticator object for the key; its handle is our authid.
- * dhcpd answers an unknown key name (or a known name with another
- * algorithm) with "no object matches": that is an authentication failure
- * here, not a missing object.
- */
-static int
-conn_authenticate(struct omapi_conn *c, const struct omapi_key *key,
-    struct omapi_error *err)
-{
-	const char *wire = omapi_alg_wire_name(key->alg);
-	struct omapi_nv msg[] = {
-		{ "type", "authenticator", 13 },
-	};
-	struct omapi_nv obj[] = {
-		{ "name", key->name, (uint32_t)strlen(key->name) },
-		{ "algorithm", wire, wire ? (uint32_t)strlen(wire) : 0 },
-	};
-	struct omapi_request req = { OMAPI_OP_OPEN, 0, 0, msg, 1, obj, 2 };
-	struct omapi_object *o;
-
-	if (wire == NULL)
-		return omapi_seterr(err, OMAPI_ERR_INVALID,
-		    "key has no algorithm");
-	if (omapi_call(c, &req, &o, err) == -1) {
-		if (err->result != 0)	/* a STATUS answer, not a failure */
-			omapi_seterr(err, OMAPI_ERR_AUTH, "server refused key "
-			    "'%s' (%s): unknown name or other algorithm",
-			    key->name, omapi_alg_name(key->alg));
-		return -1;
-	}
-	if (o->opcode != OMAPI_OP_UPDATE || o->handle == 0) {
-		omapi_object_free(o);
-		return omapi_seterr(err, OMAPI_ERR_PROTOCOL, "authenticator "
-		    "open answered without a handle");
-	}
-	c->authid = o->handle;
-	omapi_object_free(o);
-	if ((c->signer = omapi_signer_new(key, err)) == NULL)
-		return -1;
-	return 0;
-}
-
-/*
- * Connect, exchange startup messages and, with a key, authenticate.  The
- * returned connection is ready for requests; NULL and err on failure.
+ * Connect and exchange startup messages; open.c authenticates.  NULL and
+ * err on failure.
  */
 struct omapi_conn *
-omapi_conn_open(const struct omapi_conn_opts *o, struct omapi_error *err)
+conn_connect(const struct omapi_conn_opts *o, struct omapi_error *err)
 {
 	struct omapi_conn *c;
 	size_t max = o->max_msg ? o->max_msg : OMAPI_DEFAULT_MAX_MSG;
@@ -817,13 +775,19 @@ omapi_conn_open(const struct omapi_conn_opts *o, struct omapi_error *err)
 		goto fail;
 	if (conn_startup(c, deadline, ctimeout, err) == -1)
 		goto fail;
-	if (o->key != NULL && o->key->alg != OMAPI_ALG_NONE &&
-	    conn_authenticate(c, o->key, err) == -1)
-		goto fail;
 	return c;
 fail:
 	omapi_conn_close(c);
 	return NULL;
+}
+
+/* Sign every later request as authid with signer (the conn owns it). */
+void
+conn_set_auth(struct omapi_conn *c, uint32_t authid,
+    struct omapi_signer *signer)
+{
+	c->authid = authid;
+	c->signer = signer;
 }
 
 /* Close the socket and free everything; pending callbacks are not run. */

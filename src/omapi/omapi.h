@@ -103,6 +103,10 @@ int	 omapi_buf_add_u16(struct omapi_buf *, uint16_t);
 int	 omapi_buf_add_u32(struct omapi_buf *, uint32_t);
 /* Drop the first n bytes (all of them if n >= len). */
 void	 omapi_buf_consume(struct omapi_buf *, size_t);
+/* Read a big-endian 32-bit value from 4 bytes. */
+uint32_t omapi_get_u32(const uint8_t *);
+/* Write v as 4 big-endian bytes. */
+void	 omapi_put_u32(uint8_t *, uint32_t);
 
 /* ---- wire.c: the codec; pure, no I/O, no allocation while decoding ---- */
 
@@ -158,10 +162,6 @@ struct omapi_msg {
 	size_t			 size;		/* bytes the message took */
 };
 
-/* Read a big-endian 32-bit value from 4 bytes. */
-uint32_t omapi_get_u32(const uint8_t *);
-/* Write v as 4 big-endian bytes. */
-void	 omapi_put_u32(uint8_t *, uint32_t);
 /*
  * Append the startup message (protocol version 100, header size 24);
  * 0 or -1.
@@ -362,10 +362,11 @@ struct omapi_conn_stats {
 /* The monotonic clock in microseconds. */
 int64_t	 omapi_now_us(void);
 /*
- * Connect to opts->host and port, exchange startup messages and, with
- * opts->key, authenticate.  The connection is ready for requests; NULL
- * with err on failure (OMAPI_ERR_CONNECTION, _TIMEOUT, _AUTH: an unknown
- * key name is reported here; a wrong secret shows at the first request).
+ * (open.c) Connect to opts->host and port, exchange startup messages and,
+ * with opts->key, authenticate.  The connection is ready for requests;
+ * NULL with err on failure (OMAPI_ERR_CONNECTION, _TIMEOUT, _AUTH: an
+ * unknown key name is reported here; a wrong secret shows at the first
+ * request).
  */
 struct omapi_conn *omapi_conn_open(const struct omapi_conn_opts *,
 	    struct omapi_error *);

@@ -20,23 +20,6 @@ struct cursor {
 	size_t		 off;
 };
 
-/* A big-endian u32, as every OMAPI integer is on the wire. */
-uint32_t
-omapi_get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-void
-omapi_put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static uint16_t
 get_u16(const uint8_t *p)
 {

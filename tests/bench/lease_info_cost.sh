@@ -7,17 +7,8 @@
 # 10,000 leases against the run without lease_info.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19450
-lab=$(mktemp -d /tmp/dxlcost.XXXXXX)
-exporter_pid=
-
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/../integration/lib.sh"
+suite_init lcost 19591
 status() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$exporter_pid/status"; }
 
 tests/lab/lab.sh start "$lab" --profile bench >/dev/null ||

@@ -192,6 +192,28 @@ for n in 2 4; do
 		>"$OUT/g1_signed_conns_$n.json"
 	cat "$OUT/g1_signed_conns_$n.json"
 done
+# Issue 20: the automatic connection count on a short unthrottled sweep.
+# The exporter itself, three --once runs per key (max_rate 0, connections
+# not set); dhcpd busy is its CPU over each run's wall time.
+for alg in md5:$LS:s0 sha256:$LH:h0; do
+	IFS=: read -r name dir yml <<<"$alg"
+	for i in 1 2 3; do
+		c0=$(cut -d' ' -f1 "/proc/$(lab_pid "$dir")/schedstat")
+		t0=$(date +%s%N)
+		inlab "$dir" "$BUILD/dhcpd_exporter" --config.file="$TMP/$yml.yml" \
+			--once >"$TMP/once.txt" 2>"$TMP/once.err" ||
+			die "--once sweep ($name) failed: $(tail -3 "$TMP/once.err")"
+		t1=$(date +%s%N)
+		c1=$(cut -d' ' -f1 "/proc/$(lab_pid "$dir")/schedstat")
+		echo "{\"key\": \"hmac-$name\", \"wall_ns\": $((t1 - t0)),"\
+			"\"dhcpd_ns\": $((c1 - c0)), \"connections\":"\
+			"$(awk '/^dhcpd_exporter_sweep_connections\{/ { print $2 }' "$TMP/once.txt"),"\
+			"\"requests\":"\
+			"$(awk '/^dhcpd_exporter_omapi_requests_total\{/ { print $2 }' "$TMP/once.txt")}" \
+			>"$OUT/g1_once_${name}_$i.json"
+		cat "$OUT/g1_once_${name}_$i.json"
+	done
+done
 # goal 5: a sweep keeps nothing per lease, so a short one peaks as high
 inlab "$LP" "$DRV" sweep "$TMP/p0.yml" --limit 1024 >"$OUT/g5_small.json" ||
 	die "short sweep failed"
@@ -345,6 +367,9 @@ for i in 1 2 3; do
 	cat "$OUT/g7_pace_$i.json"
 done
 grep -E "avg delay|max delay|drops ratio" "$OUT"/g7_*.txt
+
+step "9. a fleet of 80 real dhcpds of 50 pools, against 20 of them"
+BUILD=$BUILD OUT=$OUT tests/bench/fleet.sh 20 80 || die "fleet: servers not up"
 
 step "summary"
 $PY tests/bench/summary.py "$OUT" | tee "$BUILD/bench-summary.txt"

@@ -1,7 +1,12 @@
-# Sourced by the integration scripts (after BIN is set): counters, the
-# check helpers, and the one way each suite reaches the lab and the exporter.
+# Sourced by the integration scripts: counters, the check helpers, and the
+# one way each suite reaches the lab and the exporter.  A suite starts
+#   . "$(dirname "$0")/lib.sh"
+#   suite_init NAME PORT                         the shared prologue (below)
+# and then uses
 #   check "what users rely on" COMMAND ARGS...   ok/FAIL line, counted
 #   finish NAME                                  summary line; exit status
+#   absent -e STRING... FILE...                  a negative check with a guard
+#   limit_ms MS                                  a time limit for this build
 #   in_lab CMD...                                CMD in the lab's namespace
 #   scrape [PATH [CURL-ARGS...]]                 GET from the exporter
 #   metric SERIES                                its value on /metrics
@@ -9,18 +14,164 @@
 #   start_exporter ARGS...                       the exporter, in the background
 #   stop_exporter, term_exporter                 SIGTERM it (give up / wait)
 #   server_block CONFIG NAME ADDRESS [PORT]      a second server's YAML
+# `check` counts the ONE command it is given, whole: a compound condition is
+# a function, or `check "x" eval '[ A ] && [ B ]'`.  In `check "x" [ A ] &&
+# [ B ]` the shell runs `[ B ]` after check has counted, and its result is
+# lost; lint_checks.py (run by suite_init, and over every suite by run.sh)
+# refuses such lines.
 # Under ThreadSanitizer, finish also fails the suite on any TSan report.
 # shellcheck shell=bash
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+check() {
+	local what=$1
+	shift
+	[ $# -gt 0 ] || { fail "$what (check was given no command)"; return; }
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
 finish() {
 	tsan_verdict
 	echo "$1: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# suite_init NAME PORT: the prologue every suite shares.  From the top of
+# the checkout (it cds there), it sets
+#   BUILD  the build folder (default build), BIN its absolute path
+#   PY     /usr/bin/python3
+#   PORT   the suite's own TCP port (run.sh refuses two suites on one)
+#   lab    a new folder /tmp/dxNAME.XXXXXX, mode 0755 (uid 65534 may enter)
+#   exporter_pid (empty)
+# lints the calling script (a misused check is a FAIL), gives ThreadSanitizer
+# its report folder, and sets the traps: on exit the suite's own `cleanup`
+# function if it defines one (at any point before it exits), else
+# stop_lab_and_exporter; INT, TERM and HUP exit 130 through it.
+suite_init() {
+	local name=$1 self
+	PORT=$2
+	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	cd "$(dirname "$0")/../.." || exit 2
+	BUILD=${BUILD:-build}
+	case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
+	PY=/usr/bin/python3
+	exporter_pid=
+	lab=$(mktemp -d "/tmp/dx$name.XXXXXX") || exit 2
+	chmod 755 "$lab"
+	trap suite_exit EXIT
+	trap 'exit 130' INT TERM HUP
+	tsan_setup
+	$PY tests/integration/lint_checks.py "$self" ||
+		fail "lint: every check in $(basename "$0") takes its whole condition"
+}
+suite_exit() {
+	if declare -F cleanup >/dev/null; then cleanup; else stop_lab_and_exporter; fi
+}
+
+# The verdict of a checker that prints "ok: ..." and "FAIL: ..." lines and
+# "N passed, M failed" last (check_queries.py, check_exporter.py,
+# check_lease_info.py), from its output $2 and exit status $3: exit 0, no
+# FAIL line, and at least $1 ok lines, all counted in its last line.  A
+# checker that died early (a traceback, Prometheus gone) or checked
+# nothing fails, though it printed no FAIL.
+#   out=$(checker ...); check "x" checker_ok 100 "$out" $?
+checker_ok() {
+	local min=$1 out=$2 rc=$3 n
+	n=$(printf '%s\n' "$out" | grep -c '^ok')
+	if [ "$rc" -eq 0 ] && [ "$n" -ge "$min" ] &&
+		! printf '%s\n' "$out" | grep -q '^FAIL' &&
+		printf '%s\n' "$out" | tail -1 | grep -qx "$n passed, 0 failed"; then
+		return 0
+	fi
+	echo "  checker: exit $rc, $n ok lines (at least $min wanted)," \
+		"last line: $(printf '%s\n' "$out" | tail -1)" >&2
+	return 1
+}
+# How many queries check_queries.py runs on dashboard $1 and rule files
+# $2...: a passing run prints an ok line for each (and more).
+queries_expected() {
+	$PY - "$@" <<'PYEOF'
+import json, sys, yaml
+def panels(ps):
+    for p in ps:
+        yield p
+        yield from panels(p.get("panels", []))
+n = sum(len(p.get("targets", []))
+        for p in panels(json.load(open(sys.argv[1]))["panels"]))
+for f in sys.argv[2:]:
+    n += sum(len(g["rules"]) for g in yaml.safe_load(open(f))["groups"])
+print(n)
+PYEOF
+}
+
+# The exporter's ($exporter_pid) open file descriptors and RSS in kB; they
+# print nothing and fail once it is gone, so that a check on them fails too.
+fds() {
+	[ -d "/proc/$exporter_pid/fd" ] || return 1
+	ls "/proc/$exporter_pid/fd" | wc -l
+}
+rss_kb() {
+	awk '/^VmRSS/ { print $2; found = 1 } END { exit !found }' \
+		"/proc/$exporter_pid/status" 2>/dev/null
+}
+# grew_less BEFORE AFTER LIMIT: AFTER - BEFORE < LIMIT, both measured (an
+# empty figure, from an exporter that died, fails).
+grew_less() {
+	[ -n "$1" ] && [ -n "$2" ] && [ $(($2 - $1)) -lt "$3" ] ||
+		{ echo "  grew from '${1}' to '${2}', limit $3" >&2; return 1; }
+}
+
+# A free TCP port on this machine's 127.0.0.1 (for a suite that runs in
+# the host's namespace, where another checkout may hold a fixed one).
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A negative check with a guard: none of the FILEs holds any of the fixed
+# STRINGs (-e STRING, one or more).  Every FILE must exist and, together,
+# they must not be empty: a log that was never written, or a grep that
+# fails (exit 2), proves nothing and fails.
+#   check "the password is never logged" absent -e "$PASSWORD" "$lab/exporter.err"
+absent() {
+	local pats=() f size=0 rc
+	while [ "${1:-}" = -e ]; do
+		pats+=(-e "$2")
+		shift 2
+	done
+	[ ${#pats[@]} -gt 0 ] && [ $# -gt 0 ] ||
+		{ echo "  absent: usage: absent -e STRING... FILE..." >&2; return 1; }
+	for f; do
+		[ -f "$f" ] || { echo "  absent: no file $f" >&2; return 1; }
+		size=$((size + $(stat -c %s "$f")))
+	done
+	[ "$size" -gt 0 ] || { echo "  absent: $* are empty" >&2; return 1; }
+	grep -q -F "${pats[@]}" -- "$@"
+	rc=$?
+	[ "$rc" -eq 1 ] && return 0
+	[ "$rc" -eq 0 ] && echo "  found in: $(grep -l -F "${pats[@]}" -- "$@" | tr '\n' ' ')" >&2
+	return 1
+}
+
+# The factor by which a time limit grows on this build, and the one place
+# that says so: the limits are for the release build on a loaded 2-core
+# machine; AddressSanitizer costs about 2-3x, ThreadSanitizer 5-15x and
+# valgrind (EXPORTER_WRAP, or VALGRIND=1) 20-50x on this code.
+#   release 1, ASan 3, TSan 5, valgrind 10
+# (The limit still catches a stall: a hung thread is not 5x slow, it is
+# stuck.)  limit_ms MS prints MS times it.
+slow_factor() {
+	if [ "${EXPORTER_WRAP[0]:-}" = valgrind ] || [ "${VALGRIND:-0}" = 1 ]; then
+		echo 10
+	elif tsan; then
+		echo 5
+	elif sanitized; then
+		echo 3
+	else
+		echo 1
+	fi
+}
+limit_ms() { echo $(($1 * $(slow_factor))); }
 
 # CMD in the lab's namespace ($LAB_NETNS, from the lab's env file).
 in_lab() { ip netns exec "$LAB_NETNS" "$@"; }
@@ -177,11 +328,12 @@ tsan() { ldd "$BIN/dhcpd_exporter" 2>/dev/null | grep -q libtsan; }
 # reports in $BIN/tsan/SUITE/ for reading.  TSAN_OPTIONS from the caller
 # (make tsan: the suppressions, exitcode) is kept.
 tsan_dir=
-if tsan; then
+tsan_setup() {
+	tsan || return 0
 	tsan_dir=$(mktemp -d "/tmp/dxtsan.$(basename "$0" .sh).XXXXXX")
 	chmod 1777 "$tsan_dir"
 	export TSAN_OPTIONS="${TSAN_OPTIONS:-} log_path=$tsan_dir/report"
-fi
+}
 tsan_verdict() {
 	local keep n
 	[ -n "$tsan_dir" ] || return 0

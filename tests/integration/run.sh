@@ -23,11 +23,33 @@ else
 		list="$list $t"
 	done
 fi
+# Every suite (all of them, whatever TESTS says) first: each check takes
+# its whole condition, and no two suites share a port (lint_checks.py).
+if ! /usr/bin/python3 tests/integration/lint_checks.py --ports \
+	tests/integration/test_*.sh tests/bench/*.sh; then
+	failed=$((failed + 1))
+	echo "FAILED: lint_checks.py (above)"
+fi
+# Each suite's time, in seconds, appended to $BUILD/suite-times.txt (TIMES=
+# another file): a "# run.sh DATE" line per run, then "SECONDS SUITE
+# ok|FAILED" per suite in the order they ran.  (Appended: make check runs
+# this script several times on one build folder.)
+times=${TIMES:-$BUILD/suite-times.txt}
+mkdir -p "$(dirname "$times")"
+echo "# run.sh $(date -u '+%F %T') UTC, BUILD=$BUILD" >>"$times"
 for t in $list; do
 	echo "=== $t"
 	start=$SECONDS
-	if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi
+	if "$t"; then
+		passed=$((passed + 1))
+		verdict=ok
+	else
+		failed=$((failed + 1))
+		verdict=FAILED
+		echo "FAILED: $t"
+	fi
 	echo "=== $t: $((SECONDS - start)) s"
+	echo "$((SECONDS - start)) $(basename "$t") $verdict" >>"$times"
 done
-echo "integration suites: $passed passed, $failed failed"
+echo "integration suites: $passed passed, $failed failed (times in $times)"
 [ "$failed" -eq 0 ]

@@ -13,16 +13,8 @@
 #    against the lab's dhcpd, prints every series it promised.
 # Needs root (the lab). BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-lab=$(mktemp -d /tmp/dxconfig.XXXXXX)
-exporter_pid=
-
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/lib.sh"
+suite_init config 19476
 
 X=$BIN/dhcpd_exporter
 base="servers:
@@ -156,12 +148,12 @@ bytes=$(wc -c <"$lab/big.txt")
 series=$(grep -c '^dhcpd_pool_leases{' "$lab/big.txt")
 echo "  $n pools: --once exit $rc, $bytes bytes, $series lease series, peak RSS $(cat "$lab/rss") KiB"
 check "--once serves it: exit 0, every pool's 7 lease-state series" \
-	[ "$rc" -eq 0 ] && [ "$series" -eq $((n * 7)) ]
+	eval '[ "$rc" -eq 0 ] && [ "$series" -eq $((n * 7)) ]'
 check "  ... within the 32 MiB cap" [ "$bytes" -le 33554432 ]
 
 # Served, /metrics answers it (it used to answer 500 forever), plain and
-# gzipped; its peak RSS is printed for the README's memory figures.
-sed -i '1i listen: "127.0.0.1:19476"' "$lab/big.yml"
+# gzipped; its peak RSS is printed for the memory figures in deploy/doc/configuration.md.
+sed -i "1i listen: \"127.0.0.1:$PORT\"" "$lab/big.yml"
 # Not through the in_lab function: in the background that is a subshell,
 # and $! (whose VmHWM is printed) would be the shell's, not the exporter's.
 tests/lab/lab.sh exec "$lab" "$X" --config.file="$lab/big.yml" \
@@ -170,15 +162,15 @@ exporter_pid=$!
 code=
 for _ in $(seq 1 60); do
 	code=$(in_lab curl -s -o "$lab/served.txt" -w '%{http_code}' \
-		--max-time 10 http://127.0.0.1:19476/metrics)
+		--max-time 10 http://127.0.0.1:$PORT/metrics)
 	[ "$code" = 200 ] && grep -q '^dhcpd_pool_leases{' "$lab/served.txt" && break
 	sleep 0.5
 done
 series=$(grep -c '^dhcpd_pool_leases{' "$lab/served.txt")
 check "served: /metrics answers 200 with every pool's lease series" \
-	[ "$code" = 200 ] && [ "$series" -eq $((n * 7)) ]
+	eval '[ "$code" = 200 ] && [ "$series" -eq $((n * 7)) ]'
 code=$(in_lab curl -s -o "$lab/served.gz" -w '%{http_code}' --max-time 10 \
-	-H 'Accept-Encoding: gzip' http://127.0.0.1:19476/metrics)
+	-H 'Accept-Encoding: gzip' http://127.0.0.1:$PORT/metrics)
 check "  ... and gzipped" sh -c "[ $code = 200 ] && \
 	[ \$(gzip -dc '$lab/served.gz' | grep -c '^dhcpd_pool_leases{') -eq $((n * 7)) ]"
 echo "  served $(wc -c <"$lab/served.txt") bytes ($(wc -c <"$lab/served.gz") gzipped), peak RSS $(awk '/^VmHWM/ { print $2 }' "/proc/$exporter_pid/status") KiB"

@@ -23,16 +23,11 @@
 # Needs root. BUILD selects the exporter. About 3 minutes (the demo's own
 # timing: a lease per second into 100 addresses, for: 30 s).
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
 # Free ports and a free /30 on this machine, so that two checkouts can run
-# this test at once.
-free_port() {
-	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-PORT=$(free_port)
+# this test at once: the demo runs in the host's namespace.
+. "$(dirname "$0")/lib.sh"
+suite_init demotest "$(free_port)"
+tmp=$lab
 PROM_PORT=$(free_port)
 while [ "$PROM_PORT" = "$PORT" ]; do PROM_PORT=$(free_port); done
 for _ in $(seq 1 50); do
@@ -40,8 +35,6 @@ for _ in $(seq 1 50); do
 	[ -z "$(ip -4 -o route show match "${NET%.*}.$((${NET##*.} + 1))" | grep -v '^default')" ] && break
 done
 RULES=deploy/prometheus/dhcpd_exporter.rules.yml
-. tests/integration/lib.sh
-tmp=$(mktemp -d /tmp/dxdemotest.XXXXXX)
 demo_pid=
 chrome_pid=
 
@@ -54,8 +47,6 @@ cleanup() {
 	fi
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # Start the demo in a session of its own (its pid is its process group),
 # with SIGINT at its default as in a terminal: a shell without job control

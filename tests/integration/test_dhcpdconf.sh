@@ -7,23 +7,21 @@
 #     declared subnet answers exactly when it lies in a range we parsed,
 #     and our pools are dhcpd's pool handles (tests/dhcpdconf/check_live.py);
 #   - dhcpd-pools' range list on the same file is compared with ours;
-#     a difference is printed, not failed (the README lists them).
+#     a difference is printed, not failed (src/README.md lists them).
 # Every address of every subnet is looked up, the 256,000 of the
 # 1,000-subnet file too (about 6 s); DCF_SAMPLE=N sweeps only N of its
 # subnets whole, plus every range's edges.
 # Root (network namespaces).
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-. tests/integration/lib.sh
-BUILD=${BUILD:-build}
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
+suite_init dcf 19587	# (no listener: dhcpd's OMAPI in its own namespace)
+tmp=$lab
 DHCPD=${DHCPD:-/usr/sbin/dhcpd}
 CORPUS=$PWD/tests/dhcpdconf/corpus
-DUMP=$PWD/$BUILD/tests/dhcpdconf_dump
-OMAPICTL=$PWD/$BUILD/omapictl
+DUMP=$BIN/tests/dhcpdconf_dump
+OMAPICTL=$BIN/omapictl
 SAMPLE=${DCF_SAMPLE:-0}
 
-tmp=$(mktemp -d /tmp/dxdcf.XXXXXX) || exit 1
 ns=dxdcf-$(printf '%s' "$tmp" | sha1sum | cut -c1-12)
 dpid=
 cleanup() {
@@ -31,8 +29,6 @@ cleanup() {
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 [ -x "$DUMP" ] && [ -x "$OMAPICTL" ] || { echo "build first: make" >&2; exit 1; }
 ip netns add "$ns" || exit 1
@@ -167,6 +163,6 @@ for conf in "$CORPUS"/*.conf "$tmp/large1000.conf"; do
 	echo "   (probe: $((SECONDS - t0)) s)"
 	stop_dhcpd
 	compare_pools "$conf" "$json" ||
-		echo "   note: dhcpd-pools differs on $name (see README)"
+		echo "   note: dhcpd-pools differs on $name (see src/README.md)"
 done
 finish test_dhcpdconf

@@ -15,21 +15,8 @@
 #    counted and logged with FILE:LINE:COLUMN; --check-config refuses it.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PORT=19440
-lab=$(mktemp -d /tmp/dxdisc.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
-cleanup() {
-	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
-	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
-	rm -rf "$lab"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-. tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+suite_init disc 19584
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"

@@ -22,24 +22,19 @@
 # The exporter runs with the configuration defaults (poll 15 s, sweep 60 s
 # at 5,000 requests/s).  Needs root. BUILD selects the exporter; FED_POOLS
 # (default 1000) the number of pools and FED_INTERVAL (2s) the scrape,
-# evaluation and federation interval, for the README's figures at scale
+# evaluation and federation interval, for the figures at scale in deploy/doc/many-sites.md
 # (FED_POOLS=5000 FED_INTERVAL=10s: a federation of 100,000 series takes
 # longer than 2 s on the 2-core machine).
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-EXP_PORT=19468
+. "$(dirname "$0")/lib.sh"
+suite_init fed 19468
+EXP_PORT=$PORT
 SITE_PORT=19491
 GLOBAL_PORT=19492
 POOL=p0042
 POOLS=${FED_POOLS:-1000}
 IV=${FED_INTERVAL:-2s}      # scrape, evaluation and federation interval
-. tests/integration/lib.sh
 . tests/lab/serve.sh
-lab=$(mktemp -d /tmp/dxfed.XXXXXX)
-exporter_pid=
 site_pid=
 global_pid=
 
@@ -50,8 +45,6 @@ cleanup() {
 	exporter_pid=
 	stop_lab_and_exporter
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 in_lab() { tests/lab/lab.sh exec "$lab" "$@"; }
 # api PORT QUERY: the result list of an instant query.

@@ -13,29 +13,20 @@
 # Needs root. BUILD selects the binaries; HOSTILE_MODES="badsig slow" runs
 # only those modes.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19420		# exporter
+. "$(dirname "$0")/lib.sh"
+suite_init hostile 19420	# the exporter
 FAKE=19421		# fake_omapi.py
-lab=$(mktemp -d /tmp/dxhostile.XXXXXX)
-exporter_pid=
 fake_pid=
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$fake_pid" ] && kill -9 "$fake_pid" 2>/dev/null
 	stop_lab_and_exporter
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 SCRAPE_TIMEOUT=1
 errors() {
 	scrape | awk -v s="dhcpd_exporter_omapi_errors_total{server=\"lab\",reason=\"$1\"}" \
 		'index($0, s" ") == 1 { print $NF }'
 }
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$exporter_pid/status"; }
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
@@ -101,7 +92,7 @@ rss_end=$(rss_kb)
 echo "  RSS: $rss_start kB after the first sweeps, $rss_end kB at the end"
 sanitized ||
 	check "RSS bounded (< 1 MiB growth over every mode)" \
-		[ $((rss_end - rss_start)) -lt 1024 ]
+		grew_less "$rss_start" "$rss_end" 1024
 check "the server beside it stayed up through every mode (down in:${direct_down:- none})" \
 	[ -z "$direct_down" ]
 check "every scrape answered within 1 s" [ "$scrape_failures" -eq 0 ]

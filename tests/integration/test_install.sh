@@ -18,27 +18,18 @@
 # Needs root (the lab). BUILD selects the binaries. Starts nothing outside
 # the lab's namespace.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19431
+. "$(dirname "$0")/lib.sh"
+suite_init install 19431
 MAX_EXPOSURE=2.0
-tmp=$(mktemp -d /tmp/dxinstall.XXXXXX)
-chmod 755 "$tmp"
+tmp=$lab
 root=$tmp/root
 lab=$tmp/lab
-exporter_pid=
 strace_pid=
-
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$strace_pid" ] && kill -9 "$strace_pid" 2>/dev/null
 	stop_lab_and_exporter
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 unit=$root/lib/systemd/system/dhcpd_exporter.service
 # "path mode" per line: each file exists with that mode.
@@ -74,6 +65,7 @@ check "make install DESTDIR=... PREFIX=/usr" [ $? -eq 0 ]
 expected="/usr/bin/dhcpd_exporter 755
 /usr/bin/omapictl 755
 /usr/share/man/man8/dhcpd_exporter.8 644
+/usr/share/man/man5/dhcpd_exporter.yml.5 644
 /usr/share/man/man1/omapictl.1 644
 /etc/dhcpd_exporter/dhcpd_exporter.yml.example 644
 /usr/share/doc/dhcpd_exporter/dhcpd-omapi.conf 644
@@ -102,7 +94,7 @@ check "the installed omapictl answers --version" \
 	sh -c "'$root/usr/bin/omapictl' --version | grep -q '^omapictl [0-9]'"
 
 # --- man pages ---------------------------------------------------------------
-for page in man8/dhcpd_exporter.8 man1/omapictl.1 man3/omapi.3; do
+for page in man8/dhcpd_exporter.8 man5/dhcpd_exporter.yml.5 man1/omapictl.1 man3/omapi.3; do
 	check "$page renders without warnings" man_clean "$root/usr/share/man/$page"
 done
 check "dhcpd_exporter.8 names every option of --help" sh -c "

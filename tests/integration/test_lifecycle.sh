@@ -17,14 +17,8 @@
 # dhcpd_pool_resolved 0.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19410
-lab=$(mktemp -d /tmp/dxstop.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
+. "$(dirname "$0")/lib.sh"
+suite_init stop 19410
 stuck_pid=
 cleanup() {
 	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
@@ -32,9 +26,6 @@ cleanup() {
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	[ -n "${KEEP:-}" ] && cp -r "$lab" /tmp/keep-stop; rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-. tests/integration/lib.sh
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
@@ -102,14 +93,18 @@ polls_before=$(metric 'dhcpd_exporter_polls_total{server="lab"}')
 leases_before=$(scrape | grep -c '^dhcpd_pool_leases{server="lab"')
 reloads_done() { grep -c 'configuration reloaded' "$lab/exporter.err"; }
 
-# SIGHUP with an unchanged configuration.
+# SIGHUP with an unchanged configuration: done within a second on the
+# release build (limit_ms: the same, scaled for a sanitizer's).
+limit=$(limit_ms 1000)
 t0=$(now_ms)
 kill -HUP "$exporter_pid"
-for _ in $(seq 1 100); do [ "$(reloads_done)" -ge 1 ] && break; sleep 0.01; done
+while [ "$(reloads_done)" -lt 1 ] && [ $(($(now_ms) - t0)) -lt "$limit" ]; do
+	sleep 0.01
+done
 reload_ms=$(($(now_ms) - t0))
 echo "  reload with two stuck servers took ${reload_ms} ms"
-check "SIGHUP reloads within a second while two servers hang" \
-	test "$(reloads_done)" -ge 1 -a "$reload_ms" -lt 1000
+check "SIGHUP reloads within a second ($limit ms on this build) while two servers hang" \
+	test "$(reloads_done)" -ge 1 -a "$reload_ms" -lt "$limit"
 # What the reload kept, read once it is done (old code took ~30 s here).
 for _ in $(seq 1 400); do [ "$(reloads_done)" -ge 1 ] && break; sleep 0.1; done
 series_after=$(scrape | grep -vc '^#')
@@ -130,11 +125,13 @@ check "no error is counted for the polls a reload cut short" \
 sleep 1
 t0=$(now_ms)
 kill -TERM "$exporter_pid"
-for _ in $(seq 1 300); do kill -0 "$exporter_pid" 2>/dev/null || break; sleep 0.01; done
+while kill -0 "$exporter_pid" 2>/dev/null && [ $(($(now_ms) - t0)) -lt $((3 * limit)) ]; do
+	sleep 0.01
+done
 stop_ms=$(($(now_ms) - t0))
 echo "  SIGTERM with two stuck servers took ${stop_ms} ms"
-check "SIGTERM is served within a second while two servers hang" \
-	eval '! kill -0 '"$exporter_pid"' 2>/dev/null && [ '"$stop_ms"' -lt 1000 ]'
+check "SIGTERM is served within a second ($limit ms on this build) while two servers hang" \
+	eval '! kill -0 "$exporter_pid" 2>/dev/null && [ "$stop_ms" -lt "$limit" ]'
 wait "$exporter_pid" 2>/dev/null
 check "the exporter exits 0 on SIGTERM" test $? -eq 0
 exporter_pid=

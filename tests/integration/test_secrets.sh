@@ -11,24 +11,9 @@
 #    are left in the exporter's memory (a core taken with gcore is searched).
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19410
-lab=$(mktemp -d /tmp/dxsecret.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
+. "$(dirname "$0")/lib.sh"
+suite_init secret 19581
 
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
-
-# Files that must not hold the secret in any form.
-leaks() {
-	grep -l -F -e "$SECRET_B64" -e "$SECRET_HEX" -e "$SECRET_HEX_COLON" "$@" \
-		2>/dev/null
-}
 # Write the exporter's config for the lab with key line $1.
 write_config() {
 	$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
@@ -98,11 +83,12 @@ elif command -v gcore >/dev/null; then
 	core=$(ls "$lab"/core.* 2>/dev/null | head -1)
 	if [ -n "$core" ]; then
 		check "no base64 secret in the exporter's memory" \
-			[ "$(grep -c -a -F "$SECRET_B64" "$core")" -eq 0 ]
+			absent -e "$SECRET_B64" "$core"
 		raw=$(printf '%s' "$SECRET_B64" | base64 -d | od -An -tx1 | tr -d ' \n' |
 			sed 's/../\\x&/g')
+		# grep -P: exit 1 is "not found"; 2 (it could not search) fails
 		check "no raw key bytes in the exporter's memory" \
-			sh -c "! LC_ALL=C grep -q -a -P '$raw' '$core'"
+			eval 'LC_ALL=C grep -q -a -P "$raw" "$core"; [ $? -eq 1 ]'
 		rm -f "$core"
 	else
 		fail "gcore made no core"
@@ -123,7 +109,7 @@ check "auth failures counted" auth_counted
 scrape /metrics >>"$lab/metrics.txt"
 stop_exporter
 check "the wrong secret is not logged either" \
-	[ -z "$(grep -F -e "$wrong" "$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt")" ]
+	absent -e "$wrong" "$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt"
 
 # --- configurations with errors ------------------------------------------
 write_config "{ name: $LAB_KEY_NAME, algorithm: $LAB_KEY_ALG, secret: \"$SECRET_B64!!\" }"
@@ -141,8 +127,9 @@ as_nobody "$XBIN" --config.file="$lab/exp.yml" --check-config \
 check "a secret file that is not base64 is refused" [ $? -eq 2 ]
 
 check "the secret is in none of: stderr, stdout, /metrics, /, cmdline" \
-	[ -z "$(leaks "$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt" \
-		"$lab/page.html" "$lab/cmdline.txt")" ]
+	absent -e "$SECRET_B64" -e "$SECRET_HEX" -e "$SECRET_HEX_COLON" \
+	"$lab/exporter.err" "$lab/exporter.out" "$lab/metrics.txt" \
+	"$lab/page.html" "$lab/cmdline.txt"
 check "(and the logs were written at debug: $(wc -l <"$lab/exporter.err") lines)" \
 	grep -q 'level=debug' "$lab/exporter.err"
 finish test_secrets

@@ -17,25 +17,16 @@
 #    progress.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19470
+. "$(dirname "$0")/lib.sh"
+suite_init servers 19470
 CYCLES=${SERVERS_CYCLES:-4}	# dhcpd kill/restart cycles
 GONE=10.99.200.1	# on the lab's v0 link, no host: SYNs go unanswered
-lab=$(mktemp -d /tmp/dxservers.XXXXXX)
-exporter_pid=
 load_pids=
-
-. tests/integration/lib.sh
 cleanup() {
 	local p
 	for p in $load_pids; do kill -9 "$p" 2>/dev/null; done
 	stop_lab_and_exporter
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 SCRAPE_TIMEOUT=1
 
 up() { metric "dhcpd_up{server=\"$1\"}"; }
@@ -147,8 +138,8 @@ check "under load through the outage and the reload: every scrape within 1 s" \
 
 # SIGTERM with a connect to gone hanging.
 term_exporter
-check "SIGTERM stops it in ${exit_ms} ms (at most 2000), exit $exit_rc (0)" \
-	[ "$exit_rc" -eq 0 -a "$exit_ms" -le 2000 ]
+check "SIGTERM stops it in ${exit_ms} ms (at most $(limit_ms 2000)), exit $exit_rc (0)" \
+	[ "$exit_rc" -eq 0 -a "$exit_ms" -le "$(limit_ms 2000)" ]
 if [ "$failed" -ne 0 ]; then
 	echo "--- exporter log (last 30 lines)"
 	tail -30 "$lab/exporter.err"

@@ -23,26 +23,16 @@
 # Needs root. BUILD selects the binaries; the screenshots go to
 # $BUILD/status-page.png and $BUILD/status-page-shared.png.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19430
+. "$(dirname "$0")/lib.sh"
+suite_init page 19430
 SHOT=$BIN/status-page.png
 SHOT2=$BIN/status-page-shared.png
-lab=$(mktemp -d /tmp/dxpage.XXXXXX)
-chmod 755 "$lab"
-exporter_pid=
 chrome_pid=
-
-. tests/integration/lib.sh
 cleanup() {
 	# Chromium runs in a session of its own: its helpers go with it.
 	[ -n "$chrome_pid" ] && kill -9 -- "-$chrome_pid" 2>/dev/null
 	stop_lab_and_exporter
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # No active content and nothing fetched from elsewhere.
 self_contained() {
@@ -274,7 +264,7 @@ check "the sweep's age" grep -q -E \
 check "a bar per pool: free, active, abandoned, backup, as in /metrics" \
 	bars_match_metrics
 check "without dhcpd_conf, no shared-network groups" \
-	sh -c "! grep -q 'class=\"sn\"' '$lab/page.html'"
+	absent -e 'class="sn"' "$lab/page.html"
 check "client activity per pool, as in /metrics" activity_matches_metrics
 
 screenshot "http://127.0.0.1:$PORT/" "$SHOT"

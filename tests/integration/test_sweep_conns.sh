@@ -9,22 +9,15 @@
 #    exactly that of the unbroken sweep (no address lost or counted twice).
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-FAKE=19431
-lab=$(mktemp -d /tmp/dxconns.XXXXXX)
-chmod 755 "$lab"
+. "$(dirname "$0")/lib.sh"
+suite_init conns 19582	# the exporter's, for its config (it runs --once)
+FAKE=19583		# fake_omapi.py
 fake_pid=
 cleanup() {
 	[ -n "$fake_pid" ] && kill -9 "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-. tests/integration/lib.sh
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
@@ -35,7 +28,7 @@ fake_pid=$!
 
 # One config per case: unthrottled, small window, all pools swept.
 config() {	# PORT CONNECTIONS
-	$PY tests/lab/exporter_config.py "$lab" --listen 127.0.0.1:19432 \
+	$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 		--max-rate 0 |
 		sed -e "s|    port: 7911|    port: $1|" \
 		    -e "s|      max_rate: 0|      max_rate: 0\n      window: 64\n      connections: $2|"

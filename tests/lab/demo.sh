@@ -1,5 +1,5 @@
 #!/bin/bash
-# The README's demo, run as root: a real dhcpd in a network namespace, DHCP
+# make demo (README.md, tests/lab/README.md), run as root: a real dhcpd in a network namespace, DHCP
 # clients (perfdhcp) in a second namespace taking leases from its small
 # `demo` pool, dhcpd_exporter on this machine polling dhcpd over a veth
 # pair, and a real Prometheus with the shipped scrape job and rules.

@@ -34,6 +34,40 @@ fake_ms_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * A time limit of ms on the release build, for this build: the one place
+ * that says how much slower the tests may run under a sanitizer or
+ * valgrind on a loaded 2-core machine (tests/integration/lib.sh's
+ * limit_ms uses the same factors): AddressSanitizer 3x, ThreadSanitizer
+ * 5x, valgrind 10x.  An upper bound still catches what it is there for: a
+ * stall is not a few times slow, it never ends.
+ */
+int64_t
+unit_limit_ms(int64_t ms)
+{
+	const char *pre = getenv("LD_PRELOAD"), *vg = getenv("VALGRIND");
+
+	/* valgrind preloads its vgpreload_*.so; run_unit.sh sets VALGRIND=1 */
+	if ((pre != NULL && strstr(pre, "vgpreload") != NULL) ||
+	    (vg != NULL && strcmp(vg, "1") == 0))
+		return ms * 10;
+#if defined(__SANITIZE_THREAD__)
+	return ms * 5;
+#elif defined(__SANITIZE_ADDRESS__)
+	return ms * 3;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+	return ms * 5;
+#elif __has_feature(address_sanitizer)
+	return ms * 3;
+#else
+	return ms;
+#endif
+#else
+	return ms;
+#endif
+}
+
 /* Write it all; -1 when the peer is gone. */
 static int
 send_all(int fd, const void *p, size_t len)

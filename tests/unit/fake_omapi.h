@@ -140,6 +140,7 @@ uint64_t	 fake_get(struct fake *, const uint64_t *field);
 
 /* For the test that plays the server (FAKE_STEP). */
 int64_t		 fake_ms_now(void);
+int64_t		 unit_limit_ms(int64_t ms);
 void		 fake_write_all(int fd, const void *, size_t);
 int		 fake_next(struct fake *, uint8_t *out, size_t *outlen);
 uint32_t	 fake_read_req(struct fake *, uint8_t *buf, struct omapi_msg *);

@@ -96,11 +96,21 @@ test_cached(void **state)
 	assert_memory_equal(d1, text.data, l1);
 	assert_int_equal(bodycache_get(s, 1 << 20, &gz, &d2, &l2), 0);
 	assert_ptr_equal(d1, d2);
-	gz = 1;
+	/* a HEAD compresses nothing: the text until a GET made the gzip */
+	gz = BODYCACHE_GZIP_MADE;
+	assert_int_equal(bodycache_get(s, 1 << 20, &gz, &d2, &l2), 0);
+	assert_int_equal(gz, 0);
+	assert_ptr_equal(d1, d2);
+	assert_int_equal(s->gz_state, 0);
+	gz = BODYCACHE_GZIP;
 	assert_int_equal(bodycache_get(s, 1 << 20, &gz, &g, &lg), 0);
 	assert_int_equal(gz, 1);
 	assert_true(lg < l1 && g[0] == 0x1f && g[1] == 0x8b);
 	assert_int_equal(bodycache_get(s, 1 << 20, &gz, &g2, &lg2), 0);
+	assert_ptr_equal(g, g2);
+	gz = BODYCACHE_GZIP_MADE;	/* a HEAD after it: the same headers */
+	assert_int_equal(bodycache_get(s, 1 << 20, &gz, &g2, &lg2), 0);
+	assert_int_equal(gz, 1);
 	assert_ptr_equal(g, g2);
 	snapshot_release(s);
 	omapi_buf_free(&text);

@@ -1,7 +1,7 @@
 /*
  * test_config.c: the YAML configuration loader: the full example, the
  * defaults, every error message with its position, several errors at once,
- * durations, ranges, overlaps, label names, key files and their modes, the
+ * ranges, overlaps, label values, key files and their modes, the
  * fixture files under tests/unit/config/ and the annotated example
  * conf/dhcpd_exporter.yml.  Run from the top of the tree.
  */
@@ -749,101 +749,6 @@ test_overlaps(void **state)
 	config_free(cfg);
 }
 
-/* Durations: good ones and their values in ms. */
-static void
-test_duration_good(void **state)
-{
-	static const struct { const char *s; uint64_t ms; } good[] = {
-	    { "0s", 0 }, { "500ms", 500 }, { "15s", 15000 },
-	    { "2m", 120000 }, { "1h", 3600000 }, { "1h30m", 5400000 },
-	    { "1h0m5s", 3605000 }, { "1m30s250ms", 90250 },
-	    { "90s", 90000 }, { "007s", 7000 }, { "1ms", 1 },
-	    { "5124095576030h", 18446744073708000000u },
-	    { "5124095576030h1s", 18446744073708001000u },
-	};
-	uint64_t ms;
-	size_t i;
-	char err[256];
-
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		if (duration_parse(good[i].s, &ms, err, sizeof(err)) != 0)
-			fail_msg("%s: %s", good[i].s, err);
-		assert_int_equal(ms, good[i].ms);
-	}
-}
-
-/* Durations: bad ones and their messages. */
-static void
-test_duration_bad(void **state)
-{
-	static const struct { const char *s, *msg; } bad[] = {
-	    { "", "empty duration; write e.g. 15s" },
-	    { "15", "'15' has a number without a unit; add one of ms, s, m or "
-		"h (e.g. 15s)" },
-	    { "1h30", "'1h30' has a number without a unit; add one of ms, s, "
-		"m or h (e.g. 15s)" },
-	    { "15x", "'15x' has an unknown unit; use ms, s, m or h" },
-	    { "15 s", "'15 s' has an unknown unit; use ms, s, m or h" },
-	    { "2d", "'2d' has an unknown unit; use ms, s, m or h" },
-	    { "1.5s", "'1.5s': fractions are not allowed; use a smaller unit "
-		"(e.g. 1500ms, not 1.5s)" },
-	    { "1m1h", "'1m1h': units must go from largest to smallest, each "
-		"once (e.g. 1h30m)" },
-	    { "1s1s", "'1s1s': units must go from largest to smallest, each "
-		"once (e.g. 1h30m)" },
-	    { "s", "'s' is not a duration; write e.g. 500ms, 15s, 2m or "
-		"1h30m" },
-	    { "-5s", "'-5s' is not a duration; write e.g. 500ms, 15s, 2m or "
-		"1h30m" },
-	    { " 5s", "' 5s' is not a duration; write e.g. 500ms, 15s, 2m or "
-		"1h30m" },
-	    { "5mm", "'5mm' is not a duration; write e.g. 500ms, 15s, 2m or "
-		"1h30m" },
-	    { "5s ", "'5s ' is not a duration; write e.g. 500ms, 15s, 2m or "
-		"1h30m" },
-	    { "5124095576031h", "'5124095576031h' is too long a duration" },
-	    { "5124095576030h31m", "'5124095576030h31m' is too long a "
-		"duration" },
-	    { "99999999999999999999999s", "'99999999999999999999999s' is too "
-		"long a duration" },
-	    { "99999999999999999999ms", "'99999999999999999999ms' is too "
-		"long a duration" },
-	};
-	uint64_t ms = 77;
-	size_t i;
-	char err[256];
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		if (duration_parse(bad[i].s, &ms, err, sizeof(err)) != -1)
-			fail_msg("'%s' accepted", bad[i].s);
-		assert_string_equal(err, bad[i].msg);
-		assert_int_equal(ms, 77);
-	}
-	assert_int_equal(duration_parse(NULL, &ms, NULL, 0), -1);
-}
-
-/* Durations written back the way a person would. */
-static void
-test_duration_format(void **state)
-{
-	static const struct { uint64_t ms; const char *s; } tab[] = {
-	    { 0, "0s" }, { 1, "1ms" }, { 500, "500ms" }, { 1000, "1s" },
-	    { 1500, "1500ms" }, { 60000, "1m" }, { 61000, "1m1s" },
-	    { 3600000, "1h" }, { 5400000, "1h30m" }, { 3601000, "1h1s" },
-	    { 86400000, "24h" },
-	};
-	char buf[32];
-	size_t i;
-
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		duration_format(tab[i].ms, buf, sizeof(buf));
-		assert_string_equal(buf, tab[i].s);
-	}
-	duration_format(5400000, buf, 3);
-	assert_string_equal(buf, "1h");
-}
-
 /* Ranges: the good forms. */
 static void
 test_range_good(void **state)
@@ -921,30 +826,6 @@ test_range_bad(void **state)
 		assert_int_equal(a, 7);
 		assert_int_equal(b, 7);
 	}
-}
-
-/* Label names: Prometheus' rules and the exporter's own labels. */
-static void
-test_label_names(void **state)
-{
-	/* "within" and "address" were reserved once but label nothing. */
-	static const char *const good[] = { "site", "Site_2", "_x", "a",
-	    "rack_42", "serverx", "pool_name", "_", "within", "address" };
-	/* Every label render.c writes itself, among others. */
-	static const char *const bad[] = { "", "2a", "a-b", "a.b", "a b",
-	    "__x", "__", "server", "pool", "state", "within_seconds", "host",
-	    "mac", "ip", "reason", "version", "commit", "le", "quantile",
-	    "job", "instance", "\xc3\xa9t\xc3\xa9", "peer", "side", "role",
-	    "class", "failover_peer" };
-	char err[256];
-	size_t i;
-
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		if (label_name_check(good[i], err, sizeof(err)) != 0)
-			fail_msg("%s: %s", good[i], err);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (label_name_check(bad[i], NULL, 0) != -1)
-			fail_msg("'%s' accepted", bad[i]);
 }
 
 /* Label values are any UTF-8 text, kept as written. */
@@ -1472,6 +1353,77 @@ test_failover_lists(void **state)
 	}
 }
 
+/*
+ * A dhcpd.conf that fails is reported once, with its FILE:LINE:COLUMN:
+ * the sweep it would have fed is not reported as "sweep needs pools" on
+ * top (issue 21).
+ */
+static void
+test_conf_failure_alone(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024];
+	struct config_errors e;
+	struct config *cfg;
+
+	put_file(t, "broken.conf", "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.0.10 10.0.0.20\n}\n", 0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "broken.conf:3:1: expected ';' after "
+	    "the range, found '}'"));
+	assert_true(config_errors_conf_did_fail(&e, dpath));
+	config_errors_free(&e);
+	/* a missing file, the same */
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s.gone\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "No such file or directory"));
+	config_errors_free(&e);
+	/* a sweep with no pools at all is still refused */
+	snprintf(yaml, sizeof(yaml), BASE "    sweep: { interval: 60s }\n");
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "sweep needs pools"));
+	config_errors_free(&e);
+}
+
+/*
+ * Issue 21 item 7: a discovered pool has the range cap of a YAML pool
+ * (every range is a request when it resolves), refused with
+ * FILE:LINE:COLUMN (test_conf_failure_alone has item 9's case).
+ */
+static void
+test_discovered_limits(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], yaml[1024], *conf, *o;
+	struct config_errors e;
+	struct config *cfg;
+	size_t i;
+
+	assert_non_null(conf = malloc(64 + (CONFIG_RANGES_MAX + 1) * 48));
+	o = conf + sprintf(conf, "subnet 10.88.0.0 netmask 255.255.0.0 {\n"
+	    "  pool {\n");
+	for (i = 0; i <= CONFIG_RANGES_MAX; i++)
+		o += sprintf(o, "    range 10.88.%zu.%zu 10.88.%zu.%zu;\n",
+		    i / 200, i % 200 + 1, i / 200, i % 200 + 1);
+	sprintf(o, "  }\n}\n");
+	put_file(t, "many.conf", conf, 0644, dpath, sizeof(dpath));
+	free(conf);
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n"
+	    "    sweep: { interval: 60s }\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "many.conf:2:3: the pool has 4097 "
+	    "ranges; at most 4096 are watched per pool"));
+	config_errors_free(&e);
+
+}
+
 int
 main(void)
 {
@@ -1487,12 +1439,8 @@ main(void)
 		cmocka_unit_test(test_multiple_errors),
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_overlaps),
-		cmocka_unit_test(test_duration_good),
-		cmocka_unit_test(test_duration_bad),
-		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_range_good),
 		cmocka_unit_test(test_range_bad),
-		cmocka_unit_test(test_label_names),
 		cmocka_unit_test(test_label_values),
 		cmocka_unit_test_setup_teardown(test_key_file_modes,
 		    tmp_setup, tmp_teardown),
@@ -1505,6 +1453,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_errors,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test_setup_teardown(test_conf_failure_alone,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_discovered_limits,
+		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_failover_lists, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test(test_example_conf),

@@ -7,6 +7,7 @@
  * error message with its FILE:LINE:COLUMN.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <assert.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -507,12 +509,22 @@ teardown_dir(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Load path (under tmpdir) within lim, or the defaults with no settling. */
+static int
+load_lim(struct dhcpdconf **c, const char *path, int no_include,
+    const struct dhcpdconf_limits *lim)
+{
+	struct dhcpdconf_opts o = { tmpdir, no_include };
+	struct dhcpdconf_limits fast = { .no_settle = 1 };
+
+	return dhcpdconf_load_limited(c, path, &o, lim != NULL ? lim : &fast,
+	    errbuf, sizeof(errbuf));
+}
+
 static int
 load(struct dhcpdconf **c, const char *path, int no_include)
 {
-	struct dhcpdconf_opts o = { tmpdir, no_include };
-
-	return dhcpdconf_load(c, path, &o, errbuf, sizeof(errbuf));
+	return load_lim(c, path, no_include, NULL);
 }
 
 /*
@@ -601,7 +613,8 @@ static void
 test_include_errors(void **state)
 {
 	struct dhcpdconf *c = NULL;
-	char want[PATH_MAX + 128];
+	char want[PATH_MAX + 128], name[64], text[64];
+	int i;
 
 	/* relative to the including file is not how dhcpd opens it */
 	put(tmpdir, "rel.conf", "include \"inc/r1.conf\";\n");
@@ -624,10 +637,16 @@ test_include_errors(void **state)
 	    "include \"inc/close.conf\";\n}\n");
 	assert_int_equal(load(&c, "c.conf", 0), -1);
 	assert_non_null(strstr(errbuf, "inc/close.conf:1:1: unexpected '}'"));
-	/* a file that includes itself */
-	put(tmpdir, "loop.conf", "include \"loop.conf\";\n");
-	assert_int_equal(load(&c, "loop.conf", 0), -1);
-	assert_non_null(strstr(errbuf, "loop.conf:1:1: includes nested more "
+	/* seventeen files deep */
+	for (i = 0; i < 17; i++) {
+		snprintf(name, sizeof(name), "inc/d%d.conf", i);
+		snprintf(text, sizeof(text), "include \"inc/d%d.conf\";\n",
+		    i + 1);
+		put(tmpdir, name, text);
+	}
+	put(tmpdir, "inc/d17.conf", "\n");
+	assert_int_equal(load(&c, "inc/d0.conf", 0), -1);
+	assert_non_null(strstr(errbuf, "inc/d15.conf:1:1: includes nested more "
 	    "than 16 deep"));
 	/* not a regular file */
 	put(tmpdir, "dir.conf", "include \"inc\";\n");
@@ -651,6 +670,259 @@ test_include_errors(void **state)
 	assert_non_null(strstr(errbuf, "inc/pr.conf:1:1: range declaration "
 	    "not allowed here"));
 	assert_null(c);
+}
+
+/*
+ * Include loops (issue 21): a file on the include stack is refused by
+ * name before it is read again; the same file included twice side by
+ * side is not a loop.
+ */
+static void
+test_include_loops(void **state)
+{
+	struct dhcpdconf *c = NULL;
+	char want[PATH_MAX * 3];
+
+	put(tmpdir, "self.conf", "# me\ninclude \"self.conf\";\n");
+	assert_int_equal(load(&c, "self.conf", 0), -1);
+	snprintf(want, sizeof(want), "%s/self.conf:2:1: include \"%s/self.conf\""
+	    ": the file includes itself", tmpdir, tmpdir);
+	assert_string_equal(errbuf, want);
+	put(tmpdir, "la.conf", "include \"inc/lb.conf\";\n");
+	put(tmpdir, "inc/lb.conf", "group { include \"inc/lc.conf\"; }\n");
+	put(tmpdir, "inc/lc.conf", "\n\ninclude \"la.conf\";\n");
+	assert_int_equal(load(&c, "la.conf", 0), -1);
+	snprintf(want, sizeof(want), "%s/inc/lc.conf:3:1: include \"%s/la.conf\""
+	    ": include loop: %s/la.conf includes %s/inc/lb.conf includes "
+	    "%s/inc/lc.conf includes %s/la.conf", tmpdir, tmpdir, tmpdir, tmpdir,
+	    tmpdir, tmpdir);
+	assert_string_equal(errbuf, want);
+	assert_null(c);
+	/* side by side, twice, and through a second name: no loop */
+	put(tmpdir, "inc/leaf.conf", "# leaf\n");
+	put(tmpdir, "twice.conf", "include \"inc/leaf.conf\";\n"
+	    "include \"inc/leaf.conf\";\ninclude \"inc/../inc/leaf.conf\";\n");
+	if (load(&c, "twice.conf", 0) == -1)
+		fail_msg("%s", errbuf);
+	assert_int_equal(c->nfiles, 3);
+	dhcpdconf_free(c);
+}
+
+/* Files FAN_1 .. FAN_14: each includes the next ten times. */
+static void
+put_fanout(void)
+{
+	char name[64], text[512];
+	size_t n;
+	int i, k;
+
+	for (i = 1; i <= 14; i++) {
+		snprintf(name, sizeof(name), "inc/fan%d.conf", i);
+		text[0] = '\0';
+		for (k = 0, n = 0; i < 14 && k < 10; k++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "include \"inc/fan%d.conf\";\n", i + 1);
+		put(tmpdir, name, i < 14 ? text : "# a comment-only leaf\n");
+	}
+}
+
+static int stop_calls;
+
+static int
+stop_after_two(void *arg)
+{
+	return ++stop_calls > *(int *)arg;
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/*
+ * The bounds of one load (issue 21): an include fan-out of 10^14 opens
+ * ends at the file count, at the time limit, or at the caller's stop;
+ * bytes are counted over every file; "File too large" names 64 MiB.
+ */
+static void
+test_load_limits(void **state)
+{
+	struct dhcpdconf_limits lim = { .no_settle = 1 };
+	struct dhcpdconf *c = NULL;
+	struct timespec t0;
+	char path[PATH_MAX];
+	int fd, two = 2;
+
+	put_fanout();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(load(&c, "inc/fan1.conf", 0), -1);
+	assert_true(elapsed_ms(&t0) < 5000);
+	assert_non_null(strstr(errbuf, "/inc/fan13.conf:"));
+	assert_non_null(strstr(errbuf, "/inc/fan14.conf\": more than 10000 "
+	    "files opened in one load (an include fan-out?)"));
+	/* time: with the file count out of the way */
+	lim.max_files = 4000000000u;
+	lim.max_ms = 50;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(load_lim(&c, "inc/fan1.conf", 0, &lim), -1);
+	assert_true(elapsed_ms(&t0) < 5000);
+	assert_non_null(strstr(errbuf, ": gave up after 50 ms: one dhcpd.conf "
+	    "load may take at most 50 ms"));
+	/* the caller's stop: a daemon's SIGTERM */
+	lim.max_ms = 0;
+	lim.stop = stop_after_two;
+	lim.stop_arg = &two;
+	stop_calls = 0;
+	assert_int_equal(load_lim(&c, "inc/fan1.conf", 0, &lim), -1);
+	assert_non_null(strstr(errbuf, ": interrupted"));
+	assert_int_equal(stop_calls, 3);
+	/* bytes, over all files: 2 x 40 > 64 */
+	memset(&lim, 0, sizeof(lim));
+	lim.no_settle = 1;
+	lim.max_bytes = 100;
+	put(tmpdir, "inc/b40.conf", "# forty bytes of comment ..............\n");
+	put(tmpdir, "b2.conf", "include \"inc/b40.conf\";\n"
+	    "include \"inc/b40.conf\";\n");
+	assert_int_equal(load_lim(&c, "b2.conf", 0, &lim), -1);
+	assert_non_null(strstr(errbuf, "b2.conf:2:1: include \""));
+	assert_non_null(strstr(errbuf, "/inc/b40.conf\": 40 bytes more would "
+	    "take this load past 100 bytes read in all (88 so far)"));
+	lim.max_bytes = 128;
+	if (load_lim(&c, "b2.conf", 0, &lim) == -1)
+		fail_msg("%s", errbuf);
+	dhcpdconf_free(c);
+	/* a top file past 64 MiB (sparse: nothing is read) */
+	snprintf(path, sizeof(path), "%s/huge.conf", tmpdir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_int_equal(ftruncate(fd, (64 << 20) + 1), 0);
+	close(fd);
+	assert_int_equal(load(&c, "huge.conf", 0), -1);
+	assert_non_null(strstr(errbuf, "/huge.conf: File too large: 67108865 "
+	    "bytes, where one dhcpd.conf load reads at most 64 MiB"));
+	unlink(path);
+}
+
+/*
+ * A NUL byte, as dhcpd 4.4.3 reads it (each case checked with dhcpd -t by
+ * tests/integration/test_conf_faults.sh): conflex.c makes it token 0,
+ * which a peek then drops.  Read past before a statement, refused where
+ * dhcpd refuses it; never a range dropped in silence.
+ */
+static void
+test_nul(void **state)
+{
+	static const struct {
+		const char	*text;
+		size_t		 len;
+		const char	*err;	/* NULL: parsed, with the range */
+	} cases[] = {
+#define T(s)	s, sizeof(s) - 1
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 {\n \0 range "
+		    "10.9.0.10 10.9.0.20; }\n"), NULL },
+		{ T("\0subnet 10.9.0.0 netmask 255.255.255.0 { range "
+		    "10.9.0.10 10.9.0.20; }\n"), NULL },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 {\n range \0 "
+		    "10.9.0.10 10.9.0.20; }\n"), NULL },
+		{ T("group { \0 subnet 10.9.0.0 netmask 255.255.255.0 { "
+		    "range 10.9.0.10 10.9.0.20; } }\n"), NULL },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { # \0\n"
+		    "option domain-name \"a\0b\"; range 10.9.0.10 10.9.0.20; "
+		    "}\n"), NULL },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 {\n \0\0 range "
+		    "10.9.0.10 10.9.0.20; }\n"), "t.conf:2:2: a NUL byte that "
+		    "dhcpd refuses here (one is read past only before a "
+		    "statement); remove it" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { range 10.9.0.10 "
+		    "10.9.0.20; \0 }\n"), "t.conf:1:68: a NUL byte that dhcpd "
+		    "refuses here" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { range 10.9.0.10; "
+		    "}\n\0"), "t.conf:2:1: a NUL byte that dhcpd refuses here" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 {\n pool { \0 range "
+		    "10.9.0.10 10.9.0.20; } }\n"), "t.conf:2:9: a NUL byte "
+		    "before a statement in a pool" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 {\n range \0 "
+		    "dynamic-bootp 10.9.0.10; }\n"), "t.conf:2:10: expected an "
+		    "IPv4 address, found 'dynamic-bootp'" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { range 10.9.0.10 "
+		    "\0 10.9.0.20; }\n"), NULL },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { range 10.9.0.10 "
+		    "\0; }\n"), "t.conf:1:58: expected an IPv4 address, found "
+		    "';'" },
+		{ T("subnet 10.9.0.0 netmask 255.255.255.0 { range 10.9.0.10 "
+		    "10.9.0.20 \0; }\n"), "t.conf:1:67: expected ';' after the "
+		    "range, found byte \\x00" },
+#undef T
+	};
+	struct dhcpdconf *c;
+	size_t i;
+	int rv;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rv = dhcpdconf_parse(&c, "t.conf", cases[i].text, cases[i].len,
+		    NULL, errbuf, sizeof(errbuf));
+		if (cases[i].err == NULL) {
+			if (rv == -1)
+				fail_msg("case %zu: %s", i, errbuf);
+			assert_int_equal(c->nranges, 1);
+			assert_int_equal(c->ranges[0].first, IP(10, 9, 0, 10));
+			dhcpdconf_free(c);
+			continue;
+		}
+		assert_int_equal(rv, -1);
+		if (strncmp(errbuf, cases[i].err, strlen(cases[i].err)) != 0)
+			fail_msg("case %zu: %s", i, errbuf);
+	}
+}
+
+/*
+ * A dhcpd.conf rewritten in place is not read as the valid prefix it is
+ * for a moment (issue 21): a file younger than settle_ms is waited for,
+ * and read again when it changed meanwhile.
+ */
+static void
+test_settle(void **state)
+{
+	struct dhcpdconf_limits lim = { .settle_ms = 1500 };
+	static const char one[] = "subnet 10.1.0.0 netmask 255.255.0.0 { "
+	    "range 10.1.0.1; }\n";
+	static const char two[] = "subnet 10.2.0.0 netmask 255.255.0.0 { "
+	    "range 10.2.0.1; }\n";
+	struct timespec t0, gap = { 0, 300 * 1000000 };
+	struct dhcpdconf *c = NULL;
+	char path[PATH_MAX];
+	int fd, status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/slow.conf", tmpdir);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_true(write(fd, one, strlen(one)) == (ssize_t)strlen(one));
+	if ((pid = fork()) == 0) {
+		nanosleep(&gap, NULL);
+		_exit(write(fd, two, strlen(two)) == (ssize_t)strlen(two) ?
+		    0 : 1);
+	}
+	assert_true(pid > 0);
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (load_lim(&c, "slow.conf", 0, &lim) == -1)
+		fail_msg("%s", errbuf);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	assert_int_equal(c->nranges, 2);
+	/* the second write, then settle_ms of quiet */
+	assert_true(elapsed_ms(&t0) >= 1500);
+	dhcpdconf_free(c);
+	/* a file that keeps changing ends at the time limit */
+	lim.max_ms = 200;
+	lim.settle_ms = 5000;
+	assert_int_equal(load_lim(&c, "slow.conf", 0, &lim), -1);
+	assert_non_null(strstr(errbuf, "slow.conf: still being written after "
+	    "200 ms"));
 }
 
 /* Every error message, with FILE:LINE:COLUMN. */
@@ -932,6 +1204,10 @@ main(void)
 		cmocka_unit_test(test_dhcpv6),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_include_errors),
+		cmocka_unit_test(test_include_loops),
+		cmocka_unit_test(test_load_limits),
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_tokens),
 		cmocka_unit_test(test_prefixes),

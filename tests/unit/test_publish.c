@@ -3,7 +3,7 @@
  * discovered pools that are one dhcpd pool (same live handle) are
  * published once, with the union of their ranges and the sum of their
  * sweeps; YAML pools as configured; shared networks summed once per
- * dhcpd pool.
+ * dhcpd pool; the ranges label is bounded.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,11 +91,51 @@ test_one_dhcpd_pool_once(void **state)
 	snapshot_release(snap);
 }
 
+/*
+ * Issue 21 item 7: 4,001 ranges made a 98 kB dhcpd_pool_info{ranges}:
+ * the first SNAPSHOT_RANGES_SHOWN ranges are listed, then "+N more".
+ */
+static void
+test_ranges_label_bounded(void **state)
+{
+	static struct config_range many[4001];
+	struct config_pool pool;
+	struct config_server cs;
+	struct pool_result pr;
+	struct server_result r;
+	struct snapshot *snap;
+	const char *text;
+	size_t i;
+
+	for (i = 0; i < 4001; i++)	/* 10.88.0.1 .. single addresses */
+		many[i] = (struct config_range){ 0x0a580001 + (uint32_t)i * 2,
+		    0x0a580001 + (uint32_t)i * 2, 0, 0 };
+	memset(&cs, 0, sizeof(cs));
+	memset(&pr, 0, sizeof(pr));
+	memset(&r, 0, sizeof(r));
+	pool = (struct config_pool){ .name = "big", .ranges = many,
+	    .nranges = 4001, .discovered = 1 };
+	cs.name = "d";
+	cs.pools = &pool;
+	cs.npools = 1;
+	r.pools = &pr;
+	assert_non_null(snap = snapshot_new("1", "c"));
+	assert_int_equal(publish_server(snap, &cs, &r,
+	    &(struct conf_reads){ 0, 0 }), 0);
+	text = snap->servers[0]->pools[0]->ranges;
+	assert_true(strlen(text) < 600);
+	assert_true(strncmp(text, "10.88.0.1-10.88.0.1,10.88.0.3-10.88.0.3,",
+	    40) == 0);
+	assert_non_null(strstr(text, ",10.88.0.31-10.88.0.31,+3985 more"));
+	snapshot_release(snap);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_dhcpd_pool_once),
+		cmocka_unit_test(test_ranges_label_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * test_render.c: the snapshot builders and store, the Prometheus text
- * rendering (golden output, escaping, zeros, the size cap), the
- * status page, and promtool's opinion of the output when it is installed.
+ * rendering (golden output, escaping, zeros, the size cap), lease_info,
+ * failover, and promtool's opinion of the output (promtool is required).
+ * The status page is test_page.c's, the lease table test_leasetab.c's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,73 +16,8 @@
 #include <cmocka.h>
 
 #include "metrics/metrics.h"
-#include "web/web_int.h"
+#include "sample_snapshot.h"
 
-/* A small snapshot with every kind of series, fixed times. */
-static struct snapshot *
-golden_snapshot(void)
-{
-	struct snapshot *s;
-	struct snapshot_server *sv, *sv2;
-	struct snapshot_pool *p;
-	struct snapshot_host *h;
-
-	assert_non_null(s = snapshot_new("1.2.3", "abc123"));
-	assert_non_null(sv = snapshot_add_server(s, "dhcp1"));
-	sv->up = 1;
-	sv->sweep_enabled = 1;
-	sv->sweep_rate_limit = 1250;
-	sv->sweep_connections = 2;
-	sv->last_poll = 1700000000.5;
-	sv->poll_duration = 0.0125;
-	sv->polls = 3;
-	sv->last_sweep = 1699999990;
-	sv->sweep_duration = 1.25;
-	sv->requests = 1234;
-	sv->errors[SNAPSHOT_ERR_TIMEOUT] = 2;
-	sv->errors[SNAPSHOT_ERR_CONNECTION] = 1;
-	sv->resets = 1;
-
-	assert_non_null(p = snapshot_server_add_pool(sv, "office"));
-	/* added out of order: rendered sorted by name */
-	assert_int_equal(snapshot_pool_add_label(p, "zone", "a"), 0);
-	assert_int_equal(snapshot_pool_add_label(p, "site", "hq"), 0);
-	p->resolution = 1;
-	p->counters_known = 1;
-	p->addresses = 241;
-	p->free = 40;
-	p->backup = 0;
-	p->sweep_known = 1;
-	p->states[1] = 40;
-	p->states[2] = 190;
-	p->states[5] = 11;
-	p->expiring[0] = 1;
-	p->expiring[1] = 2;
-	p->expiring[2] = 10;
-	p->expiring[3] = 50;
-	p->expiring[4] = 190;
-	p->earliest_end = 1700000123;
-	p->seen[0] = 7;
-	p->seen[1] = 30;
-	p->seen[2] = 120;
-	p->last_cltt = 1699999985;
-
-	/* not resolved, no sweep yet: only dhcpd_pool_resolved 0 */
-	assert_non_null(p = snapshot_server_add_pool(sv, "lab"));
-	p->resolution = 0;
-	/* not asked yet: no series at all */
-	assert_non_null(snapshot_server_add_pool(sv, "new"));
-
-	assert_non_null(h = snapshot_server_add_host(sv, "printer-1"));
-	assert_int_equal(snapshot_host_found(h, "00:16:3e:00:00:01",
-	    "10.20.0.5"), 0);
-	assert_non_null(snapshot_server_add_host(sv, "00:16:3e:00:00:02"));
-
-	/* a server that never answered */
-	assert_non_null(sv2 = snapshot_add_server(s, "dhcp2"));
-	sv2->errors[SNAPSHOT_ERR_AUTH] = 7;
-	return s;
-}
 
 static const char golden_text[] =
 "# HELP dhcpd_up Whether the last poll of the dhcpd server over OMAPI succeeded (1) or not (0).\n"
@@ -138,6 +74,12 @@ static const char golden_text[] =
 "# HELP dhcpd_exporter_build_info Version and commit the exporter was built from; always 1.\n"
 "# TYPE dhcpd_exporter_build_info gauge\n"
 "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"abc123\"} 1\n"
+"# HELP dhcpd_exporter_config_last_reload_successful 1 when the last reload of the configuration (the YAML file and every dhcpd.conf, on SIGHUP or when a dhcpd.conf changed) was taken, 0 when it was refused and the running one kept.\n"
+"# TYPE dhcpd_exporter_config_last_reload_successful gauge\n"
+"dhcpd_exporter_config_last_reload_successful 0\n"
+"# HELP dhcpd_exporter_config_last_reload_success_timestamp_seconds When the configuration was last loaded (at start or by a reload), in seconds since the epoch.\n"
+"# TYPE dhcpd_exporter_config_last_reload_success_timestamp_seconds gauge\n"
+"dhcpd_exporter_config_last_reload_success_timestamp_seconds 1700000000.5\n"
 "# HELP dhcpd_exporter_last_poll_timestamp_seconds When the last poll of the server finished, in seconds since the epoch.\n"
 "# TYPE dhcpd_exporter_last_poll_timestamp_seconds gauge\n"
 "dhcpd_exporter_last_poll_timestamp_seconds{server=\"dhcp1\"} 1700000000.5\n"
@@ -235,12 +177,26 @@ test_empty_snapshot(void **state)
 	char *text;
 
 	assert_non_null(s = snapshot_new("1.2.3", ""));
+	s->reload_success = 1700000000;
 	text = render_to_string(s);
 	assert_text_equal(text,
 	    "# HELP dhcpd_exporter_build_info Version and commit the exporter "
 	    "was built from; always 1.\n"
 	    "# TYPE dhcpd_exporter_build_info gauge\n"
-	    "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"\"} 1\n");
+	    "dhcpd_exporter_build_info{version=\"1.2.3\",commit=\"\"} 1\n"
+	    "# HELP dhcpd_exporter_config_last_reload_successful 1 when the "
+	    "last reload of the configuration (the YAML file and every "
+	    "dhcpd.conf, on SIGHUP or when a dhcpd.conf changed) was taken, 0 "
+	    "when it was refused and the running one kept.\n"
+	    "# TYPE dhcpd_exporter_config_last_reload_successful gauge\n"
+	    "dhcpd_exporter_config_last_reload_successful 1\n"
+	    "# HELP dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "When the configuration was last loaded (at start or by a "
+	    "reload), in seconds since the epoch.\n"
+	    "# TYPE dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "gauge\n"
+	    "dhcpd_exporter_config_last_reload_success_timestamp_seconds "
+	    "1700000000\n");
 	free(text);
 	snapshot_release(s);
 }
@@ -527,170 +483,7 @@ test_reason_map(void **state)
 	assert_string_equal(snapshot_state_name(7), "backup");
 }
 
-/* The status page: escaped names, bars, link, no script. */
-static void
-test_page(void **state)
-{
-	struct snapshot *s = golden_snapshot();
-	struct snapshot_pool *p;
-	struct omapi_buf b;
-	char *html;
-
-	assert_non_null(p = snapshot_server_add_pool(s->servers[0],
-	    "<script>alert('x')</script>&"));
-	p->counters_known = 1;
-	p->addresses = 10;
-	p->free = 5;
-	omapi_buf_init(&b, 1 << 20);
-	assert_int_equal(page_render(&b, s, 1, 1700000012.0), 0);
-	assert_non_null(html = strndup((const char *)b.data, b.len));
-	assert_null(strstr(html, "<script"));
-	assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)"
-	    "&lt;/script&gt;&amp;"));
-	assert_non_null(strstr(html, "<a href=\"/metrics\">"));
-	assert_non_null(strstr(html, "Version 1.2.3 (commit abc123)"));
-	assert_non_null(strstr(html, "span class=\"st up\">up<"));
-	assert_non_null(strstr(html, "span class=\"st down\">down<"));
-	assert_non_null(strstr(html, "12 s ago"));	/* last poll */
-	assert_non_null(strstr(html, "22 s ago"));	/* last sweep */
-	assert_non_null(strstr(html, "class=\"active\" style=\"width:"
-	    "78.838%\""));			/* 190 of 241 */
-	assert_non_null(strstr(html, "class=\"abandoned\""));
-	/* The four named states in every swept bar, even at 0; others not. */
-	assert_non_null(strstr(html, "<span class=\"backup\" style=\"width:"
-	    "0.000%\" title=\"backup 0\"></span>"));
-	assert_null(strstr(html, "title=\"expired/released/reset 0\""));
-	assert_non_null(strstr(html, "site=hq, zone=a"));
-	/* client activity of office: 7 within 5 min, 120 within 1 h, the
-	 * last 27 s before now; a pool without a sweep shows none */
-	assert_non_null(strstr(html, "<td class=\"n\" title=\"active leases "
-	    "seen within 5 min\">7</td><td class=\"n\" title=\"active "
-	    "leases seen within 1 h\">120</td><td><span title=\"2023-11-14 "
-	    "22:13:05 UTC\">27 s ago</span></td></tr>"));
-	assert_non_null(strstr(html, "<td>lab</td>"));
-	assert_non_null(strstr(html, "<td class=\"n muted\">?</td><td "
-	    "class=\"n muted\">?</td><td class=\"muted\">?</td></tr>"));
-	assert_non_null(strstr(html, "</html>\n"));
-	free(html);
-	omapi_buf_free(&b);
-	snapshot_release(s);
-}
-
-/* A pool of sv with counters and (when sn is set) a shared network. */
-static struct snapshot_pool *
-page_pool_add(struct snapshot_server *sv, const char *name, const char *sn,
-    uint64_t addresses, uint64_t free)
-{
-	struct snapshot_pool *p;
-
-	assert_non_null(p = snapshot_server_add_pool(sv, name));
-	if (sn != NULL)
-		assert_int_equal(snapshot_pool_set_info(p, sn, name), 0);
-	p->counters_known = 1;
-	p->addresses = addresses;
-	p->free = free;
-	return p;
-}
-
-/* A shared network's totals on sv. */
-static void
-shared_add(struct snapshot_server *sv, const char *name, uint64_t addresses,
-    uint64_t free, uint64_t backup)
-{
-	struct snapshot_shared *sh;
-
-	assert_non_null(sh = snapshot_server_add_shared(sv, name));
-	sh->addresses = addresses;
-	sh->free = free;
-	sh->backup = backup;
-}
-
-/* Where s occurs in html; fails when it does not. */
-static size_t
-page_at(const char *html, const char *s)
-{
-	const char *at = strstr(html, s);
-
-	if (at == NULL)
-		print_error("not on the page: %s\n", s);
-	assert_non_null(at);
-	return (size_t)(at - html);
-}
-
-/*
- * The status page groups pools by shared network: in name order, each
- * group headed by its (escaped) name, pool count and totals, its pools in
- * configuration order, the pools of no shared network (YAML) last; a
- * shared network without totals (no pool counted yet) shows "?".
- */
-static void
-test_page_shared(void **state)
-{
-	struct snapshot *s;
-	struct snapshot_server *sv;
-	struct omapi_buf b;
-	char *html;
-	size_t campus, lone, other, p1, p2, p3, yaml, nosum;
-
-	assert_non_null(s = snapshot_new("1", "c"));
-	assert_non_null(sv = snapshot_add_server(s, "d1"));
-	sv->up = 1;
-	page_pool_add(sv, "yaml-only", NULL, 10, 10);
-	page_pool_add(sv, "10.9.0.10-10.9.0.59", "10.9.0.0/24", 50, 1);
-	page_pool_add(sv, "c2", "<campus>", 100, 40);
-	page_pool_add(sv, "c1", "<campus>", 100, 20);
-	page_pool_add(sv, "z", "zz", 0, 0)->counters_known = 0;
-	shared_add(sv, "10.9.0.0/24", 50, 1, 0);
-	shared_add(sv, "<campus>", 200, 60, 20);
-	omapi_buf_init(&b, 1 << 20);
-	assert_int_equal(page_render(&b, s, 1, 1700000012.0), 0);
-	assert_non_null(html = strndup((const char *)b.data, b.len));
-	lone = page_at(html, "<tbody class=\"sn\"><tr class=\"sn\"><td><b>"
-	    "10.9.0.0/24</b></td><td class=\"lbl\">shared network, 1 pool</td>"
-	    "<td class=\"n\">50</td><td class=\"n\">1</td><td class=\"n\">"
-	    "98.0%</td>");
-	campus = page_at(html, "<tr class=\"sn\"><td><b>&lt;campus&gt;</b>"
-	    "</td><td class=\"lbl\">shared network, 2 pools</td><td class=\"n\">"
-	    "200</td><td class=\"n\">60</td><td class=\"n\">70.0%</td><td>"
-	    "<div class=\"bar\"><span class=\"active\" style=\"width:60.000%\" "
-	    "title=\"in use 120\"></span><span class=\"backup\" style=\"width:"
-	    "10.000%\" title=\"backup 20\"></span><span class=\"free\" style=\""
-	    "width:30.000%\" title=\"free 60\"></span></div></td>"
-	    "<td colspan=\"3\"></td></tr>");
-	p1 = page_at(html, "<tr><td>10.9.0.10-10.9.0.59</td>");
-	p2 = page_at(html, "<tr><td>c2</td>");
-	p3 = page_at(html, "<tr><td>c1</td>");
-	nosum = page_at(html, "<td><b>zz</b></td><td class=\"lbl\">shared "
-	    "network, 1 pool</td><td class=\"n muted\">?</td>");
-	other = page_at(html, "<b>Other pools</b> <span class=\"lbl\">1, "
-	    "shared network unknown");
-	yaml = page_at(html, "<tr><td>yaml-only</td>");
-	assert_true(lone < p1 && p1 < campus && campus < p2 && p2 < p3 &&
-	    p3 < nosum && nosum < other && other < yaml);
-	assert_null(strstr(html, "<campus>"));
-	free(html);
-	omapi_buf_free(&b);
-	snapshot_release(s);
-}
-
 static void promtool_check(const char *);
-
-/* One lease for leasetab_add. */
-static void
-add_lease(struct leasetab *t, uint32_t ip, size_t pool, uint32_t state,
-    uint32_t ends, const char *host, size_t hostlen)
-{
-	struct omapi_lease l;
-
-	memset(&l, 0, sizeof(l));
-	l.state = state;
-	l.ends = ends;
-	l.hwlen = 6;
-	memcpy(l.hw, "\x02\x00\x5e\x10\x00\xff", 6);
-	l.hostname = (const uint8_t *)host;
-	l.hostnamelen = (uint32_t)hostlen;
-	leasetab_add(t, ip, pool, &l);
-}
 
 /* A snapshot whose server dhcp1 has a lease table: t (taken over). */
 static struct snapshot *
@@ -713,28 +506,6 @@ lease_snapshot(struct leasetab *t)
  * and made UTF-8, no end for a lease that never ends, the cap and the
  * dropped count exact.
  */
-/*
- * A sweep on several connections answers a little out of order: the cap
- * still keeps the first max leases by address.
- */
-static void
-test_leasetab_order(void **state)
-{
-	struct leasetab *t;
-
-	assert_non_null(t = leasetab_new(2));
-	add_lease(t, 0x0a000107, 0, OMAPI_LEASE_ACTIVE, 1, "a", 1);
-	add_lease(t, 0x0a000109, 0, OMAPI_LEASE_ACTIVE, 1, "b", 1);
-	add_lease(t, 0x0a000105, 0, OMAPI_LEASE_ACTIVE, 1, "c", 1);
-	leasetab_finish(t);
-	assert_int_equal(t->nrows, 2);
-	assert_int_equal(t->dropped, 1);
-	assert_int_equal(t->rows[0].ip, 0x0a000105);
-	assert_int_equal(t->rows[1].ip, 0x0a000107);
-	assert_string_equal(t->text + t->rows[0].hostname, "c");
-	leasetab_release(t);
-}
-
 static void
 test_lease_info(void **state)
 {
@@ -810,7 +581,7 @@ test_lease_info(void **state)
 	snapshot_release(s);
 }
 
-/* promtool check metrics on text; skipped when promtool is missing. */
+/* promtool check metrics on text; a missing promtool fails the test. */
 static void
 promtool_check(const char *text)
 {
@@ -820,7 +591,7 @@ promtool_check(const char *text)
 	int fd, rc;
 
 	if (system("command -v promtool >/dev/null 2>&1") != 0)
-		skip();
+		fail_msg("promtool is not installed (tests/deps.sh installs it)");
 	assert_true((fd = mkstemp(path)) != -1);
 	assert_non_null(f = fdopen(fd, "w"));
 	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
@@ -906,42 +677,15 @@ test_discovered_pool(void **state)
  * Issue 13: a failover peer's states, one series per known state and
  * `unknown` for a number dhcpd does not define; its role, times and
  * parameters; a peer or class not found as *_found 0 and nothing else;
- * a class's limit and use; a pool's failover_peer label.
+ * a class's limit and use; a pool's failover_peer label.  (The status
+ * page of the same snapshot: test_page.c.)
  */
 static void
 test_failover(void **state)
 {
-	struct snapshot *s;
-	struct snapshot_server *sv;
-	struct snapshot_pool *p;
-	struct snapshot_peer *fp;
-	struct snapshot_class *c;
+	struct snapshot *s = failover_snapshot();
 	char *text;
 
-	assert_non_null(s = snapshot_new("1", "c"));
-	assert_non_null(sv = snapshot_add_server(s, "b"));
-	sv->up = 1;
-	assert_non_null(p = snapshot_server_add_pool(sv, "fo"));
-	assert_int_equal(snapshot_pool_set_peer(p, "pair"), 0);
-	assert_int_equal(snapshot_pool_add_label(p, "site", "x"), 0);
-	p->counters_known = 1;
-	p->free = 7;
-	assert_non_null(fp = snapshot_server_add_peer(sv, "pair"));
-	fp->fo.found = 1;
-	fp->fo.state_known[0] = fp->fo.state_known[1] = 1;
-	fp->fo.state[0] = 3;
-	fp->fo.state[1] = 99;
-	fp->fo.stos[0] = 1700000000;
-	fp->fo.role = 1;
-	fp->fo.param_known[SNAPSHOT_FO_UNACKED] = 1;
-	fp->fo.param[SNAPSHOT_FO_UNACKED] = 4;
-	assert_non_null(fp = snapshot_server_add_peer(sv, "ghost"));
-	fp->fo.found = 0;
-	assert_non_null(fp = snapshot_server_add_peer(sv, "unasked"));
-	assert_non_null(c = snapshot_server_add_class(sv, "limited"));
-	c->c = (struct snapshot_cls){ 1, 1, 1, 4, 3 };
-	assert_non_null(c = snapshot_server_add_class(sv, "gone"));
-	c->c.found = 0;
 	text = render_to_string(s);
 	assert_non_null(strstr(text, "\ndhcpd_pool_free_addresses{server=\"b\","
 	    "pool=\"fo\",failover_peer=\"pair\",site=\"x\"} 7\n"));
@@ -984,30 +728,6 @@ test_failover(void **state)
 	promtool_check(text);
 	free(text);
 
-	/* The status page: the same per server. */
-	{
-		struct omapi_buf b;
-
-		omapi_buf_init(&b, 1 << 20);
-		assert_int_equal(page_render(&b, s, 1, 1700000060.0), 0);
-		assert_int_equal(omapi_buf_add(&b, "", 1), 0);
-		text = (char *)b.data;
-		assert_non_null(strstr(text, "<tr><td>pair</td><td>secondary"
-		    "</td><td><span class=\"st down\">communications-"
-		    "interrupted</span> since <span title=\"2023-11-14 "
-		    "22:13:20 UTC\">60 s ago</span></td><td><span class=\"st "
-		    "warn\">unknown</span> </td></tr>"));
-		assert_non_null(strstr(text, "<tr><td>ghost</td><td colspan="
-		    "\"3\" class=\"muted\">not on the server</td></tr>"));
-		/* own share of a secondary: backup */
-		assert_non_null(strstr(text, "<tr><td>fo</td><td>pair</td><td "
-		    "class=\"n\">0 (backup)</td><td class=\"n\">7</td>"));
-		assert_non_null(strstr(text, "<tr><td>limited</td><td class="
-		    "\"n\">3</td><td class=\"n\">4</td></tr>"));
-		assert_non_null(strstr(text, "<tr><td>gone</td><td colspan="
-		    "\"2\" class=\"muted\">not on the server</td></tr>"));
-		omapi_buf_free(&b);
-	}
 	snapshot_release(s);
 }
 
@@ -1018,9 +738,7 @@ main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_discovered_pool),
 		cmocka_unit_test(test_failover),
-		cmocka_unit_test(test_page_shared),
 		cmocka_unit_test(test_lease_info),
-		cmocka_unit_test(test_leasetab_order),
 		cmocka_unit_test(test_empty_snapshot),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_help_escaping),
@@ -1032,7 +750,6 @@ main(void)
 		cmocka_unit_test(test_server_cap),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_reason_map),
-		cmocka_unit_test(test_page),
 		cmocka_unit_test(test_promtool),
 	};
 

@@ -1,13 +1,12 @@
 /*
- * test_webconfig.c: --web.config.file parsing and the basic-auth checker.
+ * test_webconfig.c: --web.config.file parsing (the basic-auth checker
+ * that uses it: test_webauth.c).
  *
  * What operators rely on: a file other exporters accept loads the same
  * way here; a typo is an error naming file:line:column, never ignored;
  * keys of the format this exporter lacks are refused by name; no message
- * shows a password hash; and a password matches only its own user.
+ * shows a password hash.
  */
-#include <crypt.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,10 +17,7 @@
 
 #include <cmocka.h>
 
-#include "web/web_int.h"
-#include "config/config_int.h"
-
-#define HASH_PW "$2b$04$abcdefghijklmnopqrstuu"	/* salt; cost 4: fast */
+#include "config/config.h"
 
 struct result {
 	struct webconfig	*w;
@@ -64,19 +60,6 @@ assert_error(const char *yml, const char *want1, const char *want2)
 			print_error("got: %s\n", r.errs.msg[i]);
 	assert_true(found);
 	result_free(&r);
-}
-
-static char *
-hash_of(const char *pw)
-{
-	struct crypt_data *cd = calloc(1, sizeof(*cd));
-	char *h;
-
-	assert_non_null(cd);
-	h = strdup(crypt_r(pw, HASH_PW, cd));
-	free(cd);
-	assert_non_null(h);
-	return h;
 }
 
 static void
@@ -206,84 +189,6 @@ test_bad_hashes(void **state)
 	    "web.yml:3:3:", "listed twice");
 }
 
-/* A password matches its own user only, the cache included. */
-static void
-test_webauth(void **state)
-{
-	char *ha = hash_of("alpha"), *hb = hash_of("beta"), yml[512];
-	struct webauth *a;
-	struct result r;
-	int round;
-
-	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n"
-	    "  bob: '%s'\n", ha, hb);
-	load(yml, &r);
-	assert_int_equal(r.rc, 0);
-	assert_non_null(a = webauth_new(r.w));
-	for (round = 0; round < 2; round++) {	/* bcrypt, then the cache */
-		assert_true(webauth_check(a, "ann", "alpha"));
-		assert_true(webauth_check(a, "bob", "beta"));
-		assert_false(webauth_check(a, "ann", "beta"));
-		assert_false(webauth_check(a, "bob", "alpha"));
-		assert_false(webauth_check(a, "ann", "alph"));
-		assert_false(webauth_check(a, "ann", ""));
-		assert_false(webauth_check(a, "carl", "alpha"));
-		assert_false(webauth_check(a, "", "alpha"));
-	}
-	assert_false(webauth_check(a, NULL, "alpha"));
-	assert_false(webauth_check(a, "ann", NULL));
-	webauth_free(a);
-	result_free(&r);
-	free(ha);
-	free(hb);
-}
-
-/*
- * A reload's new checker takes over the old one's cache for users whose
- * hash is unchanged (no bcrypt: webauth_cached hits), not for a user whose
- * password changed, and it digests as the old one did (authlimit's
- * proofs stay valid).
- */
-static void
-test_webauth_adopt(void **state)
-{
-	char *ha = hash_of("alpha"), *hb = hash_of("beta"), *hb2 = hash_of("b2");
-	unsigned char d_old[WEBAUTH_DIGEST], d_new[WEBAUTH_DIGEST];
-	struct webauth *old, *a;
-	struct result r1, r2;
-	char yml[512];
-
-	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n"
-	    "  bob: '%s'\n", ha, hb);
-	load(yml, &r1);
-	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n"
-	    "  bob: '%s'\n  cy: '%s'\n", ha, hb2, hb);
-	load(yml, &r2);
-	assert_int_equal(r1.rc, 0);
-	assert_int_equal(r2.rc, 0);
-	assert_non_null(old = webauth_new(r1.w));
-	assert_true(webauth_check(old, "ann", "alpha"));
-	assert_true(webauth_check(old, "bob", "beta"));
-	assert_true(webauth_cached(old, "ann", "alpha", d_old));
-	webauth_stop(old);		/* as a reload leaves it */
-	assert_non_null(a = webauth_new(r2.w));
-	assert_false(webauth_cached(a, "ann", "alpha", NULL));
-	webauth_adopt(a, old);
-	assert_true(webauth_cached(a, "ann", "alpha", d_new));
-	assert_memory_equal(d_old, d_new, WEBAUTH_DIGEST);
-	assert_false(webauth_cached(a, "bob", "beta", NULL));	/* changed */
-	assert_false(webauth_cached(a, "cy", "beta", NULL));	/* new */
-	assert_false(webauth_check(a, "bob", "beta"));
-	assert_true(webauth_check(a, "bob", "b2"));
-	webauth_free(old);
-	webauth_free(a);
-	result_free(&r1);
-	result_free(&r2);
-	free(ha);
-	free(hb);
-	free(hb2);
-}
-
 /* rate_limit as exporter-toolkit reads it: interval and burst. */
 static void
 test_rate_limit(void **state)
@@ -314,76 +219,6 @@ test_rate_limit(void **state)
 	assert_error("rate_limit: 5\n", "web.yml:1:13:", "rate_limit");
 }
 
-/* What the checker's callbacks said, for test_webauth_submit. */
-struct verdicts {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 n;
-	int		 got[8];
-};
-
-static struct verdicts vs = { PTHREAD_MUTEX_INITIALIZER,
-    PTHREAD_COND_INITIALIZER, 0, { 0 } };
-
-static void
-verdict_note(void *arg, int ok)
-{
-	int i = (int)(intptr_t)arg;
-
-	pthread_mutex_lock(&vs.mu);
-	vs.got[i] = ok;
-	vs.n++;
-	pthread_cond_signal(&vs.cv);
-	pthread_mutex_unlock(&vs.mu);
-}
-
-/*
- * Checks submitted to the checker's thread are called back with their
- * verdict and fill the cache; at stop, queued ones get -1 and later ones
- * are refused.
- */
-static void
-test_webauth_submit(void **state)
-{
-	char *ha = hash_of("alpha"), yml[512];
-	struct webauth *a;
-	struct result r;
-	int i;
-
-	snprintf(yml, sizeof(yml), "basic_auth_users:\n  ann: '%s'\n", ha);
-	load(yml, &r);
-	assert_int_equal(r.rc, 0);
-	assert_non_null(a = webauth_new(r.w));
-	assert_false(webauth_cached(a, "ann", "alpha", NULL));
-	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
-	    (void *)(intptr_t)0), 0);
-	assert_int_equal(webauth_submit(a, "ann", "beta", verdict_note,
-	    (void *)(intptr_t)1), 0);
-	pthread_mutex_lock(&vs.mu);
-	while (vs.n < 2)
-		pthread_cond_wait(&vs.cv, &vs.mu);
-	pthread_mutex_unlock(&vs.mu);
-	assert_int_equal(vs.got[0], 1);
-	assert_int_equal(vs.got[1], 0);
-	assert_true(webauth_cached(a, "ann", "alpha", NULL));
-	assert_false(webauth_cached(a, "ann", "beta", NULL));
-	/* Queued at stop: called back with -1, none lost. */
-	for (i = 2; i < 8; i++)
-		assert_int_equal(webauth_submit(a, "ann", "gamma",
-		    verdict_note, (void *)(intptr_t)i), 0);
-	webauth_stop(a);
-	assert_int_equal(vs.n, 8);
-	for (i = 2; i < 8; i++)
-		assert_true(vs.got[i] == 0 || vs.got[i] == -1);
-	assert_int_equal(webauth_submit(a, "ann", "alpha", verdict_note,
-	    (void *)(intptr_t)0), -1);
-	/* The cache still answers. */
-	assert_true(webauth_cached(a, "ann", "alpha", NULL));
-	webauth_free(a);
-	result_free(&r);
-	free(ha);
-}
-
 int
 main(void)
 {
@@ -394,9 +229,6 @@ main(void)
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_tls_checks),
 		cmocka_unit_test(test_bad_hashes),
-		cmocka_unit_test(test_webauth),
-		cmocka_unit_test(test_webauth_submit),
-		cmocka_unit_test(test_webauth_adopt),
 		cmocka_unit_test(test_rate_limit),
 	};
 

@@ -35,12 +35,23 @@ struct config_errors {
 	size_t	  n;
 	size_t	  cap;
 	size_t	  lost;
+	/*
+	 * The dhcpd.conf files (paths as configured) whose contents failed
+	 * this load: a file that does not parse, or pools the configuration
+	 * cannot take.  A failed reload hands this verdict to the poller,
+	 * which need not read the files again to know.
+	 */
+	char	**conf_failed;
+	size_t	  nconf_failed;
 };
 
 /* ---- errsink.c ---- */
 void	 config_errors_add(struct config_errors *, const char *);
 void	 config_errors_free(struct config_errors *);
 size_t	 config_errors_count(const struct config_errors *);
+void	 config_errors_conf_failed(struct config_errors *, const char *path);
+int	 config_errors_conf_did_fail(const struct config_errors *,
+	    const char *path);
 int	 config_errf(char *err, size_t errlen, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

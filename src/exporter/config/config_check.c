@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "config_int.h"
-#include "metrics/metrics.h"
 
 /* For finding duplicates by sorting. */
 struct dupent {

@@ -11,6 +11,7 @@
  * live pool handles (poll.c) and publishes each dhcpd pool once.
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,20 +185,55 @@ pools_free(struct config_pool *pools, size_t n)
 	free(pools);
 }
 
-/* The pools dhcpd.conf declares, in the file's order; -1: no memory. */
+/*
+ * A pool of dhcpd.conf with more ranges than a YAML pool may have
+ * (CONFIG_RANGES_MAX): refused with FILE:LINE:COLUMN, as a YAML pool
+ * would be.  Every range costs a request when the pool is resolved.
+ */
 static int
-discover_pools(const struct dhcpdconf *dc, struct config_pool **out,
-    size_t *nout)
+check_pool_ranges(struct yparse *p, const struct dhcpdconf *dc, size_t k)
+{
+	const struct dhcpdconf_where *w = &dc->pools[k].where;
+	char msg[512];
+	size_t i, n = 0;
+
+	for (i = 0; i < dc->nranges; i++)
+		n += dc->ranges[i].pool == k;
+	if (n <= CONFIG_RANGES_MAX)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s:%u:%u: the pool has %zu ranges; at "
+	    "most %d are watched per pool", w->file ? w->file : "?", w->line,
+	    w->column, n, CONFIG_RANGES_MAX);
+	config_errors_add(p->errs, msg);
+	p->nerr++;
+	return -1;
+}
+
+/*
+ * The pools dhcpd.conf declares, in the file's order; -1: no memory or a
+ * pool past the range cap (reported).
+ */
+static int
+discover_pools(struct yparse *p, const struct dhcpdconf *dc,
+    struct config_pool **out, size_t *nout)
 {
 	struct config_pool *found;
 	size_t k, n = 0;
-	int rc;
+	int rc, bad = 0;
 
-	if ((found = calloc(dc->npools + 1, sizeof(*found))) == NULL)
+	for (k = 0; k < dc->npools; k++)
+		if (check_pool_ranges(p, dc, k) == -1)
+			bad = 1;
+	if (bad)
 		return -1;
+	if ((found = calloc(dc->npools + 1, sizeof(*found))) == NULL) {
+		yerr(p, 0, 0, "out of memory");
+		return -1;
+	}
 	for (k = 0; k < dc->npools; k++) {
 		if ((rc = pool_from_file(&found[n], dc, k)) == -1) {
 			pools_free(found, n + 1);
+			yerr(p, 0, 0, "out of memory");
 			return -1;
 		}
 		n += (size_t)rc;
@@ -208,8 +244,25 @@ discover_pools(const struct dhcpdconf *dc, struct config_pool **out,
 }
 
 /*
+ * A dhcpd.conf load's stop (dhcpdconf_limits): a SIGTERM or SIGINT is
+ * pending.  The daemon blocks them in every thread and sigwaits for them
+ * (main.c), so one that comes during a reload waits here, and the load
+ * ends at once instead of running to its limits (issue 21).  Elsewhere
+ * (start-up, --check-config) they are not blocked and end the process.
+ */
+static int
+stop_requested(void *arg)
+{
+	sigset_t set;
+
+	return sigpending(&set) == 0 && (sigismember(&set, SIGTERM) == 1 ||
+	    sigismember(&set, SIGINT) == 1);
+}
+
+/*
  * Read the server's `dhcpd_conf` (m, the server's mapping) and make its
- * pools the server's, with the YAML pools merged in as above.
+ * pools the server's, with the YAML pools merged in as above; a load is
+ * bounded as dhcpdconf.h says (files, bytes, time) and ends on SIGTERM.
  */
 void
 config_discover(struct yparse *p, const struct ynode *m,
@@ -217,6 +270,7 @@ config_discover(struct yparse *p, const struct ynode *m,
 {
 	const struct ynode *v = ymap_get(m, "dhcpd_conf");
 	struct dhcpdconf_opts o = { "/", 0 };
+	struct dhcpdconf_limits lim = { .stop = stop_requested };
 	struct config_pool *found, *all;
 	char err[DHCPDCONF_ERRLEN];
 	size_t i, n, nall = 0;
@@ -224,15 +278,17 @@ config_discover(struct yparse *p, const struct ynode *m,
 
 	if (v == NULL || yget_path(p, v, "dhcpd_conf", &srv->dhcpd_conf) == -1)
 		return;
-	if (dhcpdconf_load(&srv->dconf, srv->dhcpd_conf, &o, err,
+	if (dhcpdconf_load_limited(&srv->dconf, srv->dhcpd_conf, &o, &lim, err,
 	    sizeof(err)) == -1) {
 		config_errors_add(p->errs, err);	/* FILE:LINE:COLUMN */
+		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		p->nerr++;
 		return;
 	}
 	srv->dconf_loaded = (double)time(NULL);
-	if (discover_pools(srv->dconf, &found, &n) == -1) {
-		yerr(p, 0, 0, "out of memory");
+	if (discover_pools(p, srv->dconf, &found, &n) == -1) {
+		/* a pool past the range cap: this file's, as below */
+		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		return;
 	}
 	for (i = 0; i < srv->npools; i++)
@@ -245,6 +301,8 @@ config_discover(struct yparse *p, const struct ynode *m,
 			yerrn(p, v, "%s declares %zu pools; at most %d are "
 			    "watched per server", srv->dhcpd_conf, n,
 			    CONFIG_POOLS_MAX);
+		/* this file's pools are what the configuration cannot take */
+		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		pools_free(found, n);
 		return;
 	}

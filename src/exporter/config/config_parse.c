@@ -547,7 +547,13 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 	config_check_server(p, srv, m, pools, hosts);
 	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
 		config_discover(p, m, srv, pools);
-	config_check_sweep(p, srv, m);
+	/*
+	 * A dhcpd.conf that failed (or was not read) leaves its pools
+	 * unknown: its own error says so, not a second "sweep needs pools".
+	 */
+	if (srv->dhcpd_conf == NULL || (srv->dconf != NULL &&
+	    !config_errors_conf_did_fail(p->errs, srv->dhcpd_conf)))
+		config_check_sweep(p, srv, m);
 	config_failover(p, m, srv);
 }
 

@@ -48,7 +48,44 @@ config_errors_free(struct config_errors *e)
 	for (i = 0; i < e->n; i++)
 		free(e->msg[i]);
 	free(e->msg);
+	for (i = 0; i < e->nconf_failed; i++)
+		free(e->conf_failed[i]);
+	free(e->conf_failed);
 	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * Note that the dhcpd.conf at path failed this load.  Without memory the
+ * note is lost: the poller then takes the file for fine until it next
+ * changes, and the error itself was still reported.
+ */
+void
+config_errors_conf_failed(struct config_errors *e, const char *path)
+{
+	char **nl, *copy;
+
+	if (e == NULL || config_errors_conf_did_fail(e, path) ||
+	    e->nconf_failed >= CONFIG_SERVERS_MAX)
+		return;
+	if ((nl = realloc(e->conf_failed, (e->nconf_failed + 1) *
+	    sizeof(*nl))) == NULL)
+		return;
+	e->conf_failed = nl;
+	if ((copy = strdup(path)) == NULL)
+		return;
+	e->conf_failed[e->nconf_failed++] = copy;
+}
+
+/* Whether the dhcpd.conf at path failed this load. */
+int
+config_errors_conf_did_fail(const struct config_errors *e, const char *path)
+{
+	size_t i;
+
+	for (i = 0; e != NULL && i < e->nconf_failed; i++)
+		if (strcmp(e->conf_failed[i], path) == 0)
+			return 1;
+	return 0;
 }
 
 /* How many errors were reported, kept or not. */

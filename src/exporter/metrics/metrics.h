@@ -69,10 +69,17 @@ struct snapshot_label {
 	char	*value;
 };
 
+/*
+ * dhcpd_pool_info{ranges}: the first SNAPSHOT_RANGES_SHOWN ranges, then
+ * "+N more" (a pool of 4,000 ranges made a 98 kB label: issue 21 item 7).
+ */
+#define SNAPSHOT_RANGES_SHOWN	16
+
 struct snapshot_pool {
 	char			*name;
 	char			*shared_network; /* NULL: unknown (YAML pool) */
-	char			*ranges;	/* "FIRST-LAST,..." ascending */
+	char			*ranges;	/* "FIRST-LAST,..." ascending,
+						 * ",+N more" past the shown */
 	struct snapshot_label	*labels;	/* kept sorted by name */
 	size_t			 nlabels;
 
@@ -196,6 +203,9 @@ struct snapshot_log {
 };
 
 struct snapshot_server {
+	atomic_uint		  refs;		/* snapshots that hold it: an
+						 * unchanged server's part is
+						 * shared, not built again */
 	char			 *name;
 	int			  up;
 	int			  sweep_enabled;
@@ -244,8 +254,14 @@ struct snapshot_server {
 struct snapshot {
 	atomic_uint		  refs;
 	double			  created;	/* epoch s */
+	/* The last reload of the whole configuration (snapshot_store's,
+	 * copied in when published): 1 it took, 0 it was refused. */
+	int			  reload_ok;
+	double			  reload_success; /* epoch s of the last good */
 	size_t			  body_max;	/* its /metrics at most (from the
 						 * configuration); 0: the default */
+	uint64_t		  seq;		/* its publisher's order: the
+						 * store never takes an older */
 	char			 *version;
 	char			 *commit;
 	struct snapshot_server	**servers;
@@ -270,6 +286,8 @@ struct snapshot_store {
 	pthread_mutex_t		 mtx;
 	struct snapshot		*cur;		/* NULL until the first poll */
 	uint64_t		 generation;	/* publishes so far */
+	int			 reload_ok;	/* see struct snapshot */
+	double			 reload_success;
 };
 
 /* ---- snapshot.c ---- */
@@ -281,6 +299,8 @@ double		 snapshot_now(void);
 struct snapshot	*snapshot_new(const char *version, const char *commit);
 struct snapshot	*snapshot_ref(struct snapshot *);
 void		 snapshot_release(struct snapshot *);
+int		 snapshot_share_server(struct snapshot *,
+		    struct snapshot_server *);
 struct snapshot_server *snapshot_add_server(struct snapshot *,
 		    const char *name);
 struct snapshot_pool *snapshot_server_add_pool(struct snapshot_server *,
@@ -310,6 +330,7 @@ void		 snapshot_store_publish(struct snapshot_store *,
 		    struct snapshot *);
 struct snapshot	*snapshot_store_acquire(struct snapshot_store *);
 int		 snapshot_store_ready(struct snapshot_store *);
+void		 snapshot_store_reloaded(struct snapshot_store *, int ok);
 
 /* ---- leasetab.c ---- */
 struct leasetab	*leasetab_new(uint32_t max);

@@ -48,7 +48,8 @@ enum render_fid {
 	F_LEASE_DROPPED, F_SN_ADDRS, F_SN_FREE, F_SN_BACKUP, F_HOST_PRESENT,
 	F_HOST_INFO, F_FO_FOUND, F_FO_STATE, F_FO_STOS, F_FO_INFO, F_FO_MCLT,
 	F_FO_UNACKED, F_FO_MAX_UNACKED, F_FO_MRD, F_FO_LBMS, F_CLASS_FOUND,
-	F_CLASS_LIMIT, F_CLASS_USED, F_BUILD, F_LAST_POLL, F_POLL_DUR, F_POLLS,
+	F_CLASS_LIMIT, F_CLASS_USED, F_BUILD, F_RELOAD_OK, F_RELOAD_TS,
+	F_LAST_POLL, F_POLL_DUR, F_POLLS,
 	F_CONF_LOADED, F_CONF_ERRORS, F_CONF_OK, F_CONF_UNSERVED, F_SWEEP_ENABLED,
 	F_SWEEP_RATE, F_SWEEP_CONNS, F_LAST_SWEEP, F_SWEEP_DUR, F_REQUESTS,
 	F_ERRORS, F_RESETS, F_NFAM
@@ -163,6 +164,16 @@ static const struct render_family render_families[F_NFAM] = {
 	    "Leases billed to the class now (leases-used)." },
 	[F_BUILD] = { "dhcpd_exporter_build_info", "gauge",
 	    "Version and commit the exporter was built from; always 1." },
+	[F_RELOAD_OK] = { "dhcpd_exporter_config_last_reload_successful",
+	    "gauge",
+	    "1 when the last reload of the configuration (the YAML file and "
+	    "every dhcpd.conf, on SIGHUP or when a dhcpd.conf changed) was "
+	    "taken, 0 when it was refused and the running one kept." },
+	[F_RELOAD_TS] = {
+	    "dhcpd_exporter_config_last_reload_success_timestamp_seconds",
+	    "gauge",
+	    "When the configuration was last loaded (at start or by a reload), "
+	    "in seconds since the epoch." },
 	[F_LAST_POLL] = { "dhcpd_exporter_last_poll_timestamp_seconds",
 	    "gauge",
 	    "When the last poll of the server finished, in seconds since the "
@@ -841,6 +852,7 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 	struct render_ctx c = { b, &render_families[f], 0 };
 	struct render_lbl l[2] = { { "version", s->version },
 	    { "commit", s->commit } };
+	char val[RENDER_VALLEN];
 
 	switch (f) {
 	case F_POOL_INFO: case F_RESOLVED: case F_ADDRS: case F_FREE:
@@ -861,6 +873,11 @@ render_family(struct omapi_buf *b, const struct snapshot *s,
 		return render_class_family(&c, s, f);
 	case F_BUILD:
 		return render_sample(&c, l, 2, "1");
+	case F_RELOAD_OK:
+		return render_sample(&c, NULL, 0, s->reload_ok ? "1" : "0");
+	case F_RELOAD_TS:
+		render_fmt_double(val, sizeof(val), s->reload_success);
+		return render_sample(&c, NULL, 0, val);
 	case F_ERRORS:
 		return render_errors(&c, s);
 	default:

@@ -25,7 +25,7 @@
 #define BODY_OWN_LABEL		32
 #define BODY_HOST_INFO_EXTRA	(sizeof(",mac=\"\",ip=\"\"") + 48 + 40)
 #define BODY_HEADERS		10240
-#define BODY_BUILD_INFO		1024
+#define BODY_BUILD_INFO		1024	/* and the reload verdict */
 /* 3 counters, earliest, 7 states, 5 expiring, resolved, info, 3 seen,
  * last client transaction */
 #define BODY_POOL_SERIES	22
@@ -45,6 +45,7 @@
 /* 14 per-server families, 5 reasons */
 #define BODY_SERVER_SERIES	19
 #define BODY_RANGE_TEXT		32	/* "255.255.255.255-255.255.255.255," */
+#define BODY_RANGE_MORE		32	/* ",+N more" */
 /*
  * A failover peer: found, info, 2 state change times, 5 parameters, and
  * per side 12 states and `unknown`; its own labels at their longest:
@@ -94,7 +95,8 @@ body_server(const struct config_server *srv)
 		}
 		total += BODY_POOL_SERIES * (BODY_SERIES_FIXED + pool +
 		    BODY_OWN_LABEL) + sizeof(",ranges=\"\"") +
-		    pl->nranges * BODY_RANGE_TEXT;
+		    BODY_RANGE_MORE + (pl->nranges < SNAPSHOT_RANGES_SHOWN ?
+		    pl->nranges : SNAPSHOT_RANGES_SHOWN) * BODY_RANGE_TEXT;
 	}
 	for (i = 0; i < srv->nhosts; i++)
 		total += 2 * (BODY_SERIES_FIXED + sl + body_label("host",

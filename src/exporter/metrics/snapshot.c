@@ -130,6 +130,8 @@ snapshot_new(const char *version, const char *commit)
 		return NULL;
 	atomic_init(&s->refs, 1);
 	s->created = snapshot_now();
+	s->reload_ok = 1;	/* the store's, when published through one */
+	s->reload_success = s->created;
 	if ((s->version = snapshot_strdup(version ? version : "")) == NULL)
 		goto out_free;
 	if ((s->commit = snapshot_strdup(commit ? commit : "")) == NULL)
@@ -183,11 +185,14 @@ snapshot_host_free(struct snapshot_host *h)
 	free(h);
 }
 
+/* Drop one snapshot's hold on a server's part; the last one frees it. */
 static void
-snapshot_server_free(struct snapshot_server *sv)
+snapshot_server_release(struct snapshot_server *sv)
 {
 	size_t i;
 
+	if (atomic_fetch_sub(&sv->refs, 1) != 1)
+		return;
 	for (i = 0; i < sv->npools; i++)
 		snapshot_pool_free(sv->pools[i]);
 	for (i = 0; i < sv->nhosts; i++)
@@ -254,7 +259,7 @@ snapshot_release(struct snapshot *s)
 	if (s == NULL || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
 	for (i = 0; i < s->nservers; i++)
-		snapshot_server_free(s->servers[i]);
+		snapshot_server_release(s->servers[i]);
 	free(s->servers);
 	omapi_buf_free(&s->text);
 	omapi_buf_free(&s->gz);
@@ -279,8 +284,24 @@ snapshot_add_server(struct snapshot *s, const char *name)
 		free(sv);
 		return NULL;
 	}
+	atomic_init(&sv->refs, 1);
 	s->servers[s->nservers++] = sv;
 	return sv;
+}
+
+/*
+ * Append a server's part that another snapshot holds (its publisher found
+ * the server unchanged): both hold it, read-only, until both are released.
+ */
+int
+snapshot_share_server(struct snapshot *s, struct snapshot_server *sv)
+{
+	if (snapshot_grow(&s->servers, s->nservers, &s->servercap,
+	    CONFIG_SERVERS_MAX) == -1)
+		return -1;
+	atomic_fetch_add(&sv->refs, 1);
+	s->servers[s->nservers++] = sv;
+	return 0;
 }
 
 /* Append a pool to a server: no counters and no sweep data yet. */
@@ -494,6 +515,8 @@ snapshot_store_init(struct snapshot_store *st)
 {
 	st->cur = NULL;
 	st->generation = 0;
+	st->reload_ok = 1;
+	st->reload_success = 0;	/* none told: snapshots keep their own */
 	return pthread_mutex_init(&st->mtx, NULL) == 0 ? 0 : -1;
 }
 
@@ -507,8 +530,10 @@ snapshot_store_destroy(struct snapshot_store *st)
 }
 
 /*
- * Make s the current snapshot.  The store takes over the caller's
- * reference: after the call the caller must not touch s.
+ * Make s the current snapshot, unless the one in place has a higher seq
+ * (built from newer results: it stays, and s is dropped).  The store
+ * takes over the caller's reference: after the call the caller must not
+ * touch s.
  */
 void
 snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
@@ -516,7 +541,17 @@ snapshot_store_publish(struct snapshot_store *st, struct snapshot *s)
 	struct snapshot *old;
 
 	pthread_mutex_lock(&st->mtx);
+	if (st->reload_success > 0) {	/* s is still the caller's alone */
+		s->reload_ok = st->reload_ok;
+		s->reload_success = st->reload_success;
+	}
 	old = st->cur;
+	if (old != NULL && s->seq < old->seq) {
+		/* built from older results than the one in place */
+		pthread_mutex_unlock(&st->mtx);
+		snapshot_release(s);
+		return;
+	}
 	st->cur = s;
 	st->generation++;
 	pthread_mutex_unlock(&st->mtx);
@@ -533,6 +568,21 @@ snapshot_store_acquire(struct snapshot_store *st)
 	s = st->cur ? snapshot_ref(st->cur) : NULL;
 	pthread_mutex_unlock(&st->mtx);
 	return s;
+}
+
+/*
+ * The verdict of a load of the whole configuration (main.c: at start, and
+ * at every reload whatever triggered it): every snapshot published from
+ * now on carries it.
+ */
+void
+snapshot_store_reloaded(struct snapshot_store *st, int ok)
+{
+	pthread_mutex_lock(&st->mtx);
+	st->reload_ok = ok;
+	if (ok)
+		st->reload_success = snapshot_now();
+	pthread_mutex_unlock(&st->mtx);
 }
 
 /* Whether a snapshot has been published (the first poll finished). */

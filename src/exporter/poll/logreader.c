@@ -6,7 +6,9 @@
  * Ownership: the thread owns the sources and every server's counters
  * (struct lr_server) from logreader_start to logreader_stop; nothing else
  * touches them.  What the publisher sees is a copy per server (pub[],
- * under mtx), handed over at most once a second while lines come in.
+ * under mtx), handed over at most once a second while lines come in; then
+ * the poller is told the server changed, and the publisher, building that
+ * server's part of the next snapshot, copies pub[] in (logreader_publish).
  * On reload the new reader takes over, by server name, the counters (they
  * count since the exporter started) and, by identical target, the open
  * sources: the socket stays bound and the file keeps its position.
@@ -61,8 +63,8 @@ struct logreader {
 	struct lr_source	*src;
 	size_t			 nsrc;
 	struct lr_server	*srv;
-	void			(*publish)(void *);
-	void			*publish_arg;
+	void			(*changed)(void *, size_t);
+	void			*changed_arg;
 	pthread_t		 thread;
 	int			 started;
 	pthread_mutex_t		 mtx;		/* pub[] */
@@ -88,7 +90,7 @@ same_target(const struct config_log *a, const struct config_log *b)
 
 struct logreader *
 logreader_new(const struct config *cfg, int cancel_fd,
-    void (*publish)(void *), void *arg)
+    void (*changed)(void *, size_t), void *arg)
 {
 	struct logreader *lr;
 	const struct config_log *lg;
@@ -103,8 +105,8 @@ logreader_new(const struct config *cfg, int cancel_fd,
 	pthread_mutex_init(&lr->mtx, NULL);
 	lr->cfg = cfg;
 	lr->cancel_fd = cancel_fd;
-	lr->publish = publish;
-	lr->publish_arg = arg;
+	lr->changed = changed;
+	lr->changed_arg = arg;
 	for (i = 0; i < cfg->nservers; i++) {
 		lg = &cfg->servers[i].log;
 		if (lg->kind == CONFIG_LOG_NONE || lg->target == NULL)
@@ -404,9 +406,11 @@ source_fd(struct lr_source *s)
 	return -1;
 }
 
-/* Read what source s has; 1 when it delivered anything. */
+/* Read what source s has (mono: poll_clock; now: wall clock, for the
+ * lines); 1 when it delivered anything. */
 static int
-source_read(struct logreader *lr, struct lr_source *s, double now)
+source_read(struct logreader *lr, struct lr_source *s, double mono,
+    double now)
 {
 	struct lr_ctx c = { lr, s, now, 0 };
 	int rc = 0;
@@ -421,7 +425,7 @@ source_read(struct logreader *lr, struct lr_source *s, double now)
 		log_warn("log source %s", s->cfg->target);
 		if (s->sl != NULL || s->jo != NULL) {
 			source_close(s);
-			s->retry_at = now + LR_RETRY_SECS;
+			s->retry_at = mono + LR_RETRY_SECS;
 			s->failing = 1;
 			c.changed = 1;
 		}
@@ -451,17 +455,18 @@ logreader_main(void *arg)
 {
 	struct logreader *lr = arg;
 	struct pollfd pfd[CONFIG_SERVERS_MAX + 1];
-	double now, last_handover = 0;
+	double mono, last_handover = -LR_HANDOVER_SECS;
 	int changed = 0, was_up[CONFIG_SERVERS_MAX];
 	size_t i;
 
+	/* schedules on the monotonic clock; line times on the wall clock */
 	memset(was_up, 0, sizeof(was_up));
 	for (;;) {
-		now = snapshot_now();
+		mono = poll_clock();
 		pfd[0].fd = lr->cancel_fd;
 		pfd[0].events = POLLIN;
 		for (i = 0; i < lr->nsrc; i++) {
-			source_open(lr, &lr->src[i], now);
+			source_open(lr, &lr->src[i], mono);
 			pfd[i + 1].fd = source_fd(&lr->src[i]);
 			pfd[i + 1].events = POLLIN;
 			if (source_up(&lr->src[i]) != was_up[i]) {
@@ -473,21 +478,23 @@ logreader_main(void *arg)
 			log_warn("poll");
 		if (pfd[0].revents & POLLIN)
 			break;
-		now = snapshot_now();
+		mono = poll_clock();
 		/* files also on the clock: inotify misses NFS and the like */
 		for (i = 0; i < lr->nsrc; i++)
 			if ((pfd[i + 1].revents & (POLLIN | POLLERR)) ||
 			    lr->src[i].fo != NULL)
-				changed |= source_read(lr, &lr->src[i], now);
+				changed |= source_read(lr, &lr->src[i], mono,
+				    snapshot_now());
 		for (i = 0; i < lr->cfg->nservers; i++)
 			if (lr->srv[i].has)
-				ring_tick(&lr->srv[i], now);
-		if (changed && now - last_handover >= LR_HANDOVER_SECS) {
+				ring_tick(&lr->srv[i], mono);
+		if (changed && mono - last_handover >= LR_HANDOVER_SECS) {
 			for (i = 0; i < lr->cfg->nservers; i++)
-				if (lr->srv[i].has)
+				if (lr->srv[i].has) {
 					handover(lr, i);
-			lr->publish(lr->publish_arg);
-			last_handover = now;
+					lr->changed(lr->changed_arg, i);
+				}
+			last_handover = mono;
 			changed = 0;
 		}
 	}

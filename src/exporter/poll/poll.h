@@ -23,10 +23,11 @@ struct poller;
 
 struct poller *poller_new(const struct config *, struct snapshot_store *,
 	    char *err, size_t errlen);
-void	 poller_adopt(struct poller *, const struct poller *old);
-void	 poller_conf_failed(struct poller *);
+void	 poller_adopt(struct poller *, struct poller *old);
+void	 poller_conf_failed(struct poller *, const struct config_errors *);
 int	 poller_start(struct poller *, char *err, size_t errlen);
 void	 poller_stop(struct poller *);
+void	 poller_pause(struct poller *);
 int	 poller_once(struct poller *);
 void	 poller_free(struct poller *);
 

@@ -102,6 +102,15 @@ struct swept_range {
 	size_t		pool;
 };
 
+/* sweeprate.c's window of slice medians: SLOTS slots over WINDOW_US. */
+#define SWEEPRATE_WINDOW_US	10000000
+#define SWEEPRATE_SLOTS		5
+
+struct sweeprate_slot {
+	int64_t		slot;		/* monotonic time / slot length */
+	uint64_t	min_us;		/* lowest slice median in it; 0: none */
+};
+
 /* The sweep of one server: its ranges and the run under way. */
 struct sweeper {
 	const struct config_server *cfg;
@@ -125,8 +134,7 @@ struct sweeper {
 	double			 conns_rate;	/* lookups/s with conns - 1 */
 	/* DHCP comes first: the rate in force and what it is judged by. */
 	double			 rate;		/* lookups/s; 0: no limit */
-	uint64_t		 rtt_min_us;	/* lowest slice median, this sweep */
-	uint64_t		 rtt_prev_min_us; /* and the sweep before */
+	struct sweeprate_slot	 rtt_win[SWEEPRATE_SLOTS]; /* the baseline */
 };
 
 /* server_poll.c's item arrays, sized once for the server's pools and ranges. */
@@ -157,8 +165,18 @@ struct server {
 	uint64_t		 conf_seen;	/* dhcpd.conf files as last seen */
 	uint8_t			*peer_logged;	/* per peer: "not found" */
 	uint8_t			*class_logged;	/* per class: "not found" */
+	uint64_t		 conf_hash;	/* their contents when loaded */
 	char			 last_error[OMAPI_ERRLEN];
 	int			 failing;	/* an outage is under way */
+
+	/*
+	 * The schedule, in poll_clock() seconds (CLOCK_MONOTONIC: a step
+	 * of the wall clock moves no poll).  A reload carries it over, so
+	 * a SIGHUP neither brings a poll forward nor restarts a sweep.
+	 */
+	int			 scheduled;	/* next_* are set */
+	double			 next_poll;
+	double			 next_sweep;
 
 	struct poll_scratch	 scratch;
 	struct sweeper		 sweep;
@@ -166,6 +184,7 @@ struct server {
 };
 
 /* ---- server.c ---- */
+double	 poll_clock(void);
 int	 server_init(struct server *, const struct config_server *,
 	    int cancel_fd, char *err, size_t errlen);
 void	 server_free(struct server *);
@@ -183,9 +202,6 @@ void	 server_result_copy(struct server_result *dst,
 	    const struct server_result *src, const struct config_server *);
 
 /* ---- server_poll.c ---- */
-int	 server_poll_scratch_alloc(struct poll_scratch *,
-	    const struct config_server *);
-void	 server_poll_scratch_free(struct poll_scratch *);
 int	 server_poll(struct server *, struct pool_result *,
 	    struct host_result *);
 
@@ -206,7 +222,7 @@ int	 publish_server(struct snapshot *, const struct config_server *,
 /* ---- logreader.c: dhcpd's log, one thread for every source ---- */
 struct logreader;
 struct logreader *logreader_new(const struct config *, int cancel_fd,
-	    void (*publish)(void *), void *arg);
+	    void (*changed)(void *, size_t server), void *arg);
 void	 logreader_adopt(struct logreader *, struct logreader *old);
 int	 logreader_start(struct logreader *, char *err, size_t errlen);
 void	 logreader_stop(struct logreader *);
@@ -221,9 +237,10 @@ int	 sweeper_start(struct sweeper *, double now);
 int	 sweeper_slice(struct sweeper *, struct omapi_conn *const *, size_t n,
 	    int64_t deadline_us, int *done, struct omapi_error *);
 void	 sweeper_abort(struct sweeper *);
+void	 sweeper_adopt(struct sweeper *, struct sweeper *old);
 
 /* ---- sweeprate.c: DHCP comes first ---- */
-void	 sweeprate_new_sweep(struct sweeper *);
-void	 sweeprate_adapt(struct sweeper *, const struct omapi_sweep_result *);
+void	 sweeprate_adapt(struct sweeper *, const struct omapi_sweep_result *,
+	    int64_t now_us);
 
 #endif /* EXPORTER_POLL_INT_H */

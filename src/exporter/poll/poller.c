@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dhcpdconf.h"
 #include "log.h"
 #include "poll_int.h"
 
@@ -29,29 +28,65 @@ struct worker {
 	int			 started;
 };
 
+/*
+ * At most one snapshot rebuild per period while anything changes: a poll's
+ * result reaches /metrics within it (plus one rebuild), and the rebuilds per
+ * second stay the same whatever the number of servers, so the work per
+ * interval grows with servers x pools once, not twice.
+ */
+#define PUBLISH_PERIOD		0.1	/* s */
+/* A reload lets a worker end its step (a sweep slice) for this long before
+ * it cancels what still waits on the network. */
+#define PAUSE_GRACE		0.5	/* s */
+
 struct poller {
 	const struct config	*cfg;
 	struct snapshot_store	*store;
 	int			 cancel_fd;	/* eventfd; readable: stop */
-	pthread_mutex_t		 mtx;		/* results[], stopping */
-	pthread_cond_t		 wake;
+	/*
+	 * mtx guards results[], conf[], handed[], changed, published,
+	 * running and stopping.  Both conditions use CLOCK_MONOTONIC.
+	 */
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 wake;		/* sleeping workers; stop */
+	pthread_cond_t		 pub_wake;	/* the publisher: a handover */
 	int			 stopping;
 	int			 serving;	/* started: a daemon, not --once */
+	unsigned		 running;	/* workers not yet returned */
 	size_t			 body_max;	/* of every snapshot published */
 	struct server_result	*results;	/* handed over, per server */
 	struct conf_reads	*conf;		/* per server: dhcpd.conf reads */
+	uint64_t		 changed;	/* handovers so far (and adopted) */
+	uint64_t		*handed;	/* per server: `changed` at its last */
+	uint64_t		 published;	/* `changed` when last taken */
+	/* The publisher's own copies: read and written by it alone. */
+	struct server_result	*pub;
+	struct conf_reads	*pub_conf;
+	uint64_t		*pub_seen;	/* per server: handed[] taken */
+	uint64_t		*pub_built;	/* per server: pub_seen[] in prev */
+	struct snapshot		*prev;		/* the last one built (a ref):
+						 * unchanged servers' parts
+						 * are shared from it */
+	pthread_t		 publisher;
+	int			 publisher_started;
 	struct worker		*workers;
 	size_t			 nservers;	/* initialised so far */
 	struct logreader	*lr;		/* dhcpd's log (logreader.c) */
 };
 
-static void poller_publish(struct poller *);
-
-/* The log reader's way to publish what it counted. */
+/*
+ * The log reader handed new counters of server i over (to itself, under
+ * its own lock): the server changed, its part of the snapshot is rebuilt.
+ */
 static void
-poller_publish_cb(void *arg)
+poller_log_changed(void *arg, size_t i)
 {
-	poller_publish(arg);
+	struct poller *p = arg;
+
+	pthread_mutex_lock(&p->mtx);
+	p->handed[i] = ++p->changed;
+	pthread_cond_signal(&p->pub_wake);
+	pthread_mutex_unlock(&p->mtx);
 }
 
 /* An eventfd above 2, so the library takes it for a cancel descriptor. */
@@ -67,32 +102,78 @@ cancel_fd_new(void)
 	return high;
 }
 
+/* A condition variable whose timed waits run on CLOCK_MONOTONIC. */
+static int
+mono_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+	int rc;
+
+	if (pthread_condattr_init(&ca) != 0)
+		return -1;
+	rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+	    pthread_cond_init(cv, &ca) == 0 ? 0 : -1;
+	pthread_condattr_destroy(&ca);
+	return rc;
+}
+
+/*
+ * Wait on cv (mtx held) until signalled or until `until` (poll_clock s).
+ * The caller re-checks its own deadline: a wake-up may come early.
+ */
+static void
+cond_wait_until(pthread_cond_t *cv, pthread_mutex_t *mtx, double until)
+{
+	struct timespec ts;
+	double left = until - poll_clock();
+
+	if (left <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)left;
+	ts.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cv, mtx, &ts);
+}
+
 struct poller *
 poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
     size_t errlen)
 {
 	struct poller *p;
-	size_t i;
+	size_t i, n = cfg->nservers + 1;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto nomem;
 	p->cancel_fd = -1;
 	pthread_mutex_init(&p->mtx, NULL);
-	pthread_cond_init(&p->wake, NULL);
+	if (mono_cond_init(&p->wake) == -1 ||
+	    mono_cond_init(&p->pub_wake) == -1) {
+		snprintf(err, errlen, "pthread_cond_init failed");
+		free(p);
+		return NULL;
+	}
 	p->cfg = cfg;
 	p->store = store;
 	p->body_max = render_body_limit(cfg);
-	if ((p->results = calloc(cfg->nservers + 1, sizeof(*p->results))) ==
-	    NULL || (p->workers = calloc(cfg->nservers + 1,
-	    sizeof(*p->workers))) == NULL || (p->conf =
-	    calloc(cfg->nservers + 1, sizeof(*p->conf))) == NULL)
+	if ((p->results = calloc(n, sizeof(*p->results))) == NULL ||
+	    (p->pub = calloc(n, sizeof(*p->pub))) == NULL ||
+	    (p->workers = calloc(n, sizeof(*p->workers))) == NULL ||
+	    (p->conf = calloc(n, sizeof(*p->conf))) == NULL ||
+	    (p->pub_conf = calloc(n, sizeof(*p->pub_conf))) == NULL ||
+	    (p->handed = calloc(n, sizeof(*p->handed))) == NULL ||
+	    (p->pub_seen = calloc(n, sizeof(*p->pub_seen))) == NULL ||
+	    (p->pub_built = calloc(n, sizeof(*p->pub_built))) == NULL)
 		goto nomem;
 	if ((p->cancel_fd = cancel_fd_new()) == -1) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if ((p->lr = logreader_new(cfg, p->cancel_fd, poller_publish_cb, p)) ==
-	    NULL)
+	if ((p->lr = logreader_new(cfg, p->cancel_fd, poller_log_changed,
+	    p)) == NULL)
 		goto nomem;
 	for (i = 0; i < cfg->nservers; i++) {
 		p->workers[i].p = p;
@@ -101,7 +182,9 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 		    p->cancel_fd, err, errlen) == -1)
 			goto fail;
 		if (server_result_alloc(&p->results[i], &cfg->servers[i]) ==
+		    -1 || server_result_alloc(&p->pub[i], &cfg->servers[i]) ==
 		    -1) {
+			server_result_free(&p->results[i]);
 			server_free(&p->workers[i].s);
 			goto nomem;
 		}
@@ -125,48 +208,131 @@ poller_free(struct poller *p)
 	for (i = 0; i < p->nservers; i++) {
 		server_free(&p->workers[i].s);
 		server_result_free(&p->results[i]);
+		server_result_free(&p->pub[i]);
 	}
 	logreader_free(p->lr);
 	if (p->cancel_fd != -1)
 		close(p->cancel_fd);
 	pthread_mutex_destroy(&p->mtx);
 	pthread_cond_destroy(&p->wake);
+	pthread_cond_destroy(&p->pub_wake);
 	free(p->results);
+	free(p->pub);
 	free(p->workers);
 	free(p->conf);
+	free(p->pub_conf);
+	free(p->handed);
+	free(p->pub_seen);
+	free(p->pub_built);
+	snapshot_release(p->prev);
 	free(p);
 }
 
 /*
- * Build a snapshot of every server's handed-over results and publish it.
- * Under the mutex from start to swap, so that two workers publishing at
- * once can never leave the older snapshot in place.
+ * Under the mutex: copy what changed since the publisher last looked (only
+ * those servers: the copy under the lock costs what changed, not all).
+ * Returns the sequence number of the snapshot these copies make.
+ */
+static uint64_t
+publisher_take(struct poller *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nservers; i++) {
+		if (p->pub_seen[i] == p->handed[i])
+			continue;
+		server_result_copy(&p->pub[i], &p->results[i],
+		    &p->cfg->servers[i]);
+		p->pub_conf[i] = p->conf[i];
+		p->pub_seen[i] = p->handed[i];
+	}
+	p->published = p->changed;
+	return p->changed;
+}
+
+/*
+ * Without the mutex: build a snapshot of the publisher's copies and
+ * publish it.  Workers hand over meanwhile without waiting on it.  A
+ * server whose copy is the one the last snapshot was built from is not
+ * built again: its part is shared, so a rebuild costs what changed.
  */
 static void
-poller_publish(struct poller *p)
+publisher_build(struct poller *p, uint64_t seq)
 {
 	struct snapshot *snap;
 	size_t i;
+	int rc;
 
 	if ((snap = snapshot_new(EXPORTER_VERSION, EXPORTER_COMMIT)) == NULL) {
 		log_warnx("cannot build a snapshot: out of memory");
 		return;
 	}
 	snap->body_max = p->body_max;
-	pthread_mutex_lock(&p->mtx);
-	for (i = 0; i < p->nservers; i++)
-		if (publish_server(snap, &p->cfg->servers[i],
-		    &p->results[i], &p->conf[i]) == -1 ||
-		    logreader_publish(p->lr, i,
-		    snap->servers[snap->nservers - 1]) == -1) {
+	snap->seq = seq;
+	for (i = 0; i < p->nservers; i++) {
+		if (p->prev != NULL && p->pub_built[i] == p->pub_seen[i])
+			rc = snapshot_share_server(snap, p->prev->servers[i]);
+		else
+			rc = publish_server(snap, &p->cfg->servers[i],
+			    &p->pub[i], &p->pub_conf[i]) == -1 ||
+			    logreader_publish(p->lr, i,
+			    snap->servers[snap->nservers - 1]) == -1 ? -1 : 0;
+		if (rc == -1) {
 			log_warn("cannot build a snapshot");
-			break;
+			snapshot_release(snap);
+			snapshot_release(p->prev);	/* build all next time */
+			p->prev = NULL;
+			return;
 		}
-	if (i == p->nservers)
-		snapshot_store_publish(p->store, snap);
-	else
-		snapshot_release(snap);
+	}
+	memcpy(p->pub_built, p->pub_seen, p->nservers * sizeof(*p->pub_built));
+	snapshot_release(p->prev);
+	p->prev = snapshot_ref(snap);
+	snapshot_store_publish(p->store, snap);
+}
+
+/* Publish now, from the only thread that runs (--once, a reload). */
+static void
+publish_now(struct poller *p)
+{
+	uint64_t seq;
+
+	pthread_mutex_lock(&p->mtx);
+	seq = publisher_take(p);
 	pthread_mutex_unlock(&p->mtx);
+	publisher_build(p, seq);
+}
+
+/*
+ * The single publisher: waits for a handover, lets what else changes
+ * within PUBLISH_PERIOD ride along, then copies and builds.
+ */
+static void *
+publisher_main(void *arg)
+{
+	struct poller *p = arg;
+	double last = -PUBLISH_PERIOD;
+	uint64_t seq;
+
+	pthread_mutex_lock(&p->mtx);
+	while (!p->stopping) {
+		if (p->changed == p->published) {
+			pthread_cond_wait(&p->pub_wake, &p->mtx);
+			continue;
+		}
+		if (poll_clock() < last + PUBLISH_PERIOD) {
+			cond_wait_until(&p->pub_wake, &p->mtx,
+			    last + PUBLISH_PERIOD);
+			continue;
+		}
+		seq = publisher_take(p);
+		pthread_mutex_unlock(&p->mtx);
+		publisher_build(p, seq);
+		last = poll_clock();
+		pthread_mutex_lock(&p->mtx);
+	}
+	pthread_mutex_unlock(&p->mtx);
+	return NULL;
 }
 
 /* The end of a step: a copy of the worker's results for the publisher. */
@@ -178,6 +344,8 @@ worker_handover(struct worker *w)
 	server_sync_counters(&w->s);
 	pthread_mutex_lock(&p->mtx);
 	server_result_copy(&p->results[w->i], &w->s.res, w->s.cfg);
+	p->handed[w->i] = ++p->changed;
+	pthread_cond_signal(&p->pub_wake);
 	pthread_mutex_unlock(&p->mtx);
 }
 
@@ -222,7 +390,7 @@ worker_poll(struct worker *w)
 	const struct config_server *cfg = s->cfg;
 	struct pool_result *pools;
 	struct host_result *hosts;
-	double start = snapshot_now();
+	double start = poll_clock();	/* wall time only for what is published */
 	int rc = -1;
 
 	pools = calloc(cfg->npools + 1, sizeof(*pools));
@@ -239,7 +407,7 @@ worker_poll(struct worker *w)
 	s->res.up = rc == 0;
 	s->res.counters.polls++;
 	s->res.last_poll = snapshot_now();
-	s->res.poll_duration = s->res.last_poll - start;
+	s->res.poll_duration = poll_clock() - start;
 	if (rc == 0) {
 		memcpy(s->res.pools, pools, cfg->npools * sizeof(*pools));
 		memcpy(s->res.hosts, hosts, cfg->nhosts * sizeof(*hosts));
@@ -263,7 +431,7 @@ static void
 worker_sweep_done(struct worker *w)
 {
 	struct server *s = &w->s;
-	double now = snapshot_now();
+	double now = poll_clock();
 	size_t i;
 
 	for (i = 0; i < s->cfg->npools; i++) {
@@ -271,7 +439,7 @@ worker_sweep_done(struct worker *w)
 		s->res.pools[i].sweep.known = 1;
 	}
 	s->res.sweep_duration = now - s->sweep.started;
-	s->res.last_sweep = now;
+	s->res.last_sweep = snapshot_now();
 	leasetab_release(s->res.leases);	/* lease_info: the new table */
 	leasetab_finish(s->sweep.leases);
 	s->res.leases = s->sweep.leases;
@@ -285,8 +453,9 @@ worker_sweep_done(struct worker *w)
 /*
  * Advance the server's sweep by one slice (starting one if none runs),
  * on as many connections as the sweeper wants, stopping at poll_due
- * (epoch s; 0: never) so that a due poll is never kept waiting by a
- * sweep.  Returns 1 when a sweep finished and was handed over.
+ * (0: never) so that a due poll is never kept waiting by a
+ * sweep.  Times are poll_clock() seconds.  Returns 1 when a sweep
+ * finished and was handed over.
  */
 static int
 worker_sweep_step(struct worker *w, double poll_due)
@@ -294,7 +463,7 @@ worker_sweep_step(struct worker *w, double poll_due)
 	struct server *s = &w->s;
 	struct omapi_conn *conns[OMAPI_SWEEP_CONNS_MAX];
 	struct omapi_error e;
-	double now = snapshot_now();
+	double now = poll_clock();
 	int64_t deadline = 0;
 	size_t n;
 	int done;
@@ -326,30 +495,31 @@ worker_sweep_step(struct worker *w, double poll_due)
 	return 1;
 }
 
-/* Sleep until the time `until` (epoch s) or until stopped. */
+/* Sleep until `until` (poll_clock s) or until stopped. */
 static void
 worker_sleep(struct poller *p, double until)
 {
-	struct timespec ts;
-	double left;
-
 	pthread_mutex_lock(&p->mtx);
-	while (!p->stopping && (left = until - snapshot_now()) > 0) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (time_t)left;
-		ts.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (pthread_cond_timedwait(&p->wake, &p->mtx, &ts) ==
-		    ETIMEDOUT)
-			break;
-	}
+	while (!p->stopping && poll_clock() < until)
+		cond_wait_until(&p->wake, &p->mtx, until);
 	pthread_mutex_unlock(&p->mtx);
 }
 
-/* A server's schedule: polls on the interval, sweep slices in between. */
+/* A worker is done: the stopper waits for every one (poller_pause). */
+static void
+worker_exit(struct worker *w)
+{
+	pthread_mutex_lock(&w->p->mtx);
+	w->p->running--;
+	pthread_cond_broadcast(&w->p->wake);
+	pthread_mutex_unlock(&w->p->mtx);
+}
+
+/*
+ * A server's schedule: polls on the interval, sweep slices in between,
+ * on the monotonic clock.  A schedule adopted over a reload goes on where
+ * it was (but never waits longer than the new intervals say).
+ */
 static void *
 worker_main(void *arg)
 {
@@ -359,36 +529,43 @@ worker_main(void *arg)
 	const struct config_server *cfg = s->cfg;
 	double poll_every = p->cfg->poll_interval_ms / 1000.0;
 	double sweep_every = cfg->sweep.interval_ms / 1000.0;
-	double next_poll = snapshot_now(), next_sweep = next_poll, now, wake;
+	double now = poll_clock(), wake;
 
+	if (!s->scheduled) {
+		s->next_poll = s->next_sweep = now;
+		s->scheduled = 1;
+	}
+	if (s->next_poll > now + poll_every)
+		s->next_poll = now + poll_every;
+	if (s->next_sweep > now + sweep_every)
+		s->next_sweep = now + sweep_every;
 	while (!stopping(p)) {
-		now = snapshot_now();
-		if (now >= next_poll) {
+		now = poll_clock();
+		if (now >= s->next_poll) {
 			worker_poll(w);
-			poller_publish(p);
-			next_poll += poll_every;
-			if (next_poll < now)
-				next_poll = now + poll_every;
+			s->next_poll += poll_every;
+			if (s->next_poll < now)
+				s->next_poll = now + poll_every;
 		}
 		/* No new sweep while polls fail: it would only add load to a
 		 * struggling server; the next good poll lets it start. */
 		if (cfg->sweep.enabled && (s->sweep.active ||
-		    (now >= next_sweep && !s->failing))) {
+		    (now >= s->next_sweep && !s->failing))) {
 			if (!s->sweep.active)
-				next_sweep = now + sweep_every;
-			if (worker_sweep_step(w, next_poll))
-				poller_publish(p);
+				s->next_sweep = now + sweep_every;
+			worker_sweep_step(w, s->next_poll);
 			if (s->sweep.active)
 				continue;	/* next slice, or a due poll */
 		}
-		wake = next_poll;
-		if (cfg->sweep.enabled && next_sweep < wake)
-			wake = next_sweep;
+		wake = s->next_poll;
+		if (cfg->sweep.enabled && s->next_sweep < wake)
+			wake = s->next_sweep;
 		if (s->conn == NULL && s->next_connect > now &&
 		    s->next_connect < wake)
 			wake = s->next_connect;
 		worker_sleep(p, wake);
 	}
+	worker_exit(w);
 	return NULL;
 }
 
@@ -399,9 +576,21 @@ poller_start(struct poller *p, char *err, size_t errlen)
 	int rc;
 
 	p->serving = 1;
+	if ((rc = pthread_create(&p->publisher, NULL, publisher_main, p)) !=
+	    0) {
+		snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+		return -1;
+	}
+	p->publisher_started = 1;
 	for (i = 0; i < p->nservers; i++) {
+		pthread_mutex_lock(&p->mtx);
+		p->running++;
+		pthread_mutex_unlock(&p->mtx);
 		if ((rc = pthread_create(&p->workers[i].thread, NULL,
 		    worker_main, &p->workers[i])) != 0) {
+			pthread_mutex_lock(&p->mtx);
+			p->running--;
+			pthread_mutex_unlock(&p->mtx);
 			snprintf(err, errlen, "pthread_create: %s",
 			    strerror(rc));
 			poller_stop(p);
@@ -417,18 +606,24 @@ poller_start(struct poller *p, char *err, size_t errlen)
 }
 
 /*
- * Stop every worker: the flag and the condition wake the sleepers, the
- * eventfd ends every wait on the network at once; then join.
+ * Stop every worker and the publisher: the flag and the conditions wake
+ * the sleepers; after grace seconds (0: at once) the eventfd ends every
+ * wait on the network; then join.  Within the grace a worker ends the
+ * step it is in, so a sweep slice is not cut (and can be carried over).
  */
-void
-poller_stop(struct poller *p)
+static void
+poller_halt(struct poller *p, double grace)
 {
+	double until = poll_clock() + grace;
 	uint64_t one = 1;
 	size_t i;
 
 	pthread_mutex_lock(&p->mtx);
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->wake);
+	pthread_cond_broadcast(&p->pub_wake);
+	while (p->running > 0 && poll_clock() < until)
+		cond_wait_until(&p->wake, &p->mtx, until);
 	pthread_mutex_unlock(&p->mtx);
 	if (write(p->cancel_fd, &one, sizeof(one)) != sizeof(one))
 		log_warn("cannot wake the pollers");
@@ -437,7 +632,25 @@ poller_stop(struct poller *p)
 			pthread_join(p->workers[i].thread, NULL);
 			p->workers[i].started = 0;
 		}
+	if (p->publisher_started) {
+		pthread_join(p->publisher, NULL);
+		p->publisher_started = 0;
+	}
 	logreader_stop(p->lr);
+}
+
+/* Stop at once (SIGTERM). */
+void
+poller_stop(struct poller *p)
+{
+	poller_halt(p, 0);
+}
+
+/* Stop for a reload: each worker ends its step first, for a short while. */
+void
+poller_pause(struct poller *p)
+{
+	poller_halt(p, PAUSE_GRACE);
 }
 
 /*
@@ -478,17 +691,46 @@ same_pool(const struct config_server *old, const struct config_pool *np,
 }
 
 /*
+ * Whether the new configuration of a server asks the same of the same
+ * dhcpd: address, port, the pools in the same order with the same ranges,
+ * and the same sweep.  Then its schedule, its sweep under way and its
+ * lease_info table carry over a reload as they are.
+ */
+static int
+same_server(const struct config_server *a, const struct config_server *b)
+{
+	size_t i;
+
+	if (strcmp(a->address, b->address) != 0 || a->port != b->port ||
+	    a->npools != b->npools ||
+	    a->sweep.enabled != b->sweep.enabled ||
+	    a->sweep.interval_ms != b->sweep.interval_ms ||
+	    a->sweep.max_rate != b->sweep.max_rate ||
+	    a->sweep.connections != b->sweep.connections ||
+	    a->sweep.window != b->sweep.window ||
+	    a->lease_info.enabled != b->lease_info.enabled ||
+	    a->lease_info.max_series != b->lease_info.max_series)
+		return 0;
+	for (i = 0; i < a->npools; i++)
+		if (strcmp(a->pools[i].name, b->pools[i].name) != 0 ||
+		    !same_ranges(&a->pools[i], &b->pools[i]))
+			return 0;
+	return 1;
+}
+
+/*
  * Carry one server's state over a reload: its counters always (they count
  * since the exporter started), its results when it still is the same
  * dhcpd (address and port), pool by pool (same name and ranges) and host
- * by host (same label).
+ * by host (same label); and when it asks the same of it (same_server),
+ * its schedule, its sweep under way and its lease_info table too.
  */
 static void
-adopt_server(struct server *s, const struct config_server *ocfg,
-    const struct server_result *or, const uint8_t *ologged)
+adopt_server(struct server *s, struct server *os,
+    const struct server_result *or)
 {
 	struct server_result *r = &s->res;
-	const struct config_server *cfg = s->cfg;
+	const struct config_server *cfg = s->cfg, *ocfg = os->cfg;
 	size_t i, j;
 
 	r->counters = or->counters;
@@ -499,10 +741,14 @@ adopt_server(struct server *s, const struct config_server *ocfg,
 	r->up = or->up;
 	r->last_poll = or->last_poll;
 	r->poll_duration = or->poll_duration;
+	/* an outage under way goes on: logged once, ended once */
+	s->failing = os->failing;
+	memcpy(s->last_error, os->last_error, sizeof(s->last_error));
 	if (cfg->sweep.enabled) {
 		r->last_sweep = or->last_sweep;
 		r->sweep_duration = or->sweep_duration;
 		r->sweep_connections = or->sweep_connections;
+		r->sweep_rate_limit = or->sweep_rate_limit;
 	}
 	for (i = 0; i < cfg->npools; i++) {
 		if (same_pool(ocfg, &cfg->pools[i], &j) == NULL)
@@ -511,7 +757,7 @@ adopt_server(struct server *s, const struct config_server *ocfg,
 		r->pools[i].handle = 0;	/* a new connection resolves again */
 		if (!cfg->sweep.enabled)
 			memset(&r->pools[i].sweep, 0, sizeof(r->pools[i].sweep));
-		s->unresolved_logged[i] = ologged[j];
+		s->unresolved_logged[i] = os->unresolved_logged[j];
 	}
 	for (i = 0; i < cfg->nhosts; i++)
 		for (j = 0; j < ocfg->nhosts; j++)
@@ -520,68 +766,78 @@ adopt_server(struct server *s, const struct config_server *ocfg,
 				r->hosts[i] = or->hosts[j];
 				break;
 			}
+	if (!same_server(ocfg, cfg))
+		return;		/* polled at once, swept afresh */
+	s->scheduled = os->scheduled;
+	s->next_poll = os->next_poll;
+	s->next_sweep = os->next_sweep;
+	/* pool indexes are the same: the table's rows still name theirs */
+	leasetab_release(r->leases);
+	r->leases = leasetab_ref(or->leases);
+	sweeper_adopt(&s->sweep, &os->sweep);
 }
 
 /*
- * After a reload: take over what the stopped poller old (its workers
- * joined, so their state is nobody's now) knew of every
- * server that is still configured (by name), then publish it, so no series
- * of an unchanged server or pool disappears and no counter goes back.
+ * After a reload: take over what the paused poller old (its workers
+ * joined, so their state is nobody's now) knew of every server that is
+ * still configured (by name), then publish it, so no series of an
+ * unchanged server or pool disappears, no counter goes back, and an
+ * unchanged server's polls and sweep go on as scheduled.
  */
 void
-poller_adopt(struct poller *p, const struct poller *old)
+poller_adopt(struct poller *p, struct poller *old)
 {
-	const struct config_server *ocfg;
+	struct worker *ow;
 	size_t i, j;
 
+	p->changed = p->published = old->changed;
 	for (i = 0; i < p->nservers; i++) {
 		for (j = 0; j < old->nservers; j++) {
-			ocfg = old->workers[j].s.cfg;
-			if (strcmp(ocfg->name, p->cfg->servers[i].name) != 0)
+			ow = &old->workers[j];
+			if (strcmp(ow->s.cfg->name, p->cfg->servers[i].name) !=
+			    0)
 				continue;
-			adopt_server(&p->workers[i].s, ocfg, &old->results[j],
-			    old->workers[j].s.unresolved_logged);
+			adopt_server(&p->workers[i].s, &ow->s,
+			    &old->results[j]);
 			/* this poller's reads all parsed: failing is 0 */
 			p->conf[i].errors = old->conf[j].errors;
-			server_failover_adopt(&p->workers[i].s,
-			    &old->workers[j].s, &old->results[j]);
+			server_failover_adopt(&p->workers[i].s, &ow->s,
+			    &old->results[j]);
 			break;
 		}
 		worker_handover(&p->workers[i]);
 	}
 	logreader_adopt(p->lr, old->lr);
-	poller_publish(p);
+	publish_now(p);
 }
 
 /*
  * A reload failed: count a failed dhcpd.conf read for every server whose
- * file does not parse now (the running structure stays), mark it failing
- * until a read parses, and publish.
+ * file failed it (the reload's own verdict, in errs: nothing is read
+ * again), mark it failing until a read parses, and publish.  The running
+ * structure stays.
  */
 void
-poller_conf_failed(struct poller *p)
+poller_conf_failed(struct poller *p, const struct config_errors *errs)
 {
 	const struct config_server *cs;
-	struct dhcpdconf_opts o = { "/", 0 };
-	struct dhcpdconf *dc;
-	char err[DHCPDCONF_ERRLEN];
 	size_t i;
 	int failing;
 
+	pthread_mutex_lock(&p->mtx);
 	for (i = 0; i < p->nservers; i++) {
 		cs = &p->cfg->servers[i];
 		if (cs->dhcpd_conf == NULL)
 			continue;
-		failing = dhcpdconf_load(&dc, cs->dhcpd_conf, &o, err,
-		    sizeof(err)) == -1;
-		if (!failing)
-			dhcpdconf_free(dc);
-		pthread_mutex_lock(&p->mtx);
+		failing = config_errors_conf_did_fail(errs, cs->dhcpd_conf);
 		p->conf[i].errors += failing;
 		p->conf[i].failing = failing;
-		pthread_mutex_unlock(&p->mtx);
+		p->handed[i] = ++p->changed;
 	}
-	poller_publish(p);
+	pthread_cond_signal(&p->pub_wake);
+	pthread_mutex_unlock(&p->mtx);
+	if (!p->serving)
+		publish_now(p);
 }
 
 /*
@@ -612,6 +868,6 @@ poller_once(struct poller *p)
 			}
 		}
 	}
-	poller_publish(p);
+	publish_now(p);
 	return rv;
 }

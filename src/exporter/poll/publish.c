@@ -74,7 +74,10 @@ crange_cmp(const void *va, const void *vb)
 	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-/* "FIRST-LAST,FIRST-LAST" of every range of the pools led by lead. */
+/*
+ * "FIRST-LAST,FIRST-LAST" of the ranges of the pools led by lead, the
+ * first SNAPSHOT_RANGES_SHOWN of them, then ",+N more".
+ */
 static char *
 ranges_text(const struct config_server *cfg, const size_t *next, size_t lead)
 {
@@ -86,7 +89,7 @@ ranges_text(const struct config_server *cfg, const size_t *next, size_t lead)
 	for (i = lead; i != GROUP_END; i = next[i])
 		n += cfg->pools[i].nranges;
 	if ((all = calloc(n + 1, sizeof(*all))) == NULL ||
-	    (out = malloc(n * 32 + 1)) == NULL) {
+	    (out = malloc(SNAPSHOT_RANGES_SHOWN * 32 + 32)) == NULL) {
 		free(all);
 		return NULL;
 	}
@@ -96,13 +99,15 @@ ranges_text(const struct config_server *cfg, const size_t *next, size_t lead)
 	qsort(all, n, sizeof(*all), crange_cmp);
 	o = out;
 	*o = '\0';
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && i < SNAPSHOT_RANGES_SHOWN; i++) {
 		x.s_addr = htonl(all[i].first);
 		inet_ntop(AF_INET, &x, a, sizeof(a));
 		x.s_addr = htonl(all[i].last);
 		inet_ntop(AF_INET, &x, b, sizeof(b));
 		o += sprintf(o, "%s%s-%s", i ? "," : "", a, b);
 	}
+	if (n > SNAPSHOT_RANGES_SHOWN)
+		sprintf(o, ",+%zu more", n - SNAPSHOT_RANGES_SHOWN);
 	free(all);
 	return out;
 }

@@ -5,9 +5,12 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dhcpdconf.h"
 #include "log.h"
@@ -121,16 +124,68 @@ conf_fingerprint(const struct dhcpdconf *dc, int live)
 	return h;
 }
 
+/* FNV-1a of n bytes, continuing from h. */
+static uint64_t
+fnv1a(uint64_t h, const unsigned char *b, size_t n)
+{
+	while (n-- > 0) {
+		h ^= *b++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * A hash of what the dhcpd.conf files hold now, each read whole (at most
+ * DHCPDCONF_MAX_BYTES, as the parser reads them); a file that cannot be
+ * read adds its errno, so that it counts as a change.
+ */
+static uint64_t
+conf_content_hash(const struct dhcpdconf *dc)
+{
+	unsigned char buf[65536];
+	uint64_t h = 14695981039346656037ULL, total;
+	size_t i;
+	ssize_t r;
+	int fd;
+
+	for (i = 0; i < dc->nfiles; i++) {
+		h = fnv1a(h, (const unsigned char *)dc->files[i].path,
+		    strlen(dc->files[i].path) + 1);
+		if ((fd = open(dc->files[i].path, O_RDONLY | O_NONBLOCK |
+		    O_CLOEXEC)) == -1) {
+			h = fnv1a(h, (const unsigned char *)&errno,
+			    sizeof(errno));
+			continue;
+		}
+		total = 0;
+		while ((r = read(fd, buf, sizeof(buf))) > 0 &&
+		    (total += (uint64_t)r) <= DHCPDCONF_MAX_BYTES)
+			h = fnv1a(h, buf, (size_t)r);
+		close(fd);
+	}
+	return h;
+}
+
+/* Monotonic seconds, for schedules, backoff and durations. */
+double
+poll_clock(void)
+{
+	return (double)omapi_now_us() / 1e6;
+}
+
 /*
  * Whether the server's dhcpd.conf (or an include) changed since it was
  * read and since this was last answered 1: checked every poll, so an
  * edit is picked up without a signal, and a file that keeps failing to
- * parse is tried once per change, not once per poll.
+ * parse is tried once per change, not once per poll.  A change is one of
+ * content: a tool that only touches the file (a new mtime, the same
+ * bytes) costs one read of it, not a reload.
  */
 int
 server_conf_changed(struct server *s)
 {
-	uint64_t now;
+	uint64_t now, content;
 
 	if (s->cfg->dconf == NULL)
 		return 0;
@@ -138,7 +193,53 @@ server_conf_changed(struct server *s)
 	if (now == s->conf_seen)
 		return 0;
 	s->conf_seen = now;
+	content = conf_content_hash(s->cfg->dconf);
+	if (content == s->conf_hash)
+		return 0;
+	s->conf_hash = content;
 	return 1;
+}
+
+/* Ranges over every pool of the server, for the item arrays. */
+static size_t
+scratch_nranges(const struct config_server *cfg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->npools; i++)
+		n += cfg->pools[i].nranges;
+	return n;
+}
+
+/* server_poll.c's item arrays (struct poll_scratch) go with the server. */
+static void
+scratch_free(struct poll_scratch *ps)
+{
+	free(ps->index);
+	free(ps->rindex);
+	free(ps->asked);
+	free(ps->answer);
+	memset(ps, 0, sizeof(*ps));
+}
+
+
+/* Sized for the most a poll needs: every range and every pool. */
+static int
+scratch_alloc(struct poll_scratch *ps, const struct config_server *cfg)
+{
+	size_t nr = scratch_nranges(cfg);
+
+	memset(ps, 0, sizeof(*ps));
+	ps->index = calloc(nr + cfg->npools + 1, sizeof(*ps->index));
+	ps->rindex = calloc(nr + 1, sizeof(*ps->rindex));
+	ps->asked = calloc(cfg->npools + 1, sizeof(*ps->asked));
+	ps->answer = calloc(cfg->npools + 1, sizeof(*ps->answer));
+	if (ps->index == NULL || ps->rindex == NULL || ps->asked == NULL ||
+	    ps->answer == NULL) {
+		scratch_free(ps);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -149,13 +250,18 @@ server_init(struct server *s, const struct config_server *cfg, int cancel_fd,
 	s->cfg = cfg;
 	s->cancel_fd = cancel_fd;
 	s->key = cfg->key.loaded;	/* read with the config, owned by it */
-	if (cfg->dconf != NULL)
+	/* The contents as loaded: hashed now only when the files are as
+	 * they were read (else 0, so that the next poll reloads). */
+	if (cfg->dconf != NULL) {
 		s->conf_seen = conf_fingerprint(cfg->dconf, 0);
+		if (conf_fingerprint(cfg->dconf, 1) == s->conf_seen)
+			s->conf_hash = conf_content_hash(cfg->dconf);
+	}
 	if (server_result_alloc(&s->res, cfg) == -1 ||
 	    (s->unresolved_logged = calloc(cfg->npools + 1, 1)) == NULL ||
 	    (s->peer_logged = calloc(cfg->npeers + 1, 1)) == NULL ||
 	    (s->class_logged = calloc(cfg->nclasses + 1, 1)) == NULL ||
-	    server_poll_scratch_alloc(&s->scratch, cfg) == -1 ||
+	    scratch_alloc(&s->scratch, cfg) == -1 ||
 	    sweeper_init(&s->sweep, cfg) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -171,7 +277,7 @@ server_free(struct server *s)
 {
 	server_disconnect(s);
 	sweeper_free(&s->sweep);
-	server_poll_scratch_free(&s->scratch);
+	scratch_free(&s->scratch);
 	s->key = NULL;
 	free(s->unresolved_logged);
 	free(s->peer_logged);

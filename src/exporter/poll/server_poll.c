@@ -137,7 +137,10 @@ resolve_done(void *arg, size_t i, const struct omapi_msg *m,
 		if (st->rindex[i] == 0 && st->answer[pool] == NULL)
 			st->answer[pool] = strdup(e != NULL ? e->text :
 			    "a lease without a pool");
-		if (st->s->cfg->pools[pool].discovered)
+		/* a discovered pool's ranges are counted when all are asked
+		 * (resolve_items) */
+		if (st->s->cfg->pools[pool].discovered &&
+		    pr->resolution == POOL_UNKNOWN)
 			pr->unserved++;
 		return;
 	}
@@ -386,72 +389,43 @@ pools_where(const struct server *s, const struct pool_result *pools,
 }
 
 /*
- * The resolution items of this poll: every range (dhcpd.conf pools) or
- * the first range (YAML pools) of each pool without a handle, and of each
- * discovered pool with an unserved range.  Returns the number of items;
- * the pools asked for go to pools_out (npools_out of them).
+ * The resolution items of this poll, for each pool without a handle: a
+ * YAML pool's first range; a discovered pool's every range, so that a
+ * range dhcpd does not serve is seen and counted.  Every range once per
+ * connection: dhcpd learns a range only when it restarts, which closes
+ * the connection (server_poll's first), and a reload starts a new
+ * server.  After that, a discovered pool that did not resolve is asked
+ * its first range alone, like a YAML pool, and a pool that resolved
+ * keeps its handle and its unserved count (issue 21 item 7: one unserved
+ * range among 4,000 cost 4,002 requests a poll).  Returns the number of
+ * items; the pools asked for go to pools_out (npools_out of them).
  */
 static size_t
 resolve_items(const struct server *s, struct pool_result *pools,
     size_t *index, size_t *rindex, size_t *pools_out, size_t *npools_out)
 {
 	const struct config_pool *cp;
-	size_t i, k, n = 0, np = 0;
+	size_t i, k, nr, n = 0, np = 0;
 
 	for (i = 0; i < s->cfg->npools; i++) {
 		cp = &s->cfg->pools[i];
-		if (pools[i].handle != 0 && pools[i].unserved == 0)
+		if (pools[i].handle != 0)
 			continue;
-		pools[i].handle = 0;
-		pools[i].unserved = 0;
+		nr = 1;
+		if (cp->discovered && (!s->handles_resolved ||
+		    pools[i].resolution != POOL_UNRESOLVED)) {
+			nr = cp->nranges;	/* counted anew */
+			pools[i].unserved = 0;
+			pools[i].resolution = POOL_UNKNOWN;
+		}
 		pools_out[np++] = i;
-		for (k = 0; k < (cp->discovered ? cp->nranges : 1); k++) {
+		for (k = 0; k < nr; k++) {
 			index[n] = i;
 			rindex[n++] = k;
 		}
 	}
 	*npools_out = np;
 	return n;
-}
-
-/* Ranges over every pool of the server, for the item arrays. */
-static size_t
-server_nranges(const struct config_server *cfg)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < cfg->npools; i++)
-		n += cfg->pools[i].nranges;
-	return n;
-}
-
-/* Sized for the most a poll needs: every range and every pool. */
-int
-server_poll_scratch_alloc(struct poll_scratch *ps, const struct config_server *cfg)
-{
-	size_t nr = server_nranges(cfg);
-
-	memset(ps, 0, sizeof(*ps));
-	ps->index = calloc(nr + cfg->npools + 1, sizeof(*ps->index));
-	ps->rindex = calloc(nr + 1, sizeof(*ps->rindex));
-	ps->asked = calloc(cfg->npools + 1, sizeof(*ps->asked));
-	ps->answer = calloc(cfg->npools + 1, sizeof(*ps->answer));
-	if (ps->index == NULL || ps->rindex == NULL || ps->asked == NULL ||
-	    ps->answer == NULL) {
-		server_poll_scratch_free(ps);
-		return -1;
-	}
-	return 0;
-}
-
-void
-server_poll_scratch_free(struct poll_scratch *ps)
-{
-	free(ps->index);
-	free(ps->rindex);
-	free(ps->asked);
-	free(ps->answer);
-	memset(ps, 0, sizeof(*ps));
 }
 
 /*

@@ -17,6 +17,9 @@
 
 #include "poll_int.h"
 
+/* Automatic sweep connections at most (sweep.connections 0, signed). */
+#define CONNS_AUTO_MAX		8
+
 static int
 range_cmp(const void *a, const void *b)
 {
@@ -49,16 +52,23 @@ sweeper_init(struct sweeper *s, const struct config_server *cfg)
 	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
 	/*
 	 * Automatic: one connection for a paced sweep (one signed connection
-	 * carries some 20,000 lookups/s, far above a usual max_rate); four
-	 * for an unthrottled signed one, where one leaves dhcpd idle between
-	 * round trips (make bench: 2 at once 90 % busy, 4 at once 94 %).
+	 * carries some 20,000 lookups/s, far above a usual max_rate), grown
+	 * while it falls short of the rate (sweeper_tune_conns).  An
+	 * unthrottled signed sweep starts on CONNS_AUTO_MAX at once: a short
+	 * one ended before a count grown slice by slice got there (issue 20:
+	 * a 65k-address --once sweep left dhcpd 78 % busy on the grown
+	 * count, 91 % on 8 connections; make bench measures it).
 	 */
-	s->conns = cfg->sweep.connections ? cfg->sweep.connections :
-	    cfg->sweep.max_rate == 0 && cfg->key.src != CONFIG_SECRET_NONE ?
-	    4 : 1;
+	if (cfg->sweep.connections)
+		s->conns = cfg->sweep.connections;
+	else if (cfg->sweep.max_rate == 0 &&
+	    cfg->key.src != CONFIG_SECRET_NONE)
+		s->conns = CONNS_AUTO_MAX;
+	else
+		s->conns = 1;
 	/* One unsigned connection already keeps dhcpd busy (omapi.h). */
 	s->conns_settled = cfg->sweep.connections != 0 ||
-	    cfg->key.src == CONFIG_SECRET_NONE;
+	    cfg->key.src == CONFIG_SECRET_NONE || s->conns == CONNS_AUTO_MAX;
 	return 0;
 }
 
@@ -87,8 +97,34 @@ sweeper_start(struct sweeper *s, double now)
 	s->range = 0;
 	s->next = s->nranges ? s->ranges[0].first : 0;
 	s->started = now;
-	sweeprate_new_sweep(s);
 	return 0;
+}
+
+/*
+ * A reload: take over from old (the same ranges: same_server in
+ * poller.c) the sweep under way, where its last slice ended, and what the
+ * rate and connection control learnt.  old is left with no sweep.
+ */
+void
+sweeper_adopt(struct sweeper *s, struct sweeper *old)
+{
+	sweeper_abort(s);
+	s->active = old->active;
+	s->range = old->range;
+	s->next = old->next;
+	s->started = old->started;
+	s->work = old->work;
+	s->leases = old->leases;
+	s->slice_cap = old->slice_cap;
+	s->retried = old->retried;
+	s->conns = old->conns;
+	s->conns_settled = old->conns_settled;
+	s->conns_rate = old->conns_rate;
+	s->rate = old->rate;
+	memcpy(s->rtt_win, old->rtt_win, sizeof(s->rtt_win));
+	old->work = NULL;
+	old->leases = NULL;
+	old->active = 0;
 }
 
 void
@@ -244,7 +280,6 @@ slice_size(const struct sweeper *s)
  * it still falls short of the rate in force; then settle.  The first
  * slices of the first sweep are the measurement.
  */
-#define CONNS_AUTO_MAX		8
 #define CONNS_JUDGE_MIN		256	/* answers a slice needs to be judged */
 
 static void
@@ -323,7 +358,7 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *const *conns, size_t nconns,
 	}
 	s->status_errors = res.errors;
 	s->retried += res.retried;
-	sweeprate_adapt(s, &res);
+	sweeprate_adapt(s, &res, omapi_now_us());
 	if (!res.complete) {	/* a poll is due: resume where it stopped */
 		s->range = idx[res.resume_range < n ? res.resume_range : n - 1];
 		s->next = res.resume_next;

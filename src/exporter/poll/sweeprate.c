@@ -10,13 +10,22 @@
  * millisecond or more.  After every slice (a quarter second of lookups):
  *
  *   - congested when the slice's 90th percentile reply time is above
- *     twice the baseline plus SWEEPRATE_SLACK_US, the baseline being the
- *     lowest slice median of this sweep and the one before (so a slower
- *     network path is learnt within two sweeps, and load that lasts less
- *     than a sweep is never taken for the path);
+ *     twice the baseline plus SWEEPRATE_SLACK_US;
  *   - congested: the rate is halved, down to a floor of max_rate / 100
  *     (at least SWEEPRATE_FLOOR); not: it grows by max_rate / 20, up to
  *     max_rate, which stays the ceiling.
+ *
+ * The baseline is what the path costs: the lowest slice median of the
+ * last SWEEPRATE_WINDOW_US, a windowed minimum that expires, as TCP BBR
+ * keeps min_rtt over 10 s.  DHCP load lengthens the tail of the replies
+ * long before their median, so the minimum over some forty slices stays
+ * at the path's cost under load that leaves dhcpd idle part of the time;
+ * when the path itself gets slower (a WAN's latency changes), every
+ * median rises, the old minimum expires within the window, and the rate
+ * climbs again at the new baseline (issue 21, item 6: before, the
+ * baseline was the lowest median of this sweep and the last, and a path
+ * 6 ms slower kept the rate at its floor for good).  The window spans
+ * sweeps: a sweep that starts within it keeps what the last one learnt.
  *
  * Halving within a quarter second gets out of DHCP's way at once; the
  * slow climb (5 s from the floor to the ceiling) keeps a DHCP burst from
@@ -29,28 +38,38 @@
 #define SWEEPRATE_SLACK_US	1000
 #define SWEEPRATE_FLOOR		10.0
 #define SWEEPRATE_MIN_SAMPLES	8
+#define SWEEPRATE_SLOT_US	(SWEEPRATE_WINDOW_US / SWEEPRATE_SLOTS)
 
-/* Start a sweep: the current minimum becomes the previous one. */
-void
-sweeprate_new_sweep(struct sweeper *s)
-{
-	s->rtt_prev_min_us = s->rtt_min_us;
-	s->rtt_min_us = 0;
-}
-
+/*
+ * Take one slice median into the window (at now_us, monotonic) and
+ * return the baseline: the lowest median of the slots still inside it.
+ */
 static uint64_t
-sweeprate_baseline(const struct sweeper *s)
+sweeprate_baseline(struct sweeper *s, uint64_t p50, int64_t now_us)
 {
-	uint64_t a = s->rtt_min_us, b = s->rtt_prev_min_us;
+	int64_t slot = now_us / SWEEPRATE_SLOT_US;
+	struct sweeprate_slot *cur = &s->rtt_win[slot % SWEEPRATE_SLOTS], *w;
+	uint64_t base = p50;
+	size_t i;
 
-	if (a == 0 || (b != 0 && b < a))
-		return b;
-	return a;
+	if (cur->slot != slot || cur->min_us == 0) {
+		cur->slot = slot;	/* an expired slot starts again */
+		cur->min_us = p50;
+	} else if (p50 < cur->min_us)
+		cur->min_us = p50;
+	for (i = 0; i < SWEEPRATE_SLOTS; i++) {
+		w = &s->rtt_win[i];
+		if (w->min_us != 0 && w->slot > slot - SWEEPRATE_SLOTS &&
+		    w->slot <= slot && w->min_us < base)
+			base = w->min_us;
+	}
+	return base;
 }
 
 /* Judge one slice's reply times and set the rate for the next. */
 void
-sweeprate_adapt(struct sweeper *s, const struct omapi_sweep_result *res)
+sweeprate_adapt(struct sweeper *s, const struct omapi_sweep_result *res,
+    int64_t now_us)
 {
 	double max = s->cfg->sweep.max_rate, floor = max / 100;
 	uint64_t p50, p90, base;
@@ -61,9 +80,7 @@ sweeprate_adapt(struct sweeper *s, const struct omapi_sweep_result *res)
 		floor = SWEEPRATE_FLOOR < max ? SWEEPRATE_FLOOR : max;
 	p50 = omapi_sweep_rtt_quantile(res, 0.5);
 	p90 = omapi_sweep_rtt_quantile(res, 0.9);
-	if (s->rtt_min_us == 0 || p50 < s->rtt_min_us)
-		s->rtt_min_us = p50;
-	base = sweeprate_baseline(s);
+	base = sweeprate_baseline(s, p50, now_us);
 	if (p90 > 2 * base + SWEEPRATE_SLACK_US)
 		s->rate = s->rate / 2 < floor ? floor : s->rate / 2;
 	else

@@ -64,14 +64,15 @@ bodycache_get(struct snapshot *s, size_t max, int *gz, const uint8_t **data,
 	}
 	if (s->text_state != 1)
 		goto out_unlock;
-	if (*gz && s->gz_state == 0) {
+	if (*gz == BODYCACHE_GZIP && s->gz_state == 0) {
 		omapi_buf_init(&s->gz, max);
 		s->gz_state = bodycache_gzip(&s->gz, s->text.data,
 		    s->text.len) == 0 ? 1 : -1;
 		if (s->gz_state == -1)
 			omapi_buf_free(&s->gz);
 	}
-	if (*gz && s->gz_state == 1) {
+	if (*gz != 0 && s->gz_state == 1) {
+		*gz = 1;
 		*data = s->gz.data;
 		*len = s->gz.len;
 	} else {

@@ -297,9 +297,9 @@ http_canned(struct http_server *h, struct MHD_Connection *c,
 	    h->canned[which]);
 }
 
-/* GET /metrics. */
+/* GET /metrics, or HEAD: the same headers, gzip only if a GET made it. */
 static enum MHD_Result
-http_metrics(struct http_server *h, struct MHD_Connection *c)
+http_metrics(struct http_server *h, struct MHD_Connection *c, int head)
 {
 	struct MHD_Response *r;
 	struct snapshot *s;
@@ -309,6 +309,8 @@ http_metrics(struct http_server *h, struct MHD_Connection *c)
 
 	gz = http_accepts_gzip(MHD_lookup_connection_value(c,
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	if (gz)
+		gz = head ? BODYCACHE_GZIP_MADE : BODYCACHE_GZIP;
 	s = http_snapshot(h, &ready);
 	/* The configuration's worst case, when it passes the default. */
 	if (bodycache_get(s, render_limit(s, h->max_body), &gz, &data,
@@ -535,11 +537,11 @@ http_verify(struct http_server *h, struct MHD_Connection *c,
 /* The answer to a complete GET or HEAD that may be served. */
 static enum MHD_Result
 http_serve(struct http_server *h, struct MHD_Connection *c,
-    enum http_route route)
+    enum http_route route, int head)
 {
 	switch (route) {
 	case R_METRICS:
-		return http_metrics(h, c);
+		return http_metrics(h, c, head);
 	case R_PAGE:
 		return http_page(h, c);
 	case R_HEALTHY:
@@ -596,7 +598,8 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 			return http_canned(h, c, answer);
 		}
 	}
-	return http_serve(h, c, r->route);
+	return http_serve(h, c, r->route,
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0);
 }
 
 /* A hex digit's value, or -1. */

@@ -222,10 +222,14 @@ int		 webauth_submit(struct webauth *, const char *user,
 /* ---- bodycache.c ---- */
 /*
  * The /metrics body of s, each form bounded by max: the gzip form when
- * *gz is set and it can be made, else the text and *gz cleared.  0, or
- * -1 when the text exceeds max (then, and on every later call for s).
- * The bytes stay valid while the caller holds its reference to s.
+ * *gz is BODYCACHE_GZIP and it can be made, or *gz is BODYCACHE_GZIP_MADE
+ * and a GET made it already (a HEAD sends no body: it compresses none),
+ * else the text and *gz cleared.  0, or -1 when the text exceeds max
+ * (then, and on every later call for s).  The bytes stay valid while the
+ * caller holds its reference to s.
  */
+#define BODYCACHE_GZIP		1
+#define BODYCACHE_GZIP_MADE	2
 int	 bodycache_get(struct snapshot *s, size_t max, int *gz,
 	    const uint8_t **data, size_t *len);
 /* Append the gzip (RFC 1952) of in to b, bounded by b's maximum: 0, or
