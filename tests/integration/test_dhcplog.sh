@@ -15,13 +15,13 @@
 # counted twice over the rotations; the forged hostname counts nothing.
 # Last, the journal source: journal files written by systemd-journal-remote
 # from export-format entries, appended while the exporter follows them.
-# Needs root. BUILD selects the binaries. Ports: 19500 (exporter).
+# Needs root. BUILD selects the binaries. Ports: 19510 (exporter; 19511-19513 name servers nothing listens on).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 BIN=$PWD/$BUILD
 PY=/usr/bin/python3
-PORT=19500
+PORT=19510
 lab=$(mktemp -d /tmp/dhcplog.XXXXXX)
 chmod 755 "$lab"
 sns=dhcplog-srv-$$
@@ -120,17 +120,17 @@ servers:
     log: { syslog: "unix:$lab/exporter.sock", socket_mode: "0620" }
   - name: rename
     address: 127.0.0.1
-    port: 19502
+    port: 19511
     dhcpd_conf: $lab/dhcpd.conf
     log: { file: $lab/rename.log, host: labhost }
   - name: copy
     address: 127.0.0.1
-    port: 19503
+    port: 19512
     dhcpd_conf: $lab/dhcpd.conf
     log: { file: $lab/copy.log }
   - name: journal
     address: 127.0.0.1
-    port: 19504
+    port: 19513
     dhcpd_conf: $lab/dhcpd.conf
     log: { journal: isc-dhcp-server.service, journal_directory: $lab/journal }
 EOF
