@@ -171,7 +171,7 @@ server_family(struct lctx *c, enum lfid f, const struct snapshot_server *sv)
 	case L_LAST:
 		if (k->last_line == 0)
 			return 0;
-		snprintf(val, sizeof(val), "%.3f", k->last_line);
+		snprintf(val, sizeof(val), "%.15g", k->last_line);
 		return sample(c, sv->name, NULL, 0, val);
 	default:
 		return 0;
