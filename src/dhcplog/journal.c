@@ -106,10 +106,10 @@ dhcplog_journal_read(struct dhcplog_journal *jo, dhcplog_entry_cb cb,
 {
 	const char *prog, *msg, *host;
 	size_t plen, mlen, hlen;
-	int n = 0, r;
+	int n = 0;
 
 	(void)sd_journal_process(jo->j);
-	while (n < JOURNAL_BATCH && (r = sd_journal_next(jo->j)) > 0) {
+	while (n < JOURNAL_BATCH && sd_journal_next(jo->j) > 0) {
 		n++;
 		if (field(jo->j, "SYSLOG_IDENTIFIER", &prog, &plen) == -1) {
 			prog = "";

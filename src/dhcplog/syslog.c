@@ -270,6 +270,7 @@ dhcplog_syslog_read(struct dhcplog_syslog *s, dhcplog_line_cb cb, void *arg,
 	int count;
 
 	for (count = 0; count < SL_BATCH; count++) {
+		memset(&ss, 0, sizeof(ss));
 		sl = sizeof(ss);
 		n = recvfrom(s->fd, s->buf, sizeof(s->buf) - 1,
 		    MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&ss, &sl);
