@@ -245,6 +245,15 @@ check "sock: every refusal counted once, none forged ($total = $nofree + $unknow
 check "lab2, declared in dhcpd.conf, has its zero series from the start" \
 	same 'dhcpd_allocation_failures_total{server="sock",reason="no_free_leases",shared_network="lab2"}' 0
 check "the exporter still polls dhcpd over OMAPI alongside" same 'dhcpd_up{server="sock"}' 1
+# The status page: the refusals of the last hour next to the network's bar,
+# and every network with refusals under the server's pools.
+scrape / >"$lab/page.html"
+check "status page: 10.77.0.0/24's row shows its $nofree refusals of the last hour" \
+	grep -q "<b>10.77.0.0/24</b>.*class=\"refused\">$nofree clients refused in the last hour" "$lab/page.html"
+check "status page: lab2's row shows none" \
+	grep -q '<b>lab2</b>.*class="lbl">0 clients refused in the last hour' "$lab/page.html"
+check "status page: the unknown segment's $unknown refusals are listed too" \
+	grep -q "(no shared network) $unknown</span>" "$lab/page.html"
 
 # A reload keeps the counters, the socket and the file positions.
 before=$(metric 'dhcpd_exporter_log_lines_total{server="rename"}')
