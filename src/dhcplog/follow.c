@@ -6,7 +6,10 @@
  *   - rotation by rename: the path names a new file; the old one is read
  *     to its end, and kept a while (DRAIN_SECS after its last growth)
  *     for a writer that has not reopened yet;
- *   - copytruncate: the file shrank below our position: read from 0;
+ *   - copytruncate: the file shrank below our position: read from 0, and
+ *     first what had not been read yet from the copy logrotate made (the
+ *     newest PATH.* or PATH-* in the folder whose bytes just before our
+ *     position are the last bytes we read);
  *   - a reload hands the position (device, inode, offset) over.
  *
  * An inotify watch on the folder wakes the reader at once, so a
@@ -18,7 +21,9 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@
 
 #define DRAIN_SECS	5
 #define READ_CHUNK	65536
+#define TAIL_LEN	256	/* bytes that identify a copytruncate copy */
 
 struct fstate {
 	int		 fd;
@@ -41,6 +47,8 @@ struct fstate {
 	size_t		 len;
 	int		 skipping;	/* inside an overlong line */
 	time_t		 grew;		/* old file: when it last grew */
+	char		 tail[TAIL_LEN];	/* the last bytes read */
+	size_t		 taillen;
 };
 
 struct dhcplog_follow {
@@ -68,6 +76,7 @@ fs_close(struct fstate *f)
 	f->fd = -1;
 	f->len = 0;
 	f->skipping = 0;
+	f->taillen = 0;
 }
 
 /* Open path into f at offset off (-1: its end). 0, or -1 (missing). */
@@ -126,28 +135,127 @@ fs_lines(struct fstate *f, const char *p, size_t n, dhcplog_line_cb cb,
 	}
 }
 
+/* Remember the last TAIL_LEN bytes read. */
+static void
+fs_tail(struct fstate *f, const char *p, size_t n)
+{
+	size_t keep;
+
+	if (n >= TAIL_LEN) {
+		memcpy(f->tail, p + n - TAIL_LEN, TAIL_LEN);
+		f->taillen = TAIL_LEN;
+		return;
+	}
+	keep = f->taillen + n > TAIL_LEN ? TAIL_LEN - n : f->taillen;
+	memmove(f->tail, f->tail + f->taillen - keep, keep);
+	memcpy(f->tail + keep, p, n);
+	f->taillen = keep + n;
+}
+
+/* Read fd from f->off to its end into f's lines. */
+static int
+fs_read_from(struct dhcplog_follow *fw, struct fstate *f, int fd,
+    dhcplog_line_cb cb, void *arg)
+{
+	ssize_t n;
+	int grew = 0;
+
+	while ((n = pread(fd, fw->chunk, sizeof(fw->chunk), f->off)) > 0) {
+		f->off += n;
+		grew = 1;
+		fs_tail(f, fw->chunk, (size_t)n);
+		fs_lines(f, fw->chunk, (size_t)n, cb, arg);
+	}
+	return n == -1 && errno != EINTR && errno != EAGAIN ? -1 : grew;
+}
+
+/* Whether fd holds, just before f->off, the bytes f read last. */
+static int
+fs_has_tail(const struct fstate *f, int fd)
+{
+	char buf[TAIL_LEN];
+
+	return f->off >= (off_t)f->taillen &&
+	    pread(fd, buf, f->taillen, f->off - (off_t)f->taillen) ==
+	    (ssize_t)f->taillen && memcmp(buf, f->tail, f->taillen) == 0;
+}
+
+/*
+ * The file was truncated under us (copytruncate): the lines written after
+ * our last read and before the truncation are in logrotate's copy.  Find
+ * it (the newest regular PATH.* or PATH-* of the folder that is at least
+ * as long as our position and holds, just before it, the bytes we read
+ * last) and read the rest of it.
+ */
+static void
+fs_recover(struct dhcplog_follow *fw, struct fstate *f, dhcplog_line_cb cb,
+    void *arg)
+{
+	char dir[PATH_MAX], cand[PATH_MAX], best[PATH_MAX] = "";
+	const char *base, *slash = strrchr(fw->path, '/');
+	struct dirent *de;
+	struct timespec newest = { 0, 0 };
+	struct stat st;
+	size_t blen;
+	DIR *d;
+	int fd;
+
+	if (f->taillen == 0 || f->off < (off_t)f->taillen)
+		return;
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - fw->path) + 1,
+		    fw->path);
+	base = slash == NULL ? fw->path : slash + 1;
+	blen = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    (de->d_name[blen] != '.' && de->d_name[blen] != '-') ||
+		    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir,
+		    de->d_name) >= sizeof(cand) ||
+		    stat(cand, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_size < f->off)
+			continue;
+		if (best[0] == '\0' || st.st_mtim.tv_sec > newest.tv_sec ||
+		    (st.st_mtim.tv_sec == newest.tv_sec &&
+		    st.st_mtim.tv_nsec > newest.tv_nsec)) {
+			newest = st.st_mtim;
+			memcpy(best, cand, sizeof(best));
+		}
+	}
+	closedir(d);
+	if (best[0] == '\0' ||
+	    (fd = open(best, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return;
+	if (fs_has_tail(f, fd))
+		(void)fs_read_from(fw, f, fd, cb, arg);
+	close(fd);
+}
+
 /* Read f to its end. 1 when it grew, 0 when not, -1 on an error. */
 static int
 fs_drain(struct dhcplog_follow *fw, struct fstate *f, dhcplog_line_cb cb,
     void *arg)
 {
 	struct stat st;
-	ssize_t n;
-	int grew = 0;
 
 	if (f->fd == -1)
 		return 0;
-	if (fstat(f->fd, &st) == 0 && st.st_size < f->off) {
-		f->off = 0;		/* copytruncate */
+	/* truncated: shorter than our position, or (written again past it
+	 * already) no longer holding the bytes we read last */
+	if (fstat(f->fd, &st) == 0 && (st.st_size < f->off ||
+	    (f->taillen > 0 && st.st_size >= f->off &&
+	    !fs_has_tail(f, f->fd)))) {
+		fs_recover(fw, f, cb, arg);	/* copytruncate */
+		f->off = 0;
 		f->len = 0;
 		f->skipping = 0;
+		f->taillen = 0;
 	}
-	while ((n = pread(f->fd, fw->chunk, sizeof(fw->chunk), f->off)) > 0) {
-		f->off += n;
-		grew = 1;
-		fs_lines(f, fw->chunk, (size_t)n, cb, arg);
-	}
-	return n == -1 && errno != EINTR && errno != EAGAIN ? -1 : grew;
+	return fs_read_from(fw, f, f->fd, cb, arg);
 }
 
 struct dhcplog_follow *

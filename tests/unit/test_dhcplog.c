@@ -404,6 +404,7 @@ test_cap(void **state)
 /* Lines a source delivered, for the source tests. */
 struct got {
 	int	 n;
+	int	 sawn;		/* lines "unread" seen */
 	size_t	 longest;
 	char	 last[256];
 	char	 host[64];
@@ -415,6 +416,7 @@ got_line(void *arg, const char *line, size_t len, const char *host)
 	struct got *g = arg;
 
 	g->n++;
+	g->sawn += len == 6 && memcmp(line, "unread", 6) == 0;
 	if (len > g->longest)
 		g->longest = len;
 	snprintf(g->last, sizeof(g->last), "%.*s", (int)len, line);
@@ -478,6 +480,22 @@ test_follow(void **state)
 	dhcplog_follow_read(fw, got_line, &g);
 	assert_int_equal(g.n, 8);
 	assert_string_equal(g.last, "t1");
+	/* copytruncate with a line written after our last read: it is read
+	 * from logrotate's copy (dhcpd.log.1 is the older rename copy, not
+	 * it: its bytes before our position differ) */
+	append(path, "unread\n");
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "cp %s %s-20261207", path, path);
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_int_equal(truncate(path, 0), 0);
+	append(path, "t2\n");
+	dhcplog_follow_read(fw, got_line, &g);
+	assert_int_equal(g.n, 10);
+	assert_string_equal(g.last, "t2");
+	assert_int_equal(g.sawn, 1);
 	/* 1 MB without a newline, then a line: one cut line, then that one */
 	big = malloc(1 << 20);
 	assert_non_null(big);
@@ -489,7 +507,7 @@ test_follow(void **state)
 	free(big);
 	g.longest = 0;
 	dhcplog_follow_read(fw, got_line, &g);
-	assert_int_equal(g.n, 10);
+	assert_int_equal(g.n, 12);
 	assert_int_equal(g.longest, DHCPLOG_MAX_LINE + 1);
 	assert_string_equal(g.last, "after");
 	/* a reload: the new follower takes the position over */
@@ -502,16 +520,22 @@ test_follow(void **state)
 	fw2 = dhcplog_follow_open(path, &pos, err, sizeof(err));
 	assert_non_null(fw2);
 	dhcplog_follow_read(fw2, got_line, &g);
-	assert_int_equal(g.n, 11);
+	assert_int_equal(g.n, 13);
 	assert_string_equal(g.last, "partial");
 	dhcplog_follow_close(fw2);
 	/* a fresh start: history is not read again */
 	fw = dhcplog_follow_open(path, NULL, err, sizeof(err));
 	dhcplog_follow_read(fw, got_line, &g);
-	assert_int_equal(g.n, 11);
+	assert_int_equal(g.n, 13);
 	dhcplog_follow_close(fw);
 	unlink(path);
 	unlink(rot);
+	{
+		char copy[80];
+
+		snprintf(copy, sizeof(copy), "%s-20261207", path);
+		unlink(copy);
+	}
 	rmdir(dir);
 	/* a folder that does not exist is an error */
 	assert_null(dhcplog_follow_open("/nonexistent/x.log", NULL, err,
