@@ -17,35 +17,25 @@
 # from export-format entries, appended while the exporter follows them.
 # Needs root. BUILD selects the binaries. Ports: 19510 (exporter; 19511-19513 name servers nothing listens on).
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19510
-lab=$(mktemp -d /tmp/dhcplog.XXXXXX)
-chmod 755 "$lab"
+. "$(dirname "$0")/lib.sh"
+suite_init dhcplog 19510	# cd to the top, BUILD, BIN, PY, lab, the traps
 sns=dhcplog-srv-$$
 cns=dhcplog-cli-$$
 LAB_NETNS=$sns
-exporter_pid=
 tap_pid=
 dhcpd_ns_pid=
-jr_pid=
 
-. tests/integration/lib.sh
+# suite_exit calls it on every exit path
 cleanup() {
 	[ -n "$exporter_pid" ] && kill -9 "$exporter_pid" 2>/dev/null
 	[ -f "$lab/dhcpd.pid" ] && kill "$(cat "$lab/dhcpd.pid")" 2>/dev/null
 	[ -n "$dhcpd_ns_pid" ] && kill "$dhcpd_ns_pid" 2>/dev/null
 	[ -n "$tap_pid" ] && kill "$tap_pid" 2>/dev/null
-	[ -n "$jr_pid" ] && kill "$jr_pid" 2>/dev/null
 	wait 2>/dev/null
 	ip netns del "$sns" 2>/dev/null
 	ip netns del "$cns" 2>/dev/null
 	rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 for t in perfdhcp /usr/sbin/dhcpd unshare; do
 	command -v "$t" >/dev/null || { echo "missing: $t"; exit 1; }
