@@ -13,9 +13,13 @@
 # truth.log, taken with grep anchored the way dhcpd writes them: every
 # packet type, every refusal, abandoned leases, lines; nothing lost or
 # counted twice over the rotations; the forged hostname counts nothing.
-# Last, the journal source: journal files written by systemd-journal-remote
+# Then the journal source: journal files written by systemd-journal-remote
 # from export-format entries, appended while the exporter follows them.
-# Needs root. BUILD selects the binaries. Ports: 19510 (exporter; 19511-19513 name servers nothing listens on).
+# Last, one UDP listener shared by two servers: lines matched by source
+# address and by syslog host name, other hosts skipped, sources not in
+# allowed_sources dropped and counted.
+# Needs root. BUILD selects the binaries. Ports: 19510 (exporter), 19516
+# (UDP syslog); 19511-19513, 19518, 19519 name servers nothing listens on.
 set -u
 . "$(dirname "$0")/lib.sh"
 suite_init dhcplog 19510	# cd to the top, BUILD, BIN, PY, lab, the traps
@@ -123,6 +127,15 @@ servers:
     port: 19513
     dhcpd_conf: $lab/dhcpd.conf
     log: { journal: isc-dhcp-server.service, journal_directory: $lab/journal }
+  # one UDP listener for two servers: by source address, by host name
+  - name: udpa
+    address: 127.0.0.1
+    port: 19518
+    log: { syslog: "udp://127.0.0.1:19516", host: 127.0.0.1, allowed_sources: [127.0.0.1, 127.0.0.2] }
+  - name: udpb
+    address: 127.0.0.1
+    port: 19519
+    log: { syslog: "udp://127.0.0.1:19516", host: dhcp-b, allowed_sources: [127.0.0.1, 127.0.0.2] }
 EOF
 start_exporter --config.file="$lab/exp.yml"
 for _ in $(seq 1 50); do [ -S "$lab/exporter.sock" ] && break; sleep 0.1; done
@@ -281,5 +294,31 @@ check "journal: abandoned = $abandoned" same 'dhcpd_leases_abandoned_total{serve
 check "journal: lines = $lines + 2 of sshd" same 'dhcpd_exporter_log_lines_total{server="journal"}' $((lines + 2))
 check "journal: sshd's 2 skipped (its fake NAK not counted)" \
 	same 'dhcpd_exporter_log_lines_skipped_total{server="journal",reason="other_program"}' 2
+
+# A UDP listener shared by udpa (host: its source address 127.0.0.1) and
+# udpb (host: the syslog host name dhcp-b), taking 127.0.0.1 and
+# 127.0.0.2 only.  The sender stands in for a forwarding syslog daemon.
+udp_send() {	# SOURCE LINE
+	ip netns exec "$sns" $PY -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0))
+s.sendto(sys.argv[2].encode(), ("127.0.0.1", 19516))' "$1" "$2"
+}
+nak='DHCPNAK on 10.66.0.15 to 00:0c:04:00:00:01 via 10.77.0.2'
+udp_send 127.0.0.1 "<30>Dec  7 06:21:05 dhcpd[1]: $nak"
+udp_send 127.0.0.2 "<30>Dec  7 06:21:05 dhcp-b dhcpd[1]: $nak"
+udp_send 127.0.0.2 "<30>Dec  7 06:21:05 dhcp-b dhcpd[1]: $nak"
+udp_send 127.0.0.2 "<30>Dec  7 06:21:05 nobody dhcpd[1]: $nak"
+udp_send 127.0.0.3 "<30>Dec  7 06:21:05 dhcp-b dhcpd[1]: $nak"
+sleep 2.5
+check "udp: the line from 127.0.0.1 (no host name) is udpa's, by its source address" \
+	same 'dhcpd_packets_sent_total{server="udpa",type="nak"}' 1
+check "udp: the two lines of host dhcp-b are udpb's" \
+	same 'dhcpd_packets_sent_total{server="udpb",type="nak"}' 2
+check "udp: a line of another host is skipped and counted (on the listener's first server)" \
+	same 'dhcpd_exporter_log_lines_skipped_total{server="udpa",reason="other_host"}' 1
+check "udp: a datagram from 127.0.0.3 (not allowed) is dropped and counted" \
+	same 'dhcpd_exporter_log_datagrams_refused_total{server="udpb"}' 1
 
 finish test_dhcplog
