@@ -14,6 +14,7 @@
 #                      exporter's stages layered (tests/check_includes.sh)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make deb           Debian packages in build/deb/ (deploy/debian/)
 #   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
@@ -24,6 +25,9 @@ OPT	?= -O2 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
 	  -Wno-unused-parameter
+# The one version number: --version of both programs, libomapi's file name
+# and libomapi.pc, the man pages' headers (filled in by make install) and
+# the Debian package's version (make deb).  `make -s version` prints it.
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -163,11 +167,13 @@ check: deps
 	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh $(PRELOAD_SUITES)" tests/integration/run.sh
 
 # Suites that check scripts and Prometheus end to end at real timing (the
-# demo waits for its alert to fire, federation for two Prometheus): run on
-# the release build only, in the background while make tsan runs (they
-# mostly wait, on their own ports and namespaces), so their minutes are
-# not added to make check's.
-RELEASE_ONLY = test_demo.sh test_federation.sh
+# demo waits for its alert to fire, federation for two Prometheus, the slow
+# path for a sweep's rate to come back), and the Debian packages (built and
+# installed in a fresh root: the packaging, not the code, is under test):
+# run on the release build only, in the background while make tsan runs
+# (on their own ports and namespaces), so their minutes are not added to
+# make check's.
+RELEASE_ONLY = test_demo.sh test_federation.sh test_deb.sh test_sweep_slow_path.sh
 # Suites that LD_PRELOAD a library into the exporter (libfaketime steps
 # its wall clock): the sanitizers' runtimes must be loaded first and refuse
 # that, so these run on the release build only.
@@ -250,7 +256,13 @@ INSTALL		?= install
 PROM_FILES	= $(wildcard deploy/prometheus/*.yml)
 UNIT		= dhcpd_exporter.service
 
-.PHONY: uninstall
+.PHONY: uninstall version deb
+
+version:
+	@echo $(VERSION)
+
+# A man page with the version of this build in its .TH line.
+MAN_VERSION	= sed 's/"dhcpd_exporter [0-9][0-9.]*"/"dhcpd_exporter $(VERSION)"/'
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -258,9 +270,11 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
-	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
-	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
+	for m in omapictl.1 dhcpd_exporter.yml.5 dhcpd_exporter.8 omapi.3; do \
+		$(MAN_VERSION) deploy/man/$$m >$(BUILD)/$$m || exit 1; done
+	$(INSTALL) -m 0644 $(BUILD)/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
 	$(INSTALL) -m 0644 conf/dhcpd-omapi.conf $(DESTDIR)$(DOCDIR)/
@@ -278,7 +292,10 @@ install: all
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
 	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 $(BUILD)/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+	@# Without DESTDIR this is the live system: the dynamic linker's cache
+	@# must know libomapi.so.0 before any program can load it.
+	$(if $(DESTDIR),,ldconfig)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
@@ -292,8 +309,29 @@ uninstall:
 		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
 		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
+	$(if $(DESTDIR),,ldconfig)
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
+
+# make deb: the Debian packages (prometheus-dhcpd-exporter, omapictl,
+# libomapi0, libomapi-dev) in build/deb/, built by dpkg-buildpackage and
+# debhelper (tests/deps.sh) in a copy of this tree with deploy/debian as its
+# debian/; the changelog is written from VERSION and the commit.
+DEB_TREE	= build/deb/prometheus-dhcpd-exporter-$(VERSION)
+DEB_DATE	:= $(shell git log -1 --format=%aD 2>/dev/null || date -R)
+
+deb:
+	rm -rf build/deb
+	mkdir -p $(DEB_TREE)
+	tar -cf - --exclude='./build*' --exclude=./.git . | tar -C $(DEB_TREE) -xf -
+	cp -a deploy/debian $(DEB_TREE)/debian
+	printf '%s\n' "prometheus-dhcpd-exporter ($(VERSION)) unstable; urgency=medium" "" \
+		"  * Built by make deb from commit $(COMMIT)." "" \
+		" -- $$(sed -n 's/^Maintainer: //p' deploy/debian/control)  $(DEB_DATE)" \
+		>$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && DEB_COMMIT=$(COMMIT) dpkg-buildpackage -us -uc -b -j$(NPROC)
+	rm -rf $(DEB_TREE)
+	@ls build/deb/*.deb
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
 	$(DHCPDCONF_OBJ:.o=.d) $(DHCPLOG_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \

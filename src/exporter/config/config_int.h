@@ -155,4 +155,8 @@ void	 config_failover(struct yparse *, const struct ynode *m,
 /* ---- config_key.c ---- */
 void	 config_load_keys(struct yparse *, struct config *);
 
+/* ---- config_omapi.c ---- */
+void	 config_omapi_from_conf(struct yparse *, const struct ynode *m,
+	    struct config_server *);
+
 #endif /* EXPORTER_CONFIG_INT_H */
