@@ -83,6 +83,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # libomapi: the shared library has position-independent objects of its
@@ -100,16 +101,19 @@ $(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # dhcpd's log: syslog framing, dhcpd's messages, counters and the sources
 # (src/dhcplog/dhcplog.h).
 $(BUILD)/libdhcplog.a: $(DHCPLOG_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The parser's view of a dhcpd.conf, for the integration test and the
@@ -126,6 +130,7 @@ $(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(B
 
 $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # Every unit test links against the test helpers and both libraries; the
