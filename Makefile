@@ -31,10 +31,10 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -MMD -MP \
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/dhcplog -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
-LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
+LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread -lsystemd
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 # The exporter's stages, each a folder (src/README.md): config, then
@@ -43,6 +43,7 @@ EXPORTER_STAGES	= config metrics poll web
 EXPORTER_SRC	= src/exporter/log.c \
 		  $(foreach s,$(EXPORTER_STAGES),$(wildcard src/exporter/$(s)/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
+DHCPLOG_SRC	= $(wildcard src/dhcplog/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
 # Other .c files under tests/unit are helpers (the fake OMAPI server),
@@ -52,6 +53,7 @@ UNIT_HELPER_SRC	= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
+DHCPLOG_OBJ	= $(DHCPLOG_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -81,6 +83,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # libomapi: the shared library has position-independent objects of its
@@ -98,10 +101,19 @@ $(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# dhcpd's log: syslog framing, dhcpd's messages, counters and the sources
+# (src/dhcplog/dhcplog.h).
+$(BUILD)/libdhcplog.a: $(DHCPLOG_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The parser's view of a dhcpd.conf, for the integration test and the
@@ -113,18 +125,19 @@ $(BUILD)/tests/dhcpdconf_dump: $(BUILD)/tests/dhcpdconf/dhcpdconf_dump.o $(BUILD
 $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
 
-$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # Every unit test links against the test helpers and both libraries; the
 # linker takes what it needs.  (Its .d file adds the headers it includes
 # as prerequisites: they rebuild it, and stay off the command line.)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
-    $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+    $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
@@ -214,7 +227,7 @@ layers: programs-and-tests
 	@BUILD=$(BUILD) tests/check_includes.sh
 
 tidy:
-	clang-tidy --quiet -checks=-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
+	clang-tidy --quiet -checks=-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(DHCPLOG_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
 fuzz:
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
@@ -326,6 +339,6 @@ deb:
 	@ls build/deb/*.deb
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
-	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(DHCPLOG_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) \
 	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d
