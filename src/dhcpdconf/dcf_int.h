@@ -116,6 +116,7 @@ struct dcf_parser {
 	size_t			 bytes;		/* read in this load */
 	unsigned		 files;		/* opened in this load */
 	unsigned		 ticks;		/* tokens since the clock */
+	unsigned		 decls;		/* declarations kept */
 	struct timespec		 start;		/* CLOCK_MONOTONIC */
 	int			 changed;	/* a file moved while read */
 	unsigned		 nest;		/* declaration blocks */
@@ -144,6 +145,7 @@ void	 dcf_ip_text(uint32_t ip, char out[16]);
 
 /* lexer.c: the parser's tokens, errors and budget (time, stop) */
 int	 dcf_budget(struct dcf_parser *, unsigned line, unsigned col);
+int	 dcf_decl(struct dcf_parser *, const struct dcf_token *);
 int	 dcf_perr_at(struct dcf_parser *, unsigned line, unsigned col,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define dcf_perr(p, t, ...) \

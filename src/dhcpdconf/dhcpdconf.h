@@ -31,6 +31,8 @@
 #define DHCPDCONF_MAX_BYTES	(64u << 20)	/* read, all files together */
 #define DHCPDCONF_MAX_FILES	10000		/* opened, the top one too */
 #define DHCPDCONF_MAX_MS	10000		/* wall time */
+/* subnets, shared networks, pools, ranges, peers and classes kept */
+#define DHCPDCONF_MAX_DECLS	262144
 /* A file modified less than this ago is waited for (being written?). */
 #define DHCPDCONF_SETTLE_MS	500
 
@@ -162,6 +164,7 @@ struct dhcpdconf_limits {
 	size_t		 max_bytes;
 	unsigned	 max_files;
 	unsigned	 max_ms;
+	unsigned	 max_decls;
 	unsigned	 settle_ms;
 	int		 no_settle;	/* read at once, however fresh */
 	int		(*stop)(void *);

@@ -407,6 +407,21 @@ budget_ms(const struct dcf_parser *p)
 }
 
 /*
+ * One more declaration kept (a subnet, shared network, pool, range, peer
+ * or class): 0, or -1 at t past the load's max_decls.  What a load keeps
+ * is thus bounded as what it reads is (a few hundred bytes each).
+ */
+int
+dcf_decl(struct dcf_parser *p, const struct dcf_token *t)
+{
+	if (++p->decls <= p->lim.max_decls)
+		return 0;
+	return dcf_perr(p, t, "more than %u declarations (subnets, shared "
+	    "networks, pools, ranges, failover peers, classes) in one load",
+	    p->lim.max_decls);
+}
+
+/*
  * 0 while the load may go on, else -1 and the reason at LINE:COL: the
  * caller's stop callback said so, or the load's time is up.
  */

@@ -35,6 +35,10 @@ add_shared(struct dcf_parser *p, const struct dcf_token *t, char *name,
 	struct dhcpdconf_shared *s;
 	size_t n = c->nshared;
 
+	if (!implicit && dcf_decl(p, t) == -1) {	/* a lone subnet's: its */
+		free(name);
+		return DHCPDCONF_NONE;
+	}
 	if (name == NULL || dcf_grow(&c->shared, &p->capshared, n + 1,
 	    sizeof(*c->shared)) == -1 || dcf_grow(&p->ws, &p->capws, n + 1,
 	    sizeof(*p->ws)) == -1) {
@@ -163,6 +167,8 @@ parse_subnet(struct dcf_parser *p, const struct dcf_ctx *up,
 	if (dcf_expect_ch(p, '{', "'{'") == -1)
 		return -1;
 	brace = p->lx->tok;
+	if (dcf_decl(p, kw) == -1)
+		return -1;
 	if (dcf_grow(&c->subnets, &p->capsubnets, c->nsubnets + 1,
 	    sizeof(*c->subnets)) == -1)
 		return dcf_nomem(p, kw);
@@ -663,6 +669,7 @@ parse_pass(struct dcf_parser *p, const char *name, const char *path,
 	p->err[0] = '\0';
 	p->bytes = 0;
 	p->files = 0;
+	p->decls = 0;
 	p->changed = 0;
 	p->depth = p->nest = 0;
 	if ((p->c = calloc(1, sizeof(*p->c))) == NULL ||
@@ -750,6 +757,8 @@ parse_run(struct dhcpdconf **out, const char *name, const char *path,
 		p.lim.max_files = DHCPDCONF_MAX_FILES;
 	if (p.lim.max_ms == 0)
 		p.lim.max_ms = DHCPDCONF_MAX_MS;
+	if (p.lim.max_decls == 0)
+		p.lim.max_decls = DHCPDCONF_MAX_DECLS;
 	if (p.lim.settle_ms == 0)
 		p.lim.settle_ms = DHCPDCONF_SETTLE_MS;
 	p.err = err;

@@ -167,6 +167,8 @@ add_peer(struct dcf_parser *p, const struct dcf_token *kw, const char *name)
 	struct dhcpdconf *c = p->c;
 	struct dhcpdconf_peer *pe;
 
+	if (dcf_decl(p, kw) == -1)
+		return NULL;
 	if (dcf_grow(&c->peers, &p->cappeers, c->npeers + 1,
 	    sizeof(*c->peers)) == -1) {
 		dcf_nomem(p, kw);
@@ -254,6 +256,8 @@ dcf_class_parse(struct dcf_parser *p, const struct dcf_token *kw)
 		if (strcmp(c->classes[i].name, t.text) == 0)
 			break;
 	if (i == c->nclasses) {
+		if (dcf_decl(p, kw) == -1)
+			return -1;
 		if (dcf_grow(&c->classes, &p->capclasses, i + 1,
 		    sizeof(*c->classes)) == -1 ||
 		    (c->classes[i].name = strdup(t.text)) == NULL)

@@ -238,6 +238,8 @@ dcf_range_parse(struct dcf_parser *p, const struct dcf_ctx *ctx, size_t pool,
 	if (dynamic && p->pools[pool].peer != DHCPDCONF_NONE)
 		return dcf_perr(p, kw, "dynamic-bootp is not permitted in a "
 		    "range where a failover peer is in scope");
+	if (dcf_decl(p, kw) == -1)
+		return -1;
 	if (dcf_grow(&c->ranges, &p->capranges, c->nranges + 1,
 	    sizeof(*c->ranges)) == -1)
 		return dcf_nomem(p, kw);
@@ -386,7 +388,7 @@ dcf_pool_open(struct dcf_parser *p, const struct dcf_ctx *up,
 {
 	size_t i;
 
-	if (dcf_expect_ch(p, '{', "'{'") == -1)
+	if (dcf_expect_ch(p, '{', "'{'") == -1 || dcf_decl(p, kw) == -1)
 		return -1;
 	*brace = p->lx->tok;
 	if ((i = add_pool(p, kw, up->shared, up->kind == K_SUBNET ?

@@ -18,7 +18,8 @@
 #  - a running exporter whose dhcpd.conf gains the fan-out: the reload is
 #    refused, counted and logged, /metrics answers within 1 s all along,
 #    the mended file is picked up; a dhcpd.conf that keeps changing holds
-#    a reload, and SIGTERM still stops the exporter within 2 s.
+#    a reload (the load waits for it to settle, up to 10 s), and SIGTERM
+#    still stops the exporter within 2 s.
 # Needs root (namespaces). BUILD selects the binaries.
 set -u
 cd "$(dirname "$0")/../.."
@@ -123,14 +124,15 @@ rss=$(tail -1 "$lab/rss")
 echo "  63 MB self-including file: parser peak RSS $rss kB (file $size_kb kB)"
 check "the self-including 63 MB file is refused as including itself" \
 	grep -q "the file includes itself" "$lab/big.err"
-check "... with a peak RSS under 2x the file + 16 MiB ($limit_kb kB)" \
+# (a sanitizer's shadow memory is not the parser's)
+sanitized || check "... with a peak RSS under 2x the file + 16 MiB ($limit_kb kB)" \
 	test "$rss" -lt "$limit_kb"
 sed "s|$lab/fan14/f1.conf|$lab/big.conf|" "$lab/fan.yml" >"$lab/big.yml"
 /usr/bin/time -f %M -o "$lab/rss" "$BIN/dhcpd_exporter" \
 	--config.file="$lab/big.yml" --check-config >/dev/null 2>&1
 rss=$(tail -1 "$lab/rss")
 echo "  --check-config on it: peak RSS $rss kB"
-check "--check-config on it: peak RSS under 2x the file + 16 MiB" \
+sanitized || check "--check-config on it: peak RSS under 2x the file + 16 MiB" \
 	test "$rss" -lt "$limit_kb"
 rm -f "$lab/big.conf"
 
@@ -258,9 +260,10 @@ check "... logged with the file count" grep -q "more than 10000 files opened" "$
 slow=0
 for _ in $(seq 1 10); do scrape >/dev/null || slow=$((slow + 1)); sleep 0.1; done
 check "/metrics answers within 1 s after it (10 scrapes)" test "$slow" -eq 0
+loaded() { [ "$(metric 'dhcpd_exporter_dhcpd_conf_last_load_successful{server="lab"}')" = "$1" ]; }
+check "... last_load_successful 0" loaded 0
 cp "$lab/exp-dhcpd.good" "$lab/exp-dhcpd.conf"
-loaded() { [ "$(metric 'dhcpd_exporter_dhcpd_conf_last_load_successful{server="lab"}')" = 1 ]; }
-check "the mended file is picked up" wait_for 15 loaded
+check "the mended file is picked up: last_load_successful 1" wait_for 15 loaded 1
 # A dhcpd.conf that keeps changing holds the reload (it waits for the
 # file to settle, up to 10 s); SIGTERM in the middle still stops it.
 ( while :; do echo "# $RANDOM" >>"$lab/exp-dhcpd.conf"; sleep 0.1; done ) &
@@ -278,7 +281,7 @@ wait_for 10 gone
 ms=$((($(date +%s%N) - t0) / 1000000))
 echo "  SIGTERM during the reload: gone after $ms ms"
 check "SIGTERM during a reload stops the exporter within 2 s" test "$ms" -lt 2000
-check "... and the load said why it ended" grep -q "interrupted" "$lab/exporter.err"
+check "... with the reload under way" grep -q "a reload under way" "$lab/exporter.err"
 kill "$toucher" 2>/dev/null
 wait "$toucher" 2>/dev/null
 toucher=

@@ -796,6 +796,22 @@ test_load_limits(void **state)
 	if (load_lim(&c, "b2.conf", 0, &lim) == -1)
 		fail_msg("%s", errbuf);
 	dhcpdconf_free(c);
+	/* declarations kept: a lone subnet's shared network and a bare
+	 * range's pool are not counted, the rest are */
+	memset(&lim, 0, sizeof(lim));
+	lim.no_settle = 1;
+	lim.max_decls = 3;
+	put(tmpdir, "d3.conf", "subnet 10.0.0.0 netmask 255.255.255.0 { range "
+	    "10.0.0.1; }\nsubnet 10.0.1.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.1.1;\n}\n");
+	assert_int_equal(load_lim(&c, "d3.conf", 0, &lim), -1);
+	assert_non_null(strstr(errbuf, "/d3.conf:3:3: more than 3 declarations "
+	    "(subnets, shared networks, pools, ranges, failover peers, "
+	    "classes) in one load"));
+	lim.max_decls = 4;
+	if (load_lim(&c, "d3.conf", 0, &lim) == -1)
+		fail_msg("%s", errbuf);
+	dhcpdconf_free(c);
 	/* a top file past 64 MiB (sparse: nothing is read) */
 	snprintf(path, sizeof(path), "%s/huge.conf", tmpdir);
 	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);

@@ -36,10 +36,11 @@ struct config_errors {
 	size_t	  cap;
 	size_t	  lost;
 	/*
-	 * The dhcpd.conf files (paths as configured) whose contents failed
-	 * this load: a file that does not parse, or pools the configuration
-	 * cannot take.  A failed reload hands this verdict to the poller,
-	 * which need not read the files again to know.
+	 * The dhcpd.conf files (paths as configured) that failed this load:
+	 * could not be read or do not parse (pools that the configuration
+	 * cannot take are the reload's failure, not the file's).  A failed
+	 * reload hands this verdict to the poller, which need not read the
+	 * files again to know.
 	 */
 	char	**conf_failed;
 	size_t	  nconf_failed;

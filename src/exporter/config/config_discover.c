@@ -11,7 +11,6 @@
  * live pool handles (poll.c) and publishes each dhcpd pool once.
  */
 #include <arpa/inet.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,25 +243,9 @@ discover_pools(struct yparse *p, const struct dhcpdconf *dc,
 }
 
 /*
- * A dhcpd.conf load's stop (dhcpdconf_limits): a SIGTERM or SIGINT is
- * pending.  The daemon blocks them in every thread and sigwaits for them
- * (main.c), so one that comes during a reload waits here, and the load
- * ends at once instead of running to its limits (issue 21).  Elsewhere
- * (start-up, --check-config) they are not blocked and end the process.
- */
-static int
-stop_requested(void *arg)
-{
-	sigset_t set;
-
-	return sigpending(&set) == 0 && (sigismember(&set, SIGTERM) == 1 ||
-	    sigismember(&set, SIGINT) == 1);
-}
-
-/*
  * Read the server's `dhcpd_conf` (m, the server's mapping) and make its
  * pools the server's, with the YAML pools merged in as above; a load is
- * bounded as dhcpdconf.h says (files, bytes, time) and ends on SIGTERM.
+ * bounded as dhcpdconf.h says (files, bytes, declarations, time).
  */
 void
 config_discover(struct yparse *p, const struct ynode *m,
@@ -270,7 +253,6 @@ config_discover(struct yparse *p, const struct ynode *m,
 {
 	const struct ynode *v = ymap_get(m, "dhcpd_conf");
 	struct dhcpdconf_opts o = { "/", 0 };
-	struct dhcpdconf_limits lim = { .stop = stop_requested };
 	struct config_pool *found, *all;
 	char err[DHCPDCONF_ERRLEN];
 	size_t i, n, nall = 0;
@@ -278,7 +260,7 @@ config_discover(struct yparse *p, const struct ynode *m,
 
 	if (v == NULL || yget_path(p, v, "dhcpd_conf", &srv->dhcpd_conf) == -1)
 		return;
-	if (dhcpdconf_load_limited(&srv->dconf, srv->dhcpd_conf, &o, &lim, err,
+	if (dhcpdconf_load(&srv->dconf, srv->dhcpd_conf, &o, err,
 	    sizeof(err)) == -1) {
 		config_errors_add(p->errs, err);	/* FILE:LINE:COLUMN */
 		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
@@ -286,11 +268,8 @@ config_discover(struct yparse *p, const struct ynode *m,
 		return;
 	}
 	srv->dconf_loaded = (double)time(NULL);
-	if (discover_pools(p, srv->dconf, &found, &n) == -1) {
-		/* a pool past the range cap: this file's, as below */
-		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
+	if (discover_pools(p, srv->dconf, &found, &n) == -1)
 		return;
-	}
 	for (i = 0; i < srv->npools; i++)
 		if (name_discovered(p, yaml_pools->kids[i], &srv->pools[i],
 		    found, n, srv->dhcpd_conf) == -1)
@@ -301,8 +280,6 @@ config_discover(struct yparse *p, const struct ynode *m,
 			yerrn(p, v, "%s declares %zu pools; at most %d are "
 			    "watched per server", srv->dhcpd_conf, n,
 			    CONFIG_POOLS_MAX);
-		/* this file's pools are what the configuration cannot take */
-		config_errors_conf_failed(p->errs, srv->dhcpd_conf);
 		pools_free(found, n);
 		return;
 	}

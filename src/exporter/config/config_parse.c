@@ -530,7 +530,7 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
     struct config_server *srv)
 {
 	const struct ynode *pools, *hosts;
-	size_t i;
+	size_t i, nerr;
 
 	if ((pools = ymap_get(m, "pools")) != NULL &&
 	    (srv->pools = parse_list(p, pools, "pools", CONFIG_POOLS_MAX,
@@ -545,14 +545,15 @@ parse_server_lists(struct yparse *p, const struct ynode *m,
 		for (i = 0; i < srv->nhosts; i++)
 			parse_host(p, hosts->kids[i], &srv->hosts[i]);
 	config_check_server(p, srv, m, pools, hosts);
+	nerr = p->nerr;
 	if (p->nerr == 0)	/* the YAML pools are sound: merge them */
 		config_discover(p, m, srv, pools);
 	/*
-	 * A dhcpd.conf that failed (or was not read) leaves its pools
-	 * unknown: its own error says so, not a second "sweep needs pools".
+	 * A dhcpd.conf that failed, was not read, or whose pools could not
+	 * be taken leaves them unknown: its own error says so, not a second
+	 * "sweep needs pools".
 	 */
-	if (srv->dhcpd_conf == NULL || (srv->dconf != NULL &&
-	    !config_errors_conf_did_fail(p->errs, srv->dhcpd_conf)))
+	if (srv->dhcpd_conf == NULL || (srv->dconf != NULL && p->nerr == nerr))
 		config_check_sweep(p, srv, m);
 	config_failover(p, m, srv);
 }
