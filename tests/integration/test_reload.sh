@@ -9,6 +9,8 @@
 #    OMAPI requests grow by the polls' alone, and last_sweep stays;
 #  - every dhcpd_lease_info series stays through every SIGHUP (they fell
 #    to 0 until the next sweep ended);
+#  - a poll's result is on /metrics within 250 ms (the publisher's
+#    coalescing period is 100 ms);
 #  - dhcpd.conf touched every second (a new mtime, the same bytes): no
 #    reload; an edit of its contents: one reload;
 #  - a reload whose load takes long (an include fan-out) holds up neither
@@ -74,6 +76,29 @@ check "every lease_info series stays through SIGHUPs" test "$fewest" -eq "$serie
 check "no sweep starts before its interval after a SIGHUP" \
 	test $((after - before)) -lt $((addresses / 4))
 check "the last sweep's time stays" test "$(last_sweep)" = "$swept"
+
+# One publisher, coalescing: a poll's result is on /metrics within 250 ms
+# of the poll's end (its published timestamp), five polls in a row.
+publish_lag() {
+	in_lab $PY - "$PORT" <<'PYEOF'
+import re, sys, time, urllib.request
+url = "http://127.0.0.1:%s/metrics" % sys.argv[1]
+pat = re.compile(r'^dhcpd_exporter_last_poll_timestamp_seconds\{server="lab"\} (\S+)$', re.M)
+def last():
+    with urllib.request.urlopen(url, timeout=2) as r:
+        return float(pat.search(r.read().decode()).group(1))
+seen, lags, end = last(), [], time.time() + 15
+while len(lags) < 5 and time.time() < end:
+    t = last()
+    if t != seen:
+        lags.append(time.time() - t)
+        seen = t
+    time.sleep(0.01)
+print("  publish lag of %d polls: max %.0f ms" % (len(lags), 1e3 * max(lags or [9])))
+sys.exit(0 if len(lags) == 5 and max(lags) < 0.25 else 1)
+PYEOF
+}
+check "a poll's result is on /metrics within 250 ms" publish_lag
 
 # dhcpd.conf touched: not a change. Edited: a change.
 reloads() { grep -c 'changed; reloading' "$lab/exporter.err"; }

@@ -132,6 +132,7 @@ struct sweeper {
 	unsigned		 conns;		/* in use now */
 	int			 conns_settled;
 	double			 conns_rate;	/* lookups/s with conns - 1 */
+	int64_t			 conns_settled_us; /* when last judged */
 	/* DHCP comes first: the rate in force and what it is judged by. */
 	double			 rate;		/* lookups/s; 0: no limit */
 	struct sweeprate_slot	 rtt_win[SWEEPRATE_SLOTS]; /* the baseline */

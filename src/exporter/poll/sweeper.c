@@ -120,6 +120,7 @@ sweeper_adopt(struct sweeper *s, struct sweeper *old)
 	s->conns = old->conns;
 	s->conns_settled = old->conns_settled;
 	s->conns_rate = old->conns_rate;
+	s->conns_settled_us = old->conns_settled_us;
 	s->rate = old->rate;
 	memcpy(s->rtt_win, old->rtt_win, sizeof(s->rtt_win));
 	old->work = NULL;
@@ -278,15 +279,32 @@ slice_size(const struct sweeper *s)
  * Automatic connections (sweep.connections 0, signed): one more after each
  * slice while the last one added made the sweep at least 10 % faster and
  * it still falls short of the rate in force; then settle.  The first
- * slices of the first sweep are the measurement.
+ * slices of the first sweep are the measurement.  A paced sweep that
+ * falls short of its rate again (the path to dhcpd got slower: a signed
+ * connection carries some 8 lookups in flight, so 6 ms of round trip
+ * hold it near 1,000/s) measures again, at most once per
+ * CONNS_REPROBE_US, so a count that cannot help costs one connection
+ * opened and closed per probe.
  */
 #define CONNS_JUDGE_MIN		256	/* answers a slice needs to be judged */
+#define CONNS_REPROBE_US	10000000
 
 static void
-sweeper_tune_conns(struct sweeper *s, double achieved, size_t used)
+sweeper_tune_conns(struct sweeper *s, double achieved, size_t used,
+    int64_t now_us)
 {
+	if (s->conns_settled && s->cfg->sweep.connections == 0 &&
+	    s->cfg->key.src != CONFIG_SECRET_NONE && s->rate > 0 &&
+	    achieved < 0.9 * s->rate && s->conns < CONNS_AUTO_MAX &&
+	    now_us - s->conns_settled_us >= CONNS_REPROBE_US) {
+		s->conns_settled = 0;	/* short of the rate: measure again */
+		s->conns_rate = achieved;
+		s->conns++;
+		return;
+	}
 	if (s->conns_settled || used < s->conns)
 		return;
+	s->conns_settled_us = now_us;
 	if (s->rate > 0 && achieved >= 0.9 * s->rate) {
 		s->conns_settled = 1;	/* enough for the rate */
 		return;
@@ -314,7 +332,7 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *const *conns, size_t nconns,
 	struct omapi_range *ranges;
 	struct slice sl;
 	size_t n, nmax, *idx, lastidx = s->range;
-	int64_t t0;
+	int64_t t0, t1;
 	int rv = -1;
 
 	*done = 0;
@@ -365,10 +383,11 @@ sweeper_slice(struct sweeper *s, struct omapi_conn *const *conns, size_t nconns,
 	} else {
 		s->range = lastidx;
 		s->next = (uint64_t)ranges[n - 1].last + 1;
+		t1 = omapi_now_us();
 		if (res.found + res.notfound >= CONNS_JUDGE_MIN)
 			sweeper_tune_conns(s, (double)(res.found +
-			    res.notfound) * 1e6 / (double)(omapi_now_us() -
-			    t0 + 1), nconns);
+			    res.notfound) * 1e6 / (double)(t1 - t0 + 1), nconns,
+			    t1);
 	}
 	rv = 0;
 out:
