@@ -14,6 +14,7 @@
 #                      exporter's stages layered (tests/check_includes.sh)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make deb           Debian packages in build/deb/ (deploy/debian/)
 #   make demo          the demo (root; tests/lab/README.md): dhcpd, perfdhcp clients filling a
 #                      pool, the exporter on 127.0.0.1:9367, Prometheus on :9090
 #                      (DEMO_PORT, DEMO_PROM_PORT, DEMO_NET, DEMO_RATE, DEMO_SECONDS)
@@ -24,13 +25,16 @@ OPT	?= -O2 -g
 WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
 	  -Wno-unused-parameter
+# The one version number: --version of both programs, libomapi's file name
+# and libomapi.pc, the man pages' headers (filled in by make install) and
+# the Debian package's version (make deb).  `make -s version` prints it.
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -MMD -MP \
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/dhcplog -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
-LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
+LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread -lsystemd
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 # The exporter's stages, each a folder (src/README.md): config, then
@@ -39,6 +43,7 @@ EXPORTER_STAGES	= config metrics poll web
 EXPORTER_SRC	= src/exporter/log.c \
 		  $(foreach s,$(EXPORTER_STAGES),$(wildcard src/exporter/$(s)/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
+DHCPLOG_SRC	= $(wildcard src/dhcplog/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
 # Other .c files under tests/unit are helpers (the fake OMAPI server),
@@ -48,6 +53,7 @@ UNIT_HELPER_SRC	= $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
+DHCPLOG_OBJ	= $(DHCPLOG_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -77,6 +83,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # libomapi: the shared library has position-independent objects of its
@@ -94,10 +101,19 @@ $(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# dhcpd's log: syslog framing, dhcpd's messages, counters and the sources
+# (src/dhcplog/dhcplog.h).
+$(BUILD)/libdhcplog.a: $(DHCPLOG_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The parser's view of a dhcpd.conf, for the integration test and the
@@ -109,18 +125,19 @@ $(BUILD)/tests/dhcpdconf_dump: $(BUILD)/tests/dhcpdconf/dhcpdconf_dump.o $(BUILD
 $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
 
-$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # Every unit test links against the test helpers and both libraries; the
 # linker takes what it needs.  (Its .d file adds the headers it includes
 # as prerequisites: they rebuild it, and stay off the command line.)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
-    $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+    $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
@@ -155,11 +172,13 @@ check: deps
 	@BUILD=$(BUILD) TESTS="test_secrets.sh test_valgrind.sh test_compare.sh test_install.sh $(PRELOAD_SUITES)" tests/integration/run.sh
 
 # Suites that check scripts and Prometheus end to end at real timing (the
-# demo waits for its alert to fire, federation for two Prometheus): run on
-# the release build only, in the background while make tsan runs (they
-# mostly wait, on their own ports and namespaces), so their minutes are
-# not added to make check's.
-RELEASE_ONLY = test_demo.sh test_federation.sh
+# demo waits for its alert to fire, federation for two Prometheus, the slow
+# path for a sweep's rate to come back), and the Debian packages (built and
+# installed in a fresh root: the packaging, not the code, is under test):
+# run on the release build only, in the background while make tsan runs
+# (on their own ports and namespaces), so their minutes are not added to
+# make check's.
+RELEASE_ONLY = test_demo.sh test_federation.sh test_deb.sh test_sweep_slow_path.sh
 # Suites that LD_PRELOAD a library into the exporter (libfaketime steps
 # its wall clock): the sanitizers' runtimes must be loaded first and refuse
 # that, so these run on the release build only.
@@ -208,7 +227,7 @@ layers: programs-and-tests
 	@BUILD=$(BUILD) tests/check_includes.sh
 
 tidy:
-	clang-tidy --quiet -checks=-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
+	clang-tidy --quiet -checks=-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling $(OMAPI_SRC) $(EXPORTER_SRC) $(DHCPDCONF_SRC) $(DHCPLOG_SRC) $(CLI_SRC) src/exporter/main.c -- $(CFLAGS)
 
 fuzz:
 	@tests/fuzz/run.sh $${FUZZ_SECONDS:-60}
@@ -242,7 +261,13 @@ INSTALL		?= install
 PROM_FILES	= $(wildcard deploy/prometheus/*.yml)
 UNIT		= dhcpd_exporter.service
 
-.PHONY: uninstall
+.PHONY: uninstall version deb
+
+version:
+	@echo $(VERSION)
+
+# A man page with the version of this build in its .TH line.
+MAN_VERSION	= sed 's/"dhcpd_exporter [0-9][0-9.]*"/"dhcpd_exporter $(VERSION)"/'
 
 install: all
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -250,9 +275,11 @@ install: all
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter $(DESTDIR)$(SYSTEMDUNITDIR)
 	$(INSTALL) -m 0755 $(BUILD)/dhcpd_exporter $(BUILD)/omapictl $(DESTDIR)$(BINDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
-	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
-	$(INSTALL) -m 0644 deploy/man/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
+	for m in omapictl.1 dhcpd_exporter.yml.5 dhcpd_exporter.8 omapi.3; do \
+		$(MAN_VERSION) deploy/man/$$m >$(BUILD)/$$m || exit 1; done
+	$(INSTALL) -m 0644 $(BUILD)/omapictl.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.yml.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(BUILD)/dhcpd_exporter.8 $(DESTDIR)$(MANDIR)/man8/
 	$(INSTALL) -m 0644 conf/dhcpd_exporter.yml \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter/dhcpd_exporter.yml.example
 	$(INSTALL) -m 0644 conf/dhcpd-omapi.conf $(DESTDIR)$(DOCDIR)/
@@ -270,7 +297,10 @@ install: all
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		deploy/libomapi.pc.in >$(BUILD)/libomapi.pc
 	$(INSTALL) -m 0644 $(BUILD)/libomapi.pc $(DESTDIR)$(PKGCONFIGDIR)/
-	$(INSTALL) -m 0644 deploy/man/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 0644 $(BUILD)/omapi.3 $(DESTDIR)$(MANDIR)/man3/
+	@# Without DESTDIR this is the live system: the dynamic linker's cache
+	@# must know libomapi.so.0 before any program can load it.
+	$(if $(DESTDIR),,ldconfig)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dhcpd_exporter $(DESTDIR)$(BINDIR)/omapictl \
@@ -284,10 +314,31 @@ uninstall:
 		$(addprefix $(DESTDIR)$(LIBDIR)/,$(LIB_REAL) $(LIB_SO) libomapi.so \
 		libomapi.a) $(DESTDIR)$(INCLUDEDIR)/omapi.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/libomapi.pc $(DESTDIR)$(MANDIR)/man3/omapi.3
+	$(if $(DESTDIR),,ldconfig)
 	rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(SYSCONFDIR)/dhcpd_exporter 2>/dev/null || true
 
+# make deb: the Debian packages (prometheus-dhcpd-exporter, omapictl,
+# libomapi0, libomapi-dev) in build/deb/, built by dpkg-buildpackage and
+# debhelper (tests/deps.sh) in a copy of this tree with deploy/debian as its
+# debian/; the changelog is written from VERSION and the commit.
+DEB_TREE	= build/deb/prometheus-dhcpd-exporter-$(VERSION)
+DEB_DATE	:= $(shell git log -1 --format=%aD 2>/dev/null || date -R)
+
+deb:
+	rm -rf build/deb
+	mkdir -p $(DEB_TREE)
+	tar -cf - --exclude='./build*' --exclude=./.git . | tar -C $(DEB_TREE) -xf -
+	cp -a deploy/debian $(DEB_TREE)/debian
+	printf '%s\n' "prometheus-dhcpd-exporter ($(VERSION)) unstable; urgency=medium" "" \
+		"  * Built by make deb from commit $(COMMIT)." "" \
+		" -- $$(sed -n 's/^Maintainer: //p' deploy/debian/control)  $(DEB_DATE)" \
+		>$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && DEB_COMMIT=$(COMMIT) dpkg-buildpackage -us -uc -b -j$(NPROC)
+	rm -rf $(DEB_TREE)
+	@ls build/deb/*.deb
+
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
-	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(DHCPLOG_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) \
 	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d

@@ -10,7 +10,8 @@
 #include "omapi.h"
 
 #define CLI_NAME		"omapictl"
-#define CLI_VERSION		"0.1.0"
+/* The Makefile's VERSION, the same for both programs. */
+#define CLI_VERSION		EXPORTER_VERSION
 #define CLI_DEFAULT_HOST	"127.0.0.1"
 #define CLI_HOST_MAX		256
 

@@ -126,7 +126,8 @@ struct dcf_parser {
 	struct dcf_wshared	*ws;
 	size_t			 capws;
 	size_t			 capfiles, capshared, capsubnets, capranges;
-	size_t			 cappeers, capclasses;
+	size_t			 cappeers, capclasses, capkeys;
+	mode_t			 mode;		/* of the file being read */
 };
 
 /* lexer.c: bytes to tokens */
@@ -142,6 +143,7 @@ void	 dcf_quote(const char *s, char *out, size_t outlen);
 /* model.c */
 int	 dcf_grow(void *arrp, size_t *cap, size_t n, size_t size);
 void	 dcf_ip_text(uint32_t ip, char out[16]);
+void	 dcf_key_free(struct dhcpdconf_key *);
 
 /* lexer.c: the parser's tokens, errors and budget (time, stop) */
 int	 dcf_budget(struct dcf_parser *, unsigned line, unsigned col);
@@ -187,5 +189,10 @@ int	 dcf_ranges_sort(struct dcf_parser *);
 int	 dcf_failover_parse(struct dcf_parser *, const struct dcf_ctx *,
 	    const struct dcf_token *kw);
 int	 dcf_class_parse(struct dcf_parser *, const struct dcf_token *kw);
+
+/* omapi.c */
+int	 dcf_omapi_port(struct dcf_parser *, const struct dcf_token *kw);
+int	 dcf_omapi_key(struct dcf_parser *, const struct dcf_token *kw);
+int	 dcf_key_parse(struct dcf_parser *, const struct dcf_token *kw);
 
 #endif /* DCF_INT_H */

@@ -125,6 +125,20 @@ struct dhcpdconf_class {
 	struct dhcpdconf_where where;
 };
 
+/*
+ * key NAME { algorithm ALG; secret "..."; }: secret (base64, as written)
+ * only when dhcpdconf_opts.secret_mode_ok accepted mode, the mode of the
+ * file that holds the key; otherwise NULL and secret_ok 0.
+ */
+struct dhcpdconf_key {
+	char		*name;
+	char		*algorithm;	/* as written; NULL: dhcpd's hmac-md5 */
+	char		*secret;
+	int		 secret_ok;
+	mode_t		 mode;
+	struct dhcpdconf_where where;
+};
+
 struct dhcpdconf {
 	char			*name;		/* the top file (or text) */
 	struct dhcpdconf_file	*files;
@@ -142,6 +156,12 @@ struct dhcpdconf {
 	size_t			 npeers;
 	struct dhcpdconf_class	*classes;
 	size_t			 nclasses;
+	long			 omapi_port;	/* -1: no omapi-port */
+	struct dhcpdconf_where	 omapi_port_where;
+	char			*omapi_key;	/* omapi-key NAME, or NULL */
+	struct dhcpdconf_where	 omapi_key_where;
+	struct dhcpdconf_key	*keys;
+	size_t			 nkeys;
 };
 
 struct dhcpdconf_opts {
@@ -153,6 +173,22 @@ struct dhcpdconf_opts {
 	 */
 	const char	*cwd;
 	int		 no_include;	/* an include is an error (fuzzing) */
+	/*
+	 * Keep a key's secret only when this accepts the mode of the file
+	 * that holds it (the exporter passes omapi_secret_mode_ok, the rule
+	 * of its own key files); NULL: never keep a secret.  Text parsed
+	 * with dhcpdconf_parse has mode 0.
+	 */
+	int		(*secret_mode_ok)(mode_t);
+	/*
+	 * systemd's $CREDENTIALS_DIRECTORY, or NULL.  A file that cannot be
+	 * opened for lack of permission (EACCES) is read from the credential
+	 * named after its absolute path without the first '/' and with every
+	 * other '/' as '_' (what LoadCredential=etc_dhcp:/etc/dhcp makes of
+	 * /etc/dhcp/omapi.key: etc_dhcp_omapi.key), while its mode and
+	 * change time are still the original's.
+	 */
+	const char	*credentials;
 };
 
 /*
@@ -186,5 +222,9 @@ void	 dhcpdconf_free(struct dhcpdconf *);
 int	 dhcpdconf_changed(const struct dhcpdconf *);
 size_t	 dhcpdconf_find_peer(const struct dhcpdconf *, const char *name);
 size_t	 dhcpdconf_find_range(const struct dhcpdconf *, uint32_t ip);
+int	 dhcpdconf_cred_path(const char *credentials, const char *path,
+	    char *out, size_t outlen);
+const struct dhcpdconf_key *dhcpdconf_find_key(const struct dhcpdconf *,
+	    const char *name);
 
 #endif /* DHCPDCONF_H */

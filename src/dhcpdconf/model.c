@@ -76,6 +76,10 @@ dhcpdconf_free(struct dhcpdconf *c)
 	}
 	for (i = 0; i < c->nclasses; i++)
 		free(c->classes[i].name);
+	for (i = 0; i < c->nkeys; i++)
+		dcf_key_free(&c->keys[i]);
+	free(c->keys);
+	free(c->omapi_key);
 	free(c->name);
 	free(c->files);
 	free(c->shared);
@@ -146,4 +150,55 @@ dhcpdconf_find_range(const struct dhcpdconf *c, uint32_t ip)
 			return c->by_first[mid];
 	}
 	return DHCPDCONF_NONE;
+}
+
+/*
+ * The systemd credential that stands for path into out (see
+ * dhcpdconf_opts.credentials): 0, or -1 when there is none to try.
+ */
+int
+dhcpdconf_cred_path(const char *credentials, const char *path, char *out,
+    size_t outlen)
+{
+	size_t n, i;
+	int w;
+
+	if (credentials == NULL || path[0] != '/')
+		return -1;
+	w = snprintf(out, outlen, "%s/", credentials);
+	if (w < 0 || (size_t)w >= outlen)
+		return -1;
+	n = (size_t)w;
+	for (i = 1; path[i] != '\0'; i++) {
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = path[i] == '/' ? '_' : path[i];
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* Free one key, its secret wiped. */
+void
+dcf_key_free(struct dhcpdconf_key *k)
+{
+	if (k->secret != NULL) {
+		explicit_bzero(k->secret, strlen(k->secret));
+		free(k->secret);
+	}
+	free(k->name);
+	free(k->algorithm);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The key called name (the last one declared, as dhcpd keeps), or NULL. */
+const struct dhcpdconf_key *
+dhcpdconf_find_key(const struct dhcpdconf *c, const char *name)
+{
+	size_t i;
+
+	for (i = c->nkeys; i > 0; i--)
+		if (strcmp(c->keys[i - 1].name, name) == 0)
+			return &c->keys[i - 1];
+	return NULL;
 }

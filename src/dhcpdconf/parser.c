@@ -334,6 +334,12 @@ parse_decl(struct dcf_parser *p, const struct dcf_ctx *ctx,
 		    "and the outer scope") : dcf_failover_parse(p, ctx, t);
 	if (dcf_tok_is(t, "class"))
 		return dcf_class_parse(p, t);
+	if (dcf_tok_is(t, "omapi-port"))
+		return dcf_omapi_port(p, t);
+	if (dcf_tok_is(t, "omapi-key"))
+		return dcf_omapi_key(p, t);
+	if (dcf_tok_is(t, "key"))
+		return dcf_key_parse(p, t);
 	*done = 0;
 	return 0;
 }
@@ -453,6 +459,7 @@ parse_text(struct dcf_parser *p, const struct dcf_ctx *ctx,
 	p->depth--;
 	p->lx = up;
 	p->file = upfile;
+	explicit_bzero(lx, sizeof(*lx));	/* its last token may be a secret */
 	free(lx);
 	return rv;
 }
@@ -595,28 +602,64 @@ file_admit(struct dcf_parser *p, const struct dcf_token *at, const char *path,
 	return 0;
 }
 
+/*
+ * Open path and fstat it into st: the file itself, or when that is refused
+ * (EACCES) its credential copy (dhcpdconf_opts.credentials).  orig is the
+ * original's stat: its mode is the one the secrecy rule judges, its times
+ * the ones reloads watch.  An original that cannot be stat'ed gets a mode
+ * that no rule accepts.
+ */
+static int
+open_file(const struct dcf_parser *p, const char *path, struct stat *st,
+    struct stat *orig)
+{
+	char cred[PATH_MAX];
+	int fd, copy = 0, saved;
+
+	/* O_NONBLOCK: a FIFO must not hang us before it is refused. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd == -1 && errno == EACCES &&
+	    dhcpdconf_cred_path(p->opts->credentials, path, cred,
+	    sizeof(cred)) == 0) {
+		fd = open(cred, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd == -1)
+			errno = EACCES;		/* the original's error */
+		copy = 1;
+	}
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	*orig = *st;
+	if (copy && (stat(path, orig) == -1 || !S_ISREG(orig->st_mode))) {
+		*orig = *st;
+		orig->st_mode = S_IFREG | 07777;
+	}
+	return fd;
+}
+
 /* Open, note and parse one file; at is the include (NULL: the top). */
 static int
 parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
     const char *path, const struct dcf_token *at)
 {
 	const char *name;
-	struct stat st;
+	struct stat st, orig;
 	char *buf = NULL;
 	size_t len;
+	mode_t upmode = p->mode;
 	int fd, rv;
 
 	if (dcf_budget(p, at != NULL ? at->line : 0,
 	    at != NULL ? at->column : 0) == -1)
 		return -1;
-	/* O_NONBLOCK: a FIFO must not hang us before it is refused. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd == -1 || fstat(fd, &st) == -1) {
-		rv = errno;
-		if (fd != -1)
-			close(fd);
-		return file_err(p, at, path, "%s", strerror(rv));
-	}
+	fd = open_file(p, path, &st, &orig);
+	if (fd == -1)
+		return file_err(p, at, path, "%s", strerror(errno));
 	if (file_admit(p, at, path, &st) == -1) {
 		close(fd);
 		return -1;
@@ -627,14 +670,18 @@ parse_file(struct dcf_parser *p, const struct dcf_ctx *ctx,
 		return file_err(p, at, path, "%s", strerror(rv));
 	}
 	close(fd);
-	if ((name = note_file(p, path, &st)) == NULL) {
+	if ((name = note_file(p, path, &orig)) == NULL) {
+		explicit_bzero(buf, len);
 		free(buf);
 		return file_err(p, at, path, "out of memory");
 	}
 	p->stack[p->depth].dev = st.st_dev;
 	p->stack[p->depth].ino = st.st_ino;
 	p->stack[p->depth].name = name;
+	p->mode = orig.st_mode;
 	rv = parse_text(p, ctx, name, buf, len);
+	p->mode = upmode;
+	explicit_bzero(buf, len);	/* it may hold a key's secret */
 	free(buf);
 	return rv;
 }
@@ -654,7 +701,7 @@ parser_free(struct dcf_parser *p)
 	p->ws = NULL;
 	p->npools = p->cappools = p->capws = 0;
 	p->capfiles = p->capshared = p->capsubnets = p->capranges = 0;
-	p->cappeers = p->capclasses = 0;
+	p->cappeers = p->capclasses = p->capkeys = 0;
 }
 
 /* One pass over the top (file or text) into a new p->c. */
@@ -679,6 +726,7 @@ parse_pass(struct dcf_parser *p, const char *name, const char *path,
 		snprintf(p->err, p->errlen, "%s: out of memory", name);
 		return -1;
 	}
+	p->c->omapi_port = -1;
 	p->file = p->c->name;
 	if (path != NULL)
 		rv = parse_file(p, &root, path, NULL);

@@ -130,21 +130,50 @@ log_errors(const char *path, struct config_errors *errs)
 }
 
 /*
+ * A server whose dhcpd.conf has no omapi-port: dhcpd serves no OMAPI, so
+ * dhcpd_up stays 0 until the file gets these lines (one log line each).
+ */
+static void
+log_no_omapi(const struct config *cfg)
+{
+	const struct config_server *s;
+	size_t i;
+
+	for (i = 0; i < cfg->nservers; i++) {
+		s = &cfg->servers[i];
+		if (s->no_omapi)
+			log_warnx("server %s: %s has no omapi-port, so dhcpd "
+			    "serves no OMAPI: add `omapi-port 7911;`, "
+			    "`omapi-key omapi_key;` and `include "
+			    "\"/etc/dhcp/omapi.key\";` (a file of mode 0600 "
+			    "with `key omapi_key { algorithm hmac-sha256; "
+			    "secret \"...\"; };`, see dhcpd-omapi.conf) to it "
+			    "and restart dhcpd", s->name, s->dhcpd_conf);
+	}
+}
+
+/*
  * Load and check the configuration into a new struct config; every problem
  * is logged, and stays in errs (zeroed by the caller, who frees it) with
- * the verdict on each dhcpd.conf.
+ * the verdict on each dhcpd.conf.  errs->check_only (--check-config): a
+ * key that only the systemd unit can read is a note, not an error.
  */
 static struct config *
 load_config(const char *path, struct config_errors *errs)
 {
 	struct config *cfg = NULL;
+	size_t i;
 
 	if (config_load(path, &cfg, errs) == 0 &&
 	    render_check_size(cfg, errs) == -1) {
 		config_free(cfg);
 		cfg = NULL;
 	}
+	for (i = 0; i < errs->nnote; i++)
+		log_warnx("%s (not checked)", errs->note[i]);
 	log_errors(path, errs);
+	if (cfg != NULL)
+		log_no_omapi(cfg);
 	return cfg;
 }
 
@@ -454,6 +483,7 @@ main(int argc, char **argv)
 	}
 	log_set_level(level);
 	memset(&errs, 0, sizeof(errs));
+	errs.check_only = a.check_config;
 	cfg = load_config(a.config_file, &errs);
 	config_errors_free(&errs);
 	if (cfg == NULL)

@@ -355,6 +355,29 @@ def goal9():
         yes(f["large_hwm_kib"] <= 24 * 1024))
 
 
+def goal10():
+    f = load("g10_dhcplog.json")
+    row("10", "dhcpd log, %d lines parsed and counted: lines per CPU "
+        "second" % f["lines"], "%d" % f["exporter_lines_per_cpu_s"],
+        "> mtail", "mtail %d" % f["mtail_lines_per_cpu_s"],
+        "%.1fx" % f["speedup_per_core"], yes(f["speedup_per_core"] > 1))
+    same = f["same_counts"]
+    row("10", "dhcpd log: counts equal to mtail's where both count the "
+        "same thing", "%d of %d" % (sum(v["equal"] for v in same.values()),
+                                    len(same)),
+        "all", "mtail", "-", yes(all(v["equal"] for v in same.values())))
+    row("10", "exporter RSS with the log source on",
+        "%.1f MiB (peak %.1f)" % (f["exporter_rss_kib"] / 1024,
+                                  f["exporter_hwm_kib"] / 1024),
+        "-", "mtail %.1f MiB" % (f["mtail_maxrss_kib"] / 1024), "-", "-")
+    r = f["refusals"]
+    notes.append("10: refusals on the forged network 10.9.9.0/24 (a client "
+                 "hostname): exporter %s, mtail %s" % (
+                     max(r["exporter no_free_leases 10.9.9.0/24 (forged)"],
+                         0),
+                     r["mtail dhcpdiscover_nofree 10.9.9.0/24 (forged)"]))
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -382,7 +405,8 @@ def machine():
 
 
 def main():
-    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8, goal9):
+    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8, goal9,
+              goal10):
         try:
             g()
         except (OSError, KeyError, ValueError, AttributeError) as e:

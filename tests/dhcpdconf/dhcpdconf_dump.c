@@ -147,6 +147,25 @@ dump(const struct dhcpdconf *c)
 		json_str(c->classes[i].name);
 		printf(",\"lease_limit\":%ld}", c->classes[i].lease_limit);
 	}
+	/* OMAPI: never a secret, only whether one was found */
+	printf("],\n\"omapi_port\":%ld,\"omapi_key\":", c->omapi_port);
+	if (c->omapi_key != NULL)
+		json_str(c->omapi_key);
+	else
+		printf("null");
+	printf(",\"keys\":[");
+	for (i = 0; i < c->nkeys; i++) {
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(c->keys[i].name);
+		printf(",\"algorithm\":");
+		if (c->keys[i].algorithm != NULL)
+			json_str(c->keys[i].algorithm);
+		else
+			printf("null");
+		printf(",");
+		where(&c->keys[i].where);
+		printf("}");
+	}
 	printf("]}\n");
 }
 
@@ -168,7 +187,7 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct dhcpdconf_opts opts = { NULL, 0 };
+	struct dhcpdconf_opts opts = { .cwd = NULL };
 	struct dhcpdconf *c;
 	char err[DHCPDCONF_ERRLEN];
 	long bench = 0, count = 0, i;

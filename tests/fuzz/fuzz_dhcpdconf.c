@@ -45,12 +45,29 @@ check(const struct dhcpdconf *c)
 		    dhcpdconf_find_range(c, r->last) != i)
 			abort();
 	}
+	/* every key kept has a secret, and is the one found by its name or
+	 * a later one of that name */
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keys[i].secret == NULL || c->keys[i].name == NULL ||
+		    dhcpdconf_find_key(c, c->keys[i].name) < &c->keys[i])
+			abort();
+	if (c->omapi_port == 0 || c->omapi_port > 65535)
+		abort();
+}
+
+/* Keep every secret, so that key blocks are copied and freed too. */
+static int
+keep_secrets(mode_t mode)
+{
+	(void)mode;
+	return 1;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dhcpdconf_opts opts = { NULL, 1 };
+	struct dhcpdconf_opts opts = { .no_include = 1,
+	    .secret_mode_ok = keep_secrets };
 	struct dhcpdconf *c = NULL;
 	char err[DHCPDCONF_ERRLEN];
 

@@ -7,7 +7,7 @@ links     every relative link of every tracked *.md file points to a file
           that exists, and a #fragment to a heading of that file (GitHub's
           anchors: lower case, punctuation dropped, spaces to '-')
 families  every metric family the renderer names (each "dhcpd_..." string
-          of src/exporter/**/render.c) is in README.md's metric table
+          of src/exporter/**/render*.c) is in README.md's metric table
 suites    every tests/integration/test_*.sh is named in tests/README.md
 alerts    every alert of deploy/prometheus/*.rules.yml is named, in
           backticks, in a Markdown file under deploy/
@@ -64,7 +64,7 @@ def links():
 
 def families():
     names = set()
-    for f in pathlib.Path("src/exporter").rglob("render.c"):
+    for f in pathlib.Path("src/exporter").rglob("render*.c"):
         names |= set(re.findall(r'"(dhcpd_[a-z0-9_]+)"', f.read_text()))
     readme = pathlib.Path("README.md").read_text()
     rows = set(re.findall(r"^\| `(dhcpd_[a-z0-9_]+)`", readme, re.M))

@@ -351,7 +351,7 @@ static const struct errcase errcases[] = {
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
 	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf, "
-	    "failover_peers, classes" },
+	    "failover_peers, classes, log" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "
@@ -1354,6 +1354,83 @@ test_failover_lists(void **state)
 }
 
 /*
+ * Issue 24: a server with dhcpd_conf and no port or key takes dhcpd's
+ * omapi-port and the key omapi-key names, from an include of mode 0600;
+ * the same key in a world-readable file is refused, secret unshown; its
+ * own port and key win; no omapi-port is noted for the daemon's warning.
+ */
+static void
+test_key_from_dhcpd_conf(void **state)
+{
+	const struct tmpdir *t = *state;
+	char dpath[256], kpath[256], yaml[1024];
+	const struct config_server *s;
+	struct config_errors e;
+	struct config *cfg;
+
+	put_file(t, "omapi.key", "key omapi_key {\n  algorithm hmac-sha256;\n"
+	    "  secret \"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\";\n};\n", 0600,
+	    kpath, sizeof(kpath));
+	snprintf(yaml, sizeof(yaml), "omapi-port 7912;\nomapi-key omapi_key;\n"
+	    "include \"%s\";\nsubnet 10.0.0.0 netmask 255.255.255.0 {\n"
+	    "  range 10.0.0.10 10.0.0.20;\n}\n", kpath);
+	put_file(t, "dhcpd.conf", yaml, 0644, dpath, sizeof(dpath));
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n", dpath);
+	if (load(yaml, &cfg, &e) != 0) {
+		show(&e);
+		fail();
+	}
+	config_errors_free(&e);
+	s = &cfg->servers[0];
+	assert_int_equal(s->port, 7912);
+	assert_int_equal(s->no_omapi, 0);
+	assert_non_null(s->key.loaded);
+	assert_string_equal(s->key.loaded->name, "omapi_key");
+	assert_int_equal(s->key.loaded->alg, OMAPI_ALG_HMAC_SHA256);
+	assert_int_equal(s->key.loaded->secret_len, 24);
+	assert_memory_equal(s->key.loaded->secret, "secretsecretsecretsecret",
+	    24);
+	config_free(cfg);
+
+	/* its own port and key win */
+	snprintf(yaml, sizeof(yaml), BASE "    port: 7000\n    key: { name: x, "
+	    "secret: \"c2VjcmV0\" }\n    dhcpd_conf: %s\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), 0);
+	config_errors_free(&e);
+	assert_int_equal(cfg->servers[0].port, 7000);
+	assert_string_equal(cfg->servers[0].key.loaded->name, "x");
+	config_free(cfg);
+
+	/* world-readable: refused, at the key, with the fix, no secret */
+	assert_int_equal(chmod(kpath, 0644), 0);
+	snprintf(yaml, sizeof(yaml), BASE "    dhcpd_conf: %s\n", dpath);
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], ":1:1: key omapi_key: others may "
+	    "access this secret (mode 0644); fix with: chmod o-rwx "));
+	assert_null(strstr(e.msg[0], "c2Vj"));
+	config_errors_free(&e);
+
+	/* omapi-key naming a key that is nowhere */
+	put_file(t, "dhcpd.conf", "omapi-key nokey;\n", 0644, dpath,
+	    sizeof(dpath));
+	assert_int_equal(load(yaml, &cfg, &e), -1);
+	assert_non_null(strstr(e.msg[0], "dhcpd.conf:1:1: omapi-key nokey: "
+	    "no `key nokey { ... }` block"));
+	config_errors_free(&e);
+
+	/* no OMAPI in dhcpd.conf: valid, default port, noted */
+	put_file(t, "dhcpd.conf", "subnet 10.0.0.0 netmask 255.255.255.0 "
+	    "{ }\n", 0644, dpath, sizeof(dpath));
+	assert_int_equal(load(yaml, &cfg, &e), 0);
+	config_errors_free(&e);
+	assert_int_equal(cfg->servers[0].no_omapi, 1);
+	assert_int_equal(cfg->servers[0].port, 7911);
+	assert_null(cfg->servers[0].key.loaded);
+	config_free(cfg);
+}
+
+/*
  * A dhcpd.conf that fails is reported once, with its FILE:LINE:COLUMN:
  * the sweep it would have fed is not reported as "sweep needs pools" on
  * top (issue 21).
@@ -1453,6 +1530,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_errors,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test_setup_teardown(test_key_from_dhcpd_conf,
+		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_conf_failure_alone,
 		    tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_discovered_limits,

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "dhcpdconf.h"
+#include "omapi.h"
 
 #define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			    (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -514,7 +515,7 @@ static int
 load_lim(struct dhcpdconf **c, const char *path, int no_include,
     const struct dhcpdconf_limits *lim)
 {
-	struct dhcpdconf_opts o = { tmpdir, no_include };
+	struct dhcpdconf_opts o = { .cwd = tmpdir, .no_include = no_include };
 	struct dhcpdconf_limits fast = { .no_settle = 1 };
 
 	return dhcpdconf_load_limited(c, path, &o, lim != NULL ? lim : &fast,
@@ -1189,7 +1190,7 @@ test_corpus(void **state)
 	static const char *files[] = { "lexical.conf", "include.conf",
 	    "shared.conf", "pools.conf", "ranges.conf", "failover.conf",
 	    "dhcpv6.conf", "edge.conf" };
-	struct dhcpdconf_opts o = { "tests/dhcpdconf/corpus", 0 };
+	struct dhcpdconf_opts o = { .cwd = "tests/dhcpdconf/corpus" };
 	struct dhcpdconf *c;
 	size_t i;
 
@@ -1199,6 +1200,99 @@ test_corpus(void **state)
 			fail_msg("%s", errbuf);
 		dhcpdconf_free(c);
 	}
+}
+
+static int
+load_keys(struct dhcpdconf **c, const char *path)
+{
+	struct dhcpdconf_opts o = { .cwd = tmpdir,
+	    .secret_mode_ok = omapi_secret_mode_ok };
+	struct dhcpdconf_limits fast = { .no_settle = 1 };
+
+	return dhcpdconf_load_limited(c, path, &o, &fast, errbuf,
+	    sizeof(errbuf));
+}
+
+/*
+ * omapi-port, omapi-key and key blocks, in the file or an include; the
+ * secret kept only from a file others may not access, never shown in an
+ * error; dhcpd's spellings (quoted or dotted names, bare base64).
+ */
+static void
+test_omapi(void **state)
+{
+	const struct dhcpdconf_key *k;
+	struct dhcpdconf *c;
+	char path[PATH_MAX];
+
+	put(tmpdir, "om.conf", "omapi-port 7912;\nomapi-key omapi_key;\n"
+	    "include \"inc/key.conf\";\n"
+	    "subnet 10.5.0.0 netmask 255.255.0.0 { range 10.5.0.1; }\n");
+	put(tmpdir, "inc/key.conf", "key omapi_key {\n algorithm hmac-sha256;"
+	    "\n secret \"c2VjcmV0c2VjcmV0\";\n};\n"
+	    "key \"old\" { algorithm HMAC-MD5.SIG-ALG.REG.INT.; "
+	    "secret c2Vj+/cmV0==; }\n");
+	snprintf(path, sizeof(path), "%s/inc/key.conf", tmpdir);
+	assert_int_equal(chmod(path, 0600), 0);
+	if (load_keys(&c, "om.conf") == -1)
+		fail_msg("%s", errbuf);
+	assert_int_equal(c->omapi_port, 7912);
+	assert_string_equal(c->omapi_key, "omapi_key");
+	assert_int_equal(c->omapi_key_where.line, 2);
+	assert_int_equal(c->nkeys, 2);
+	assert_non_null(k = dhcpdconf_find_key(c, "omapi_key"));
+	assert_string_equal(k->algorithm, "hmac-sha256");
+	assert_true(k->secret_ok);
+	assert_string_equal(k->secret, "c2VjcmV0c2VjcmV0");
+	assert_string_equal(k->where.file, path);
+	assert_non_null(k = dhcpdconf_find_key(c, "old"));
+	assert_string_equal(k->algorithm, "HMAC-MD5.SIG-ALG.REG.INT.");
+	assert_string_equal(k->secret, "c2Vj+/cmV0==");
+	assert_null(dhcpdconf_find_key(c, "other"));
+	assert_int_equal(c->nranges, 1);
+	dhcpdconf_free(c);
+
+	/* world-readable: the key is known, its secret is not kept */
+	assert_int_equal(chmod(path, 0644), 0);
+	if (load_keys(&c, "om.conf") == -1)
+		fail_msg("%s", errbuf);
+	assert_non_null(k = dhcpdconf_find_key(c, "omapi_key"));
+	assert_false(k->secret_ok);
+	assert_null(k->secret);
+	assert_int_equal(k->mode & 07777, 0644);
+	dhcpdconf_free(c);
+	/* 0640 (a group may read) passes, as for a secret_file */
+	assert_int_equal(chmod(path, 0640), 0);
+	if (load_keys(&c, "om.conf") == -1)
+		fail_msg("%s", errbuf);
+	assert_true(dhcpdconf_find_key(c, "omapi_key")->secret_ok);
+	dhcpdconf_free(c);
+	/* without a rule (dhcpdconf_dump, the fuzzer): never kept */
+	assert_int_equal(load(&c, "om.conf", 0), 0);
+	assert_null(dhcpdconf_find_key(c, "omapi_key")->secret);
+	dhcpdconf_free(c);
+
+	/* no OMAPI statements at all */
+	put(tmpdir, "noom.conf", "subnet 10.5.0.0 netmask 255.255.0.0 { }\n");
+	assert_int_equal(load_keys(&c, "noom.conf"), 0);
+	assert_int_equal(c->omapi_port, -1);
+	assert_null(c->omapi_key);
+	assert_int_equal(c->nkeys, 0);
+	dhcpdconf_free(c);
+
+	/* errors: where, and never the secret */
+	put(tmpdir, "bad1.conf", "key k { secret \"c2VjcmV0\" }\n");
+	assert_int_equal(load_keys(&c, "bad1.conf"), -1);
+	assert_non_null(strstr(errbuf, "bad1.conf:1:9: a secret must be"));
+	assert_null(strstr(errbuf, "c2VjcmV0"));
+	put(tmpdir, "bad2.conf", "key k { algorithm hmac-md5; }\n");
+	assert_int_equal(load_keys(&c, "bad2.conf"), -1);
+	assert_non_null(strstr(errbuf, "bad2.conf:1:1: key k has no secret"));
+	put(tmpdir, "bad3.conf", "omapi-port 70000;\n");
+	assert_int_equal(load_keys(&c, "bad3.conf"), -1);
+	put(tmpdir, "bad4.conf", "key k { secret abc; bogus x; }\n");
+	assert_int_equal(load_keys(&c, "bad4.conf"), -1);
+	assert_non_null(strstr(errbuf, "expected algorithm or secret"));
 }
 
 int
@@ -1228,6 +1322,7 @@ main(void)
 		cmocka_unit_test(test_long_tokens),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_omapi),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

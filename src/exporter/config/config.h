@@ -36,6 +36,14 @@ struct config_errors {
 	size_t	  cap;
 	size_t	  lost;
 	/*
+	 * Set by the caller for --check-config: a key file that only its
+	 * systemd unit can read (a credential path no unit file here
+	 * explains) is then a note, not an error.  Notes are kept apart.
+	 */
+	int	  check_only;
+	char	**note;
+	size_t	  nnote;
+	/*
 	 * The dhcpd.conf files (paths as configured) that failed this load:
 	 * could not be read or do not parse (pools that the configuration
 	 * cannot take are the reload's failure, not the file's).  A failed
@@ -49,6 +57,8 @@ struct config_errors {
 /* ---- errsink.c ---- */
 void	 config_errors_add(struct config_errors *, const char *);
 void	 config_errors_free(struct config_errors *);
+void	 config_errors_note(struct config_errors *, const char *file,
+	    int line, int col, const char *msg);
 size_t	 config_errors_count(const struct config_errors *);
 void	 config_errors_conf_failed(struct config_errors *, const char *path);
 int	 config_errors_conf_did_fail(const struct config_errors *,
@@ -94,6 +104,7 @@ int	 label_utf8_valid(const unsigned char *);
 
 
 struct dhcpdconf;
+struct dhcpdconf_opts;
 
 /* Defaults. */
 #define CONFIG_DEFAULT_LISTEN		"0.0.0.0:9367"
@@ -194,6 +205,33 @@ struct config_lease_info {
 	uint32_t	max_series;	/* leases given series, at most */
 };
 
+/*
+ * log: dhcpd's log (config_log.c): exactly one source, and how lines are
+ * matched to the server when several servers share a syslog listener.
+ */
+enum config_log_kind {
+	CONFIG_LOG_NONE = 0,
+	CONFIG_LOG_SYSLOG,	/* "unix:/PATH" or "udp://HOST:PORT" */
+	CONFIG_LOG_FILE,	/* a file, followed like tail -F */
+	CONFIG_LOG_JOURNAL,	/* a unit, or FIELD=VALUE */
+};
+
+#define CONFIG_LOG_ALLOW_MAX	16
+
+struct config_log {
+	enum config_log_kind	 kind;
+	char			*target;	/* URL, path, unit or match */
+	char			*host;		/* log.host, or NULL */
+	long			 owner;		/* socket_owner uid; -1 */
+	long			 group;		/* socket_group gid; -1 */
+	int			 mode;		/* socket_mode; -1: 0660 */
+	char			*allow[CONFIG_LOG_ALLOW_MAX];
+	size_t			 nallow;	/* allowed_sources (UDP) */
+	char			*journal_dir;	/* journal_directory */
+	int			 line;
+	int			 col;
+};
+
 struct config_server {
 	char			*name;		/* the `server` label */
 	char			*address;	/* IPv4, IPv6 or host name */
@@ -213,6 +251,7 @@ struct config_server {
 	char			*dhcpd_conf;	/* path, or NULL */
 	struct dhcpdconf	*dconf;		/* what it declares */
 	double			 dconf_loaded;	/* epoch s of that read */
+	int			 no_omapi;	/* it has no omapi-port */
 	/*
 	 * Failover peers and classes to watch (config_failover.c): those
 	 * dhcpd.conf declares (classes with a lease limit), those the YAML
@@ -222,6 +261,7 @@ struct config_server {
 	size_t			 npeers;
 	char			**classes;
 	size_t			 nclasses;
+	struct config_log	 log;
 };
 
 struct config {
@@ -240,6 +280,15 @@ int	 config_load_buffer(const char *name, const char *data, size_t len,
 int	 config_load_unkeyed(const char *path, const char *data, size_t len,
 	    struct config **, struct config_errors *);
 void	 config_free(struct config *);
+
+/* ---- config_cred.c ---- */
+int	 config_cred_source(const char *path, char *src, size_t srclen,
+	    char *err, size_t errlen);
+int	 config_cred_copy(const char *path, char *out, size_t outlen,
+	    char *err, size_t errlen);
+
+/* ---- config_omapi.c ---- */
+void	 config_dhcpdconf_opts(struct dhcpdconf_opts *);
 
 /* ---- config_parse.c ---- */
 int	 config_parse_range(const char *, uint32_t *first, uint32_t *last,

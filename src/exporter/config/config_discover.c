@@ -252,7 +252,7 @@ config_discover(struct yparse *p, const struct ynode *m,
     struct config_server *srv, const struct ynode *yaml_pools)
 {
 	const struct ynode *v = ymap_get(m, "dhcpd_conf");
-	struct dhcpdconf_opts o = { "/", 0 };
+	struct dhcpdconf_opts o;
 	struct config_pool *found, *all;
 	char err[DHCPDCONF_ERRLEN];
 	size_t i, n, nall = 0;
@@ -260,6 +260,7 @@ config_discover(struct yparse *p, const struct ynode *m,
 
 	if (v == NULL || yget_path(p, v, "dhcpd_conf", &srv->dhcpd_conf) == -1)
 		return;
+	config_dhcpdconf_opts(&o);
 	if (dhcpdconf_load(&srv->dconf, srv->dhcpd_conf, &o, err,
 	    sizeof(err)) == -1) {
 		config_errors_add(p->errs, err);	/* FILE:LINE:COLUMN */
@@ -268,6 +269,7 @@ config_discover(struct yparse *p, const struct ynode *m,
 		return;
 	}
 	srv->dconf_loaded = (double)time(NULL);
+	config_omapi_from_conf(p, m, srv);
 	if (discover_pools(p, srv->dconf, &found, &n) == -1)
 		return;
 	for (i = 0; i < srv->npools; i++)

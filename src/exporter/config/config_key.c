@@ -7,6 +7,7 @@
  * library's one reader with its one mode rule (omapi_secret_read); every
  * copy of the secret on the way is wiped.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,16 @@ key_from_key_file(const struct config_key *ck, const char *text, size_t len,
  * Fill key from the inline secret, or by reading the secret_file or
  * key_file (omapi_secret_read: refused when others may access it, or when
  * it is not a regular file).  A server without a key gets a zeroed key.
- * 0, or -1 with a message in err that never holds the secret.
+ * 0, or -1 with a message in err that never holds the secret; -2 when the
+ * file is a credential that only its unit can read (config_cred.c).
  */
 static int
 load_key(const struct config_key *ck, struct omapi_key *key, char *err,
     size_t errlen)
 {
 	struct omapi_error oe;
-	char *text = NULL;
+	const char *path;
+	char *text = NULL, src[PATH_MAX], copy[PATH_MAX];
 	size_t len = 0;
 	int rv = -1;
 
@@ -87,7 +90,25 @@ load_key(const struct config_key *ck, struct omapi_key *key, char *err,
 	}
 	if (ck->path == NULL)
 		return config_errf(err, errlen, "no key file");
-	if (omapi_secret_read(ck->path, OMAPI_SECRET_FILE_MAX, &text, &len,
+	/* a credential path, read by hand: what the unit would read */
+	switch (config_cred_source(ck->path, src, sizeof(src), err, errlen)) {
+	case -1:
+		return -2;
+	case 1:
+		path = src;
+		break;
+	default:
+		path = ck->path;
+	}
+	/* inside the unit: the copy of a file the service may not open */
+	switch (config_cred_copy(path, copy, sizeof(copy), err, errlen)) {
+	case -1:
+		return -1;
+	case 1:
+		path = copy;
+		break;
+	}
+	if (omapi_secret_read(path, OMAPI_SECRET_FILE_MAX, &text, &len,
 	    &oe) == -1)
 		return config_errf(err, errlen, "%s", oe.text);
 	if (ck->src == CONFIG_SECRET_FILE)
@@ -109,6 +130,7 @@ config_load_keys(struct yparse *p, struct config *cfg)
 	struct config_server *srv;
 	char err[YAML_MSG_MAX];
 	size_t i;
+	int rv;
 
 	for (i = 0; i < cfg->nservers; i++) {
 		srv = &cfg->servers[i];
@@ -118,10 +140,14 @@ config_load_keys(struct yparse *p, struct config *cfg)
 			yerr(p, 0, 0, "out of memory");
 			continue;
 		}
-		if (load_key(&srv->key, srv->key.loaded, err,
-		    sizeof(err)) == 0)
+		if ((rv = load_key(&srv->key, srv->key.loaded, err,
+		    sizeof(err))) == 0)
 			continue;
-		yerr(p, srv->key.line, srv->key.col, "%s", err);
+		if (rv == -2 && p->errs != NULL && p->errs->check_only)
+			config_errors_note(p->errs, p->file, srv->key.line,
+			    srv->key.col, err);
+		else
+			yerr(p, srv->key.line, srv->key.col, "%s", err);
 		keypage_free(srv->key.loaded);
 		srv->key.loaded = NULL;
 	}

@@ -37,7 +37,25 @@ config_errors_add(struct config_errors *e, const char *msg)
 	e->msg[e->n++] = copy;
 }
 
-/* Free the messages and make the sink empty again. */
+/* Keep a note "FILE:LINE:COLUMN: msg" (at most CONFIG_ERRORS_MAX). */
+void
+config_errors_note(struct config_errors *e, const char *file, int line,
+    int col, const char *msg)
+{
+	char **nn, *copy;
+
+	if (e == NULL || e->nnote >= CONFIG_ERRORS_MAX ||
+	    asprintf(&copy, "%s:%d:%d: %s", file, line, col, msg) == -1)
+		return;
+	if ((nn = realloc(e->note, (e->nnote + 1) * sizeof(*nn))) == NULL) {
+		free(copy);
+		return;
+	}
+	e->note = nn;
+	e->note[e->nnote++] = copy;
+}
+
+/* Free the messages and notes and make the sink empty again. */
 void
 config_errors_free(struct config_errors *e)
 {
@@ -48,6 +66,9 @@ config_errors_free(struct config_errors *e)
 	for (i = 0; i < e->n; i++)
 		free(e->msg[i]);
 	free(e->msg);
+	for (i = 0; i < e->nnote; i++)
+		free(e->note[i]);
+	free(e->note);
 	for (i = 0; i < e->nconf_failed; i++)
 		free(e->conf_failed[i]);
 	free(e->conf_failed);
