@@ -31,10 +31,10 @@ WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 VERSION	= 0.1.0
 NPROC	:= $(shell nproc 2>/dev/null || echo 2)
 COMMIT	:= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/leases -MMD -MP \
+CFLAGS	+= $(OPT) $(WARN) -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter -Isrc/dhcpdconf -Isrc/leases -Isrc/dhcplog -MMD -MP \
 	   -DEXPORTER_VERSION=\"$(VERSION)\" -DEXPORTER_COMMIT=\"$(COMMIT)\"
 LDLIBS_OMAPI	= -lcrypto
-LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread
+LDLIBS_EXPORTER	= -lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread -lsystemd
 
 OMAPI_SRC	= $(wildcard src/omapi/*.c)
 # The exporter's stages, each a folder (src/README.md): config, then
@@ -44,6 +44,7 @@ EXPORTER_SRC	= src/exporter/log.c \
 		  $(foreach s,$(EXPORTER_STAGES),$(wildcard src/exporter/$(s)/*.c))
 DHCPDCONF_SRC	= $(wildcard src/dhcpdconf/*.c)
 LEASES_SRC	= $(wildcard src/leases/*.c)
+DHCPLOG_SRC	= $(wildcard src/dhcplog/*.c)
 CLI_SRC		= $(wildcard src/cli/*.c)
 UNIT_SRC	= $(wildcard tests/unit/test_*.c)
 # Other .c files under tests/unit are helpers (the fake OMAPI server),
@@ -54,6 +55,7 @@ OMAPI_OBJ	= $(OMAPI_SRC:%.c=$(BUILD)/%.o)
 EXPORTER_OBJ	= $(EXPORTER_SRC:%.c=$(BUILD)/%.o)
 DHCPDCONF_OBJ	= $(DHCPDCONF_SRC:%.c=$(BUILD)/%.o)
 LEASES_OBJ	= $(LEASES_SRC:%.c=$(BUILD)/%.o)
+DHCPLOG_OBJ	= $(DHCPLOG_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ		= $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_HELPER_OBJ	= $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN	= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -83,6 +85,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libomapi.a: $(OMAPI_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # libomapi: the shared library has position-independent objects of its
@@ -100,10 +103,19 @@ $(BUILD)/$(LIB_REAL): $(OMAPI_PIC_OBJ) src/omapi/libomapi.map
 
 $(BUILD)/libexporter.a: $(EXPORTER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/libdhcpdconf.a: $(DHCPDCONF_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# dhcpd's log: syslog framing, dhcpd's messages, counters and the sources
+# (src/dhcplog/dhcplog.h).
+$(BUILD)/libdhcplog.a: $(DHCPLOG_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The dhcpd.leases reader; it tokenizes with libdhcpdconf's lexer.
@@ -126,18 +138,19 @@ $(BUILD)/tests/leases_dump: $(BUILD)/tests/leases/leases_dump.o $(BUILD)/libleas
 $(BUILD)/omapictl: $(CLI_OBJ) $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_OMAPI)
 
-$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libleases.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+$(BUILD)/dhcpd_exporter: $(BUILD)/src/exporter/main.o $(BUILD)/libexporter.a $(BUILD)/libleases.a $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
 $(BUILD)/libunit.a: $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # Every unit test links against the test helpers and both libraries; the
 # linker takes what it needs.  (Its .d file adds the headers it includes
 # as prerequisites: they rebuild it, and stay off the command line.)
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libunit.a $(BUILD)/libexporter.a \
-    $(BUILD)/libleases.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
+    $(BUILD)/libleases.a $(BUILD)/libdhcplog.a $(BUILD)/libdhcpdconf.a $(BUILD)/libomapi.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter %.a,$^) -lcmocka $(LDLIBS_EXPORTER) $(LDLIBS_OMAPI)
 
@@ -339,6 +352,6 @@ deb:
 	@ls build/deb/*.deb
 
 -include $(OMAPI_OBJ:.o=.d) $(OMAPI_PIC_OBJ:.o=.d) $(EXPORTER_OBJ:.o=.d) \
-	$(DHCPDCONF_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
+	$(DHCPDCONF_OBJ:.o=.d) $(DHCPLOG_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d) \
 	$(UNIT_BIN:=.d) \
 	$(BUILD)/tests/dhcpdconf/dhcpdconf_dump.d

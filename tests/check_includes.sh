@@ -5,7 +5,7 @@
 #   BUILD=build tests/check_includes.sh            every folder of src/
 #   tests/check_includes.sh src/omapi src/cli      only those
 #
-# For each folder (src/omapi, src/dhcpdconf, src/leases, src/cli, src/exporter and each
+# For each folder (src/omapi, src/dhcpdconf, src/leases, src/dhcplog, src/cli, src/exporter and each
 # of its stage folders), two graphs, each must be free of cycles:
 #   - includes: header -> header, from the #include "..." lines;
 #   - calls: file.c -> other.c when file.o uses a symbol other.o defines,
@@ -13,7 +13,8 @@
 # And the exporter's stages, once src/exporter has them: a file of a stage
 # includes only its own folder's headers and the public header of a stage
 # below it (config < metrics < poll, web < main.c and log.c on top; log.h
-# and the headers of src/omapi and src/dhcpdconf are below everything).
+# and the headers of src/omapi, src/dhcpdconf and src/dhcplog are below
+# everything).
 # Prints each cycle or breach; exits 1 if there is one, 2 when the objects
 # are missing.
 set -u
@@ -26,7 +27,7 @@ build, folders = sys.argv[1], sys.argv[2:]
 STAGES = {"config": 1, "metrics": 2, "poll": 3, "web": 3}
 TOP = 4
 if not folders:
-    folders = ["src/omapi", "src/dhcpdconf", "src/leases", "src/cli",
+    folders = ["src/omapi", "src/dhcpdconf", "src/leases", "src/dhcplog", "src/cli",
                "src/exporter"]
     folders += sorted("src/exporter/" + s for s in STAGES
                       if os.path.isdir("src/exporter/" + s))
@@ -81,7 +82,7 @@ def includes(path):
 def resolve(src, name):
     """The file an #include "name" in src opens (its folder, then -I)."""
     for d in (os.path.dirname(src), "src/exporter", "src/omapi",
-              "src/dhcpdconf"):
+              "src/dhcpdconf", "src/dhcplog"):
         p = os.path.normpath(os.path.join(d, name))
         if os.path.isfile(p):
             return p
@@ -91,7 +92,8 @@ def resolve(src, name):
 def rank(path):
     """The layer of a file: 0 libraries and log.h, stages 1-3, 4 top."""
     parts = path.split("/")
-    if parts[1] in ("omapi", "dhcpdconf") or path == "src/exporter/log.h":
+    if parts[1] in ("omapi", "dhcpdconf", "dhcplog") or \
+            path == "src/exporter/log.h":
         return 0
     if parts[1] == "exporter" and len(parts) > 3:
         return STAGES.get(parts[2], TOP)

@@ -22,14 +22,18 @@ PACKAGES_DEPLOY="chromium systemd man-db strace mandoc"
 # real DHCP clients (perfdhcp) for the client activity, lease_info,
 # failover and Prometheus tests and the benchmarks,
 PACKAGES_CLIENTS="kea-admin"
+# dhcpd's log (src/dhcplog): the journal source (sd-journal), journal
+# files for its test (systemd-journal-remote), and mtail with its dhcpd
+# program, the peer of the log benchmark,
+PACKAGES_LOG="libsystemd-dev systemd-journal-remote mtail"
 # the benchmarks (make bench),
 PACKAGES_BENCH="wrk prometheus-node-exporter"
 # and the Debian packages (make deb, lintian; debootstrap for the fresh root
 # test_deb.sh installs them into).
 PACKAGES_DEB="debhelper dpkg-dev fakeroot lintian debootstrap"
 PACKAGES_BUILD="build-essential pkg-config libssl-dev libmicrohttpd-dev libyaml-dev
-zlib1g-dev libcrypt-dev libgnutls28-dev"
-PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_CLOCK $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_BENCH
+zlib1g-dev libcrypt-dev libgnutls28-dev libsystemd-dev"
+PACKAGES="$PACKAGES $PACKAGES_WEB $PACKAGES_FAULT $PACKAGES_CLOCK $PACKAGES_DEPLOY $PACKAGES_CLIENTS $PACKAGES_LOG $PACKAGES_BENCH
 $PACKAGES_DEB"
 # `tests/deps.sh deb`: only what `make deb` needs (the install guide's step).
 [ "${1:-}" = deb ] && PACKAGES="$PACKAGES_BUILD $PACKAGES_DEB"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Goal 10: reading a 1,000,000-line dhcpd.leases, ours next to dhcpd-pools.
+"""Goal 11: reading a 1,000,000-line dhcpd.leases, ours next to dhcpd-pools.
 
     leases_cost.py BUILD OUT.json [--runs N] [--lines N]
 

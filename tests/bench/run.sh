@@ -38,7 +38,7 @@ step() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (network namespaces)"
-for t in wrk perfdhcp prometheus-node-exporter valgrind curl dhcpd-pools; do
+for t in wrk perfdhcp prometheus-node-exporter valgrind curl dhcpd-pools mtail; do
 	command -v "$t" >/dev/null || die "$t is missing: run tests/deps.sh"
 done
 [ -x "$BUILD/dhcpd_exporter" ] || die "no $BUILD/dhcpd_exporter: make all"
@@ -132,9 +132,9 @@ step "8. dhcpd.conf: a 1,000-subnet file, our parser next to dhcpd-pools"
 $PY tests/bench/parse_cost.py "$BUILD" "$OUT/g8_parse.json" ||
 	die "parse benchmark failed"
 
-step "10. dhcpd.leases: a 1,000,000-line file, our reader next to dhcpd-pools"
+step "11. dhcpd.leases: a 1,000,000-line file, our reader next to dhcpd-pools"
 [ -x "$BUILD/tests/leases_dump" ] || die "no $BUILD/tests/leases_dump: make all"
-$PY tests/bench/leases_cost.py "$BUILD" "$OUT/g10_leases.json" ||
+$PY tests/bench/leases_cost.py "$BUILD" "$OUT/g11_leases.json" ||
 	die "leases benchmark failed"
 
 step "labs: bench (signed), bench (no key), pools1000 (signed), bench (hmac-sha256)"
@@ -375,6 +375,10 @@ grep -E "avg delay|max delay|drops ratio" "$OUT"/g7_*.txt
 
 step "9. a fleet of 80 real dhcpds of 50 pools, against 20 of them"
 BUILD=$BUILD OUT=$OUT tests/bench/fleet.sh 20 80 || die "fleet: servers not up"
+
+step "10. dhcpd's log: lines per CPU second against mtail, the same file"
+BUILD=$BUILD OUT=$OUT tests/bench/dhcplog_bench.sh ||
+	echo "bench: dhcplog_bench.sh reported a difference (see above)"
 
 step "summary"
 $PY tests/bench/summary.py "$OUT" | tee "$BUILD/bench-summary.txt"

@@ -334,9 +334,9 @@ def goal8():
                                    p["dhcpd_t_cpu_s"] / p["ours_cpu_s"]))
 
 
-def goal10():
-    p = load("g10_leases.json")
-    row("10", "read a %d-line dhcpd.leases (%d MB, %d addresses), CPU "
+def goal11():
+    p = load("g11_leases.json")
+    row("11", "read a %d-line dhcpd.leases (%d MB, %d addresses), CPU "
         "per process, median of %d" % (p["lines"], p["bytes"] // 1000000,
                                        p["entries"], p["runs"]),
         "%.0f ms, peak RSS %.1f MiB" % (1e3 * p["ours_cpu_s"],
@@ -353,7 +353,7 @@ def goal10():
                      1e3 * p["ours_wall_s"], 1e3 * p["dhcpd_pools_wall_s"],
                      1e3 * p["poll_1000_s"], 1e3 * p["whole_read_s"]))
     if "v6_ours_cpu_s" in p:
-        row("10b", "the same on a DHCPv6 file of as many lines (ia-na, "
+        row("11b", "the same on a DHCPv6 file of as many lines (ia-na, "
             "%d MB)" % (p["v6_bytes"] // 1000000),
             "%.0f ms, peak RSS %.1f MiB" % (1e3 * p["v6_ours_cpu_s"],
                                             p["v6_ours_rss_kib"] / 1024),
@@ -390,6 +390,29 @@ def goal9():
         yes(f["large_hwm_kib"] <= 24 * 1024))
 
 
+def goal10():
+    f = load("g10_dhcplog.json")
+    row("10", "dhcpd log, %d lines parsed and counted: lines per CPU "
+        "second" % f["lines"], "%d" % f["exporter_lines_per_cpu_s"],
+        "> mtail", "mtail %d" % f["mtail_lines_per_cpu_s"],
+        "%.1fx" % f["speedup_per_core"], yes(f["speedup_per_core"] > 1))
+    same = f["same_counts"]
+    row("10", "dhcpd log: counts equal to mtail's where both count the "
+        "same thing", "%d of %d" % (sum(v["equal"] for v in same.values()),
+                                    len(same)),
+        "all", "mtail", "-", yes(all(v["equal"] for v in same.values())))
+    row("10", "exporter RSS with the log source on",
+        "%.1f MiB (peak %.1f)" % (f["exporter_rss_kib"] / 1024,
+                                  f["exporter_hwm_kib"] / 1024),
+        "-", "mtail %.1f MiB" % (f["mtail_maxrss_kib"] / 1024), "-", "-")
+    r = f["refusals"]
+    notes.append("10: refusals on the forged network 10.9.9.0/24 (a client "
+                 "hostname): exporter %s, mtail %s" % (
+                     max(r["exporter no_free_leases 10.9.9.0/24 (forged)"],
+                         0),
+                     r["mtail dhcpdiscover_nofree 10.9.9.0/24 (forged)"]))
+
+
 def machine():
     cpu = "?"
     with open("/proc/cpuinfo") as f:
@@ -417,7 +440,8 @@ def machine():
 
 
 def main():
-    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8, goal9, goal10):
+    for g in (goal1, goal2, goal3, goal4_5, goal6_7, goal8, goal9,
+              goal10, goal11):
         try:
             g()
         except (OSError, KeyError, ValueError, AttributeError) as e:

@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 secs=${1:-60}
 out=${FUZZ_OUT:-build-fuzz}
-targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config fuzz_dhcpdconf fuzz_leases fuzz_shell"}
+targets=${FUZZ_TARGETS:-"fuzz_wire fuzz_key fuzz_conn fuzz_config fuzz_dhcpdconf fuzz_leases fuzz_shell fuzz_dhcplog"}
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
 if [ -z "$CLANG" ]; then
 	echo "fuzz: clang not found (apt-get install -y clang libclang-rt-14-dev)" >&2
@@ -29,9 +29,13 @@ build_target() {
 	fuzz_config) extra="-Isrc/exporter src/exporter/config/*.c
 		src/exporter/metrics/*.c
 		-Isrc/dhcpdconf src/dhcpdconf/*.c
+		-Isrc/dhcplog src/dhcplog/frame.c src/dhcplog/message.c
+		src/dhcplog/counts.c
 		-lyaml -lz" ;;
 	fuzz_dhcpdconf) extra="-Isrc/dhcpdconf src/dhcpdconf/*.c" ;;
 	fuzz_leases) extra="-Isrc/dhcpdconf -Isrc/leases src/dhcpdconf/lexer.c src/leases/*.c" ;;
+	fuzz_dhcplog) extra="-Isrc/dhcpdconf -Isrc/dhcplog src/dhcpdconf/*.c
+		src/dhcplog/frame.c src/dhcplog/message.c src/dhcplog/counts.c" ;;
 	esac
 	# shellcheck disable=SC2086
 	$CLANG $CFLAGS -o "$out/$1" "tests/fuzz/$1.c" src/omapi/*.c \

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Checks on the Markdown docs, from the top of the repository.
 
-usage: check_docs.py [-C DIR] links | families | suites | length MAX
+usage: check_docs.py [-C DIR] links | families | suites | alerts | length MAX
 
 links     every relative link of every tracked *.md file points to a file
           that exists, and a #fragment to a heading of that file (GitHub's
           anchors: lower case, punctuation dropped, spaces to '-')
 families  every metric family the renderer names (each "dhcpd_..." string
-          of src/exporter/**/render.c) is in README.md's metric table
+          of src/exporter/**/render*.c) is in README.md's metric table
 suites    every tests/integration/test_*.sh is named in tests/README.md
+alerts    every alert of deploy/prometheus/*.rules.yml is named in a
+          Markdown file under deploy/
 length    README.md has at most MAX lines
 
 -C DIR runs in DIR (a git work tree) instead of the current directory.
@@ -62,7 +64,7 @@ def links():
 
 def families():
     names = set()
-    for f in pathlib.Path("src/exporter").rglob("render.c"):
+    for f in pathlib.Path("src/exporter").rglob("render*.c"):
         names |= set(re.findall(r'"(dhcpd_[a-z0-9_]+)"', f.read_text()))
     readme = pathlib.Path("README.md").read_text()
     rows = set(re.findall(r"^\| `(dhcpd_[a-z0-9_]+)`", readme, re.M))
@@ -75,6 +77,17 @@ def suites():
     all_ = sorted(pathlib.Path("tests/integration").glob("test_*.sh"))
     return ["tests/README.md: suite %s is not described" % s.name
             for s in all_ if "`%s`" % s.name not in doc], len(all_)
+
+
+def alerts():
+    names = set()
+    for f in pathlib.Path("deploy/prometheus").glob("*.rules.yml"):
+        names |= set(re.findall(r"^\s*- alert:\s*(\w+)", f.read_text(),
+                                re.M))
+    docs = "".join(p.read_text() for p in pathlib.Path("deploy").rglob("*.md"))
+    return ["deploy/: alert %s is described nowhere" % a
+            for a in sorted(names)
+            if not re.search(r"\b%s\b" % a, docs)], len(names)
 
 
 def length(limit):
@@ -96,6 +109,8 @@ def main():
         bad, n = families()
     elif what == "suites":
         bad, n = suites()
+    elif what == "alerts":
+        bad, n = alerts()
     elif what == "length" and len(sys.argv) == 3:
         bad, n = length(int(sys.argv[2]))
     else:

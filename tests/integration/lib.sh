@@ -6,7 +6,11 @@
 #   check "what users rely on" COMMAND ARGS...   ok/FAIL line, counted
 #   finish NAME                                  summary line; exit status
 #   absent -e STRING... FILE...                  a negative check with a guard
+#   checker_ok MIN OUTPUT STATUS                 a checker script's verdict
+#   grew_less BEFORE AFTER LIMIT                 growth of a measured figure
+#   fds, rss_kb                                  the exporter's, while it lives
 #   limit_ms MS                                  a time limit for this build
+#   free_port                                    a free port of this machine
 #   in_lab CMD...                                CMD in the lab's namespace
 #   scrape [PATH [CURL-ARGS...]]                 GET from the exporter
 #   metric SERIES                                its value on /metrics

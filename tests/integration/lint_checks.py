@@ -14,6 +14,7 @@ only `[ A ]` (or `grep`, or `cmd`) is counted: `[ B ]` runs afterwards and
 its result is lost, `| z` reads check's own ok/FAIL line, and `>` hides
 it.  `check "x" ! cmd` runs a program called `!`.  The fix is one command
 that holds the whole condition: a function, `eval '...'` or `sh -c "..."`.
+A script that sources lib.sh must call suite_init (which runs this lint).
 
 The file is read as the shell reads it, as far as this needs: quotes,
 $(...), $((...)), ${...}, backquotes, <(...), here-documents, comments and
@@ -227,6 +228,11 @@ def commands(text):
 def lint(path):
     text = open(path, encoding="utf-8", errors="replace").read()
     bad = []
+    src = re.search(r"^\s*\.\s+\S*lib\.sh", text, re.M)
+    if src and not re.search(r"^\s*suite_init\s", text, re.M):
+        bad.append((text[:src.start()].count("\n") + 1,
+                    "sources lib.sh without suite_init: no lint, no "
+                    "ThreadSanitizer report folder, no shared traps"))
     for words, redirs, line, term in commands(text):
         while words and words[0] in RESERVED:
             words = words[1:]

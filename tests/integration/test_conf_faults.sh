@@ -22,16 +22,12 @@
 #    still stops the exporter within 2 s.
 # Needs root (namespaces). BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PORT=19560
+. "$(dirname "$0")/lib.sh"
+suite_init conffault 19560
 DUMP=$BIN/tests/dhcpdconf_dump
 DHCPD=${DHCPD:-/usr/sbin/dhcpd}
-lab=$(mktemp -d /tmp/faults-conf.XXXXXX)
-chmod 755 "$lab"
 ns=faults-$(basename "$lab" | tr -dc 'a-zA-Z0-9' | tail -c 6)
-exporter_pid= dpid= toucher=
+dpid= toucher=
 cleanup() {
 	[ -n "$toucher" ] && kill "$toucher" 2>/dev/null
 	[ -n "$exporter_pid" ] &&
@@ -41,9 +37,6 @@ cleanup() {
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-. tests/integration/lib.sh
 
 [ -x "$DUMP" ] && [ -x "$BIN/dhcpd_exporter" ] && [ -x /usr/bin/time ] ||
 	{ echo "build first (make), and /usr/bin/time (package time)" >&2; exit 1; }

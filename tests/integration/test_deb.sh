@@ -20,25 +20,17 @@
 #    DEB_FRESH=0 leaves that part out (it needs the network and minutes).
 # Needs root (the lab, the fresh root). Ports: PORT, PORT+1.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19542
+. "$(dirname "$0")/lib.sh"
+suite_init deb 19542
 MAX_EXPOSURE=2.0
-tmp=$(mktemp -d /tmp/debpkg-deb.XXXXXX)
-chmod 755 "$tmp"
+tmp=$lab
 lab=$tmp/lab
-exporter_pid=
 noomapi_pid=
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$noomapi_pid" ] && kill -9 "$noomapi_pid" 2>/dev/null
 	stop_lab_and_exporter
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- zero configuration against the lab's dhcpd -----------------------------
 mkdir -p "$lab"

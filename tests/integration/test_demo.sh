@@ -17,6 +17,9 @@
 #    /classic/alerts page ($BUILD/demo-status.png, $BUILD/demo-alerts.png), and
 #    their DOMs: the status page has the demo pool's bar, /alerts names the
 #    firing alert;
+#  - once the pool is full dhcpd refuses clients; its log reaches the
+#    exporter (dhcpd's /dev/log is the exporter's socket) and
+#    DhcpdClientsRefused fires, as the demo says;
 #  - Ctrl-C (SIGINT to the demo's process group, as a terminal sends it)
 #    stops it; then a run with DEMO_SECONDS=5 stops by itself; after each,
 #    no namespace, veth, process or file of the demo is left.
@@ -261,6 +264,27 @@ check "the status page's bar moves ($bar0% -> $bar1% active)" \
 check "DhcpdPoolFreeAddressesLow for pool demo goes pending" [ -n "$pending_at" ]
 check "then firing, ${firing_at:-never} s after the start (at most 180)" \
 	sh -c "[ -n '$firing_at' ] && [ '$firing_at' -le 180 ] && [ '$firing_at' -gt '${pending_at:-999}' ]"
+
+# What the demo says of a full pool: dhcpd turns clients away, its log
+# reaches the exporter's socket, and DhcpdClientsRefused fires (no for:).
+refused_state() {
+	curl -sf --max-time 5 "http://127.0.0.1:$PROM_PORT/api/v1/alerts" | $PY -c '
+import json, sys
+s = sorted(a["state"] + ":" + a["labels"].get("reason", "")
+           for a in json.load(sys.stdin)["data"]["alerts"]
+           if a["labels"]["alertname"] == "DhcpdClientsRefused")
+print(s[0] if s else "inactive")'
+}
+refused_at=""
+while [ $((SECONDS - t0)) -lt 260 ]; do
+	[ "$(refused_state)" = firing:no_free_leases ] && { refused_at=$((SECONDS - t0)); break; }
+	sleep 2
+done
+echo "  DhcpdClientsRefused: firing at ${refused_at:-never} s (pool full at ${full_at:-never} s)"
+check "DhcpdClientsRefused fires once the pool is full, as the demo says (no free leases, from dhcpd's log)" \
+	[ -n "$refused_at" ]
+check "the status page counts the refusals of the last hour" \
+	sh -c "curl -sf --max-time 5 http://127.0.0.1:$PORT/ | grep -q 'Clients refused in the last hour (dhcpd.s log): <span class=\"refused\">'"
 
 # What the demo says of DhcpdPoolNoClientActivity: firing for the pools
 # whose leases nobody renews, and not for pool demo, whose client is busy.

@@ -58,11 +58,15 @@ servers:
     dhcpd_conf: $P/dhcpd.conf
     failover_peers: [ghost]
     classes: [limited, ghost-class]
+    log: { file: $lab/primary-syslog.txt }
   - name: secondary
     address: 10.77.0.2
     key: { key_file: $S/omapi.key }
     dhcpd_conf: $S/dhcpd.conf
+    log: { file: $lab/secondary-syslog.txt }
 EOF
+: >"$lab/primary-syslog.txt"
+: >"$lab/secondary-syslog.txt"
 chmod 600 "$lab/exp.yml"
 start_exporter --config.file="$lab/exp.yml"
 
@@ -205,7 +209,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--metrics "http://127.0.0.1:$PORT/metrics" \
 	--dashboard dashboards/dhcpd.json --rules "$lab/rules.yml" \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
-	dhcpd_class_used_ratio_threshold dhcpd_pool_leases \
+	dhcpd_class_used_ratio_threshold dhcpd_nak_ratio_threshold dhcpd_pool_leases \
 	dhcpd_pool_active_leases_expiring dhcpd_exporter_last_sweep_timestamp_seconds \
 	dhcpd_exporter_sweep_duration_seconds dhcpd_host_present dhcpd_host_info \
 	dhcpd_pool_earliest_lease_end_timestamp_seconds ALERTS \

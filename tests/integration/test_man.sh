@@ -11,21 +11,15 @@
 #  - man_keys.py itself fails on a page that lacks a key of the example;
 #  - dhcpd_exporter(8) and the other pages point to dhcpd_exporter.yml(5);
 #  - make install puts all four in place (test_install.sh checks that
-#    in full; here, that the Makefile names each page).
+#    in full; here, make -n install).
 # Needs no root, no lab and no port.
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-# shellcheck disable=SC2034 # lib.sh reads it: is this a TSan build?
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
+. "$(dirname "$0")/lib.sh"
+suite_init man 19593	# (no listener: the pages only)
 PAGES="deploy/man/dhcpd_exporter.8 deploy/man/dhcpd_exporter.yml.5
 deploy/man/omapictl.1 deploy/man/omapi.3"
-tmp=$(mktemp -d /tmp/dxman.XXXXXX)
-
-. tests/integration/lib.sh
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+tmp=$lab
+cleanup() { rm -rf "$tmp"; }
 
 # True when COMMAND... prints nothing on stdout or stderr (and succeeds).
 silent() {
@@ -61,7 +55,14 @@ check "dhcpd_exporter.8 refers to dhcpd_exporter.yml(5)" \
 check "dhcpd_exporter.yml.5 refers to dhcpd_exporter(8)" \
 	refers deploy/man/dhcpd_exporter.yml.5 dhcpd_exporter 8
 check "omapictl.1 refers to omapi(3)" refers deploy/man/omapictl.1 omapi 3
+# True when `make -n install` puts PAGE in man section SECTION.
+installs() {
+	make -s -n --no-print-directory -o all install BUILD="$BUILD" \
+		DESTDIR="$tmp/root" PREFIX=/usr 2>/dev/null |
+		grep -q -- "$1 .*/usr/share/man/man$2/"
+}
 for page in $PAGES; do
-	check "make install installs $page" grep -q "deploy/man/$(basename "$page")" Makefile
+	name=$(basename "$page")
+	check "make install puts $name in man${name##*.}" installs "$name" "${name##*.}"
 done
 finish test_man

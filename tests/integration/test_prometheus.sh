@@ -163,6 +163,12 @@ $PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$EXP_PORT" \
 	--poll-interval 1s --sweep-interval 2s --extra-host ghost \
 	--lease-info 100000 --class limited \
 	--dhcpd-conf "$lab/exporter-dhcpd.conf" >"$lab/exp.yml"
+# dhcpd's log too (an empty file: the log series are there from the start,
+# every counter at 0), so the log row of the dashboard and the log rules
+# are checked against live series.
+: >"$lab/dhcpd-syslog.txt"
+sed -i "/^  - name: lab\$/a\\    log: { file: $lab/dhcpd-syslog.txt }" "$lab/exp.yml"
+grep -q '^    log: ' "$lab/exp.yml" || fail "log: added to the exporter's configuration"
 start_exporter --config.file="$lab/exp.yml"
 # ip netns exec execs its command, so $! is the process itself.
 ip netns exec "$LAB_NETNS" prometheus --config.file="$lab/prometheus.yml" \
@@ -198,7 +204,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	--dashboard "$DASH" --rules "$lab/rules-for0.yml" "$lab/thresholds.yml" \
 	--optional dhcpd_pool_free_ratio_threshold dhcpd_pool_free_addresses_threshold \
 	dhcpd_pool_client_idle_seconds_threshold \
-	dhcpd_class_used_ratio_threshold \
+	dhcpd_class_used_ratio_threshold dhcpd_nak_ratio_threshold \
 	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
 	dhcpd_failover_state_change_timestamp_seconds \
 	dhcpd6_pool_addresses dhcpd6_pool_leases dhcpd6_prefix_pool_prefixes \

@@ -17,20 +17,12 @@
 #    logged when dhcpd continues.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19600
-lab=$(mktemp -d /tmp/dxreload.XXXXXX)
-chmod 755 "$lab"
-. tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+suite_init reloadv 19600
 cleanup() {
 	[ -f "$lab/dhcpd.pid" ] && kill -CONT "$(cat "$lab/dhcpd.pid")" 2>/dev/null
 	stop_lab_and_exporter
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"

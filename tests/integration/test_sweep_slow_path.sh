@@ -17,20 +17,14 @@
 #    goal (+1 point, 2x) is make bench's goal 7, on a quiet machine.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19602	# the exporter
+. "$(dirname "$0")/lib.sh"
+suite_init slowpath 19602	# the exporter
 PROXY=19603	# delay_proxy.py, in front of dhcpd's 7911
 DHCP_RATE=${SLOW_PATH_DHCP_RATE:-200}
 DHCP_S=10
-lab=$(mktemp -d /tmp/dxslowpath.XXXXXX)
-chmod 755 "$lab"
 cns=pollfix-$(printf '%s' "$lab" | sha1sum | cut -c1-12)
 proxy_pid=
 sampler_pid=
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
 	[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null
@@ -46,8 +40,6 @@ cleanup() {
 	tests/lab/lab.sh stop "$lab" >/dev/null 2>&1
 	rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 LAB_START_TIMEOUT=180 tests/lab/lab.sh start "$lab" --profile bench >/dev/null ||
 	{ echo "lab did not start"; exit 1; }

@@ -13,16 +13,8 @@
 #    "+3985 more", not 98 kB.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-case $BUILD in /*) BIN=$BUILD ;; *) BIN=$PWD/$BUILD ;; esac
-PY=/usr/bin/python3
-PORT=19601
-lab=$(mktemp -d /tmp/dxunserved.XXXXXX)
-chmod 755 "$lab"
-. tests/integration/lib.sh
-trap stop_lab_and_exporter EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/lib.sh"
+suite_init unserved 19601
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"

@@ -117,7 +117,9 @@ cleanup() {
 # dhcpd answers from the demo pool of 10.99.0.0/16), and a veth pair from
 # this machine into dhcpd's namespace for OMAPI.
 net_up() {
-	tests/lab/lab.sh start "$lab" --profile demo >"$lab/lab.out" 2>&1 ||
+	# dhcpd logs to the exporter's socket (its /dev/log leads there)
+	LAB_SYSLOG=$lab/dhcpd-log.sock \
+		tests/lab/lab.sh start "$lab" --profile demo >"$lab/lab.out" 2>&1 ||
 		{ cat "$lab/lab.out" >&2; die "dhcpd did not start"; }
 	. "$lab/env"
 	ip netns add "$CLIENTS" || die "cannot create namespace $CLIENTS"
@@ -138,6 +140,10 @@ exporter_up() {
 	$PY tests/lab/exporter_config.py "$lab" --listen "127.0.0.1:$PORT" \
 		--address "$NS_IP" --poll-interval 2s --sweep-interval 5s \
 		--max-rate 5000 >"$lab/exporter.yml" || die "exporter configuration"
+	# and reads dhcpd's log from the socket dhcpd's /dev/log leads to
+	sed -i "/^  - name: lab\$/a\\    log: { syslog: \"unix:$lab/dhcpd-log.sock\" }" \
+		"$lab/exporter.yml"
+	grep -q '^    log: ' "$lab/exporter.yml" || die "exporter configuration: log"
 	serve "$lab/exporter.log" "http://127.0.0.1:$PORT/-/ready" 15 \
 		"$BUILD/dhcpd_exporter" --config.file="$lab/exporter.yml"
 	rc=$? exp_pid=$served_pid
@@ -213,6 +219,10 @@ $((100 / RATE)) s: reload the status page to see its bar grow. On Prometheus'
 alerts page DhcpdPoolFreeAddressesLow goes pending as the pool fills and
 fires 30 s later (every rule's for: is divided by $FOR_DIVISOR in this demo,
 so 5m is 30s); DhcpdPoolFreeRatioLow follows a minute after that.
+Once the pool is full, dhcpd turns the new clients away ("no free leases"
+in its log, which the exporter reads from its socket): DhcpdClientsRefused
+fires at once (critical), and the status page counts the refusals of the
+last hour.
 DhcpdPoolNoClientActivity fires early for office, guest and voip: their
 active leases were written into dhcpd's leases file a day ago and no
 client renews them, which is what that alert watches for (a broken relay).

@@ -23,7 +23,8 @@
 #   tmp=$(mktemp -d); trap 'tests/lab/lab.sh stop $tmp; rm -rf $tmp' EXIT
 #   tests/lab/lab.sh start $tmp; . $tmp/env
 #   tests/lab/lab.sh exec $tmp build/omapictl -K $LAB_KEYFILE lease ip 10.99.1.1
-# Environment: DHCPD (default /usr/sbin/dhcpd), LAB_START_TIMEOUT (s; 10, bench 60).
+# Environment: DHCPD (default /usr/sbin/dhcpd), LAB_START_TIMEOUT (s; 10, bench 60),
+# LAB_SYSLOG (a unix datagram socket path: dhcpd's /dev/log leads there).
 set -u
 
 LAB_HOME=$(cd "$(dirname "$0")" && pwd)
@@ -152,10 +153,28 @@ lab_dhcpd_up() {
 	rm -f "$dir/dhcpd.pid"
 	off=$(($(stat -c %s "$dir/dhcpd.log" 2>/dev/null || echo 0) + 1))
 	[ -e "$dir/dhcpd.leases" ] || : >"$dir/dhcpd.leases"
-	ip netns exec "$ns" "$DHCPD" -4 -d -cf "$dir/dhcpd.conf" \
+	# LAB_SYSLOG: dhcpd's /dev/log is a symlink to that socket path, in a
+	# mount namespace of its own (a tmpfs on /dev, the devices it needs
+	# bound back); its syslog() connects through it whenever the socket
+	# is there.  unshare, sh and ip netns exec all exec: $! is dhcpd.
+	set -- ip netns exec "$ns" "$DHCPD" -4 -d -cf "$dir/dhcpd.conf" \
 		-lf "$dir/dhcpd.leases" -pf "$dir/dhcpd.pid" \
-		"$(cat "$dir/iface" 2>/dev/null || echo v0)" \
-		>>"$dir/dhcpd.log" 2>&1 </dev/null &
+		"$(cat "$dir/iface" 2>/dev/null || echo v0)"
+	if [ -n "${LAB_SYSLOG:-}" ]; then
+		unshare -m --propagation private sh -c '
+			d=$1 log=$2; shift 2
+			mkdir -p "$d/dev.host" && mount --rbind /dev "$d/dev.host" &&
+			mount -t tmpfs -o mode=755 tmpfs /dev || exit 1
+			for n in null zero urandom random full tty; do
+				touch "/dev/$n" && mount --bind "$d/dev.host/$n" "/dev/$n" ||
+					exit 1
+			done
+			ln -s "$log" /dev/log || exit 1
+			exec "$@"' sh "$dir" "$LAB_SYSLOG" "$@" \
+			>>"$dir/dhcpd.log" 2>&1 </dev/null &
+	else
+		"$@" >>"$dir/dhcpd.log" 2>&1 </dev/null &
+	fi
 	bg=$!
 	lab_wait_omapi "$ns" "$bg"
 	rc=$?

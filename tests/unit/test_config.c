@@ -352,7 +352,7 @@ static const struct errcase errcases[] = {
 	{ BASE "    foo: 1\n", "t.yml:4:5: unknown key 'foo' in server; "
 	    "expected one of: name, address, port, timeout, connect_timeout, "
 	    "max_message_size, key, sweep, lease_info, pools, hosts, dhcpd_conf, "
-	    "failover_peers, classes, leases_file" },
+	    "failover_peers, classes, log, leases_file" },
 	{ BASE "    port: 1\n    port: 2\n", "t.yml:5:5: duplicate key "
 	    "'port' in server (first at line 4, column 5)" },
 	{ BASE "    [a]: 1\n", "t.yml:4:5: keys in server must be plain names, "

@@ -100,6 +100,18 @@ big_yaml(size_t npools, size_t nlabels, size_t vlen, int special)
 	return y;
 }
 
+/* dhcpd's log at its widest: 256 networks of 128 escaped bytes. */
+static void
+test_log_size(void **state)
+{
+	struct config *cfg;
+
+	cfg = must_load(BASE "    pools: [{ name: p, ranges: [10.0.0.1-10.0.0.9] }]\n"
+	    "    log: { syslog: \"unix:/run/x.sock\" }\n");
+	check_publishes(cfg);
+	config_free(cfg);
+}
+
 static void
 test_body_size(void **state)
 {
@@ -167,6 +179,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_body_size),
+		cmocka_unit_test(test_log_size),
 		cmocka_unit_test(test_failover_body),
 	};
 

@@ -10,11 +10,13 @@
 #define WORST_SNAPSHOT_H
 
 #include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "config/config_int.h"
+#include "dhcpdconf.h"
 #include "metrics/metrics.h"
 
 static void
@@ -98,6 +100,58 @@ worst_failover(struct snapshot_server *ss, const struct config_server *cs)
 	return 0;
 }
 
+/*
+ * dhcpd's log at its widest: every counter at UINT64_MAX and, without
+ * dhcpd_conf, DHCPLOG_MAX_NETWORKS names of 128 bytes that each escape to
+ * two, and "other".
+ */
+static int
+worst_log(struct snapshot_server *ss, const struct config_server *cs)
+{
+	struct snapshot_log l;
+	char name[129];
+	size_t i, n, r;
+	int rc;
+
+	if (cs->log.kind == CONFIG_LOG_NONE)
+		return 0;
+	memset(&l, 0, sizeof(l));
+	dhcplog_counts_init(&l.counts);
+	dhcplog_counts_init(&l.hour_ago);
+	l.up = 1;
+	l.other_host = l.refused = UINT64_MAX;
+	l.counts.lines = l.counts.unparsed = l.counts.other_program =
+	    l.counts.abandoned = UINT64_MAX;
+	l.counts.last_line = -DBL_MAX;
+	for (i = 0; i < DHCPLOG_NTYPES; i++)
+		l.counts.packets[i] = UINT64_MAX;
+	n = cs->dconf != NULL ? cs->dconf->nshared + 1 :
+	    DHCPLOG_MAX_NETWORKS + 1;
+	if ((l.counts.nets = calloc(n, sizeof(*l.counts.nets))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (cs->dconf != NULL && i < cs->dconf->nshared)
+			snprintf(name, sizeof(name), "%s",
+			    cs->dconf->shared[i].name);
+		else {
+			memset(name, i % 2 ? '"' : '\\', 128);
+			name[128] = '\0';
+			name[0] = (char)('a' + i / 26 % 26);	/* unique */
+			name[1] = (char)('a' + i % 26);
+		}
+		if ((l.counts.nets[i].name = strdup(name)) == NULL)
+			break;
+		l.counts.nnets++;
+		for (r = 0; r < DHCPLOG_NREASONS; r++)
+			l.counts.nets[i].failures[r] = UINT64_MAX;
+	}
+	for (r = 0; r < DHCPLOG_NREASONS; r++)
+		l.counts.nofail[r] = UINT64_MAX;
+	rc = l.counts.nnets == n ? snapshot_server_set_log(ss, &l) : -1;
+	dhcplog_counts_free(&l.counts);
+	return rc;
+}
+
 static int
 worst_server(struct snapshot *snap, const struct config_server *cs)
 {
@@ -140,7 +194,7 @@ worst_server(struct snapshot *snap, const struct config_server *cs)
 		    cs->pools[i].shared_network) == -1))
 			return -1;
 	}
-	if (worst_failover(ss, cs) == -1)
+	if (worst_failover(ss, cs) == -1 || worst_log(ss, cs) == -1)
 		return -1;
 	for (i = 0; i < cs->nhosts; i++) {
 		if ((sh = snapshot_server_add_host(ss,

@@ -141,6 +141,7 @@ config_free(struct config *cfg)
 		for (j = 0; j < s->nclasses; j++)
 			free(s->classes[j]);
 		free(s->classes);
+		config_log_free(&s->log);
 		keypage_free(s->key.loaded);
 		if (s->key.secret != NULL) {
 			explicit_bzero(s->key.secret, strlen(s->key.secret));

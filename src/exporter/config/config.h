@@ -205,6 +205,33 @@ struct config_lease_info {
 	uint32_t	max_series;	/* leases given series, at most */
 };
 
+/*
+ * log: dhcpd's log (config_log.c): exactly one source, and how lines are
+ * matched to the server when several servers share a syslog listener.
+ */
+enum config_log_kind {
+	CONFIG_LOG_NONE = 0,
+	CONFIG_LOG_SYSLOG,	/* "unix:/PATH" or "udp://HOST:PORT" */
+	CONFIG_LOG_FILE,	/* a file, followed like tail -F */
+	CONFIG_LOG_JOURNAL,	/* a unit, or FIELD=VALUE */
+};
+
+#define CONFIG_LOG_ALLOW_MAX	16
+
+struct config_log {
+	enum config_log_kind	 kind;
+	char			*target;	/* URL, path, unit or match */
+	char			*host;		/* log.host, or NULL */
+	long			 owner;		/* socket_owner uid; -1 */
+	long			 group;		/* socket_group gid; -1 */
+	int			 mode;		/* socket_mode; -1: 0660 */
+	char			*allow[CONFIG_LOG_ALLOW_MAX];
+	size_t			 nallow;	/* allowed_sources (UDP) */
+	char			*journal_dir;	/* journal_directory */
+	int			 line;
+	int			 col;
+};
+
 struct config_server {
 	char			*name;		/* the `server` label */
 	char			*address;	/* IPv4, IPv6 or host name; NULL:
@@ -237,6 +264,7 @@ struct config_server {
 	size_t			 npeers;
 	char			**classes;
 	size_t			 nclasses;
+	struct config_log	 log;
 };
 
 struct config {

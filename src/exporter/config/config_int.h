@@ -138,6 +138,12 @@ void	 config_check_sweep(struct yparse *, const struct config_server *,
 void	 config_check_servers(struct yparse *, const struct config *,
 	    const struct ynode *list);
 
+/* ---- config_log.c ---- */
+void	 config_log_parse(struct yparse *, const struct ynode *,
+	    struct config_log *);
+void	 config_log_check(struct yparse *, const struct config *);
+void	 config_log_free(struct config_log *);
+
 /* ---- config_discover.c ---- */
 void	 config_discover(struct yparse *, const struct ynode *m,
 	    struct config_server *, const struct ynode *yaml_pools);

@@ -133,7 +133,7 @@ static const char *const top_keys[] = { "listen", "poll_interval",
 static const char *const server_keys[] = { "name", "address", "port",
     "timeout", "connect_timeout", "max_message_size", "key", "sweep",
     "lease_info", "pools", "hosts", "dhcpd_conf", "failover_peers", "classes",
-    "leases_file", NULL };
+    "log", "leases_file", NULL };
 static const char *const key_keys[] = { "name", "algorithm", "secret",
     "secret_file", "key_file", NULL };
 static const char *const sweep_keys[] = { "enabled", "interval",
@@ -603,6 +603,8 @@ parse_server(struct yparse *p, const struct ynode *m,
 		parse_sweep(p, v, &srv->sweep);
 	if ((v = ymap_get(m, "lease_info")) != NULL)
 		parse_lease_info(p, v, srv);
+	if ((v = ymap_get(m, "log")) != NULL)
+		config_log_parse(p, v, &srv->log);
 	parse_server_lists(p, m, srv);
 }
 
@@ -656,4 +658,5 @@ config_parse_top(struct yparse *p, const struct ynode *root,
 	for (i = 0; i < v->nkids; i++)
 		parse_server(p, v->kids[i], &cfg->servers[i]);
 	config_check_servers(p, cfg, v);
+	config_log_check(p, cfg);
 }

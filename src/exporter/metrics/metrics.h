@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "omapi.h"
+#include "dhcplog.h"
 #include "config/config.h"
 
 /*
@@ -207,6 +208,19 @@ struct leasetab {
 	size_t			 textcap;
 };
 
+/*
+ * dhcpd's log, for a server with `log:` (poll/logreader.c): the counters
+ * since the exporter started, and the failures as they stood about an
+ * hour ago (for the status page's "last hour").
+ */
+struct snapshot_log {
+	int			  up;		/* source readable / listening */
+	struct dhcplog_counts	  counts;
+	struct dhcplog_counts	  hour_ago;
+	uint64_t		  other_host;	/* lines of another server */
+	uint64_t		  refused;	/* UDP from unlisted sources */
+};
+
 struct snapshot_server {
 	atomic_uint		  refs;		/* snapshots that hold it: an
 						 * unchanged server's part is
@@ -260,6 +274,7 @@ struct snapshot_server {
 	uint64_t		  leases_bytes;
 	struct snapshot_pool6	 *pools6;
 	size_t			  npools6;
+	struct snapshot_log	 *log;		/* NULL: no `log:` */
 };
 
 struct snapshot {
@@ -336,6 +351,8 @@ int		 snapshot_server_set_pools6(struct snapshot_server *,
 		    size_t n);
 int		 snapshot_pool6_set_names(struct snapshot_pool6 *,
 		    const char *name, const char *shared_network);
+int		 snapshot_server_set_log(struct snapshot_server *,
+		    const struct snapshot_log *);
 
 int		 snapshot_store_init(struct snapshot_store *);
 void		 snapshot_store_destroy(struct snapshot_store *);
@@ -372,6 +389,9 @@ int	 render_metrics(struct omapi_buf *, const struct snapshot *);
 int	 render_label_value(struct omapi_buf *, const char *);
 int	 render_help_text(struct omapi_buf *, const char *);
 int	 render_double(struct omapi_buf *, double);
+
+/* ---- render_log.c: the families of dhcpd's log ---- */
+int	 render_log_metrics(struct omapi_buf *, const struct snapshot *);
 
 /* ---- render_size.c ---- */
 uint64_t render_body_max(const struct config *);

@@ -270,39 +270,6 @@ render_str(struct omapi_buf *b, const char *s)
 	return omapi_buf_add(b, s, strlen(s));
 }
 
-/* Append s with each byte in `special` written as its escape. */
-static int
-render_escaped(struct omapi_buf *b, const char *s, const char *special)
-{
-	const char *run;
-
-	for (run = s; *s; s++) {
-		if (strchr(special, *s) == NULL)
-			continue;
-		if (omapi_buf_add(b, run, (size_t)(s - run)) == -1)
-			return -1;
-		if (render_str(b, *s == '\n' ? "\\n" :
-		    *s == '"' ? "\\\"" : "\\\\") == -1)
-			return -1;
-		run = s + 1;
-	}
-	return omapi_buf_add(b, run, (size_t)(s - run));
-}
-
-/* Append a label value escaped for the text format. */
-int
-render_label_value(struct omapi_buf *b, const char *s)
-{
-	return render_escaped(b, s, "\\\"\n");
-}
-
-/* Append HELP text escaped for the text format. */
-int
-render_help_text(struct omapi_buf *b, const char *s)
-{
-	return render_escaped(b, s, "\\\n");
-}
-
 /*
  * Format a sample value: integers up to 2^53 without exponent or point,
  * other finite values with 15 significant digits, NaN and +/-Inf as
@@ -1040,5 +1007,5 @@ render_metrics(struct omapi_buf *b, const struct snapshot *s)
 	for (f = 0; f < F_NFAM; f++)
 		if (render_family(b, s, f) == -1)
 			return -1;
-	return 0;
+	return render_log_metrics(b, s);
 }

@@ -63,6 +63,17 @@
 #define BODY_PEER_OWN		64
 #define BODY_CLASS_SERIES	3
 
+/*
+ * dhcpd's log (render_log.c): 8 packet types, abandoned, lines, unparsed,
+ * 2 skipped, refused, up, last line; and per reason a series for "" and
+ * for each network: those dhcpd.conf declares and "other", or without it
+ * DHCPLOG_MAX_NETWORKS names of at most 128 bytes (each escaped to at
+ * most 2) and "other".  ',reason="unknown_network_segment"' is 34 bytes.
+ */
+#define BODY_LOG_SERIES		16
+#define BODY_LOG_REASON		34
+#define BODY_LOG_NAME		(sizeof(",shared_network=\"\"") + 2 * 128)
+
 /* Bytes of `,name="value"` with the value escaped as render.c does. */
 static uint64_t
 body_label(const char *name, const char *value)
@@ -73,6 +84,27 @@ body_label(const char *name, const char *value)
 	for (c = value ? value : ""; *c; c++)
 		n += (*c == '\\' || *c == '"' || *c == '\n') ? 2 : 1;
 	return n;
+}
+
+/* The most bytes one server's log series can take (sl: its server label). */
+static uint64_t
+body_log(const struct config_server *srv, uint64_t sl)
+{
+	uint64_t total, one = BODY_SERIES_FIXED + sl + BODY_LOG_REASON, nets;
+	size_t i;
+
+	if (srv->log.kind == CONFIG_LOG_NONE)
+		return 0;
+	total = BODY_LOG_SERIES * (BODY_SERIES_FIXED + sl + BODY_OWN_LABEL);
+	/* "" and "other" */
+	nets = 2 * (one + BODY_LOG_NAME);
+	if (srv->dconf != NULL)
+		for (i = 0; i < srv->dconf->nshared; i++)
+			nets += one + body_label("shared_network",
+			    srv->dconf->shared[i].name);
+	else
+		nets += DHCPLOG_MAX_NETWORKS * (one + BODY_LOG_NAME);
+	return total + DHCPLOG_NREASONS * nets;
 }
 
 /* The most bytes one server's series can take on /metrics. */
@@ -121,7 +153,7 @@ body_server(const struct config_server *srv)
 	for (i = 0; i < srv->nclasses; i++)
 		total += BODY_CLASS_SERIES * (BODY_SERIES_FIXED + sl +
 		    body_label("class", srv->classes[i]));
-	return total;
+	return total + body_log(srv, sl);
 }
 
 /* The most bytes one server's lease_info series can take. */

@@ -219,6 +219,11 @@ snapshot_server_release(struct snapshot_server *sv)
 	free(sv->classes);
 	free(sv->name);
 	leasetab_release(sv->leases);
+	if (sv->log != NULL) {
+		dhcplog_counts_free(&sv->log->counts);
+		dhcplog_counts_free(&sv->log->hour_ago);
+		free(sv->log);
+	}
 	free(sv);
 }
 
@@ -253,6 +258,34 @@ snapshot_pool6_set_names(struct snapshot_pool6 *p, const char *name,
 	free(p->shared_network);
 	p->name = n;
 	p->shared_network = sn;
+	return 0;
+}
+
+/* The server's log counters: a deep copy of l.  -1 (ENOMEM). */
+int
+snapshot_server_set_log(struct snapshot_server *sv,
+    const struct snapshot_log *l)
+{
+	struct snapshot_log *n;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return -1;
+	*n = *l;
+	dhcplog_counts_init(&n->counts);
+	dhcplog_counts_init(&n->hour_ago);
+	if (dhcplog_counts_copy(&n->counts, &l->counts) == -1 ||
+	    dhcplog_counts_copy(&n->hour_ago, &l->hour_ago) == -1) {
+		dhcplog_counts_free(&n->counts);
+		free(n);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (sv->log != NULL) {
+		dhcplog_counts_free(&sv->log->counts);
+		dhcplog_counts_free(&sv->log->hour_ago);
+		free(sv->log);
+	}
+	sv->log = n;
 	return 0;
 }
 

@@ -257,6 +257,17 @@ struct conf_reads {
 int	 publish_server(struct snapshot *, const struct config_server *,
 	    const struct server_result *, const struct conf_reads *);
 
+/* ---- logreader.c: dhcpd's log, one thread for every source ---- */
+struct logreader;
+struct logreader *logreader_new(const struct config *, int cancel_fd,
+	    void (*changed)(void *, size_t server), void *arg);
+void	 logreader_adopt(struct logreader *, struct logreader *old);
+int	 logreader_start(struct logreader *, char *err, size_t errlen);
+void	 logreader_stop(struct logreader *);
+void	 logreader_free(struct logreader *);
+int	 logreader_publish(struct logreader *, size_t server,
+	    struct snapshot_server *);
+
 /* ---- sweeper.c ---- */
 int	 sweeper_init(struct sweeper *, const struct config_server *);
 void	 sweeper_free(struct sweeper *);

@@ -71,7 +71,23 @@ struct poller {
 	int			 publisher_started;
 	struct worker		*workers;
 	size_t			 nservers;	/* initialised so far */
+	struct logreader	*lr;		/* dhcpd's log (logreader.c) */
 };
+
+/*
+ * The log reader handed new counters of server i over (to itself, under
+ * its own lock): the server changed, its part of the snapshot is rebuilt.
+ */
+static void
+poller_log_changed(void *arg, size_t i)
+{
+	struct poller *p = arg;
+
+	pthread_mutex_lock(&p->mtx);
+	p->handed[i] = ++p->changed;
+	pthread_cond_signal(&p->pub_wake);
+	pthread_mutex_unlock(&p->mtx);
+}
 
 /* An eventfd above 2, so the library takes it for a cancel descriptor. */
 static int
@@ -156,6 +172,9 @@ poller_new(const struct config *cfg, struct snapshot_store *store, char *err,
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	if ((p->lr = logreader_new(cfg, p->cancel_fd, poller_log_changed,
+	    p)) == NULL)
+		goto nomem;
 	for (i = 0; i < cfg->nservers; i++) {
 		p->workers[i].p = p;
 		p->workers[i].i = i;
@@ -191,6 +210,7 @@ poller_free(struct poller *p)
 		server_result_free(&p->results[i]);
 		server_result_free(&p->pub[i]);
 	}
+	logreader_free(p->lr);
 	if (p->cancel_fd != -1)
 		close(p->cancel_fd);
 	pthread_mutex_destroy(&p->mtx);
@@ -254,7 +274,9 @@ publisher_build(struct poller *p, uint64_t seq)
 			rc = snapshot_share_server(snap, p->prev->servers[i]);
 		else
 			rc = publish_server(snap, &p->cfg->servers[i],
-			    &p->pub[i], &p->pub_conf[i]);
+			    &p->pub[i], &p->pub_conf[i]) == -1 ||
+			    logreader_publish(p->lr, i,
+			    snap->servers[snap->nservers - 1]) == -1 ? -1 : 0;
 		if (rc == -1) {
 			log_warn("cannot build a snapshot");
 			snapshot_release(snap);
@@ -584,6 +606,10 @@ poller_start(struct poller *p, char *err, size_t errlen)
 		}
 		p->workers[i].started = 1;
 	}
+	if (logreader_start(p->lr, err, errlen) == -1) {
+		poller_stop(p);
+		return -1;
+	}
 	return 0;
 }
 
@@ -618,6 +644,7 @@ poller_halt(struct poller *p, double grace)
 		pthread_join(p->publisher, NULL);
 		p->publisher_started = 0;
 	}
+	logreader_stop(p->lr);
 }
 
 /* Stop at once (SIGTERM). */
@@ -794,6 +821,7 @@ poller_adopt(struct poller *p, struct poller *old)
 		}
 		worker_handover(&p->workers[i]);
 	}
+	logreader_adopt(p->lr, old->lr);
 	publish_now(p);
 }
 

@@ -35,7 +35,7 @@ static const char page_head[] =
 ".st{display:inline-block;padding:0 .5em;border-radius:.3em;color:#fff;"
 "font-size:.85em}\n"
 ".st.up{background:#2e7d32}.st.down{background:#c62828}\n"
-".muted{color:#666}.lbl{font-size:.85em;color:#555}\n"
+".muted{color:#666}.lbl{font-size:.85em;color:#555}.refused{color:#b00;font-weight:bold}\n"
 ".bar{display:flex;width:16em;max-width:30vw;height:1.1em;"
 "background:#eee;border:1px solid #bbb}\n"
 ".bar span{display:block;height:100%}\n"
@@ -297,6 +297,74 @@ page_shared_find(const struct snapshot_server *sv, const char *name)
 }
 
 /*
+ * DHCPDISCOVERs dhcpd refused on shared network name ("": none named) in
+ * about the last hour, every reason, from dhcpd's log (0 without one).
+ */
+static uint64_t
+page_refused(const struct snapshot_server *sv, const char *name)
+{
+	uint64_t n = 0, now, then;
+	int r;
+
+	if (sv->log == NULL)
+		return 0;
+	for (r = 0; r < DHCPLOG_NREASONS; r++) {
+		now = dhcplog_failures(&sv->log->counts, r, name);
+		then = dhcplog_failures(&sv->log->hour_ago, r, name);
+		n += now > then ? now - then : 0;
+	}
+	return n;
+}
+
+/* The refusals cell of a shared network's heading row. */
+static int
+page_refused_cell(struct omapi_buf *b, const struct snapshot_server *sv,
+    const char *name)
+{
+	uint64_t n;
+
+	if (sv->log == NULL)
+		return page_str(b, "<td colspan=\"3\"></td>");
+	n = page_refused(sv, name);
+	return page_printf(b, "<td colspan=\"3\" class=\"%s\">%" PRIu64
+	    " client%s refused in the last hour</td>", n > 0 ? "refused" :
+	    "lbl", n, n == 1 ? "" : "s");
+}
+
+/*
+ * A server with a log: every network with refusals in the last hour, so
+ * that those without pools on this page (no dhcpd_conf, an unknown
+ * segment) show too.
+ */
+static int
+page_refusals(struct omapi_buf *b, const struct snapshot_server *sv)
+{
+	const struct dhcplog_counts *c;
+	uint64_t n;
+	size_t i;
+	int any = 0;
+
+	if (sv->log == NULL)
+		return 0;
+	c = &sv->log->counts;
+	if (page_str(b, "<p>Clients refused in the last hour (dhcpd's log): ")
+	    == -1)
+		return -1;
+	for (i = 0; i <= c->nnets; i++) {
+		n = page_refused(sv, i < c->nnets ? c->nets[i].name : "");
+		if (n == 0)
+			continue;
+		if ((any++ && page_str(b, ", ") == -1) ||
+		    page_str(b, "<span class=\"refused\">") == -1 ||
+		    page_escape(b, i < c->nnets ? c->nets[i].name :
+		    "(no shared network)") == -1 ||
+		    page_printf(b, " %" PRIu64 "</span>", n) == -1)
+			return -1;
+	}
+	return page_str(b, any ? ".</p>\n" : "none.</p>\n");
+}
+
+/*
  * The heading row of a group of npools pools: a shared network's name and
  * totals, or (name NULL) the pools whose shared network is unknown.
  */
@@ -316,17 +384,22 @@ page_group_row(struct omapi_buf *b, const struct snapshot_server *sv,
 	    page_printf(b, "</b></td><td class=\"lbl\">shared network, %zu "
 	    "pool%s</td>", npools, npools == 1 ? "" : "s") == -1)
 		return -1;
-	if ((sh = page_shared_find(sv, name)) == NULL)
-		return page_str(b, "<td class=\"n muted\">?</td><td class=\"n "
-		    "muted\">?</td><td class=\"n muted\">?</td><td colspan=\"4\">"
-		    "</td></tr>\n");
+	if ((sh = page_shared_find(sv, name)) == NULL) {
+		if (page_str(b, "<td class=\"n muted\">?</td><td class=\"n "
+		    "muted\">?</td><td class=\"n muted\">?</td><td></td>") ==
+		    -1 || page_refused_cell(b, sv, name) == -1)
+			return -1;
+		return page_str(b, "</tr>\n");
+	}
 	if (page_printf(b, "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">"
 	    "%" PRIu64 "</td><td class=\"n\">%.1f%%</td><td><div "
 	    "class=\"bar\">", sh->addresses, sh->free,
 	    page_used_pct(sh->addresses, sh->free)) == -1 ||
-	    page_counters_bar(b, sh->addresses, sh->free, sh->backup) == -1)
+	    page_counters_bar(b, sh->addresses, sh->free, sh->backup) == -1 ||
+	    page_str(b, "</div></td>") == -1 ||
+	    page_refused_cell(b, sv, name) == -1)
 		return -1;
-	return page_str(b, "</div></td><td colspan=\"3\"></td></tr>\n");
+	return page_str(b, "</tr>\n");
 }
 
 /*
@@ -617,7 +690,8 @@ page_server(struct omapi_buf *b, const struct snapshot_server *sv,
 		    page_str(b, "</table>\n") == -1)
 			return -1;
 	}
-	if (page_dhcpv6(b, sv, now) == -1 || page_hosts(b, sv) == -1 ||
+	if (page_dhcpv6(b, sv, now) == -1 ||
+	    page_refusals(b, sv) == -1 || page_hosts(b, sv) == -1 ||
 	    page_failover(b, sv, now) == -1)
 		return -1;
 	return page_str(b, "</section>\n");
