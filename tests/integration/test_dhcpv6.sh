@@ -20,20 +20,13 @@
 #    section returns data.
 # Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19520
+. "$(dirname "$0")/lib.sh"
+suite_init v6 19520	# cd to the top, BUILD, BIN, PY, PORT, lab, the traps
 PROM_PORT=19523
 POLL=1
 SNS=leases6s$$
 CNS=leases6c$$
-lab=$(mktemp -d /tmp/dxv6.XXXXXX)
-exporter_pid=
 prom_pid=
-
-. tests/integration/lib.sh
 cleanup() {
 	[ -n "$prom_pid" ] && { kill "$prom_pid"; wait "$prom_pid"; } 2>/dev/null
 	[ -n "$exporter_pid" ] &&
@@ -43,8 +36,6 @@ cleanup() {
 	ip netns del "$CNS" 2>/dev/null
 	rm -rf "$lab"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 SCRAPE_NS=$SNS
 SCRAPE_URL=http://127.0.0.1:$PORT
 
@@ -260,7 +251,7 @@ query() {
 		--data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" |
 		"$PY" -c 'import json, sys
 r = json.load(sys.stdin)["data"]["result"]
-print(r[0]["value"][1] if r else "")'
+print(r[0]["value"][1] if r else "")' 2>/dev/null
 }
 recorded() {
 	for _ in $(seq 1 100); do

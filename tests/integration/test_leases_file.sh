@@ -8,22 +8,13 @@
 # after perfdhcp clients take new leases; the file server never sends an
 # OMAPI request. Needs root. BUILD selects the binaries.
 set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-BIN=$PWD/$BUILD
-PY=/usr/bin/python3
-PORT=19521
-lab=$(mktemp -d /tmp/dxlf.XXXXXX)
+. "$(dirname "$0")/lib.sh"
+suite_init lf 19521	# cd to the top, BUILD, BIN, PY, PORT, lab, the traps
 cns=
-exporter_pid=
-
-. tests/integration/lib.sh
 cleanup() {
 	stop_lab_and_exporter
 	[ -n "$cns" ] && ip netns del "$cns" 2>/dev/null
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
