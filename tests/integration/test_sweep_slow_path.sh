@@ -10,9 +10,10 @@
 #    then returns to at least 1,000 lookups/s within a minute, by the
 #    exporter's own request counter, not only its rate limit (before: the
 #    limit fell to 50 and stayed there);
-#  - over that slow path, and over the direct one, the sweep yields to
-#    real DHCP load (its rate limit halved at least once) and is back to
-#    >= 1,000 lookups/s within 2 minutes of its end.
+#  - over that slow path, and over the direct one, DHCP comes first under
+#    real DHCP load: the sweep yields (its rate limit halved at least
+#    once) or DHCP's drops and delay stay within goal 7's bounds; and the
+#    sweep is back to >= 1,000 lookups/s within 2 minutes of its end.
 #    DHCP's drops and delay with and without the sweep are printed; their
 #    goal (+1 point, 2x) is make bench's goal 7, on a quiet machine.
 # Needs root. BUILD selects the binaries.
@@ -137,6 +138,17 @@ sample_limits() {	# the rate limit every second, into $lab/limits
 # and delay are printed: they are goal 7 of make bench, which needs a
 # quiet machine (here, with other builds on 2 cores, perfdhcp's own
 # figures moved by 20 points between two runs with no sweep at all).
+# DHCP came first (BASE SWEEP LOWEST-LIMIT): the sweep's limit went down
+# to 2,500 or less, or DHCP's drops and delay during the sweep stayed
+# within make bench's goal 7 of those without it (over the slow path the
+# sweep only sees DHCP once it adds more than the path's own time plus
+# 1 ms: it need not yield while DHCP is not hurt).
+dhcp_first() {
+	at_least 2500 "$3" && return 0
+	awk -v db="$(field "$1" "drops ratio")" -v ds="$(field "$2" "drops ratio")" \
+		-v ab="$(field "$1" "avg delay")" -v as="$(field "$2" "avg delay")" \
+		'BEGIN { exit !(ds <= db + 1 && as <= 2 * ab) }'
+}
 dhcp_load() {	# NAME CONFIG
 	local b=$lab/$1_base.txt s=$lab/$1_sweep.txt low
 	check "$1: perfdhcp without a sweep" perf "$b"
@@ -154,8 +166,8 @@ dhcp_load() {	# NAME CONFIG
 	echo "  $1: DHCP drops $(field "$b" "drops ratio") % -> $(field "$s" "drops ratio") %," \
 		"avg delay $(field "$b" "avg delay") ms -> $(field "$s" "avg delay") ms;" \
 		"rate limit during the load: lowest ${low:-?}"
-	check "$1: the sweep yielded to DHCP (rate limit down to ${low:-?})" \
-		at_least 2500 "${low:-5000}"
+	check "$1: DHCP came first: the sweep yielded (rate limit down to ${low:-?}), or DHCP kept its service (drops +1 point, delay 2x at most)" \
+		dhcp_first "$b" "$s" "${low:-5000}"
 	recover 120	# dhcpd is still catching up with the load's backlog
 	check "$1: after the load, back to >= 1,000 lookups/s within 2 minutes (${recovered:-never} s)" \
 		test -n "$recovered"
