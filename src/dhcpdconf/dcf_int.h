@@ -1,7 +1,7 @@
 /*
  * dcf_int.h: what the files of src/dhcpdconf/ share and nothing else
  * includes: the parser's state, the statement helpers and what pool.c,
- * peer.c and v6.c offer the parser (the tokenizer: dhcpdconf_lex.h).
+ * peer.c and v6.c offer the parser (the tokenizer: dhcpdconf.h).
  */
 #ifndef DCF_INT_H
 #define DCF_INT_H
@@ -9,7 +9,6 @@
 #include <stdarg.h>
 
 #include "dhcpdconf.h"
-#include "dhcpdconf_lex.h"
 
 /* What encloses a statement: confpars.c's declaration types. */
 enum dcf_kind {

@@ -5,7 +5,7 @@
  * and any other escaped byte standing for itself; names and numbers are
  * runs of [A-Za-z0-9_-]; every other byte is a token of its own.  Lines
  * and columns count from 1, a column being a byte.  Public for other
- * readers of ISC's files (dhcpdconf_lex.h: src/leases/); the parser's side
+ * readers of ISC's files (dhcpdconf.h, the lexer section: src/leases/); the parser's side
  * of the tokens is tokens.c.
  */
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "dhcpdconf_lex.h"
+#include "dhcpdconf.h"
 
 /* The next byte, or -1 at the end; keeps line and column. */
 static int

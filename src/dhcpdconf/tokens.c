@@ -2,7 +2,7 @@
  * tokens.c: the dhcpd.conf parser's side of the tokens (lexer.c makes
  * them): errors at a token, expectations, numbers and addresses, skipping
  * what is not read, and the budget of a load, which dcf_next checks.
- * Apart from lexer.c, which other readers share (dhcpdconf_lex.h), as
+ * Apart from lexer.c, which other readers share (dhcpdconf.h), as
  * these need the parser's state.
  */
 #include <errno.h>

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dhcpdconf_lex.h"
+#include "dhcpdconf.h"
 #include "leases_int.h"
 
 #define TRY(x)	do { int rv_ = (x); if (rv_ <= 0) return rv_; } while (0)
