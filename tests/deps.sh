@@ -7,7 +7,9 @@ set -eu
 PACKAGES="build-essential pkg-config libssl-dev libmicrohttpd-dev libyaml-dev
 libcmocka-dev zlib1g-dev libcrypt-dev isc-dhcp-server iproute2 procps curl
 python3 python3-pypureomapi python3-yaml valgrind clang clang-tidy
-libclang-rt-14-dev prometheus dhcpd-pools"
+libclang-rt-14-dev prometheus dhcpd-pools git"
+# (git: the docs check lists the tracked files, and test_deb clones HEAD
+# into a fresh root; a fresh Debian root has no git.)
 # Per area, so each can grow without touching the others:
 # the HTTP tests (TLS certificates, bcrypt hashes, abuse),
 PACKAGES_WEB="openssl libgnutls28-dev"
