@@ -12,6 +12,8 @@
 #                      under valgrind
 #   make layers        no include or call circle in a folder, and the
 #                      exporter's stages layered (tests/check_includes.sh)
+#   make deb-check     the Debian packages end to end, in a fresh Debian 12
+#                      root too (test_deb.sh; minutes, Debian's mirror)
 #   make tidy          clang-tidy over the sources
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
 #   make deb           Debian packages in build/deb/ (deploy/debian/)
@@ -71,7 +73,7 @@ ifneq ($(wildcard src/exporter/main.c),)
 PROGRAMS	+= $(BUILD)/dhcpd_exporter
 endif
 
-.PHONY: all check deps unit integration asan tsan valgrind layers tidy fuzz bench demo clean install \
+.PHONY: all check deps unit integration asan tsan valgrind layers tidy fuzz bench demo clean install deb-check \
 	programs-and-tests
 
 all: $(PROGRAMS) $(LIBS_OMAPI)
@@ -178,7 +180,7 @@ check: deps
 	@BUILD=$(BUILD) tests/check_includes.sh
 	@VALGRIND=1 tests/run_unit.sh $(UNIT_BIN)
 	$(MAKE) SKIP="$(RELEASE_ONLY) $(TSAN_ONLY) $(PRELOAD_SUITES)" asan
-	@BUILD=$(BUILD) TESTS="$(RELEASE_ONLY)" tests/integration/run.sh \
+	@DEB_FRESH=0 BUILD=$(BUILD) TESTS="$(RELEASE_ONLY)" tests/integration/run.sh \
 		>$(BUILD)/slow-suites.log 2>&1 & slow=$$!; \
 	$(MAKE) tsan; t=$$?; wait $$slow; s=$$?; cat $(BUILD)/slow-suites.log; \
 	[ $$t -eq 0 ] && [ $$s -eq 0 ]
@@ -337,6 +339,13 @@ uninstall:
 # debian/; the changelog is written from VERSION and the commit.
 DEB_TREE	= build/deb/prometheus-dhcpd-exporter-$(VERSION)
 DEB_DATE	:= $(shell git log -1 --format=%aD 2>/dev/null || date -R)
+
+# The packages end to end: test_deb.sh with its fresh-root part (a new
+# Debian 12 root: make deb, apt-get install, upgrade, purge), some five
+# minutes and the network to Debian's mirror.  make check runs the rest of
+# test_deb.sh (DEB_FRESH=0), to stay within its 20 minutes.
+deb-check: all
+	@DEB_FRESH=1 BUILD=$(BUILD) TESTS=test_deb.sh tests/integration/run.sh
 
 deb:
 	rm -rf build/deb
