@@ -117,10 +117,11 @@ mkdir -p "$OUT" || exit 1
 rm -f "$OUT"/*.json "$OUT"/*.txt "$OUT"/cg.*
 CF="-O2 -g $WARN -std=c11 -D_GNU_SOURCE -Isrc/omapi -Isrc/exporter"
 # shellcheck disable=SC2086
-cc $CF -Isrc/dhcpdconf -o "$OUT/bench_drv" tests/bench/bench_drv.c "$BUILD/libexporter.a" \
-	"$BUILD/libdhcpdconf.a" \
-	"$BUILD/libomapi.a" -lmicrohttpd -lyaml -lz -lcrypt -lpthread \
-	-lcrypto || die "cannot build bench_drv"
+cc $CF -Isrc/dhcpdconf -Isrc/dhcplog -Isrc/leases -o "$OUT/bench_drv" \
+	tests/bench/bench_drv.c "$BUILD/libexporter.a" "$BUILD/libleases.a" \
+	"$BUILD/libdhcplog.a" "$BUILD/libdhcpdconf.a" "$BUILD/libomapi.a" \
+	-lmicrohttpd -lgnutls -lyaml -lz -lcrypt -lpthread -lsystemd -lcrypto ||
+	die "cannot build bench_drv"
 # shellcheck disable=SC2086
 cc $CF -o "$OUT/hmac_cost" tests/bench/hmac_cost.c "$BUILD/libomapi.a" \
 	-lcrypto || die "cannot build hmac_cost"
