@@ -113,6 +113,8 @@ measure() {
 		[ "$up" -eq "$n" ] && break
 		sleep 0.2
 	done
+	kill -0 "$exporter_pid" 2>/dev/null ||
+		{ echo "fleet: the exporter exited:" >&2; tail -5 "$TMP/exporter-$n.log" >&2; }
 	sleep 3		# warm: every connection open, every pool resolved
 	t0=$(cpu_ns "$exporter_pid")
 	sleep "$SECONDS_MEASURED"

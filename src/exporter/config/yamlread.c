@@ -568,6 +568,7 @@ yparse_file(struct yparse *p, const char *path, size_t max,
 {
 	char err[YAML_MSG_MAX];
 	const char *slash;
+	char *folder;
 	mode_t mode;
 
 	memset(p, 0, sizeof(*p));
@@ -581,12 +582,21 @@ yparse_file(struct yparse *p, const char *path, size_t max,
 	p->data = p->owned;
 	p->mode_known = 1;
 	p->mode = mode;
-	if ((slash = strrchr(path, '/')) != NULL &&
-	    (p->dir = strndup(path, (size_t)(slash - path))) == NULL) {
+	/*
+	 * The file's folder, absolute, for the relative paths in it: the
+	 * dhcpd.conf reader takes a relative path from "/", as dhcpd would
+	 * after its chdir, so "./a.yml" must not leave "./dhcpd.conf".
+	 */
+	slash = strrchr(path, '/');
+	if ((folder = slash != NULL ? strndup(path, (size_t)(slash - path)) :
+	    strdup(".")) == NULL || ((p->dir = realpath(folder[0] != '\0' ?
+	    folder : "/", NULL)) == NULL && (p->dir = strdup(folder)) == NULL)) {
+		free(folder);
 		yparse_end(p);
 		config_errors_add(errs, "out of memory");
 		return -1;
 	}
+	free(folder);
 	return 0;
 }
 
