@@ -377,3 +377,23 @@ dora() {
 	awk '/Statistics for: REQUEST-ACK/ { f = 1 }
 		f && /^received packets:/ { print $3; exit }' "$out"
 }
+
+# The series of a leases_file source (DHCPv6 pools and prefixes, and the
+# file's own), with the rules recorded from them: check_queries.py's
+# --optional on a lab that has no leases_file.
+LEASES_FILE_SERIES=(dhcpd6_pool_addresses dhcpd6_pool_leases
+	dhcpd6_prefix_pool_prefixes dhcpd6_prefix_pool_leases
+	dhcpd6_pool_active_leases_expiring
+	dhcpd6_pool_last_client_transaction_timestamp_seconds
+	dhcpd6_pool:free_addresses dhcpd6_pool:free_ratio
+	dhcpd6_pool:free_ratio_threshold dhcpd6_pool:free_addresses_threshold
+	dhcpd6_prefix_pool:free_prefixes dhcpd6_prefix_pool:free_ratio
+	dhcpd6_prefix_pool:free_ratio_threshold
+	dhcpd6_prefix_pool:free_prefixes_threshold
+	dhcpd6_prefix_pool_free_ratio_threshold
+	dhcpd6_prefix_pool_free_prefixes_threshold
+	dhcpd_exporter_leases_file_last_read_timestamp_seconds
+	dhcpd_exporter_leases_file_read_errors_total
+	dhcpd_exporter_leases_file_bytes_read_total
+	dhcpd_leases_file:max_age_seconds_threshold
+	dhcpd_leases_file_max_age_seconds_threshold)

@@ -217,6 +217,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	dhcpd_pool_client_idle_seconds_threshold dhcpd_lease_info \
 	dhcpd_lease_end_timestamp_seconds dhcpd_pool:client_idle_seconds \
 	dhcpd_pool:client_idle_seconds_threshold \
+	"${LEASES_FILE_SERIES[@]}" \
 	--one-server primary --one-pool 10.77.0.100-10.77.0.119 --rate-interval 5s 2>&1)
 rc=$?
 echo "$out" | grep -v '^ok' | sed 's/^/  /'

@@ -207,21 +207,7 @@ out=$(in_lab $PY tests/integration/check_queries.py \
 	dhcpd_class_used_ratio_threshold dhcpd_nak_ratio_threshold \
 	dhcpd_failover_state dhcpd_failover_info dhcpd_pool:own_free_addresses \
 	dhcpd_failover_state_change_timestamp_seconds \
-	dhcpd6_pool_addresses dhcpd6_pool_leases dhcpd6_prefix_pool_prefixes \
-	dhcpd6_prefix_pool_leases dhcpd6_pool_active_leases_expiring \
-	dhcpd6_pool_last_client_transaction_timestamp_seconds \
-	dhcpd6_pool:free_addresses dhcpd6_pool:free_ratio \
-	dhcpd6_pool:free_ratio_threshold dhcpd6_pool:free_addresses_threshold \
-	dhcpd6_prefix_pool:free_prefixes dhcpd6_prefix_pool:free_ratio \
-	dhcpd6_prefix_pool:free_ratio_threshold \
-	dhcpd6_prefix_pool:free_prefixes_threshold \
-	dhcpd6_prefix_pool_free_ratio_threshold \
-	dhcpd6_prefix_pool_free_prefixes_threshold \
-	dhcpd_exporter_leases_file_last_read_timestamp_seconds \
-	dhcpd_exporter_leases_file_read_errors_total \
-	dhcpd_exporter_leases_file_bytes_read_total \
-	dhcpd_leases_file:max_age_seconds_threshold \
-	dhcpd_leases_file_max_age_seconds_threshold \
+	"${LEASES_FILE_SERIES[@]}" \
 	--optional-label failover_peer \
 	--one-server lab --one-pool nearfull --rate-interval 5s 2>&1)
 rc=$?
