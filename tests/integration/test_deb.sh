@@ -69,7 +69,8 @@ up_local() {
 		[ "$v" = "$1" ] && return 0
 		sleep 0.2
 	done
-	echo "  dhcpd_up{server=\"local\"} = '$v', wanted $1" >&2
+	echo "  dhcpd_up{server=\"local\"} = '$v', wanted $1; the exporter said:" >&2
+	tail -3 "$lab/exporter.err" | sed 's/^/    /' >&2
 	return 1
 }
 check "metrics with the default configuration: dhcpd_up 1 (signed with the key)" \
