@@ -135,6 +135,9 @@ check "(and the unit does not restart on 2: RestartPreventExitStatus)" \
 # would make: every file of the folders, named after its path.  The
 # configuration is the default one (the lab's paths); the key file stays
 # root's, 0600: only the copy is readable to prometheus.
+# A root that mktemp -d made (../shared/bin/fresh-debian's) is 0700, so no
+# other user could load a library; a real system's / is 0755.
+[ "$(( 0$(stat -c %a /) & 1 ))" -eq 1 ] || chmod o+x /
 cred=$tmp/credentials
 mkdir -p "$cred"
 make_creds() {
