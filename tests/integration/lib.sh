@@ -224,6 +224,17 @@ start_exporter() {
 	exporter_answered=
 }
 
+# Until COMMAND succeeds, for at most SECONDS (checked every 0.1 s).
+wait_for() {	# SECONDS COMMAND...: until COMMAND succeeds
+	local limit=$1 i
+	shift
+	for i in $(seq 1 $((limit * 10))); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The exit trap of a script with one lab ($lab) and one exporter
 # ($exporter_pid): both go, whatever way the script ends.
 #   trap stop_lab_and_exporter EXIT; trap 'exit 130' INT TERM

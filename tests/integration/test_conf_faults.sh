@@ -41,16 +41,6 @@ cleanup() {
 [ -x "$DUMP" ] && [ -x "$BIN/dhcpd_exporter" ] && [ -x /usr/bin/time ] ||
 	{ echo "build first (make), and /usr/bin/time (package time)" >&2; exit 1; }
 dhcpd_t() { (cd "$(dirname "$1")" && "$DHCPD" -4 -t -cf "$1" >/dev/null 2>&1); }
-# SECONDS COMMAND...: until COMMAND succeeds
-wait_for() {
-	local limit=$1 i
-	shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # --- include fan-out, loops --------------------------------------------------
 # fanout DIR LEVELS: DIR/f1.conf .. fLEVELS.conf, each including the next

@@ -22,16 +22,6 @@ tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; 
 . "$lab/env"
 get() { scrape; }
 value() { metric "$1"; }
-wait_for() {	# SECONDS COMMAND...: until COMMAND succeeds
-	local limit=$1 i
-	shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 cat >"$lab/exp.yml" <<EOF
 listen: "127.0.0.1:$PORT"
 poll_interval: 1s

@@ -27,15 +27,6 @@ cleanup() {
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
 
-wait_for() {	# SECONDS COMMAND...: until COMMAND succeeds
-	local limit=$1 i
-	shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 verdict() { metric dhcpd_exporter_config_last_reload_successful; }
 verdict_is() { [ "$(verdict)" = "$1" ]; }
 stamp() { metric dhcpd_exporter_config_last_reload_success_timestamp_seconds; }

@@ -19,16 +19,6 @@ suite_init unserved 19601
 tests/lab/lab.sh start "$lab" >/dev/null || { echo "lab did not start"; exit 1; }
 . "$lab/env"
 
-wait_for() {	# SECONDS COMMAND...: until COMMAND succeeds
-	local limit=$1 i
-	shift
-	for i in $(seq 1 $((limit * 10))); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # dhcpd's file gets the big pool; the exporter's copy one range more.
 big_pool() {	# EXTRA-RANGE-LINE
 	echo "subnet 10.88.0.0 netmask 255.255.0.0 {"
